@@ -1,0 +1,41 @@
+import { PlatformError } from '../../core/errors.js';
+import type { Route } from '../context.js';
+import { serializeAccount } from '../serialize.js';
+
+export const accountRoutes: Route[] = [
+  { method: 'GET', path: '/account', handler: async (ctx) => ({ status: 200, body: serializeAccount(ctx.account) }) },
+  {
+    method: 'PATCH',
+    path: '/account',
+    async handler(ctx) {
+      const body = await ctx.body();
+      let account = ctx.account;
+      if (body.password !== undefined) {
+        account = await ctx.deps.accounts.setPassword(account, body.current_password, body.password);
+      }
+      if (body.name !== undefined) {
+        if (body.name !== null && typeof body.name !== 'string') throw new PlatformError('invalid_params', 'name must be a string.');
+        account = await ctx.deps.store.accounts.update(account.id, { name: body.name });
+      }
+      return { status: 200, body: serializeAccount(account) };
+    },
+  },
+  {
+    // Berth extension (Heroku has no public sign-up API): an admin creates accounts.
+    method: 'POST',
+    path: '/accounts',
+    async handler(ctx) {
+      if (!ctx.account.isAdmin) throw new PlatformError('forbidden', 'Only an admin can create accounts.');
+      const body = await ctx.body();
+      if (typeof body.email !== 'string') throw new PlatformError('invalid_params', 'email is required, e.g. {"email":"dev@example.com"}.');
+      if (body.password !== undefined && typeof body.password !== 'string') throw new PlatformError('invalid_params', 'password must be a string.');
+      const { account, password } = await ctx.deps.accounts.create({
+        email: body.email,
+        password: body.password as string | undefined,
+        name: typeof body.name === 'string' ? body.name : null,
+        isAdmin: body.admin === true,
+      });
+      return { status: 201, body: { ...serializeAccount(account), password: body.password === undefined ? password : null } };
+    },
+  },
+];

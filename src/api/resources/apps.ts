@@ -1,0 +1,102 @@
+import { randomAppName, validateAppName } from '../../core/app-name.js';
+import { PlatformError } from '../../core/errors.js';
+import { REGION, STACK } from '../../core/model.js';
+import type { Route, RequestContext } from '../context.js';
+import { findAccessibleApp, ownerOf } from '../app-access.js';
+import { pageReply, pageRequest } from '../page-reply.js';
+import { serializeApp } from '../serialize.js';
+
+const APP_RANGE_FIELDS = ['id', 'name'] as const;
+
+async function appJson(ctx: RequestContext, app: Parameters<typeof serializeApp>[0]) {
+  return serializeApp(app, await ownerOf(ctx, app), ctx.deps.urls);
+}
+
+function checkRegion(value: unknown): string {
+  if (value === undefined || value === null) return REGION.name;
+  if (value === REGION.name || value === REGION.id) return REGION.name;
+  throw new PlatformError('invalid_params', `Region ${JSON.stringify(value)} does not exist: this install has one region, "${REGION.name}".`);
+}
+
+function checkStack(value: unknown): string {
+  if (value === undefined || value === null) return STACK.name;
+  if (value === STACK.name || value === STACK.id) return STACK.name;
+  throw new PlatformError('invalid_params', `Stack ${JSON.stringify(value)} does not exist: the available stack is "${STACK.name}".`);
+}
+
+async function listApps(ctx: RequestContext, ownerOnly: boolean) {
+  const page = pageRequest(ctx, APP_RANGE_FIELDS);
+  const filter = ownerOnly || !ctx.account.isAdmin ? { ownerId: ctx.account.id } : {};
+  const result = await ctx.deps.store.apps.list(filter, page);
+  const body = await Promise.all(result.items.map((app) => appJson(ctx, app)));
+  return pageReply(page, result, body);
+}
+
+export const appRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/apps',
+    async handler(ctx) {
+      const body = await ctx.body();
+      const region = checkRegion(body.region);
+      const stack = checkStack(body.stack);
+      const create = (name: string) => ctx.deps.store.apps.create({ name, ownerId: ctx.account.id, region, stack });
+      if (body.name !== undefined && body.name !== null) {
+        return { status: 201, body: await appJson(ctx, await create(validateAppName(body.name))) };
+      }
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return { status: 201, body: await appJson(ctx, await create(randomAppName(Math.random))) };
+        } catch (err) {
+          if (!(err instanceof PlatformError && err.id === 'conflict') || attempt >= 5) throw err;
+        }
+      }
+    },
+  },
+  { method: 'GET', path: '/apps', handler: (ctx) => listApps(ctx, false) },
+  {
+    method: 'GET',
+    path: '/users/:user/apps',
+    async handler(ctx) {
+      const user = ctx.params.user as string;
+      if (user !== '~' && user !== ctx.account.id && user.toLowerCase() !== ctx.account.email) {
+        throw new PlatformError('not_found', `Couldn't find that user: ${user}.`);
+      }
+      return listApps(ctx, true);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/apps/:app',
+    async handler(ctx) {
+      return { status: 200, body: await appJson(ctx, await findAccessibleApp(ctx, ctx.params.app as string)) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/apps/:app',
+    async handler(ctx) {
+      const body = await ctx.body();
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const changes: { name?: string; maintenance?: boolean; buildStack?: string } = {};
+      if (body.name !== undefined) changes.name = validateAppName(body.name);
+      if (body.maintenance !== undefined) {
+        if (typeof body.maintenance !== 'boolean') throw new PlatformError('invalid_params', 'maintenance must be true or false.');
+        changes.maintenance = body.maintenance;
+      }
+      if (body.build_stack !== undefined) changes.buildStack = checkStack(body.build_stack);
+      const updated = Object.keys(changes).length === 0 ? app : await ctx.deps.store.apps.update(app.id, changes);
+      return { status: 200, body: await appJson(ctx, updated) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/apps/:app',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const body = await appJson(ctx, app);
+      await ctx.deps.store.apps.delete(app.id);
+      return { status: 200, body };
+    },
+  },
+];

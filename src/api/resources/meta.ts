@@ -1,0 +1,30 @@
+import { REGION, STACK } from '../../core/model.js';
+import { notFound } from '../../core/errors.js';
+import type { Route } from '../context.js';
+import { serializeRegion, serializeStack } from '../serialize.js';
+
+/** A fixed timestamp: the region and stack exist as long as the install does. */
+const SINCE = '2026-01-01T00:00:00Z';
+
+export const metaRoutes: Route[] = [
+  { method: 'GET', path: '/regions', handler: async () => ({ status: 200, body: [serializeRegion(SINCE)] }) },
+  {
+    method: 'GET',
+    path: '/regions/:region',
+    async handler(ctx) {
+      const id = ctx.params.region as string;
+      if (id !== REGION.id && id !== REGION.name) throw notFound('region', id);
+      return { status: 200, body: serializeRegion(SINCE) };
+    },
+  },
+  { method: 'GET', path: '/stacks', handler: async () => ({ status: 200, body: [serializeStack(SINCE)] }) },
+  {
+    method: 'GET',
+    path: '/stacks/:stack',
+    async handler(ctx) {
+      const id = ctx.params.stack as string;
+      if (id !== STACK.id && id !== STACK.name) throw notFound('stack', id);
+      return { status: 200, body: serializeStack(SINCE) };
+    },
+  },
+];

@@ -1,0 +1,28 @@
+import type { ServerResponse } from 'node:http';
+import { PlatformError, errorRegistry } from '../core/errors.js';
+import type { Reply } from './context.js';
+
+/** The only place where errors become HTTP. */
+export function errorReply(err: unknown): Reply & { internal: boolean } {
+  if (err instanceof PlatformError) {
+    return { status: err.status, body: { id: err.id, message: err.message }, internal: false };
+  }
+  return {
+    status: errorRegistry.internal_server_error.status,
+    body: { id: 'internal_server_error', message: 'Internal server error: this is a bug in Berth, logged with the Request-Id.' },
+    internal: true,
+  };
+}
+
+export function send(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  res.statusCode = reply.status;
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (payload !== '') res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(payload));
+  res.end(payload);
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PlatformError } from '../core/errors.js';
+import type { ApiDeps, RequestContext, Route } from './context.js';
+import { checkAccept } from './accept.js';
+import { authenticate } from './authenticate.js';
+import { readJsonBody } from './body.js';
+import { errorReply, send } from './respond.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RouteTable } from './route-table.js';
+import { accountRoutes } from './resources/account.js';
+import { appRoutes } from './resources/apps.js';
+import { metaRoutes } from './resources/meta.js';
+import { oauthRoutes } from './resources/oauth.js';
+
+export const apiRoutes: Route[] = [...accountRoutes, ...oauthRoutes, ...appRoutes, ...metaRoutes];
+
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The Platform API as a plain node:http request handler. */
+export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): ApiHandler {
+  const table = new RouteTable(routes);
+  const limiter = new RateLimiter(deps.rateLimitPerHour, deps.now);
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    checkAccept(req.headers.accept);
+    const method = req.method ?? 'GET';
+    const found = table.match(method, url.pathname);
+    if (!found) {
+      throw new PlatformError('not_found', `The requested API endpoint was not found. Are you using the right HTTP verb (${method}) and path (${url.pathname})?`);
+    }
+    if ('allowed' in found) {
+      throw new PlatformError('not_found', `${method} is not supported on ${url.pathname}; use ${found.allowed.join(' or ')}.`);
+    }
+    const auth = await authenticate(req, found.route.auth ?? 'key', deps);
+    if (auth) {
+      const remaining = limiter.take(auth.account.id);
+      res.setHeader('RateLimit-Remaining', String(Math.max(0, remaining)));
+      if (remaining < 0) throw new PlatformError('rate_limit', `Your account reached the API rate limit of ${deps.rateLimitPerHour} requests per hour. Try again later.`);
+    }
+    let bodyPromise: Promise<Record<string, unknown>> | undefined;
+    const ctx: RequestContext = {
+      req,
+      res,
+      requestId,
+      url,
+      params: found.params,
+      deps,
+      account: auth?.account as RequestContext['account'],
+      authorization: auth?.authorization,
+      body: () => (bodyPromise ??= readJsonBody(req, deps.maxBodyBytes)),
+    };
+    const reply = await found.route.handler(ctx);
+    send(res, reply);
+  }
+
+  return (req, res) => {
+    const requestId = randomUUID();
+    res.setHeader('Request-Id', requestId);
+    handle(req, res, requestId).catch((err: unknown) => {
+      const reply = errorReply(err);
+      if (reply.internal) {
+        deps.log({ at: 'error', request_id: requestId, method: req.method, path: req.url?.split('?')[0], error: err instanceof Error ? err.stack : String(err) });
+      }
+      // A refused body may still be arriving: close the connection after answering.
+      if (reply.status === 413) res.setHeader('Connection', 'close');
+      send(res, reply);
+    });
+  };
+}

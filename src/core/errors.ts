@@ -1,0 +1,37 @@
+/**
+ * The one error registry. Every error a user can see has a stable id (Heroku's where Heroku has
+ * one), an HTTP status and an owner. Ids are never reused or renamed: docs/errors.md lists them
+ * and a test fails when the two drift. The domain throws PlatformError; only the API edge turns
+ * it into HTTP (src/api/respond.ts).
+ */
+export const errorRegistry = {
+  bad_request: { status: 400, summary: 'The request is malformed (bad JSON, bad header, bad Range).' },
+  missing_version: { status: 400, summary: 'Accept names the Heroku media type without `version=3`.' },
+  unauthorized: { status: 401, summary: 'No API key, or the key is invalid, expired or revoked.' },
+  forbidden: { status: 403, summary: 'Authenticated, but not allowed to do this (e.g. not an admin).' },
+  not_found: { status: 404, summary: 'No such resource, or it belongs to someone else.' },
+  not_acceptable: { status: 406, summary: 'Accept asks for an API version other than 3.' },
+  conflict: { status: 409, summary: 'The resource already exists (e.g. an app name is taken).' },
+  payload_too_large: { status: 413, summary: 'The request body is over the size limit.' },
+  invalid_params: { status: 422, summary: 'A parameter fails validation; the message names the rule.' },
+  rate_limit: { status: 429, summary: 'Too many requests for this account in the current hour.' },
+  internal_server_error: { status: 500, summary: 'A bug in Berth. Logged with the Request-Id.' },
+} as const satisfies Record<string, { status: number; summary: string }>;
+
+export type ErrorId = keyof typeof errorRegistry;
+
+export class PlatformError extends Error {
+  readonly id: ErrorId;
+  readonly status: number;
+  constructor(id: ErrorId, message: string) {
+    super(message);
+    this.name = 'PlatformError';
+    this.id = id;
+    this.status = errorRegistry[id].status;
+  }
+}
+
+export const notFound = (what: string, identity: string): PlatformError =>
+  new PlatformError('not_found', `Couldn't find that ${what}: ${identity}.`);
+
+export const invalidParams = (message: string): PlatformError => new PlatformError('invalid_params', message);

@@ -1,0 +1,47 @@
+/** Domain records as the store hands them out. Timestamps are ISO-8601 strings in UTC. */
+
+export interface Account {
+  id: string;
+  email: string;
+  name: string | null;
+  isAdmin: boolean;
+  /** `scrypt$N$r$p$salt$hash`, or null for an account that can only use API keys. */
+  passwordHash: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An OAuth authorization: one API key. Only the SHA-256 of the token is ever stored. */
+export interface Authorization {
+  id: string;
+  accountId: string;
+  description: string;
+  tokenHash: string;
+  scope: string[];
+  expiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface App {
+  id: string;
+  name: string;
+  ownerId: string;
+  region: string;
+  stack: string;
+  buildStack: string;
+  maintenance: boolean;
+  releasedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The value of the range field of the last item, when more items follow. */
+  nextAfter?: string;
+}
+
+/** The single region and stack of a one-host install. */
+export const REGION = { id: '59accabd-516d-4f0e-83e6-6e3757701145', name: 'local' } as const;
+export const STACK = { id: 'ee582d3c-717d-4a57-ba5f-8b3a39f3a817', name: 'heroku-24' } as const;

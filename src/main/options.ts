@@ -1,0 +1,80 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface UpOptions {
+  dataDir: string;
+  bind: string;
+  apiPort: number;
+  apiTlsPort: number;
+  routerPort: number;
+  domain: string;
+  databaseUrl?: string;
+  adminEmail: string;
+}
+
+export const UP_HELP = `Usage: bin/berth up [options]
+
+Installs what is missing (apt packages, npm dependencies), builds, and runs Berth in the
+foreground: the Platform API (HTTP and HTTPS), the git service and the router. State lives in
+SQLite under --data-dir unless --database-url (or DATABASE_URL) names a PostgreSQL database.
+Running it again reuses the data. Ctrl-C or SIGTERM stops it cleanly.
+
+Options:
+  --data-dir DIR        state, blobs, TLS files and admin.key (default ~/.berth, or BERTH_DATA_DIR)
+  --api-port N          Platform API over HTTP (default 5000; 0 picks a free port)
+  --api-tls-port N      Platform API and git over HTTPS (default 5443; 0 picks a free port)
+  --router-port N       HTTP router for apps (default 8080; 0 picks a free port)
+  --domain D            apps are served at <app>.<D> (default localhost)
+  --bind ADDR           address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --database-url URL    postgres://user:pass@host:port/db instead of SQLite (or DATABASE_URL)
+  --admin-email EMAIL   email of the admin account created on first start (default admin@<domain>)
+  -h, --help            this help
+
+Examples:
+  bin/berth up
+  bin/berth up --data-dir /tmp/b2 --api-port 5100 --api-tls-port 5543 --router-port 8180
+  bin/berth up --domain apps.example.com --bind 0.0.0.0 --database-url postgres://berth@db/berth
+`;
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new Error(`--${name} must be a port number from 0 to 65535, not ${JSON.stringify(value)}.`);
+  return n;
+}
+
+/** Parses `bin/berth up` flags; env is consulted only for defaults. Throws on bad input. */
+export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'data-dir': { type: 'string' },
+      'api-port': { type: 'string' },
+      'api-tls-port': { type: 'string' },
+      'router-port': { type: 'string' },
+      domain: { type: 'string' },
+      bind: { type: 'string' },
+      'database-url': { type: 'string' },
+      'admin-email': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const domain = (values.domain ?? 'localhost').toLowerCase().replace(/\.$/, '');
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(domain)) {
+    throw new Error(`--domain must be a DNS name such as apps.example.com, not ${JSON.stringify(values.domain)}.`);
+  }
+  return {
+    dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
+    bind: values.bind ?? '127.0.0.1',
+    apiPort: port('api-port', values['api-port'], 5000),
+    apiTlsPort: port('api-tls-port', values['api-tls-port'], 5443),
+    routerPort: port('router-port', values['router-port'], 8080),
+    domain,
+    databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
+    adminEmail: values['admin-email'] ?? `admin@${domain}`,
+  };
+}

@@ -1,0 +1,62 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Authorization } from '../core/model.js';
+import type { AuthorizationRepository, NewAuthorization } from './port.js';
+import type { AuthorizationsTable, Database } from './schema.js';
+import type { StoreClock } from './kysely-store.js';
+
+const toAuthorization = (row: Selectable<AuthorizationsTable>): Authorization => ({
+  id: row.id,
+  accountId: row.account_id,
+  description: row.description,
+  tokenHash: row.token_hash,
+  scope: JSON.parse(row.scope) as string[],
+  expiresAt: row.expires_at,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export class KyselyAuthorizations implements AuthorizationRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly clock: StoreClock) {}
+
+  async create(input: NewAuthorization): Promise<Authorization> {
+    const now = this.clock.now().toISOString();
+    const row = {
+      id: this.clock.newId(),
+      account_id: input.accountId,
+      description: input.description,
+      token_hash: input.tokenHash,
+      scope: JSON.stringify(input.scope),
+      expires_at: input.expiresAt,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('authorizations').values(row).execute();
+    return toAuthorization(row);
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<Authorization | undefined> {
+    const row = await this.db.selectFrom('authorizations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row && toAuthorization(row);
+  }
+
+  async findById(id: string): Promise<Authorization | undefined> {
+    const row = await this.db.selectFrom('authorizations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toAuthorization(row);
+  }
+
+  async listForAccount(accountId: string): Promise<Authorization[]> {
+    const rows = await this.db
+      .selectFrom('authorizations')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(toAuthorization);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('authorizations').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}

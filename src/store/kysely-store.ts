@@ -1,0 +1,46 @@
+import { Kysely, Migrator } from 'kysely';
+import type { Store } from './port.js';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations/index.js';
+import { KyselyAccounts } from './accounts-repository.js';
+import { KyselyAuthorizations } from './authorizations-repository.js';
+import { KyselyApps } from './apps-repository.js';
+
+export interface StoreClock {
+  now(): Date;
+  newId(): string;
+}
+
+/** The Store on Kysely: the same code for SQLite and PostgreSQL, only the dialect differs. */
+export class KyselyStore implements Store {
+  readonly accounts: KyselyAccounts;
+  readonly authorizations: KyselyAuthorizations;
+  readonly apps: KyselyApps;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: 'sqlite' | 'postgres',
+    private readonly clock: StoreClock,
+    private readonly inTransaction = false,
+  ) {
+    this.accounts = new KyselyAccounts(db, clock);
+    this.authorizations = new KyselyAuthorizations(db, clock);
+    this.apps = new KyselyApps(db, clock);
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, this.clock, true)));
+  }
+
+  /** Applies every pending migration; returns the names applied now. */
+  async migrate(): Promise<string[]> {
+    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-accounts-and-apps.js';
+
+/**
+ * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
+ * a migration that has shipped: add the next number.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-accounts-and-apps': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,47 @@
+// The import-layering table: the single source of truth for which top-level
+// folder of src/ (a "component") may import which. ARCHITECTURE.md explains
+// the layers in prose; when they disagree, this table is what the test suite
+// enforces (test/architecture/layering.test.ts), so change both together.
+//
+// Dependencies point inward: edges (api, cli) → components → core.
+// A folder's own files may always import each other. Every folder under src/
+// must appear here; a new one fails the test until it is added.
+
+import type { LayerRules } from './import-graph.js';
+
+export const LAYERS: LayerRules = {
+  // Domain types and pure logic: no I/O, no Node builtins, no npm packages.
+  core: { mayImport: [], node: false, packages: false },
+
+  // State store port, adapters and migrations. Adapters never import each other.
+  store: {
+    mayImport: ['core'],
+    node: true,
+    packages: ['kysely', 'better-sqlite3', 'pg'],
+    isolated: [['sqlite*', 'postgres*']],
+  },
+
+  // Accounts, passwords and API keys (hashing lives here, not in core: it needs node:crypto).
+  accounts: { mayImport: ['core', 'store'], node: true, packages: false },
+
+  // Local certificate authority.
+  pki: { mayImport: ['core'], node: true, packages: false },
+
+  // Edges.
+  api: { mayImport: ['core', 'store', 'accounts'], node: true, packages: false },
+  cli: { mayImport: ['core'], node: true, packages: false },
+
+  // Composition root: wires everything together.
+  main: {
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'runtime', 'router', 'logplex'],
+    node: true,
+    packages: true,
+  },
+
+  // Components still to come; their issues adjust these rows.
+  git: { mayImport: ['core', 'store'], node: true, packages: false },
+  builder: { mayImport: ['core', 'store'], node: true, packages: false },
+  runtime: { mayImport: ['core', 'store'], node: true, packages: false },
+  router: { mayImport: ['core', 'store'], node: true, packages: false },
+  logplex: { mayImport: ['core', 'store'], node: true, packages: false },
+};
