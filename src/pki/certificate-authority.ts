@@ -11,7 +11,7 @@ import { chmod, link, mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFil
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 
-export const OPENSSL = process.env.BERTH_OPENSSL ?? '/usr/bin/openssl';
+export const OPENSSL = '/usr/bin/openssl';
 const OPENSSL_TIMEOUT_MS = 30_000;
 const CA_DAYS = 3650;
 const LEAF_DAYS = 730; // browsers reject leaf certificates valid for more than 825 days

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what Berth needs, idempotently and quickly when nothing is missing:
+# Debian packages, npm dependencies (npm ci when package-lock.json changed), and the TypeScript
+# build (when a source file is newer than the last build).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$ROOT"
+say() { printf -- '-----> %s\n' "$*"; }
+
+# 1. Node.js itself: Debian 12's own nodejs is 18, too old; we need 20 or newer.
+if ! command -v node >/dev/null 2>&1; then
+  echo "Berth needs Node.js 20 or newer (https://nodejs.org or NodeSource's Debian packages). Install it and run this again." >&2
+  exit 1
+fi
+major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$major" -lt 20 ]; then
+  echo "Berth needs Node.js 20 or newer; this is $(node --version). Upgrade Node and run this again." >&2
+  exit 1
+fi
+
+# 2. Debian packages. git: the git service and CLI; openssl: the local CA; postgresql: the
+#    PostgreSQL store and its tests; bubblewrap, iproute2: dyno sandboxes; g++/make/python3:
+#    better-sqlite3's native build.
+PACKAGES=(git openssl ca-certificates postgresql bubblewrap iproute2 g++ make python3)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$pkg"); fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=(); elif command -v sudo >/dev/null 2>&1; then SUDO=(sudo); else
+    echo "Missing Debian packages: ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  say "Installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 3. npm dependencies, reinstalled only when package-lock.json changes.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+stamp=node_modules/.berth-lock.sha256
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  say "Installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > "$stamp"
+fi
+
+# 4. Build, when any source is newer than the last build.
+build_stamp=dist/.build-stamp
+if [ ! -f "$build_stamp" ] || [ -n "$(find src test bench tsconfig.json package.json -newer "$build_stamp" -print -quit 2>/dev/null)" ]; then
+  say "Building (tsc)"
+  rm -f dist/.tsbuildinfo
+  node_modules/.bin/tsc -p tsconfig.json
+  touch "$build_stamp"
+fi

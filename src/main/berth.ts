@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { runCli } from '../cli/main.js';
+import { parseUpOptions, UP_HELP } from './options.js';
+import { startBerth } from './up.js';
+
+/** Process entry for bin/berth: `up` starts the platform, every other command is the CLI. */
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] !== 'up') {
+    return runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
+  }
+  let options;
+  try {
+    options = parseUpOptions(argv.slice(1), process.env);
+  } catch (err) {
+    process.stderr.write(`Error: ${(err as Error).message}\n\n${UP_HELP}`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(UP_HELP);
+    return 0;
+  }
+  const berth = await startBerth(options, (text) => process.stdout.write(`${text}\n`));
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals) => {
+      process.stdout.write(`\nReceived ${signal}, stopping Berth...\n`);
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      resolve();
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+  await berth.stop();
+  process.stdout.write('Berth stopped.\n');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Accounts } from '../../src/accounts/accounts-service.js';
+import { createApiHandler } from '../../src/api/server.js';
+import type { ApiDeps } from '../../src/api/context.js';
+import { openStore, type StoreLocation } from '../../src/store/open-store.js';
+import type { KyselyStore } from '../../src/store/kysely-store.js';
+
+export interface ApiHarness {
+  url: string;
+  store: KyselyStore;
+  accounts: Accounts;
+  adminKey: string;
+  /** Events the API logged (500s land here with their request id). */
+  logged: Record<string, unknown>[];
+  /** Creates a non-admin account and returns its API key. */
+  createUser(email: string, password?: string): Promise<{ key: string; accountId: string; password: string }>;
+  /** fetch against the API with Heroku's Accept header and, unless given, no auth. */
+  request(path: string, init?: RequestInit & { key?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API handler on a real socket over a real store (SQLite in a temp dir unless a
+ * location is given). `overrides` adjusts deps such as the rate limit.
+ */
+export async function startApi(options: { location?: StoreLocation; overrides?: Partial<ApiDeps> } = {}): Promise<ApiHarness> {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-api-'));
+  const store = await openStore(options.location ?? { kind: 'sqlite', path: join(dir, 'state.sqlite') });
+  const accounts = new Accounts(store);
+  const adminKey = (await accounts.bootstrapAdmin('admin@example.test')) as string;
+  const logged: Record<string, unknown>[] = [];
+  const handler = createApiHandler({
+    store,
+    accounts,
+    urls: { webUrl: (app) => `http://${app}.example.test:8080/`, gitUrl: (app) => `https://git.example.test:5443/${app}.git` },
+    rateLimitPerHour: 4500,
+    maxBodyBytes: 64 * 1024,
+    log: (event) => logged.push(event),
+    now: () => new Date(),
+    ...options.overrides,
+  });
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    store,
+    accounts,
+    adminKey,
+    logged,
+    async createUser(email, password = 'correct horse battery') {
+      const { account } = await accounts.create({ email, password });
+      const { token } = await accounts.issueKey(account.id, 'test key');
+      return { key: token, accountId: account.id, password };
+    },
+    request(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has('accept')) headers.set('accept', 'application/vnd.heroku+json; version=3');
+      if (init.key !== undefined) headers.set('authorization', `Bearer ${init.key}`);
+      if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      return fetch(`${url}${path}`, { ...init, headers });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
