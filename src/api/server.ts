@@ -15,6 +15,15 @@ import { oauthRoutes } from './resources/oauth.js';
 
 export const apiRoutes: Route[] = [...accountRoutes, ...oauthRoutes, ...appRoutes, ...metaRoutes];
 
+/** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */
+function parseTarget(target: string): URL {
+  try {
+    return new URL(target, 'http://api.invalid');
+  } catch {
+    throw new PlatformError('bad_request', `The request target ${JSON.stringify(target)} is not a valid path.`);
+  }
+}
+
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The Platform API as a plain node:http request handler. */
@@ -23,7 +32,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
   const limiter = new RateLimiter(deps.rateLimitPerHour, deps.now);
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    const url = parseTarget(req.url ?? '/');
     checkAccept(req.headers.accept);
     const method = req.method ?? 'GET';
     const found = table.match(method, url.pathname);

@@ -1,8 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
+import { PlatformError } from '../core/errors.js';
 import type { Authorization } from '../core/model.js';
 import type { AuthorizationRepository, NewAuthorization } from './port.js';
 import type { AuthorizationsTable, Database } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 const toAuthorization = (row: Selectable<AuthorizationsTable>): Authorization => ({
   id: row.id,
@@ -30,7 +32,12 @@ export class KyselyAuthorizations implements AuthorizationRepository {
       created_at: now,
       updated_at: now,
     };
-    await this.db.insertInto('authorizations').values(row).execute();
+    try {
+      await this.db.insertInto('authorizations').values(row).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new PlatformError('conflict', 'An authorization with that token already exists.');
+      throw err;
+    }
     return toAuthorization(row);
   }
 

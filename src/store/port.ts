@@ -11,7 +11,12 @@ export interface Store {
   accounts: AccountRepository;
   authorizations: AuthorizationRepository;
   apps: AppRepository;
-  /** Runs fn in one transaction; everything it does through `tx` commits or rolls back together. */
+  /**
+   * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
+   * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
+   * (a deadlock), on PostgreSQL it does not see the uncommitted writes. A failed statement aborts
+   * the whole transaction on PostgreSQL, so don't catch and continue inside fn.
+   */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { errorRegistry } from '../../src/core/errors.js';
+import { routerCodes } from '../../src/core/router-codes.js';
+import { repoRoot } from '../support/repo-root.js';
+
+/** Rows of the markdown table under `heading` in docs/errors.md, as arrays of cells. */
+async function tableUnder(heading: string): Promise<string[][]> {
+  const text = await readFile(`${repoRoot()}/docs/errors.md`, 'utf8');
+  const section = text.split(/^## /m).find((s) => s.startsWith(heading));
+  assert.ok(section, `docs/errors.md has a "## ${heading}" section`);
+  return section
+    .split('\n')
+    .filter((line) => /^\| `/.test(line))
+    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/^`|`$/g, '')));
+}
+
+test('docs/errors.md lists every API error id with its status and summary, and nothing else', async () => {
+  const rows = await tableUnder('API errors');
+  const documented = Object.fromEntries(rows.map(([id, status, summary]) => [id, { status: Number(status), summary }]));
+  const registered = Object.fromEntries(Object.entries(errorRegistry).map(([id, e]) => [id, { status: e.status, summary: e.summary }]));
+  assert.deepEqual(documented, registered);
+});
+
+test('docs/errors.md lists every router code with its status, description and owner', async () => {
+  const rows = await tableUnder('Router errors');
+  const documented = Object.fromEntries(rows.map(([code, status, desc, owner]) => [code, { status: Number(status), desc, owner }]));
+  assert.deepEqual(documented, JSON.parse(JSON.stringify(routerCodes)));
+});
