@@ -33,13 +33,9 @@ export interface BerthProcess {
 }
 
 export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
-  delete env.NODE_EXTRA_CA_CERTS;
-  delete env.DATABASE_URL;
-  delete env.BERTH_API_URL;
-  delete env.BERTH_API_KEY;
-  delete env.BERTH_APP;
-  return env;
+  const env = { ...process.env };
+  for (const name of ['NODE_EXTRA_CA_CERTS', 'DATABASE_URL', 'BERTH_API_URL', 'BERTH_API_KEY', 'BERTH_APP', 'BERTH_DATA_DIR']) delete env[name];
+  return { ...env, ...extra };
 }
 
 /**
