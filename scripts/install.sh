@@ -20,8 +20,8 @@ fi
 
 # 2. Debian packages. git: the git service and CLI; openssl: the local CA; postgresql: the
 #    PostgreSQL store and its tests; bubblewrap, iproute2: dyno sandboxes; g++/make/python3:
-#    better-sqlite3's native build.
-PACKAGES=(git openssl ca-certificates postgresql bubblewrap iproute2 g++ make python3)
+#    better-sqlite3's native build; rsyslog: the syslog drain tests; iptables: dyno network isolation.
+PACKAGES=(git openssl ca-certificates postgresql bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$pkg"); fi

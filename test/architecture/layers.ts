@@ -33,15 +33,19 @@ export const LAYERS: LayerRules = {
 
   // Composition root: wires everything together.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'runtime', 'router', 'logplex'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent'],
     node: true,
     packages: true,
   },
 
-  // Components still to come; their issues adjust these rows.
-  git: { mayImport: ['core', 'store'], node: true, packages: false },
-  builder: { mayImport: ['core', 'store'], node: true, packages: false },
-  runtime: { mayImport: ['core', 'store'], node: true, packages: false },
-  router: { mayImport: ['core', 'store'], node: true, packages: false },
-  logplex: { mayImport: ['core', 'store'], node: true, packages: false },
+  // Spine components (see /work/spine-brief.md and ARCHITECTURE.md).
+  git: { mayImport: ['core'], node: true, packages: false },
+  builder: { mayImport: ['core', 'runtime', 'blobs'], node: true, packages: false },
+  blobs: { mayImport: ['core'], node: true, packages: false },
+  runtime: { mayImport: ['core'], node: true, packages: false },
+  router: { mayImport: ['core'], node: true, packages: false },
+  logplex: { mayImport: ['core'], node: true, packages: false },
+  scheduler: { mayImport: ['core', 'store'], node: true, packages: false },
+  // The host agent: runtime + logplex + router primary behind a unix-socket RPC.
+  agent: { mayImport: ['core', 'runtime', 'logplex', 'router'], node: true, packages: false },
 };

@@ -1,0 +1,140 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { herokuPolicy, jitterMs, planApp, type DesiredProcess, type LiveDyno, type PlanAction } from '../../src/core/dyno-plan.js';
+
+const web = (quantity: number, releaseVersion = 2, size = 'standard-1x'): DesiredProcess => ({ type: 'web', quantity, size, command: 'node server.js', releaseVersion });
+const worker = (quantity: number, releaseVersion = 2): DesiredProcess => ({ type: 'worker', quantity, size: 'standard-1x', command: 'node worker.js', releaseVersion });
+const NOW = 1_000_000_000;
+let seq = 0;
+function dyno(p: DesiredProcess, index: number, state: LiveDyno['state'], extra: Partial<LiveDyno> = {}): LiveDyno {
+  return { id: `d${++seq}`, type: p.type, index, releaseVersion: p.releaseVersion, size: p.size, command: p.command, state, startedAt: NOW - 60_000, stateChangedAt: NOW - 50_000, crashCount: 0, ...extra };
+}
+const starts = (actions: PlanAction[]) => actions.filter((a) => a.kind === 'start').map((a) => (a.kind === 'start' ? `${a.type}.${a.index}:${a.reason}` : ''));
+const stops = (actions: PlanAction[]) => actions.filter((a) => a.kind === 'stop').map((a) => (a.kind === 'stop' ? `${a.dynoId}:${a.reason}` : ''));
+
+describe('planApp', () => {
+  it('starts every missing dyno of a fresh formation', () => {
+    const plan = planApp([web(2), worker(1)], [], NOW);
+    assert.deepEqual(starts(plan.actions), ['web.1:scale', 'web.2:scale', 'worker.1:scale']);
+    assert.deepEqual(stops(plan.actions), []);
+  });
+
+  it('does nothing when the live dynos match the formation', () => {
+    const p = web(2);
+    const plan = planApp([p], [dyno(p, 1, 'up'), dyno(p, 2, 'starting')], NOW);
+    assert.deepEqual(plan.actions, []);
+  });
+
+  it('scales down by stopping the highest indexes', () => {
+    const p = web(1);
+    const a = dyno(p, 1, 'up');
+    const b = dyno(p, 2, 'up');
+    const c = dyno(p, 3, 'up');
+    assert.deepEqual(stops(planApp([p], [a, b, c], NOW).actions), [`${b.id}:scale-down`, `${c.id}:scale-down`]);
+  });
+
+  it('stops every dyno of a type scaled to zero or no longer declared', () => {
+    const w = worker(1);
+    const d = dyno(w, 1, 'up');
+    assert.deepEqual(stops(planApp([worker(0)], [d], NOW).actions), [`${d.id}:type-removed`]);
+    assert.deepEqual(stops(planApp([], [d], NOW).actions), [`${d.id}:type-removed`]);
+  });
+
+  it('rolls a new release with a surge: the old web dyno keeps serving until the new one is up', () => {
+    const old = dyno(web(1, 1), 1, 'up');
+    let plan = planApp([web(1, 2)], [old], NOW);
+    assert.deepEqual(starts(plan.actions), ['web.1:release']);
+    assert.deepEqual(stops(plan.actions), []);
+    const booting = dyno(web(1, 2), 1, 'starting', { startedAt: NOW });
+    plan = planApp([web(1, 2)], [old, booting], NOW);
+    assert.deepEqual(plan.actions, []);
+    const upNew = { ...booting, state: 'up' as const };
+    plan = planApp([web(1, 2)], [old, upNew], NOW);
+    assert.deepEqual(stops(plan.actions), [`${old.id}:replaced`]);
+    assert.deepEqual(starts(plan.actions), []);
+  });
+
+  it('keeps the old release serving when the new web dyno crashes while booting', () => {
+    const old = dyno(web(1, 1), 1, 'up');
+    const failed = dyno(web(1, 2), 1, 'crashed', { crashCount: 2, startedAt: NOW - 5_000, stateChangedAt: NOW - 1_000 });
+    const plan = planApp([web(1, 2)], [old, failed], NOW);
+    assert.deepEqual(stops(plan.actions), []);
+    assert.ok(plan.notes.some((n) => /web\.1 of v2 crashed while booting; v1 keeps serving/.test(n)), plan.notes.join('\n'));
+  });
+
+  it('stops an old worker before starting its replacement', () => {
+    const old = dyno(worker(1, 1), 1, 'up');
+    const plan = planApp([worker(1, 2)], [old], NOW);
+    assert.deepEqual(stops(plan.actions), [`${old.id}:replaced`]);
+    assert.deepEqual(starts(plan.actions), []);
+    assert.deepEqual(starts(planApp([worker(1, 2)], [], NOW).actions), ['worker.1:scale']);
+  });
+
+  it('restarts a dyno at once after its first crash', () => {
+    const p = web(1);
+    const crashed = dyno(p, 1, 'crashed', { crashCount: 1, stateChangedAt: NOW });
+    const plan = planApp([p], [crashed], NOW);
+    assert.equal(plan.actions.length, 1);
+    assert.deepEqual(plan.actions[0], { kind: 'start', type: 'web', index: 1, releaseVersion: 2, size: 'standard-1x', command: 'node server.js', reason: 'restart-after-crash', crashCount: 1, replaces: crashed.id });
+  });
+
+  it('waits a growing cool-off after repeated crashes and says when it will restart', () => {
+    const p = web(1);
+    const crashed = dyno(p, 1, 'crashed', { crashCount: 3, startedAt: NOW - 2_000, stateChangedAt: NOW - 1_000 });
+    const plan = planApp([p], [crashed], NOW);
+    assert.deepEqual(plan.actions, []);
+    assert.equal(plan.wakeAt, NOW - 1_000 + 20_000);
+    assert.match(plan.notes[0] ?? '', /web\.1 crashed; restarting in 19s \(crash 3\)/);
+    assert.deepEqual(starts(planApp([p], [crashed], NOW + 19_000).actions), ['web.1:restart-after-crash']);
+  });
+
+  it('caps the cool-off at 20 minutes', () => {
+    assert.equal(herokuPolicy.coolOffMs(1), 0);
+    assert.equal(herokuPolicy.coolOffMs(2), 10_000);
+    assert.equal(herokuPolicy.coolOffMs(3), 20_000);
+    assert.equal(herokuPolicy.coolOffMs(50), 20 * 60_000);
+  });
+
+  it('forgets earlier crashes when the dyno had been up for a stable period', () => {
+    const p = web(1);
+    const crashed = dyno(p, 1, 'crashed', { crashCount: 7, startedAt: NOW - 3_600_000, stateChangedAt: NOW });
+    const plan = planApp([p], [crashed], NOW);
+    assert.equal(plan.actions[0]?.kind === 'start' && plan.actions[0].crashCount, 1);
+  });
+
+  it('clears the crashed record once its replacement is running', () => {
+    const p = web(1);
+    const crashed = dyno(p, 1, 'crashed', { crashCount: 1 });
+    const replacement = dyno(p, 1, 'starting', { startedAt: NOW });
+    assert.deepEqual(stops(planApp([p], [crashed, replacement], NOW).actions), [`${crashed.id}:crashed-record`]);
+  });
+
+  it('cycles a dyno after 24 hours plus its jitter, one at a time per type', () => {
+    const p = web(2);
+    const a = dyno(p, 1, 'up', { startedAt: NOW - 30 * 3_600_000 });
+    const b = dyno(p, 2, 'up', { startedAt: NOW - 30 * 3_600_000 });
+    const plan = planApp([p], [a, b], NOW);
+    assert.deepEqual(starts(plan.actions), ['web.1:cycle']);
+    assert.deepEqual(stops(plan.actions), []);
+    const fresh = dyno(p, 1, 'up', { startedAt: NOW });
+    assert.deepEqual(stops(planApp([p], [a, fresh, b], NOW).actions), [`${a.id}:replaced`]);
+  });
+
+  it('wakes up when the next dyno is due for cycling', () => {
+    const p = web(1);
+    const a = dyno(p, 1, 'up', { startedAt: NOW });
+    assert.equal(planApp([p], [a], NOW).wakeAt, NOW + herokuPolicy.cycleAfterMs(a.id));
+  });
+
+  it('spreads cycling with a jitter of at most 216 minutes that is stable per dyno', () => {
+    for (const id of ['a', 'b', 'web.1-xyz', '5c2d']) {
+      assert.equal(jitterMs(id), jitterMs(id));
+      assert.ok(jitterMs(id) >= 0 && jitterMs(id) <= 216 * 60_000);
+    }
+  });
+
+  it('replaces dynos whose size changed', () => {
+    const old = dyno(web(1, 2, 'standard-1x'), 1, 'up');
+    assert.deepEqual(starts(planApp([web(1, 2, 'standard-2x')], [old], NOW).actions), ['web.1:resize']);
+  });
+});
