@@ -15,6 +15,13 @@ export class RpcError extends Error {
   }
 }
 
+/** RpcError codes, or the `id` of a PlatformError (so `invalid_params` survives the socket). */
+function errorCode(err: unknown): string {
+  if (err instanceof RpcError) return err.code;
+  const id = (err as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : 'failed';
+}
+
 type Handler = (params: any, connection: RpcConnection) => Promise<unknown> | unknown;
 
 export interface RpcConnection {
@@ -71,7 +78,7 @@ export async function serveRpc(socketPath: string, handlers: Record<string, Hand
         .then(() => handler(request.params ?? {}, connection))
         .then(
           (result) => connection.send({ id: request.id, result: result ?? null }),
-          (err: unknown) => connection.send({ id: request.id, error: { message: err instanceof Error ? err.message : String(err), code: err instanceof RpcError ? err.code : 'failed' } }),
+          (err: unknown) => connection.send({ id: request.id, error: { message: err instanceof Error ? err.message : String(err), code: errorCode(err) } }),
         );
     });
   });

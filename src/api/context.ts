@@ -1,7 +1,104 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Account, Authorization } from '../core/model.js';
+import type { Readable } from 'node:stream';
+import type { Account, App, Authorization } from '../core/model.js';
+import type { DynoRecord } from '../core/dyno-host.js';
+import type { Plan } from '../core/dyno-plan.js';
 import type { Accounts } from '../accounts/accounts-service.js';
-import type { Store } from '../store/port.js';
+import type { Build, Release, Slug, Store } from '../store/port.js';
+
+/** Where a build's source tarball is: a blob of ours (from POST /sources) or a URL to fetch. */
+export type BuildSource = { kind: 'blob'; key: string } | { kind: 'url'; url: string };
+
+/** The verdict of the slug safety check (gzip + tar, no absolute paths, `..` or escaping links). */
+export type SlugCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * What the API needs from the rest of the platform (builder, dyno manager), implemented in the
+ * composition root. The notification methods are called after the store committed, without
+ * waiting: they must return quickly and do their work asynchronously; a rejection is logged.
+ */
+export interface PlatformPort {
+  /**
+   * A release was created. Succeeded: roll the dynos onto it. Pending (its slug declares a
+   * `release` process type): run the release phase, then store.releases.finish(id, status) and
+   * roll the dynos if it succeeded.
+   */
+  releaseCreated(app: App, release: Release): void | Promise<void>;
+  /** The app itself changed (renamed, maintenance mode): the router must know at once. */
+  appChanged(app: App): void | Promise<void>;
+  /** The app's formation changed (scale, resize), or the app was deleted (its formation is then empty). */
+  formationChanged(app: App): void | Promise<void>;
+  /** Runs the build asynchronously; ends it with store.builds.finish (never leaves it pending). */
+  startBuild(app: App, build: Build, source: BuildSource): void | Promise<void>;
+  /** Cancels a pending build; resolves once it is cancelled (or already over). */
+  cancelBuild(app: App, build: Build): Promise<void>;
+  /** Empties the app's build cache. */
+  clearBuildCache(app: App): Promise<void>;
+  /** Checks an uploaded slug before a release uses it (the builder's tarball validator). */
+  validateSlug(slug: Slug): Promise<SlugCheck>;
+  /**
+   * The output of a build or a release phase, from the start, following it live until it ends;
+   * undefined when there is none (unknown id, or nothing kept).
+   */
+  openOutput(kind: 'build' | 'release', id: string): Promise<AsyncIterable<Uint8Array | string> | undefined>;
+}
+
+/** The blob store as the API uses it (src/blobs' BlobStore satisfies it). */
+export interface BlobPort {
+  /** Stores the stream atomically under key; if the stream errors, nothing is stored and it rejects. */
+  put(key: string, source: Readable): Promise<{ size: number; sha256: string }>;
+  /** The blob's content; rejects when missing (call stat first). */
+  get(key: string): Promise<Readable>;
+  stat(key: string): Promise<{ size: number } | undefined>;
+  delete(key: string): Promise<boolean>;
+}
+
+/** Platform lines into an app's log channel: emit(app.id, 'api', 'Release v3 created by user …') → `app[api]: …`. */
+export interface LogPort {
+  emit(appId: string, process: string, message: string): void;
+}
+
+/** A log drain as the API shows it. */
+export interface DrainView {
+  id: string;
+  url: string;
+  token: string;
+  createdAt?: string;
+}
+
+/** Logplex as the API uses it: tail sessions and drains (the host agent serves both). */
+export interface LogplexPort {
+  /** A session whose `path` (e.g. `/log-sessions/<secret>`) the API's own server streams. */
+  issueSession(appId: string, request: Record<string, unknown>): Promise<{ id: string; path: string }>;
+  addDrain(appId: string, url: unknown): Promise<DrainView>;
+  listDrains(appId: string): Promise<DrainView[]>;
+  /** `key` is the drain's id, url or token. */
+  removeDrain(appId: string, key: string): Promise<DrainView>;
+}
+
+/** A one-off dyno request (`POST /apps/:app/dynos`), validated by the API. */
+export interface OneOffRequest {
+  command: string;
+  attach: boolean;
+  /** Canonical size name. */
+  size: string;
+  env: Record<string, string>;
+  type: string;
+  tty: boolean;
+  timeToLiveSeconds: number;
+  user: { id: string; email: string };
+}
+
+/** The dyno manager as the API uses it (ps, restart, stop, run). */
+export interface DynoPort {
+  list(appId: string): DynoRecord[];
+  /** Restarts every dyno, or those of one type, rolling like a deploy. */
+  restart(appId: string, type?: string): void;
+  /** Stops one dyno now (formation dynos are then started again by the loop). */
+  stop(dynoId: string): Promise<void>;
+  run(app: App, request: OneOffRequest): Promise<DynoRecord>;
+  plan(appId: string): Promise<Plan>;
+}
 
 /** Everything the API needs from the composition root. */
 export interface ApiDeps {
@@ -12,7 +109,21 @@ export interface ApiDeps {
     webUrl(appName: string): string;
     /** `https://<git host>/<app>.git` */
     gitUrl(appName: string): string;
+    /** The absolute URL of an API path (`/blobs/…`), for capability URLs handed to clients. */
+    apiUrl(path: string): string;
   };
+  platform: PlatformPort;
+  blobs: BlobPort;
+  logs: LogPort;
+  logplex: LogplexPort;
+  dynos: DynoPort;
+  /**
+   * Secret for capability URLs (blob uploads and downloads, output streams): at least 32 random
+   * bytes, kept across restarts so URLs already handed out stay valid until they expire.
+   */
+  urlSigningKey: string;
+  /** Largest slug and source tarball accepted, in bytes (Heroku: 500 MB slugs). */
+  blobLimits: { slugBytes: number; sourceBytes: number };
   /** Requests per account per hour (Heroku: 4500). */
   rateLimitPerHour: number;
   /** Largest JSON body accepted, in bytes. */
@@ -38,6 +149,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A streamed body (blob downloads, output streams) instead of JSON; `headers` set its type. */
+  stream?: AsyncIterable<Uint8Array | string>;
 }
 
 /** How a route authenticates: an API key, Basic email:password or a key, or nothing. */

@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PlatformError, errorRegistry } from '../core/errors.js';
 import type { Reply } from './context.js';
 
@@ -17,6 +19,13 @@ export function errorReply(err: unknown): Reply & { internal: boolean } {
 export function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) {
     res.destroy();
+    return;
+  }
+  if (reply.stream) {
+    res.statusCode = reply.status;
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    // A failure mid-stream can't become an error reply any more: cut the connection instead.
+    pipeline(Readable.from(reply.stream), res).catch(() => res.destroy());
     return;
   }
   const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);

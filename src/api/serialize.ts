@@ -1,14 +1,19 @@
 import { REGION, STACK, type Account, type App, type Authorization } from '../core/model.js';
+import type { CurrentReleaseSummary } from '../store/port.js';
 import type { ApiDeps } from './context.js';
 
-/** Platform API v3 shapes (spec/heroku-platform-api-schema.json) plus what the official CLI reads. */
-export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, urls: ApiDeps['urls']) {
+/**
+ * Platform API v3 shapes (spec/heroku-platform-api-schema.json) plus what the official CLI reads.
+ * `current` is what the app's current release says (release time, slug size, buildpack).
+ */
+export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, urls: ApiDeps['urls'], current?: CurrentReleaseSummary) {
   return {
     acm: false,
     archived_at: null,
-    buildpack_provided_description: null,
+    buildpack_provided_description: current?.buildpackProvidedDescription ?? null,
     build_stack: { id: STACK.id, name: app.buildStack },
     created_at: app.createdAt,
+    create_status: 'complete',
     generation: { id: '5e9f4e36-5d7c-4d3b-9f0e-2f2f6ad4c0a1', name: 'cedar' },
     git_url: urls.gitUrl(app.name),
     id: app.id,
@@ -20,9 +25,9 @@ export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, url
     team: null,
     process_tier: 'production',
     region: { id: REGION.id, name: app.region },
-    released_at: app.releasedAt,
+    released_at: current?.releasedAt ?? app.releasedAt,
     repo_size: null,
-    slug_size: null,
+    slug_size: current?.slugSize ?? null,
     space: null,
     stack: { id: STACK.id, name: app.stack },
     updated_at: app.updatedAt,

@@ -12,8 +12,37 @@ import { accountRoutes } from './resources/account.js';
 import { appRoutes } from './resources/apps.js';
 import { metaRoutes } from './resources/meta.js';
 import { oauthRoutes } from './resources/oauth.js';
+import { configVarRoutes } from './resources/config-vars.js';
+import { releaseRoutes } from './resources/releases.js';
+import { slugRoutes } from './resources/slugs.js';
+import { sourceRoutes } from './resources/sources.js';
+import { buildRoutes } from './resources/builds.js';
+import { buildpackInstallationRoutes } from './resources/buildpack-installations.js';
+import { formationRoutes } from './resources/formation.js';
+import { blobRoutes } from './resources/blobs.js';
+import { logRoutes } from './resources/logs.js';
+import { addonRoutes } from './resources/addons.js';
+import { collaboratorRoutes } from './resources/collaborators.js';
+import { dynoRoutes } from './resources/dynos.js';
 
-export const apiRoutes: Route[] = [...accountRoutes, ...oauthRoutes, ...appRoutes, ...metaRoutes];
+export const apiRoutes: Route[] = [
+  ...accountRoutes,
+  ...oauthRoutes,
+  ...appRoutes,
+  ...metaRoutes,
+  ...configVarRoutes,
+  ...releaseRoutes,
+  ...slugRoutes,
+  ...sourceRoutes,
+  ...buildRoutes,
+  ...buildpackInstallationRoutes,
+  ...formationRoutes,
+  ...blobRoutes,
+  ...logRoutes,
+  ...addonRoutes,
+  ...collaboratorRoutes,
+  ...dynoRoutes,
+];
 
 /** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */
 function parseTarget(target: string): URL {

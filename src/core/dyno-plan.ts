@@ -12,6 +12,8 @@ export interface DesiredProcess {
   size: string;
   command: string;
   releaseVersion: number;
+  /** A restart (ps:restart) asked at this time: older dynos of the type roll like a deploy. */
+  restartedAt?: number;
 }
 
 export interface LiveDyno {
@@ -35,7 +37,7 @@ export type PlanAction =
   | { kind: 'start'; type: string; index: number; releaseVersion: number; size: string; command: string; reason: StartReason; crashCount: number; replaces?: string }
   | { kind: 'stop'; dynoId: string; name: string; reason: StopReason };
 
-export type StartReason = 'scale' | 'release' | 'restart-after-crash' | 'cycle' | 'resize';
+export type StartReason = 'scale' | 'release' | 'restart' | 'restart-after-crash' | 'cycle' | 'resize';
 export type StopReason = 'scale-down' | 'replaced' | 'type-removed' | 'crashed-record';
 
 export interface Plan {
@@ -73,7 +75,8 @@ export function jitterMs(id: string): number {
 
 const nameOf = (d: { type: string; index: number }) => `${d.type}.${d.index}`;
 const alive = (d: LiveDyno) => d.state === 'starting' || d.state === 'up';
-const matches = (d: LiveDyno, p: DesiredProcess) => d.releaseVersion === p.releaseVersion && d.size === p.size && d.command === p.command;
+const matches = (d: LiveDyno, p: DesiredProcess) =>
+  d.releaseVersion === p.releaseVersion && d.size === p.size && d.command === p.command && (p.restartedAt === undefined || d.startedAt >= p.restartedAt);
 
 /**
  * Plans one app. Web dynos roll with a surge (the new dyno must be up before the old one stops,
@@ -122,7 +125,11 @@ export function planApp(desired: DesiredProcess[], live: LiveDyno[], now: number
             wake(due);
           }
         } else if (process.type === 'web' || stale.every((d) => !alive(d))) {
-          const reason: StartReason = stale.length === 0 ? 'scale' : stale.some((d) => d.releaseVersion !== process.releaseVersion) ? 'release' : 'resize';
+          const reason: StartReason =
+            stale.length === 0 ? 'scale'
+            : stale.some((d) => d.releaseVersion !== process.releaseVersion) ? 'release'
+            : stale.some((d) => d.size !== process.size || d.command !== process.command) ? 'resize'
+            : 'restart';
           start(reason, 0);
         }
       }

@@ -8,7 +8,11 @@ export interface UpOptions {
   apiPort: number;
   apiTlsPort: number;
   routerPort: number;
+  routerTlsPort: number;
+  rendezvousPort: number;
   domain: string;
+  /** Build dynos may reach the internet (package registries) through NAT on the dyno bridge. */
+  outbound: boolean;
   databaseUrl?: string;
   adminEmail: string;
 }
@@ -25,6 +29,11 @@ Options:
   --api-port N          Platform API over HTTP (default 5000; 0 picks a free port)
   --api-tls-port N      Platform API and git over HTTPS (default 5443; 0 picks a free port)
   --router-port N       HTTP router for apps (default 8080; 0 picks a free port)
+  --router-tls-port N   HTTPS router for apps (default 8443; 0 picks a free port)
+  --rendezvous-port N   TLS port where berth run and heroku run attach to one-off dynos
+                        (default 5001; 0 picks a free port)
+  --outbound on|off     let build dynos reach the internet through NAT, for npm installs
+                        (default on; turns on IPv4 forwarding on this host)
   --domain D            apps are served at <app>.<D> (default localhost)
   --bind ADDR           address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --database-url URL    postgres://user:pass@host:port/db instead of SQLite (or DATABASE_URL)
@@ -33,7 +42,7 @@ Options:
 
 Examples:
   bin/berth up
-  bin/berth up --data-dir /tmp/b2 --api-port 5100 --api-tls-port 5543 --router-port 8180
+  bin/berth up --data-dir /tmp/b2 --api-port 5100 --api-tls-port 5543 --router-port 8180 --router-tls-port 8543
   bin/berth up --domain apps.example.com --bind 0.0.0.0 --database-url postgres://berth@db/berth
 `;
 
@@ -55,6 +64,9 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'api-port': { type: 'string' },
       'api-tls-port': { type: 'string' },
       'router-port': { type: 'string' },
+      'router-tls-port': { type: 'string' },
+      outbound: { type: 'string' },
+      'rendezvous-port': { type: 'string' },
       domain: { type: 'string' },
       bind: { type: 'string' },
       'database-url': { type: 'string' },
@@ -67,12 +79,17 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(domain)) {
     throw new Error(`--domain must be a DNS name such as apps.example.com, not ${JSON.stringify(values.domain)}.`);
   }
+  const outbound = values.outbound ?? 'on';
+  if (outbound !== 'on' && outbound !== 'off') throw new Error(`--outbound must be on or off, not ${JSON.stringify(outbound)}.`);
   return {
     dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
     bind: values.bind ?? '127.0.0.1',
     apiPort: port('api-port', values['api-port'], 5000),
     apiTlsPort: port('api-tls-port', values['api-tls-port'], 5443),
     routerPort: port('router-port', values['router-port'], 8080),
+    routerTlsPort: port('router-tls-port', values['router-tls-port'], 8443),
+    rendezvousPort: port('rendezvous-port', values['rendezvous-port'], 5001),
+    outbound: outbound === 'on',
     domain,
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
     adminEmail: values['admin-email'] ?? `admin@${domain}`,

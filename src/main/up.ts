@@ -1,15 +1,37 @@
-import { createServer as createHttpServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { access } from 'node:fs/promises';
+import { access, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
+import type { AgentClient } from '../agent/agent-client.js';
+import { RpcError } from '../agent/json-rpc.js';
 import { createApiHandler } from '../api/server.js';
-import { createRouterHandler } from '../router/router-handler.js';
+import { LocalBlobStore } from '../blobs/local-blob-store.js';
+import { errorRegistry, PlatformError, type ErrorId } from '../core/errors.js';
+import { createGitService } from '../git/git-service.js';
 import { ensureLocalCa } from '../pki/certificate-authority.js';
+import { Runtime } from '../runtime/runtime.js';
+import { DynoManager } from '../scheduler/dyno-manager.js';
+import { StoreDesiredSource } from '../scheduler/store-desired-source.js';
 import { openStore, storeLocationFromUrl, type StoreLocation } from '../store/open-store.js';
+import { agentPaths, instancePrefix } from './agent-paths.js';
+import { ensureAgent } from './agent-process.js';
 import { banner } from './banner.js';
+import { BuildService } from './build-service.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
 import { closeServer, listen } from './listen.js';
+import { DynoService } from './dyno-service.js';
+import { LogForwarder } from './log-forwarder.js';
+import { logSessionProxy } from './log-session-proxy.js';
 import type { UpOptions } from './options.js';
+import { OutputLogs } from './output-log.js';
+import { Platform } from './platform.js';
+import { pushHandler } from './push-handler.js';
+import { ReleasePhase } from './release-phase.js';
+import { RouteSync } from './route-sync.js';
+import { LocalSlugDirs } from './slug-dirs.js';
 
 export interface RunningBerth {
   apiPort: number;
@@ -21,6 +43,8 @@ export interface RunningBerth {
 const withPort = (scheme: 'http' | 'https', host: string, port: number) =>
   (scheme === 'http' && port === 80) || (scheme === 'https' && port === 443) ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
 
+const builtinBuildpacksDir = fileURLToPath(new URL('../../../buildpacks', import.meta.url));
+
 function logLine(event: Record<string, unknown>): void {
   const text = Object.entries(event)
     .map(([k, v]) => `${k}=${typeof v === 'string' && /[\s"]/.test(v) ? JSON.stringify(v) : String(v)}`)
@@ -28,7 +52,28 @@ function logLine(event: Record<string, unknown>): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** The composition root: opens state, starts every listener, prints the banner. */
+/** Errors from the host agent keep their PlatformError id (invalid_params, conflict…). */
+async function viaAgent<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof RpcError && err.code in errorRegistry) throw new PlatformError(err.code as ErrorId, err.message);
+    throw err;
+  }
+}
+
+async function signingKey(path: string): Promise<string> {
+  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  if (existing && /^[0-9a-f]{64}$/.test(existing.trim())) return existing.trim();
+  const key = randomBytes(32).toString('hex');
+  await writeFileAtomic(path, `${key}\n`, 0o600);
+  return key;
+}
+
+/**
+ * The composition root: opens state, connects to (or starts) the host agent, starts the dyno
+ * manager and every listener, prints the banner.
+ */
 export async function startBerth(options: UpOptions, print: (text: string) => void): Promise<RunningBerth> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.root);
@@ -41,84 +86,207 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const location: StoreLocation = options.databaseUrl ? storeLocationFromUrl(options.databaseUrl) : { kind: 'sqlite', path: paths.sqlite };
     const store = await openStore(location);
     cleanups.push(() => store.close());
+    const failedBuilds = await store.builds.failStale('Berth restarted while this build ran; push again.');
+    const failedReleases = await store.releases.failStale();
+    if (failedBuilds.length + failedReleases.length > 0) logLine({ at: 'warn', msg: 'marked builds and releases left by a crash as failed', builds: failedBuilds.length, releases: failedReleases.length });
     const accounts = new Accounts(store);
     const adminKey = await accounts.bootstrapAdmin(options.adminEmail);
     if (adminKey !== undefined) await writeFileAtomic(paths.adminKey, `${adminKey}\n`, 0o600);
     else await access(paths.adminKey).catch(() => logLine({ at: 'warn', msg: `${paths.adminKey} is missing; log in with berth login or create a key with an existing one` }));
-
     const pki = await ensureLocalCa(paths.tls, { domain: options.domain });
+    const blobs = new LocalBlobStore(join(paths.root, 'blobs'));
 
+    // The host agent: dynos, router, logs. It outlives this process unless we stop cleanly.
+    const agentSettings = { dataDir: paths.root, domain: options.domain, bind: options.bind, routerPort: options.routerPort, routerTlsPort: options.routerTlsPort, rendezvousPort: options.rendezvousPort };
+    const started = await ensureAgent(agentSettings, (message) => logLine({ at: 'info', msg: message }));
+    let agent: AgentClient | undefined = started.client;
+    const routerPorts = started.routerPorts;
+    const currentAgent = () => agent;
+    const forwarder = new LogForwarder(currentAgent);
+    const emit = (appId: string, process: string, source: 'app' | 'heroku', message: string) => forwarder.emit(appId, { source, process, message });
+
+    const controlRuntime = new Runtime({ prefix: `${instancePrefix(paths.root)}c`, stateDir: join(paths.root, 'build-dynos'), standby: 0, allowOutbound: options.outbound, warn: (m) => logLine({ at: 'warn', msg: m }) });
+    cleanups.push(() => controlRuntime.shutdown({ killDynos: true }));
+    const outputs = new OutputLogs(join(paths.root, 'outputs'));
+    const slugDirs = new LocalSlugDirs(store, blobs, join(paths.root, 'slugs'));
+    const manager = new DynoManager({
+      host: {
+        list: () => agent ? agent.list() : Promise.resolve([]),
+        start: (launch) => (agent ? agent.start(launch) : Promise.reject(new Error('the host agent is not connected'))),
+        stop: (id, grace) => (agent ? agent.stop(id, grace) : Promise.resolve()),
+        forget: (id) => (agent ? agent.forget(id) : Promise.resolve()),
+        onEvent: (listener) => {
+          const listeners = agentListeners;
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+      source: new StoreDesiredSource(store),
+      slugs: slugDirs,
+      now: () => Date.now(),
+      log: (appId, process, message) => emit(appId, process, 'heroku', message),
+      onError: (appId, err) => logLine({ at: 'error', during: 'reconcile', app_id: appId, error: err instanceof Error ? err.message : String(err) }),
+    });
+    const agentListeners = new Set<Parameters<AgentClient['onEvent']>[0]>();
+    const routes = new RouteSync(store, currentAgent);
+
+    const host = options.domain;
     const http = createHttpServer();
     const https = createHttpsServer({ cert: pki.serverCert, key: pki.serverKey });
-    const router = createHttpServer();
+    // git pushes can upload for a long time; the git service has its own limits.
+    http.requestTimeout = 0;
+    https.requestTimeout = 0;
     const apiPort = await listen(http, options.apiPort, options.bind);
     cleanups.push(() => closeServer(http, 5000));
     const apiTlsPort = await listen(https, options.apiTlsPort, options.bind);
     cleanups.push(() => closeServer(https, 5000));
-    const routerPort = await listen(router, options.routerPort, options.bind);
-    cleanups.push(() => closeServer(router, 5000));
+    const actualGitHost = apiTlsPort === 443 ? host : `${host}:${apiTlsPort}`;
+    const apiUrl = withPort('http', host, apiPort);
+    const webUrl = (app: string) => `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
+    const gitUrl = (app: string) => `https://${actualGitHost}/${app}.git`;
 
-    const host = options.domain;
-    const gitHost = apiTlsPort === 443 ? host : `${host}:${apiTlsPort}`;
+    let platform: Platform;
+    const releasePhase = new ReleasePhase({ store, runtime: controlRuntime, slugDirs, outputs, logs: emit });
+    const builds = new BuildService({
+      store,
+      blobs,
+      runtime: controlRuntime,
+      outputs,
+      dataDir: paths.root,
+      builtinBuildpacksDir,
+      buildNetwork: options.outbound ? 'outbound' : 'none',
+      deploy: (app, release, output) => platform.deploy(app, release, output),
+      webUrl,
+      log: logLine,
+    });
+    platform = new Platform({
+      store,
+      blobs,
+      manager,
+      builds,
+      releasePhase,
+      outputs,
+      routes,
+      apiLog: (appId, message) => emit(appId, 'api', 'app', message),
+      maxSourceBytes: 500 * 1024 * 1024,
+      verifyTimeoutMs: 60_000,
+    });
+
     const handler = createApiHandler({
       store,
       accounts,
-      urls: {
-        webUrl: (app) => `${withPort('http', `${app}.${host}`, routerPort)}/`,
-        gitUrl: (app) => `https://${gitHost}/${app}.git`,
+      urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}` },
+      platform,
+      blobs,
+      logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },
+      logplex: {
+        issueSession: (appId, request) => viaAgent(() => (agent ? agent.issueLogSession(appId, request) : Promise.reject(new Error('the host agent is not connected')))),
+        addDrain: (appId, url) => viaAgent(() => (agent ? agent.addDrain(appId, url) : Promise.reject(new Error('the host agent is not connected')))),
+        listDrains: (appId) => viaAgent(() => (agent ? agent.listDrains(appId) : Promise.resolve([]))),
+        removeDrain: (appId, key) => viaAgent(() => (agent ? agent.removeDrain(appId, key) : Promise.reject(new Error('the host agent is not connected')))),
       },
+      dynos: new DynoService({ store, manager, slugDirs, agent: currentAgent }),
+      urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),
+      blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
       maxBodyBytes: 1024 * 1024,
       log: logLine,
       now: () => new Date(),
     });
-    http.on('request', handler);
-    https.on('request', handler);
-    router.on(
-      'request',
-      createRouterHandler({
-        domain: host,
-        lookup: async (name) => {
-          const app = await store.apps.findByName(name);
-          return app && { app: app.name, maintenance: app.maintenance };
-        },
-      }),
-    );
+    const git = await createGitService({
+      reposDir: join(paths.root, 'repos'),
+      authenticate: async (header) => {
+        const match = /^Basic\s+(\S+)/i.exec(header ?? '');
+        if (!match) return undefined;
+        const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+        const auth = await accounts.authenticate(decoded.slice(decoded.indexOf(':') + 1));
+        return auth && { accountId: auth.account.id };
+      },
+      resolveApp: async (name, accountId) => {
+        const app = await store.apps.findByName(name);
+        if (!app) return 'not_found';
+        const account = await store.accounts.findById(accountId);
+        return account && (account.isAdmin || app.ownerId === account.id) ? { appId: app.id, appName: app.name } : 'forbidden';
+      },
+      onPush: pushHandler({ store, builds, gitUrl }),
+      log: logLine,
+    });
+    cleanups.push(() => git.close());
+    const sessions = logSessionProxy(agentPaths(paths.root).logSocket);
+    const serve = (req: IncomingMessage, res: ServerResponse) => {
+      if (git.handle(req, res) || sessions(req, res)) return;
+      handler(req, res);
+    };
+    http.on('request', serve);
+    https.on('request', serve);
 
-    const apiUrl = withPort('http', host, apiPort);
+    // Adopt the agent's dynos, push routes, and keep the connection (reconnect if it drops).
+    let stopping = false;
+    const attach = async (client: AgentClient) => {
+      agent = client;
+      client.onEvent((event) => {
+        for (const listener of agentListeners) listener(event);
+      });
+      await routes.pushAll();
+      await manager.start();
+      void client.closed.then(async () => {
+        if (stopping) return;
+        agent = undefined;
+        manager.stop();
+        logLine({ at: 'warn', msg: 'lost the host agent; reconnecting' });
+        for (let attempt = 0; !stopping; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** attempt)));
+          try {
+            await attach((await ensureAgent(agentSettings, (message) => logLine({ at: 'info', msg: message }))).client);
+            return;
+          } catch (err) {
+            logLine({ at: 'error', during: 'agent reconnect', error: err instanceof Error ? err.message : String(err) });
+          }
+        }
+      });
+    };
+    await attach(started.client);
+    cleanups.push(async () => {
+      stopping = true;
+      manager.stop();
+      await forwarder.flush();
+      await agent?.shutdown(true).catch(() => undefined);
+      await agent?.closed;
+    });
+
     const runtime = {
       pid: process.pid,
       api_url: apiUrl,
       api_tls_url: withPort('https', host, apiTlsPort),
-      git_host: gitHost,
-      router_url: withPort('http', `<app>.${host}`, routerPort),
+      git_host: actualGitHost,
+      router_url: withPort('http', `<app>.${host}`, routerPorts.http),
+      router_tls_url: routerPorts.https ? withPort('https', `<app>.${host}`, routerPorts.https) : null,
       api_port: apiPort,
       api_tls_port: apiTlsPort,
-      router_port: routerPort,
+      router_port: routerPorts.http,
+      router_tls_port: routerPorts.https ?? null,
       domain: host,
       admin_key: paths.adminKey,
       ca_cert: pki.caCertPath,
       state: store.dialect,
+      agent_adopted: started.adopted,
     };
     await writeFileAtomic(paths.runtime, `${JSON.stringify(runtime, null, 2)}\n`, 0o600);
-    cleanups.splice(1, 0, async () => {
-      const { rm } = await import('node:fs/promises');
-      await rm(paths.runtime, { force: true });
-    });
+    cleanups.splice(1, 0, () => rm(paths.runtime, { force: true }));
     print(
       banner({
         dataDir: paths.root,
         state: location.kind === 'sqlite' ? `SQLite ${paths.sqlite}` : 'PostgreSQL',
         apiUrl,
         apiTlsUrl: runtime.api_tls_url,
-        gitHost,
+        gitHost: actualGitHost,
         routerUrl: runtime.router_url,
         adminKeyPath: paths.adminKey,
         caCertPath: pki.caCertPath,
         createdAdmin: adminKey !== undefined ? { email: options.adminEmail } : undefined,
       }),
     );
-    return { apiPort, apiTlsPort, routerPort, stop };
+    return { apiPort, apiTlsPort, routerPort: routerPorts.http, stop };
   } catch (err) {
     await stop();
     throw err;

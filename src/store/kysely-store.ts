@@ -5,6 +5,12 @@ import { migrationProvider } from './migrations/index.js';
 import { KyselyAccounts } from './accounts-repository.js';
 import { KyselyAuthorizations } from './authorizations-repository.js';
 import { KyselyApps } from './apps-repository.js';
+import { KyselyConfigVars } from './config-vars-repository.js';
+import { KyselySlugs } from './slugs-repository.js';
+import { KyselyReleases } from './releases-repository.js';
+import { KyselyBuilds } from './builds-repository.js';
+import { KyselyFormations } from './formations-repository.js';
+import { KyselyBuildpackInstallations } from './buildpack-installations-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -16,6 +22,12 @@ export class KyselyStore implements Store {
   readonly accounts: KyselyAccounts;
   readonly authorizations: KyselyAuthorizations;
   readonly apps: KyselyApps;
+  readonly configVars: KyselyConfigVars;
+  readonly slugs: KyselySlugs;
+  readonly releases: KyselyReleases;
+  readonly builds: KyselyBuilds;
+  readonly formations: KyselyFormations;
+  readonly buildpackInstallations: KyselyBuildpackInstallations;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -26,6 +38,12 @@ export class KyselyStore implements Store {
     this.accounts = new KyselyAccounts(db, clock);
     this.authorizations = new KyselyAuthorizations(db, clock);
     this.apps = new KyselyApps(db, clock);
+    this.configVars = new KyselyConfigVars(db);
+    this.slugs = new KyselySlugs(db, clock);
+    this.releases = new KyselyReleases(db, clock);
+    this.builds = new KyselyBuilds(db, clock);
+    this.formations = new KyselyFormations(db, clock);
+    this.buildpackInstallations = new KyselyBuildpackInstallations(db);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

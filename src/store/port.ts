@@ -1,5 +1,10 @@
+import type { ConfigVars } from '../core/config-vars.js';
+import type { ScaleRequest } from '../core/formation.js';
 import type { Account, App, Authorization, Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
+import type { Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
+
+export type * from './records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -11,6 +16,12 @@ export interface Store {
   accounts: AccountRepository;
   authorizations: AuthorizationRepository;
   apps: AppRepository;
+  configVars: ConfigVarRepository;
+  slugs: SlugRepository;
+  releases: ReleaseRepository;
+  builds: BuildRepository;
+  formations: FormationRepository;
+  buildpackInstallations: BuildpackInstallationRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
@@ -72,4 +83,134 @@ export interface AppRepository {
   update(id: string, changes: Partial<Pick<App, 'name' | 'maintenance' | 'buildStack' | 'releasedAt'>>): Promise<App>;
   /** Deletes the app and, by cascade, everything it owns. */
   delete(id: string): Promise<boolean>;
+}
+
+/**
+ * The app's current config. It changes only by creating a release (releases.create with
+ * configVars), so every change is a release and the two never disagree.
+ */
+export interface ConfigVarRepository {
+  /** The current config; {} for an app that never had any. */
+  get(appId: string): Promise<ConfigVars>;
+  /**
+   * The current config, read under the app's lock: call it first inside store.transaction to
+   * read-modify-write the config; concurrent changes to the same app wait until the transaction
+   * ends (no lost updates, no duplicate versions). not_found for a missing app.
+   */
+  lock(appId: string): Promise<ConfigVars>;
+}
+
+export interface NewSlug {
+  appId: string;
+  processTypes: Record<string, string>;
+  stack: string;
+  commit?: string | null;
+  commitDescription?: string | null;
+  buildpackProvidedDescription?: string | null;
+  /** Declared `SHA256:<hex>`, or the real one for a slug stored before its record. */
+  checksum?: string | null;
+  /** Default `slugs/<id>.tgz`. */
+  blobKey?: string;
+  /** Bytes, for a slug whose tarball is already in the blob store (a build's); else null until upload. */
+  size?: number | null;
+}
+
+export interface SlugRepository {
+  create(input: NewSlug): Promise<Slug>;
+  findById(id: string): Promise<Slug | undefined>;
+  /** The slug only if it belongs to `appId`. */
+  find(appId: string, id: string): Promise<Slug | undefined>;
+  /** Records the upload of a slug that had none; undefined when it was already uploaded (slugs are immutable) or is missing. */
+  markUploaded(id: string, upload: { size: number; checksum: string }): Promise<Slug | undefined>;
+  /** Blob keys of every slug of the app (to delete the blobs with the app). */
+  blobKeysForApp(appId: string): Promise<string[]>;
+}
+
+export interface NewRelease {
+  appId: string;
+  /** The slug (of this app, uploaded); undefined keeps the current release's slug (config changes), null means none. */
+  slugId?: string | null;
+  /** The release's whole config, which becomes the app's config; undefined keeps the app's config. */
+  configVars?: ConfigVars;
+  description: string;
+  user: { id: string; email: string } | null;
+  /** Default: pending when the slug declares a release phase (`release` process type), else succeeded. */
+  status?: ReleaseStatus;
+  /** Default: the newest release's. */
+  addonPlanNames?: string[];
+}
+
+export interface ReleaseRepository {
+  /**
+   * Creates the next release vN of the app in one transaction (joining the caller's): the
+   * version comes from the app's lock row, so concurrent creations get distinct consecutive
+   * versions on both dialects. A succeeded release with a slug makes the formation follow its
+   * process types. not_found for a missing app or a slug of another app; invalid_params for a
+   * slug not uploaded yet.
+   */
+  create(input: NewRelease): Promise<Release>;
+  findById(appId: string, id: string): Promise<Release | undefined>;
+  findByVersion(appId: string, version: number): Promise<Release | undefined>;
+  /** The newest succeeded release. */
+  current(appId: string): Promise<Release | undefined>;
+  /** `page.field` is `version`; bounds must be integers. */
+  list(appId: string, page: PageRequest): Promise<Page<Release>>;
+  /**
+   * Ends a pending release (its release phase finished). Succeeded and current → the formation
+   * follows it. A release that is not pending is left as it is. Returns the release as stored.
+   */
+  finish(id: string, status: 'succeeded' | 'failed'): Promise<Release | undefined>;
+  /** Marks every pending release failed (on start-up after a crash); returns their ids. */
+  failStale(): Promise<string[]>;
+  /** What app JSON shows of each app's current release (apps without one are absent). */
+  currentSummaries(appIds: readonly string[]): Promise<Map<string, CurrentReleaseSummary>>;
+}
+
+export interface NewBuild {
+  appId: string;
+  sourceBlob: SourceBlob;
+  buildpacks: BuildpackRef[];
+  user: { id: string; email: string } | null;
+  stack: string;
+}
+
+export interface BuildResult {
+  status: 'succeeded' | 'failed';
+  slugId?: string | null;
+  releaseId?: string | null;
+  /** Why it failed, in words for the user. */
+  error?: string | null;
+  outputKey?: string | null;
+}
+
+export interface BuildRepository {
+  create(input: NewBuild): Promise<Build>;
+  findById(id: string): Promise<Build | undefined>;
+  find(appId: string, id: string): Promise<Build | undefined>;
+  /** `page.field` is `created_at` or `id`. */
+  list(appId: string, page: PageRequest): Promise<Page<Build>>;
+  /** Ends a pending build; a build that already ended is left as it is. Returns the build as stored. */
+  finish(id: string, result: BuildResult): Promise<Build | undefined>;
+  /** Marks every pending build failed (on start-up after a crash); returns their ids. */
+  failStale(error?: string): Promise<string[]>;
+}
+
+export interface FormationRepository {
+  /** The app's formation, by type. */
+  list(appId: string): Promise<Formation[]>;
+  find(appId: string, type: string): Promise<Formation | undefined>;
+  /**
+   * Applies scale requests atomically under the app's lock (relative quantities see committed
+   * values). invalid_params for a type the current release lacks or a quantity out of 0..100.
+   * Returns the formation of each requested type, in request order.
+   */
+  scale(appId: string, requests: readonly ScaleRequest[]): Promise<Formation[]>;
+  /** Every app's formation (for the dyno manager's reconcile loop). */
+  listAll(): Promise<Formation[]>;
+}
+
+export interface BuildpackInstallationRepository {
+  list(appId: string): Promise<BuildpackInstallation[]>;
+  /** Replaces the app's buildpacks with `buildpacks`, ordinals 1..n. */
+  replace(appId: string, buildpacks: readonly BuildpackRef[]): Promise<BuildpackInstallation[]>;
 }

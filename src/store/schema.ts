@@ -34,8 +34,94 @@ export interface AppsTable {
   updated_at: string;
 }
 
+/** One row per app: its current config and the release counter (the per-app lock row). */
+export interface AppConfigTable {
+  app_id: string;
+  /** JSON object of the app's config vars. */
+  config_vars: string;
+  /** The last release version handed out. */
+  release_seq: number;
+}
+
+export interface SlugsTable {
+  id: string;
+  app_id: string;
+  blob_key: string;
+  size: number | null;
+  checksum: string | null;
+  /** JSON object type → command. */
+  process_types: string;
+  commit: string | null;
+  commit_description: string | null;
+  buildpack_provided_description: string | null;
+  stack: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReleasesTable {
+  id: string;
+  app_id: string;
+  version: number;
+  slug_id: string | null;
+  /** JSON object: the whole config at this release. */
+  config_vars: string;
+  description: string;
+  status: string;
+  user_id: string | null;
+  user_email: string | null;
+  release_command: string | null;
+  /** JSON array of plan names. */
+  addon_plan_names: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BuildsTable {
+  id: string;
+  app_id: string;
+  status: string;
+  /** JSON {url, checksum, version, version_description}. */
+  source_blob: string;
+  /** JSON array of {url, name}. */
+  buildpacks: string;
+  slug_id: string | null;
+  release_id: string | null;
+  user_id: string | null;
+  user_email: string | null;
+  output_key: string | null;
+  stack: string;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FormationsTable {
+  id: string;
+  app_id: string;
+  type: string;
+  quantity: number;
+  size: string;
+  command: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BuildpackInstallationsTable {
+  app_id: string;
+  ordinal: number;
+  url: string;
+  name: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
   apps: AppsTable;
+  app_config: AppConfigTable;
+  slugs: SlugsTable;
+  releases: ReleasesTable;
+  builds: BuildsTable;
+  formations: FormationsTable;
+  buildpack_installations: BuildpackInstallationsTable;
 }

@@ -133,6 +133,14 @@ describe('planApp', () => {
     }
   });
 
+  it('rolls a restart like a deploy: dynos older than the restart are replaced with a surge', () => {
+    const p = { ...web(1), restartedAt: NOW - 1_000 };
+    const old = dyno(p, 1, 'up', { startedAt: NOW - 60_000 });
+    assert.deepEqual(starts(planApp([p], [old], NOW).actions), ['web.1:restart']);
+    const fresh = dyno(p, 1, 'up', { startedAt: NOW });
+    assert.deepEqual(stops(planApp([p], [old, fresh], NOW).actions), [`${old.id}:replaced`]);
+  });
+
   it('replaces dynos whose size changed', () => {
     const old = dyno(web(1, 2, 'standard-1x'), 1, 'up');
     assert.deepEqual(starts(planApp([web(1, 2, 'standard-2x')], [old], NOW).actions), ['web.1:resize']);

@@ -19,6 +19,8 @@ import { sqliteDialect } from '../../src/store/sqlite.js';
 import { accountsContract, authorizationsContract } from './accounts-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
+import { buildpackInstallationsContract, buildsContract, cascadeContract, formationContract, slugsContract } from './deploy-contract.js';
+import { releasesContract } from './releases-contract.js';
 
 export interface StoreHarness {
   /** Runs once before the suite (e.g. starts a database server). */
@@ -81,6 +83,16 @@ export function storeContract(name: string, harness: StoreHarness): void {
         for (const table of ['accounts', 'authorizations', 'apps']) assert.ok(tables.includes(table), `${table} in ${tables.join(', ')}`);
       });
 
+      it('the deploy pipeline tables exist after opening', async () => {
+        const location = await harness.freshLocation();
+        const store = await openStore(location);
+        await store.close();
+        const tables = await tableNames(location);
+        for (const table of ['app_config', 'slugs', 'releases', 'builds', 'formations', 'buildpack_installations']) {
+          assert.ok(tables.includes(table), `${table} in ${tables.join(', ')}`);
+        }
+      });
+
       it('the store names its dialect', async () => {
         const location = await harness.freshLocation();
         const store = await open();
@@ -91,6 +103,12 @@ export function storeContract(name: string, harness: StoreHarness): void {
     authorizationsContract({ open });
     appsContract({ open });
     paginationContract({ open });
+    releasesContract({ open });
+    slugsContract({ open });
+    buildsContract({ open });
+    formationContract({ open });
+    buildpackInstallationsContract({ open });
+    cascadeContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

@@ -44,7 +44,7 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
  */
 export async function startBerth(options: { dataDir?: string; args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<BerthProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'berth-e2e-')));
-  const args = ['up', '--data-dir', dataDir, '--api-port', '0', '--api-tls-port', '0', '--router-port', '0', ...(options.args ?? [])];
+  const args = ['up', '--data-dir', dataDir, '--api-port', '0', '--api-tls-port', '0', '--router-port', '0', '--router-tls-port', '0', '--rendezvous-port', '0', '--outbound', 'off', ...(options.args ?? [])];
   const child = spawn(join(repoRoot(), 'bin', 'berth'), args, { env: testEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,15 +1,40 @@
 import { randomAppName, validateAppName } from '../../core/app-name.js';
 import { PlatformError } from '../../core/errors.js';
 import { REGION, STACK } from '../../core/model.js';
+import type { App } from '../../core/model.js';
+import type { CurrentReleaseSummary } from '../../store/port.js';
 import type { Route, RequestContext } from '../context.js';
 import { findAccessibleApp, ownerOf } from '../app-access.js';
 import { pageReply, pageRequest } from '../page-reply.js';
+import { announceRelease, notifyPlatform } from '../releasing.js';
 import { serializeApp } from '../serialize.js';
 
 const APP_RANGE_FIELDS = ['id', 'name'] as const;
 
-async function appJson(ctx: RequestContext, app: Parameters<typeof serializeApp>[0]) {
-  return serializeApp(app, await ownerOf(ctx, app), ctx.deps.urls);
+async function appJson(ctx: RequestContext, app: App, current?: CurrentReleaseSummary | null) {
+  const summary = current === undefined ? (await ctx.deps.store.releases.currentSummaries([app.id])).get(app.id) : (current ?? undefined);
+  return serializeApp(app, await ownerOf(ctx, app), ctx.deps.urls, summary);
+}
+
+/** Creates the app and its v1 "Initial release" together, as Heroku does. */
+async function createApp(ctx: RequestContext, name: string, region: string, stack: string): Promise<App> {
+  const user = { id: ctx.account.id, email: ctx.account.email };
+  const { app, release } = await ctx.deps.store.transaction(async (tx) => {
+    const created = await tx.apps.create({ name, ownerId: ctx.account.id, region, stack });
+    return { app: created, release: await tx.releases.create({ appId: created.id, slugId: null, description: 'Initial release', user }) };
+  });
+  announceRelease(ctx.deps, app, release);
+  return app;
+}
+
+/** Deletes the app (the store cascades to everything it owns), its slug blobs, and tells the dyno manager. */
+async function deleteApp(ctx: RequestContext, app: App): Promise<void> {
+  const blobKeys = await ctx.deps.store.slugs.blobKeysForApp(app.id);
+  await ctx.deps.store.apps.delete(app.id);
+  for (const key of blobKeys) {
+    await ctx.deps.blobs.delete(key).catch((err: unknown) => ctx.deps.log({ at: 'error', during: 'delete slug blob', app_id: app.id, key, error: String(err) }));
+  }
+  notifyPlatform(ctx.deps, 'formationChanged', app.id, () => ctx.deps.platform.formationChanged(app));
 }
 
 function checkRegion(value: unknown): string {
@@ -28,7 +53,8 @@ async function listApps(ctx: RequestContext, ownerOnly: boolean) {
   const page = pageRequest(ctx, APP_RANGE_FIELDS);
   const filter = ownerOnly || !ctx.account.isAdmin ? { ownerId: ctx.account.id } : {};
   const result = await ctx.deps.store.apps.list(filter, page);
-  const body = await Promise.all(result.items.map((app) => appJson(ctx, app)));
+  const summaries = await ctx.deps.store.releases.currentSummaries(result.items.map((app) => app.id));
+  const body = await Promise.all(result.items.map((app) => appJson(ctx, app, summaries.get(app.id) ?? null)));
   return pageReply(page, result, body);
 }
 
@@ -40,7 +66,7 @@ export const appRoutes: Route[] = [
       const body = await ctx.body();
       const region = checkRegion(body.region);
       const stack = checkStack(body.stack);
-      const create = (name: string) => ctx.deps.store.apps.create({ name, ownerId: ctx.account.id, region, stack });
+      const create = (name: string) => createApp(ctx, name, region, stack);
       if (body.name !== undefined && body.name !== null) {
         return { status: 201, body: await appJson(ctx, await create(validateAppName(body.name))) };
       }
@@ -86,6 +112,7 @@ export const appRoutes: Route[] = [
       }
       if (body.build_stack !== undefined) changes.buildStack = checkStack(body.build_stack);
       const updated = Object.keys(changes).length === 0 ? app : await ctx.deps.store.apps.update(app.id, changes);
+      if (updated !== app) notifyPlatform(ctx.deps, 'appChanged', app.id, () => ctx.deps.platform.appChanged(updated));
       return { status: 200, body: await appJson(ctx, updated) };
     },
   },
@@ -95,7 +122,7 @@ export const appRoutes: Route[] = [
     async handler(ctx) {
       const app = await findAccessibleApp(ctx, ctx.params.app as string);
       const body = await appJson(ctx, app);
-      await ctx.deps.store.apps.delete(app.id);
+      await deleteApp(ctx, app);
       return { status: 200, body };
     },
   },

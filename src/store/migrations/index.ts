@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-accounts-and-apps.js';
+import * as m0002 from './0002-releases.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -7,6 +8,7 @@ import * as m0001 from './0001-accounts-and-apps.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-accounts-and-apps': m0001,
+  '0002-releases': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,84 @@
+import type { DynoEvent, DynoHost, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
+import type { RpcClient } from './json-rpc.js';
+import type { AppRouteConfig } from './route-state.js';
+
+export interface DrainView {
+  id: string;
+  url: string;
+  token: string;
+  createdAt?: string;
+}
+
+/** The control plane's side of the host agent: the DynoHost port plus routes and logs. */
+export class AgentClient implements DynoHost {
+  constructor(private readonly rpc: RpcClient) {}
+
+  get closed(): Promise<void> {
+    return this.rpc.closed;
+  }
+
+  close(): void {
+    this.rpc.close();
+  }
+
+  hello(): Promise<Record<string, unknown> & { dynos: DynoRecord[] }> {
+    return this.rpc.call('hello');
+  }
+
+  list(): Promise<DynoRecord[]> {
+    return this.rpc.call('dyno.list');
+  }
+
+  start(launch: DynoLaunch): Promise<DynoRecord> {
+    return this.rpc.call('dyno.start', launch, 120_000);
+  }
+
+  stop(dynoId: string, graceMs: number): Promise<void> {
+    return this.rpc.call('dyno.stop', { id: dynoId, graceMs }, graceMs + 60_000);
+  }
+
+  forget(dynoId: string): Promise<void> {
+    return this.rpc.call('dyno.forget', { id: dynoId });
+  }
+
+  onEvent(listener: (event: DynoEvent) => void): () => void {
+    return this.rpc.on('dyno.state', (data: { dyno: DynoRecord; previous: DynoEvent['previous'] }) => listener({ kind: 'state', dyno: data.dyno, previous: data.previous }));
+  }
+
+  setRoutes(apps: AppRouteConfig[]): Promise<void> {
+    return this.rpc.call('routes.set', { apps });
+  }
+
+  upsertRoute(app: AppRouteConfig): Promise<void> {
+    return this.rpc.call('routes.upsert', app);
+  }
+
+  /** Forgets the app: its route, log channel and drains. */
+  removeApp(appId: string): Promise<void> {
+    return this.rpc.call('routes.remove', { appId });
+  }
+
+  appendLogs(appId: string, lines: Array<{ source: 'app' | 'heroku'; process: string; message: string }>): Promise<void> {
+    return this.rpc.call('log.append', { appId, lines });
+  }
+
+  issueLogSession(appId: string, request: Record<string, unknown>): Promise<{ id: string; path: string }> {
+    return this.rpc.call('log.session', { appId, request });
+  }
+
+  addDrain(appId: string, url: unknown): Promise<DrainView> {
+    return this.rpc.call('drains.add', { appId, url });
+  }
+
+  listDrains(appId: string): Promise<DrainView[]> {
+    return this.rpc.call('drains.list', { appId });
+  }
+
+  removeDrain(appId: string, key: string): Promise<DrainView> {
+    return this.rpc.call('drains.remove', { appId, key });
+  }
+
+  shutdown(killDynos: boolean): Promise<void> {
+    return this.rpc.call('shutdown', { killDynos });
+  }
+}

@@ -1,0 +1,284 @@
+import type { Duplex } from 'node:stream';
+import type { DynoLaunch, DynoRecord } from '../core/dyno-host.js';
+import type { DynoState } from '../core/dyno-plan.js';
+import type { LogSource } from '../core/log-line.js';
+import type { DynoSpec, RunningDyno } from '../runtime/types.js';
+import { formatRuntimeMetrics } from '../logplex/runtime-metrics.js';
+import { DynoLoad } from './dyno-load.js';
+
+export interface SupervisorLogs {
+  append(appId: string, input: { source: LogSource; process: string; message: string }): void;
+  ingest(appId: string, source: LogSource, process: string, stream: NodeJS.ReadableStream): Promise<void>;
+}
+
+export interface SupervisorDeps {
+  runtime: { start(spec: DynoSpec): Promise<RunningDyno> };
+  logs: SupervisorLogs;
+  /** Every state change (the agent broadcasts it and updates the route table). */
+  onChange(record: DynoRecord, previous: DynoState | 'down', dyno?: RunningDyno): void;
+  now(): number;
+  /** How often memory is sampled for R14 (default 5 s). */
+  sampleEveryMs?: number;
+}
+
+interface Entry {
+  record: DynoRecord;
+  launch: DynoLaunch;
+  dyno?: RunningDyno;
+  stopping: boolean;
+  timer?: NodeJS.Timeout;
+  lastR14?: number;
+  lastMetrics?: number;
+  load?: DynoLoad;
+}
+
+const MB = 1024 * 1024;
+const METRICS_EVERY_MS = 20_000;
+
+/**
+ * Runs dynos on this host and watches them: boot (R10), exits and crashes, memory (R14/R15),
+ * stops (SIGTERM, grace, SIGKILL → R12), runtime metrics. Writes Heroku's platform lines
+ * (`heroku[web.1]: State changed from starting to up`) and reports every state change.
+ */
+export class DynoSupervisor {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly deps: SupervisorDeps) {}
+
+  list(): DynoRecord[] {
+    return [...this.entries.values()].map((e) => ({ ...e.record }));
+  }
+
+  running(id: string): RunningDyno | undefined {
+    return this.entries.get(id)?.dyno;
+  }
+
+  async start(launch: DynoLaunch): Promise<DynoRecord> {
+    const entry = this.register(launch, null);
+    await this.launch(entry);
+    return { ...entry.record };
+  }
+
+  /**
+   * An attached one-off dyno (`heroku run`): recorded now, started when its client connects
+   * through the rendezvous (attach), abandoned with R13 if nobody comes.
+   */
+  prepareAttached(launch: DynoLaunch, attachUrl: string): DynoRecord {
+    return { ...this.register(launch, attachUrl).record };
+  }
+
+  /** The client of an attached dyno arrived: start it with the socket as its terminal. */
+  async attach(id: string, socket: Duplex): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry || entry.dyno || entry.stopping) {
+      socket.end();
+      return;
+    }
+    await this.launch(entry, socket);
+  }
+
+  /** Nobody attached in time. */
+  abandon(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.dyno) return;
+    this.platform(entry, 'Error R13 (Attach error) -> Failed to attach to process');
+    this.entries.delete(id);
+    const previous = entry.record.state;
+    entry.record.state = 'down';
+    this.deps.onChange({ ...entry.record }, previous);
+  }
+
+  private register(launch: DynoLaunch, attachUrl: string | null): Entry {
+    const now = this.deps.now();
+    const record: DynoRecord = {
+      id: launch.id,
+      appId: launch.appId,
+      appName: launch.appName,
+      type: launch.type,
+      index: launch.index,
+      name: launch.name,
+      releaseId: launch.releaseId,
+      releaseVersion: launch.releaseVersion,
+      size: launch.size,
+      command: launch.command,
+      state: 'starting',
+      startedAt: now,
+      stateChangedAt: now,
+      crashCount: launch.crashCount,
+      oneOff: launch.oneOff,
+      exitCode: null,
+      lastError: null,
+      attachUrl,
+    };
+    const entry: Entry = { record, launch, stopping: false };
+    this.entries.set(launch.id, entry);
+    this.deps.onChange({ ...record }, 'down');
+    return entry;
+  }
+
+  private async launch(entry: Entry, terminal?: Duplex): Promise<void> {
+    const { launch } = entry;
+    this.platform(entry, `Starting process with command \`${launch.command}\``);
+    try {
+      entry.dyno = await this.deps.runtime.start({
+        id: launch.id,
+        appId: launch.appId,
+        appName: launch.appName,
+        name: launch.name,
+        command: launch.command,
+        env: launch.env,
+        size: launch.size,
+        network: 'bridge',
+        app: { kind: 'slug', slugDir: launch.slugDir },
+        ...(terminal ? { stdin: true, tty: launch.attach?.tty ?? false } : {}),
+        ...(launch.timeToLiveMs ? { timeoutMs: launch.timeToLiveMs } : {}),
+      });
+    } catch (err) {
+      this.platform(entry, `Error R99 (Platform error) -> the dyno could not be started: ${err instanceof Error ? err.message : String(err)}`);
+      terminal?.end();
+      if (launch.oneOff) this.exited(entry, null, false);
+      else this.crash(entry, null, 'R99');
+      return;
+    }
+    const dyno = entry.dyno;
+    if (terminal) {
+      // The client's terminal is the dyno's: output goes to it, not to the logs.
+      dyno.stdout.pipe(terminal, { end: false });
+      dyno.stderr.pipe(terminal, { end: false });
+      if (dyno.stdin) terminal.pipe(dyno.stdin);
+      terminal.on('error', () => terminal.destroy());
+      terminal.on('close', () => void this.stop(entry.record.id, 5000));
+      void dyno.exited.then(() => terminal.end());
+    } else {
+      void this.deps.logs.ingest(launch.appId, 'app', launch.name, dyno.stdout).catch(() => undefined);
+      void this.deps.logs.ingest(launch.appId, 'app', launch.name, dyno.stderr).catch(() => undefined);
+    }
+    void dyno.exited.then((exit) => this.exited(entry, exit.code, exit.oomKilled, exit.sandboxFailed ? exit.error ?? 'sandbox failed' : undefined));
+    entry.load = new DynoLoad(`${dyno.cgroups.memory}/cgroup.procs`);
+    entry.timer = setInterval(() => void this.sample(entry), this.deps.sampleEveryMs ?? 5000);
+    entry.timer.unref();
+    if (launch.type === 'web' && !launch.oneOff) void this.boot(entry, dyno);
+    else this.setState(entry, 'up');
+  }
+
+  /** Stops a dyno: SIGTERM to every process, `graceMs`, then SIGKILL. Resolves once it exited. */
+  async stop(id: string, graceMs: number): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    if (entry.record.state === 'crashed') {
+      this.forget(id);
+      return;
+    }
+    if (!entry.dyno) {
+      this.abandon(id);
+      return;
+    }
+    if (!entry.stopping) {
+      entry.stopping = true;
+      this.setState(entry, 'stopping');
+      this.platform(entry, 'Stopping all processes with SIGTERM');
+      const { killed } = await entry.dyno.stop(graceMs);
+      if (killed) {
+        this.platform(entry, `Error R12 (Exit timeout) -> At least one process failed to exit within ${Math.round(graceMs / 1000)} seconds of SIGTERM`);
+        this.platform(entry, 'Stopping remaining processes with SIGKILL');
+      }
+    }
+    await entry.dyno.exited;
+  }
+
+  /** Drops the record of a crashed dyno. */
+  forget(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.record.state !== 'crashed') return;
+    this.entries.delete(id);
+    const previous = entry.record.state;
+    entry.record.state = 'down';
+    this.deps.onChange({ ...entry.record }, previous);
+  }
+
+  /** Stops every dyno (agent shutdown with --kill-dynos). */
+  async stopAll(graceMs: number): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((id) => this.stop(id, graceMs)));
+  }
+
+  private platform(entry: Entry, message: string): void {
+    this.deps.logs.append(entry.record.appId, { source: 'heroku', process: entry.record.name, message });
+  }
+
+  private setState(entry: Entry, state: DynoState): void {
+    const previous = entry.record.state;
+    if (previous === state) return;
+    entry.record.state = state;
+    entry.record.stateChangedAt = this.deps.now();
+    if (state !== 'stopping') this.platform(entry, `State changed from ${previous} to ${state}`);
+    this.deps.onChange({ ...entry.record }, previous, entry.dyno);
+  }
+
+  private async boot(entry: Entry, dyno: RunningDyno): Promise<void> {
+    const bound = await dyno.waitForPort(entry.launch.bootTimeoutMs);
+    if (entry.record.state !== 'starting' || entry.stopping) return;
+    if (bound) {
+      this.setState(entry, 'up');
+      return;
+    }
+    const seconds = Math.round(entry.launch.bootTimeoutMs / 1000);
+    this.platform(entry, `Error R10 (Boot timeout) -> Web process failed to bind to $PORT within ${seconds} seconds of launch`);
+    this.platform(entry, 'Stopping process with SIGKILL');
+    entry.record.lastError = 'R10';
+    await dyno.stop(0);
+  }
+
+  private exited(entry: Entry, code: number | null, oomKilled: boolean, sandboxError?: string): void {
+    if (entry.timer) clearInterval(entry.timer);
+    entry.record.exitCode = code;
+    if (oomKilled && !entry.stopping) {
+      this.platform(entry, 'Error R15 (Memory quota vastly exceeded)');
+      this.platform(entry, 'Stopping process with SIGKILL');
+    }
+    if (sandboxError) this.platform(entry, `Error R99 (Platform error) -> ${sandboxError}`);
+    this.platform(entry, `Process exited with status ${code ?? 'unknown'}`);
+    if (entry.stopping || entry.launch.oneOff) {
+      this.entries.delete(entry.record.id);
+      const previous = entry.record.state;
+      if (entry.launch.oneOff && !entry.stopping) this.platform(entry, `State changed from ${previous} to complete`);
+      else this.platform(entry, `State changed from ${previous === 'stopping' ? 'up' : previous} to down`);
+      entry.record.state = 'down';
+      entry.record.stateChangedAt = this.deps.now();
+      this.deps.onChange({ ...entry.record }, previous);
+      return;
+    }
+    this.crash(entry, code, oomKilled ? 'R15' : entry.record.lastError ?? `exit ${code ?? 'unknown'}`);
+  }
+
+  private crash(entry: Entry, code: number | null, reason: string): void {
+    entry.record.exitCode = code;
+    entry.record.lastError = reason;
+    entry.record.crashCount = entry.launch.crashCount + 1;
+    this.setState(entry, 'crashed');
+  }
+
+  private async sample(entry: Entry): Promise<void> {
+    const dyno = entry.dyno;
+    if (!dyno || entry.record.state !== 'up') return;
+    const now = this.deps.now();
+    const memory = await dyno.memory().catch(() => undefined);
+    if (!memory) return;
+    const used = memory.rssBytes + memory.swapBytes;
+    if (used > memory.quotaBytes && (entry.lastR14 === undefined || now - entry.lastR14 >= METRICS_EVERY_MS)) {
+      entry.lastR14 = now;
+      this.platform(entry, `Process running mem=${Math.round(used / MB)}M(${((used / memory.quotaBytes) * 100).toFixed(1)}%)`);
+      this.platform(entry, 'Error R14 (Memory quota exceeded)');
+    }
+    const load = await entry.load?.sample(now);
+    if (entry.launch.runtimeMetrics && load && (entry.lastMetrics === undefined || now - entry.lastMetrics >= METRICS_EVERY_MS)) {
+      entry.lastMetrics = now;
+      const lines = formatRuntimeMetrics({
+        source: entry.record.name,
+        dyno: `heroku.${entry.record.appId}.${entry.record.id}`,
+        memory: { total: memory.totalBytes, rss: memory.rssBytes, cache: memory.cacheBytes, swap: memory.swapBytes, pgpgin: 0, pgpgout: 0, quota: memory.quotaBytes },
+        load,
+      });
+      for (const line of lines) this.platform(entry, line);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type { DynoLaunch, DynoRecord } from '../core/dyno-host.js';
+import type { RouteDiff } from '../core/route-table.js';
+import type { DrainManager } from '../logplex/drain-manager.js';
+import type { LogChannels } from '../logplex/log-channels.js';
+import type { LogSessionRequest, LogSessions } from '../logplex/log-sessions.js';
+import type { DynoSpec, RunningDyno } from '../runtime/types.js';
+import { randomBytes } from 'node:crypto';
+import { RpcError, serveRpc, type RpcServer } from './json-rpc.js';
+import type { Rendezvous } from './rendezvous.js';
+import { DynoSupervisor } from './dyno-supervisor.js';
+import { RouteState, type AppRouteConfig } from './route-state.js';
+
+export interface HostAgentDeps {
+  domain: string;
+  runtime: { start(spec: DynoSpec): Promise<RunningDyno> };
+  channels: LogChannels;
+  sessions: LogSessions;
+  drains: DrainManager;
+  /** Pushes a route diff to the router workers. */
+  pushRoutes(diff: RouteDiff): void | Promise<void>;
+  now(): number;
+  /** Called by the `shutdown` RPC after it answered. */
+  onShutdown(options: { killDynos: boolean }): void;
+  /** Attached one-off dynos meet their clients here; `publicHost:port` goes into attach_url. */
+  rendezvous?: { server: Rendezvous; publicHost: string; port: number; attachTimeoutMs?: number };
+  /** Facts about the agent the control plane checks on connect. */
+  info: Record<string, unknown>;
+}
+
+const str = (value: unknown, name: string): string => {
+  if (typeof value !== 'string' || value === '') throw new RpcError(`${name} is required`, 'bad_request');
+  return value;
+};
+
+/**
+ * The host agent: dynos (supervisor), the route table (router workers) and logplex (channels,
+ * sessions, drains) behind one unix-socket RPC. It outlives the control plane: killing the
+ * control plane leaves dynos, routing and logs running; a new control plane reconnects.
+ */
+export class HostAgent {
+  readonly supervisor: DynoSupervisor;
+  readonly routes: RouteState;
+  private server?: RpcServer;
+
+  constructor(private readonly deps: HostAgentDeps) {
+    this.routes = new RouteState(deps.domain, (diff) => deps.pushRoutes(diff));
+    this.supervisor = new DynoSupervisor({
+      runtime: deps.runtime,
+      now: deps.now,
+      logs: {
+        append: (appId, input) => deps.channels.append(appId, input),
+        ingest: (appId, source, process, stream) => deps.channels.ingest(appId, source, process, stream as never),
+      },
+      onChange: (record, previous, dyno) => this.changed(record, previous, dyno),
+    });
+  }
+
+  /** A router log line for an app known by name. */
+  routerLog(appName: string | null, line: string): void {
+    const appId = appName ? this.routes.appIdOf(appName) : undefined;
+    if (appId) this.deps.channels.append(appId, { source: 'heroku', process: 'router', message: line });
+  }
+
+  async listen(socketPath: string): Promise<void> {
+    const { supervisor, routes, deps } = this;
+    this.server = await serveRpc(socketPath, {
+      hello: () => ({ ...deps.info, dynos: supervisor.list() }),
+      'dyno.list': () => supervisor.list(),
+      'dyno.start': (launch: DynoLaunch) => (launch.attach ? this.startAttached(launch) : supervisor.start(launch)),
+      'dyno.stop': async (p: { id: unknown; graceMs?: unknown }) => {
+        await supervisor.stop(str(p.id, 'id'), typeof p.graceMs === 'number' ? p.graceMs : 30_000);
+      },
+      'dyno.forget': (p: { id: unknown }) => supervisor.forget(str(p.id, 'id')),
+      'routes.set': (p: { apps: AppRouteConfig[] }) => routes.setApps(p.apps ?? []),
+      'routes.upsert': (p: AppRouteConfig) => routes.upsertApp(p),
+      'routes.remove': async (p: { appId: unknown }) => {
+        const appId = str(p.appId, 'appId');
+        routes.removeApp(appId);
+        await deps.drains.removeChannel(appId);
+        await deps.channels.remove(appId);
+      },
+      'routes.snapshot': () => routes.current(),
+      'log.append': (p: { appId: unknown; lines: Array<{ source: 'app' | 'heroku'; process: string; message: string }> }) => {
+        const appId = str(p.appId, 'appId');
+        for (const line of p.lines ?? []) deps.channels.append(appId, line);
+      },
+      'log.history': (p: { appId: unknown; limit?: number }) => deps.channels.history(str(p.appId, 'appId'), { limit: typeof p.limit === 'number' ? p.limit : 1500 }),
+      'log.session': (p: { appId: unknown; request: LogSessionRequest }) => deps.sessions.issue(str(p.appId, 'appId'), p.request ?? {}),
+      'drains.add': (p: { appId: unknown; url: unknown }) => deps.drains.add(str(p.appId, 'appId'), p.url),
+      'drains.list': (p: { appId: unknown }) => deps.drains.list(str(p.appId, 'appId')),
+      'drains.remove': (p: { appId: unknown; key: unknown }) => deps.drains.remove(str(p.appId, 'appId'), str(p.key, 'key')),
+      shutdown: (p: { killDynos?: unknown }) => {
+        setImmediate(() => deps.onShutdown({ killDynos: p.killDynos === true }));
+        return { ok: true };
+      },
+    });
+  }
+
+  private startAttached(launch: DynoLaunch): DynoRecord {
+    const rendezvous = this.deps.rendezvous;
+    if (!rendezvous) throw new RpcError('this agent has no rendezvous listener for attached dynos', 'failed');
+    const secret = randomBytes(24).toString('hex');
+    const record = this.supervisor.prepareAttached(launch, `rendezvous://${rendezvous.publicHost}:${rendezvous.port}/${secret}`);
+    rendezvous.server.expect(
+      secret,
+      rendezvous.attachTimeoutMs ?? 60_000,
+      (socket) => void this.supervisor.attach(launch.id, socket),
+      () => this.supervisor.abandon(launch.id),
+    );
+    return record;
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close();
+  }
+
+  private changed(record: DynoRecord, previous: DynoRecord['state'] | 'down', dyno?: RunningDyno): void {
+    this.routes.dynoChanged(record, dyno?.address ?? this.supervisor.running(record.id)?.address);
+    this.server?.broadcast('dyno.state', { dyno: record, previous });
+  }
+}

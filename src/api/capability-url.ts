@@ -1,0 +1,47 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { PlatformError } from '../core/errors.js';
+import type { ApiDeps, RequestContext } from './context.js';
+
+/**
+ * Capability URLs: a path plus `expires` and an HMAC `signature` over method, path and expiry,
+ * as S3 presigned URLs work. Whoever holds the URL may do that one thing until it expires;
+ * nothing is stored, so sources need no table.
+ */
+export const BLOB_URL_TTL_SECONDS = 60 * 60;
+export const STREAM_URL_TTL_SECONDS = 24 * 60 * 60;
+
+type Method = 'GET' | 'PUT';
+
+function signature(key: string, method: Method, path: string, expires: number): string {
+  return createHmac('sha256', key).update(`${method}\n${path}\n${expires}`).digest('base64url');
+}
+
+/** An absolute URL that lets its holder `method` `path` for `ttlSeconds`. */
+export function signedUrl(deps: Pick<ApiDeps, 'urlSigningKey' | 'urls' | 'now'>, method: Method, path: string, ttlSeconds: number): string {
+  const expires = Math.floor(deps.now().getTime() / 1000) + ttlSeconds;
+  const query = new URLSearchParams({ expires: String(expires), signature: signature(deps.urlSigningKey, method, path, expires) });
+  return deps.urls.apiUrl(`${path}?${query.toString()}`);
+}
+
+/** True when `url` carries a valid, unexpired signature for `method` on its path. */
+export function verifySignedUrl(deps: Pick<ApiDeps, 'urlSigningKey' | 'now'>, method: Method, url: URL): 'ok' | 'invalid' | 'expired' {
+  const expires = Number(url.searchParams.get('expires'));
+  const given = Buffer.from(url.searchParams.get('signature') ?? '', 'utf8');
+  if (!Number.isSafeInteger(expires)) return 'invalid';
+  const wanted = Buffer.from(signature(deps.urlSigningKey, method, url.pathname, expires), 'utf8');
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return 'invalid';
+  return expires * 1000 < deps.now().getTime() ? 'expired' : 'ok';
+}
+
+/** Refuses a request whose URL is not a valid capability for its method and path. */
+export function requireSignedUrl(ctx: RequestContext, method: Method): void {
+  const verdict = verifySignedUrl(ctx.deps, method, ctx.url);
+  if (verdict === 'ok') return;
+  ctx.res.setHeader('Connection', 'close');
+  throw new PlatformError(
+    'forbidden',
+    verdict === 'expired'
+      ? `This URL expired. Ask the API for a new one (e.g. POST /sources again, or GET the slug).`
+      : `This URL's signature is missing or invalid: use the exact URL the API handed out.`,
+  );
+}

@@ -1,0 +1,155 @@
+import { PlatformError, notFound } from '../../core/errors.js';
+import type { DynoRecord } from '../../core/dyno-host.js';
+import { displaySize, resolveDynoSize } from '../../core/formation.js';
+import type { App } from '../../core/model.js';
+import type { Route, RequestContext } from '../context.js';
+import { findAccessibleApp } from '../app-access.js';
+
+export function dynoJson(app: App, dyno: DynoRecord) {
+  return {
+    app: { id: app.id, name: app.name },
+    attach_url: dyno.attachUrl,
+    command: dyno.command,
+    created_at: new Date(dyno.startedAt).toISOString(),
+    id: dyno.id,
+    name: dyno.name,
+    release: { id: dyno.releaseId, version: dyno.releaseVersion },
+    size: displaySize(dyno.size),
+    state: dyno.state === 'stopping' ? 'up' : dyno.state,
+    type: dyno.type,
+    updated_at: new Date(dyno.stateChangedAt).toISOString(),
+  };
+}
+
+function findDyno(ctx: RequestContext, app: App, key: string): DynoRecord {
+  const dyno = ctx.deps.dynos.list(app.id).find((d) => d.name === key || d.id === key);
+  if (!dyno) throw notFound('dyno', key);
+  return dyno;
+}
+
+function dynosOfType(ctx: RequestContext, app: App, type: string): DynoRecord[] {
+  return ctx.deps.dynos.list(app.id).filter((d) => d.type === type);
+}
+
+const TTL_MAX = 86_400;
+
+export const dynoRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/apps/:app/dynos',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      return { status: 200, body: ctx.deps.dynos.list(app.id).filter((d) => d.state !== 'down').map((d) => dynoJson(app, d)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/apps/:app/dynos/:dyno',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      return { status: 200, body: dynoJson(app, findDyno(ctx, app, ctx.params.dyno as string)) };
+    },
+  },
+  {
+    // Berth extension: what the dyno manager would do now (`berth ps --diff`).
+    method: 'GET',
+    path: '/apps/:app/formation-plan',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      return { status: 200, body: await ctx.deps.dynos.plan(app.id) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/apps/:app/dynos',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const body = await ctx.body();
+      if (typeof body.command !== 'string' || body.command.trim() === '') {
+        throw new PlatformError('invalid_params', 'command is required, e.g. {"command":"bash","attach":true}.');
+      }
+      const env: Record<string, string> = {};
+      if (body.env !== undefined && body.env !== null) {
+        if (typeof body.env !== 'object' || Array.isArray(body.env)) throw new PlatformError('invalid_params', 'env must be an object of string values.');
+        for (const [key, value] of Object.entries(body.env as Record<string, unknown>)) {
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || typeof value !== 'string' || value.includes('\0')) {
+            throw new PlatformError('invalid_params', `env ${JSON.stringify(key)} is invalid: names are letters, digits and underscores; values strings without NUL.`);
+          }
+          env[key] = value;
+        }
+      }
+      const type = body.type === undefined || body.type === null ? 'run' : body.type;
+      if (typeof type !== 'string' || !/^[A-Za-z0-9_-]{1,30}$/.test(type)) throw new PlatformError('invalid_params', 'type must be letters, digits, - and _ (default run).');
+      const ttl = body.time_to_live === undefined || body.time_to_live === null ? TTL_MAX : body.time_to_live;
+      if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > TTL_MAX) throw new PlatformError('invalid_params', `time_to_live must be a whole number of seconds from 1 to ${TTL_MAX}.`);
+      const size = body.size === undefined || body.size === null ? 'standard-1x' : resolveDynoSize(body.size).name;
+      const dyno = await ctx.deps.dynos.run(app, {
+        command: body.command,
+        attach: body.attach === true,
+        size,
+        env,
+        type,
+        tty: body.force_no_tty !== true,
+        timeToLiveSeconds: ttl,
+        user: { id: ctx.account.id, email: ctx.account.email },
+      });
+      return { status: 201, body: dynoJson(app, dyno) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/apps/:app/dynos',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      ctx.deps.dynos.restart(app.id);
+      ctx.deps.logs.emit(app.id, 'api', `Restart all dynos by user ${ctx.account.email}`);
+      return { status: 202, body: {} };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/apps/:app/dynos/:dyno',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const dyno = findDyno(ctx, app, ctx.params.dyno as string);
+      void ctx.deps.dynos.stop(dyno.id);
+      ctx.deps.logs.emit(app.id, 'api', `Restart ${dyno.name} dyno by user ${ctx.account.email}`);
+      return { status: 202, body: {} };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/apps/:app/formations/:type',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const type = ctx.params.type as string;
+      ctx.deps.dynos.restart(app.id, type);
+      ctx.deps.logs.emit(app.id, 'api', `Restart ${type} dynos by user ${ctx.account.email}`);
+      return { status: 202, body: {} };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/apps/:app/dynos/:dyno/actions/stop',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const dyno = findDyno(ctx, app, ctx.params.dyno as string);
+      void ctx.deps.dynos.stop(dyno.id);
+      ctx.deps.logs.emit(app.id, 'api', `Stop ${dyno.name} dyno by user ${ctx.account.email}`);
+      return { status: 202, body: {} };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/apps/:app/formations/:type/actions/stop',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const type = ctx.params.type as string;
+      const dynos = dynosOfType(ctx, app, type);
+      if (dynos.length === 0) throw notFound('dynos of type', type);
+      for (const dyno of dynos) void ctx.deps.dynos.stop(dyno.id);
+      ctx.deps.logs.emit(app.id, 'api', `Stop ${type} dynos by user ${ctx.account.email}`);
+      return { status: 202, body: {} };
+    },
+  },
+];

@@ -1,0 +1,74 @@
+import { notFound, PlatformError } from '../../core/errors.js';
+import { describeScale, FORMATION_TYPE_PATTERN, parseQuantity, resolveDynoSize, type ScaleRequest } from '../../core/formation.js';
+import type { App } from '../../core/model.js';
+import type { RequestContext, Route } from '../context.js';
+import { findAccessibleApp } from '../app-access.js';
+import { updatesArray } from '../params.js';
+import { byUser, notifyPlatform } from '../releasing.js';
+import { serializeFormation } from '../serialize-deploy.js';
+
+const MAX_UPDATES = 100;
+
+/**
+ * One scale request from `{type, quantity, size}`. The official CLI sends quantity as a string,
+ * maybe relative (`"+1"`), and the key `size`; the schema says `dyno_size` ({name} or {id}).
+ */
+function scaleRequest(type: unknown, update: Record<string, unknown>): ScaleRequest {
+  if (typeof type !== 'string' || !FORMATION_TYPE_PATTERN.test(type)) {
+    throw new PlatformError('invalid_params', `Process type ${JSON.stringify(type)} is invalid: use 1 to 128 letters, digits, _ and -, e.g. "web".`);
+  }
+  const request: ScaleRequest = { type };
+  if (update.quantity !== undefined && update.quantity !== null) request.quantity = parseQuantity(update.quantity);
+  const size = update.size ?? update.dyno_size;
+  if (size !== undefined && size !== null) request.size = resolveDynoSize(size);
+  return request;
+}
+
+async function scale(ctx: RequestContext, app: App, requests: ScaleRequest[]) {
+  const scaled = await ctx.deps.store.formations.scale(app.id, requests);
+  const resized = new Set(requests.filter((r) => r.size).map((r) => r.type));
+  ctx.deps.logs.emit(app.id, 'api', `Scale to ${describeScale(scaled, resized)} ${byUser(ctx.account.email)}`);
+  notifyPlatform(ctx.deps, 'formationChanged', app.id, () => ctx.deps.platform.formationChanged(app));
+  return scaled.map((f) => serializeFormation(f, app));
+}
+
+export const formationRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/apps/:app/formation',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      return { status: 200, body: (await ctx.deps.store.formations.list(app.id)).map((f) => serializeFormation(f, app)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/apps/:app/formation/:type',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const formation = await ctx.deps.store.formations.find(app.id, ctx.params.type as string);
+      if (!formation) throw notFound('formation', ctx.params.type as string);
+      return { status: 200, body: serializeFormation(formation, app) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/apps/:app/formation',
+    async handler(ctx) {
+      const body = await ctx.body();
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const requests = updatesArray(body, MAX_UPDATES).map((u) => scaleRequest(u.type, u));
+      return { status: 200, body: await scale(ctx, app, requests) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/apps/:app/formation/:type',
+    async handler(ctx) {
+      const body = await ctx.body();
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const [formation] = await scale(ctx, app, [scaleRequest(ctx.params.type, body)]);
+      return { status: 200, body: formation };
+    },
+  },
+];

@@ -1,0 +1,61 @@
+import { PlatformError } from '../../core/errors.js';
+import type { DrainView, Route, RequestContext } from '../context.js';
+import { findAccessibleApp } from '../app-access.js';
+
+function drainJson(ctx: RequestContext, drain: DrainView) {
+  const at = drain.createdAt ?? ctx.deps.now().toISOString();
+  return { addon: null, app: null, created_at: at, id: drain.id, token: drain.token, updated_at: at, url: drain.url };
+}
+
+export const logRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/apps/:app/log-sessions',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const body = await ctx.body();
+      // The official CLI sends `dyno` (a dyno name or a process type); the schema says dyno_name/type.
+      const request = { lines: body.lines, tail: body.tail, source: body.source, dyno: body.dyno ?? body.dyno_name ?? body.type };
+      const session = await ctx.deps.logplex.issueSession(app.id, request);
+      const now = ctx.deps.now().toISOString();
+      return { status: 201, body: { id: session.id, logplex_url: ctx.deps.urls.apiUrl(session.path), created_at: now, updated_at: now } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/apps/:app/log-drains',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const body = await ctx.body();
+      if (body.url === undefined) throw new PlatformError('invalid_params', 'url is required, e.g. {"url":"syslog+tls://logs.example.com:6514"}.');
+      return { status: 201, body: drainJson(ctx, await ctx.deps.logplex.addDrain(app.id, body.url)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/apps/:app/log-drains',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      return { status: 200, body: (await ctx.deps.logplex.listDrains(app.id)).map((d) => drainJson(ctx, d)) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/apps/:app/log-drains/:drain',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const key = ctx.params.drain as string;
+      const drain = (await ctx.deps.logplex.listDrains(app.id)).find((d) => d.id === key || d.url === key || d.token === key);
+      if (!drain) throw new PlatformError('not_found', `Couldn't find that log drain: ${key}.`);
+      return { status: 200, body: drainJson(ctx, drain) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/apps/:app/log-drains/:drain',
+    async handler(ctx) {
+      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      return { status: 200, body: drainJson(ctx, await ctx.deps.logplex.removeDrain(app.id, ctx.params.drain as string)) };
+    },
+  },
+];

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestContext, Route } from '../context.js';
+import { findAccessibleApp } from '../app-access.js';
+import { BLOB_URL_TTL_SECONDS, signedUrl } from '../capability-url.js';
+
+/**
+ * Sources: a place to upload a source tarball for a build. Nothing is stored but the blob: the
+ * two capability URLs (PUT to upload, GET to read back) carry everything.
+ */
+function sourceBlob(ctx: RequestContext) {
+  const path = `/blobs/sources/${randomUUID()}.tgz`;
+  return {
+    source_blob: {
+      get_url: signedUrl(ctx.deps, 'GET', path, BLOB_URL_TTL_SECONDS),
+      put_url: signedUrl(ctx.deps, 'PUT', path, BLOB_URL_TTL_SECONDS),
+    },
+  };
+}
+
+export const sourceRoutes: Route[] = [
+  { method: 'POST', path: '/sources', handler: async (ctx) => ({ status: 201, body: sourceBlob(ctx) }) },
+  {
+    // Deprecated in Heroku's schema, still used by older clients.
+    method: 'POST',
+    path: '/apps/:app/sources',
+    async handler(ctx) {
+      await findAccessibleApp(ctx, ctx.params.app as string);
+      return { status: 201, body: sourceBlob(ctx) };
+    },
+  },
+];

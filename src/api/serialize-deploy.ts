@@ -1,0 +1,89 @@
+import { displaySize } from '../core/formation.js';
+import { STACK, type App } from '../core/model.js';
+import type { Build, BuildpackInstallation, Formation, Release, Slug } from '../store/port.js';
+
+/** Platform API v3 shapes of the deploy pipeline (spec/heroku-platform-api-schema.json). */
+
+const GENERATION = { id: '5e9f4e36-5d7c-4d3b-9f0e-2f2f6ad4c0a1', name: 'cedar' } as const;
+
+/** A release is eligible for rollback when it went live with code (Heroku: succeeded, has a slug). */
+export const eligibleForRollback = (release: Release): boolean => release.status === 'succeeded' && release.slugId !== null;
+
+export function serializeRelease(release: Release, app: Pick<App, 'id' | 'name'>, currentId: string | undefined, outputStreamUrl: string | null) {
+  return {
+    addon_plan_names: release.addonPlanNames,
+    app: { id: app.id, name: app.name },
+    artifacts: release.slugId === null ? [] : [{ type: 'slug', id: release.slugId }],
+    created_at: release.createdAt,
+    current: release.id === currentId,
+    description: release.description,
+    eligible_for_rollback: eligibleForRollback(release),
+    id: release.id,
+    output_stream_url: outputStreamUrl,
+    slug: release.slugId === null ? null : { id: release.slugId },
+    status: release.status,
+    updated_at: release.updatedAt,
+    user: { email: release.userEmail ?? '', id: release.userId ?? '' },
+    version: release.version,
+  };
+}
+
+export function serializeSlug(slug: Slug, blob: { method: 'get' | 'put'; url: string }) {
+  return {
+    blob,
+    buildpack_provided_description: slug.buildpackProvidedDescription,
+    checksum: slug.checksum,
+    commit: slug.commit,
+    commit_description: slug.commitDescription,
+    created_at: slug.createdAt,
+    deleted_at: null,
+    id: slug.id,
+    process_types: slug.processTypes,
+    size: slug.size,
+    stack: { id: STACK.id, name: slug.stack },
+    updated_at: slug.updatedAt,
+  };
+}
+
+export function serializeBuild(build: Build, outputStreamUrl: string) {
+  return {
+    app: { id: build.appId },
+    buildpacks: build.buildpacks.map((b) => ({ url: b.url, name: b.name })),
+    created_at: build.createdAt,
+    error_message: build.error,
+    generation: GENERATION,
+    id: build.id,
+    output_stream_url: outputStreamUrl,
+    release: build.releaseId === null ? null : { id: build.releaseId },
+    slug: build.slugId === null ? null : { id: build.slugId },
+    source_blob: {
+      checksum: build.sourceBlob.checksum,
+      url: build.sourceBlob.url,
+      version: build.sourceBlob.version,
+      version_description: build.sourceBlob.versionDescription,
+    },
+    stack: build.stack,
+    status: build.status,
+    updated_at: build.updatedAt,
+    user: { email: build.userEmail ?? '', id: build.userId ?? '' },
+  };
+}
+
+export function serializeFormation(formation: Formation, app: Pick<App, 'id' | 'name'>) {
+  const size = displaySize(formation.size);
+  return {
+    app: { id: app.id, name: app.name },
+    command: formation.command,
+    created_at: formation.createdAt,
+    dyno_size: { name: size },
+    id: formation.id,
+    quantity: formation.quantity,
+    size,
+    type: formation.type,
+    updated_at: formation.updatedAt,
+  };
+}
+
+export function serializeBuildpackInstallation(installation: BuildpackInstallation) {
+  return { buildpack: { name: installation.buildpack.name, url: installation.buildpack.url }, ordinal: installation.ordinal };
+}

@@ -1,0 +1,43 @@
+/**
+ * The build's directories as the sandbox sees them: the source (BUILD_DIR), the app's cache
+ * (CACHE_DIR), ENV_DIR with one file per config var, a HOME of its own, and the environment
+ * the buildpack scripts get (STACK, SOURCE_VERSION; never the config vars).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildOptions } from './build-options.js';
+import type { BuildMounts, Mount } from './buildpack-runner.js';
+
+export const CONFIG_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export async function prepareMounts(options: BuildOptions, scratch: string): Promise<BuildMounts> {
+  const { sandbox, buildId } = options;
+  const mount = (role: 'build' | 'cache' | 'env' | 'home', host: string): Mount => ({ host, target: sandbox.targetFor(role, host, { buildId }) });
+  const envDir = join(scratch, 'env');
+  const home = join(scratch, 'home');
+  await mkdir(envDir, { mode: 0o700 });
+  await mkdir(home, { mode: 0o700 });
+  await mkdir(options.cacheDir, { recursive: true, mode: 0o700 });
+  await mkdir(join(scratch, 'buildpacks'));
+  for (const [name, value] of Object.entries(options.configVars)) {
+    if (!CONFIG_VAR_NAME.test(name)) throw new Error(`Config var name ${JSON.stringify(name)} is invalid`);
+    await writeFile(join(envDir, name), value, { mode: 0o600 });
+  }
+  return {
+    build: mount('build', options.sourceDir),
+    cache: mount('cache', options.cacheDir),
+    env: mount('env', envDir),
+    home: mount('home', home),
+    buildpacks: [],
+  };
+}
+
+export function buildEnv(options: BuildOptions, mounts: BuildMounts): Record<string, string> {
+  return {
+    PATH: options.path ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: mounts.home.target,
+    LANG: 'C.UTF-8',
+    STACK: options.stack,
+    ...(options.sourceVersion ? { SOURCE_VERSION: options.sourceVersion } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { lchown, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DynoNetwork, DynoSpec, RunningDyno } from '../runtime/types.js';
+import { fixedBuildTarget, type BindContext, type BindRole, type BuildSandbox, type SandboxExit, type SandboxRunSpec } from './build-sandbox.js';
+import { LineSplitter } from './line-splitter.js';
+
+/** Single-quotes one argument for bash (the runtime takes a command line, Procfile style). */
+export function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+async function chownTree(path: string, uid: number): Promise<void> {
+  await lchown(path, uid, uid).catch(() => undefined);
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+  await Promise.all(entries.map((e) => (e.isDirectory() ? chownTree(join(path, e.name), uid) : lchown(join(path, e.name), uid, uid).catch(() => undefined))));
+}
+
+export interface DynoBuildSandboxOptions {
+  runtime: { start(spec: DynoSpec): Promise<RunningDyno> };
+  appId: string;
+  appName: string;
+  /** The uid the build runs as (the app's dyno uid). */
+  uid: number;
+  /** `outbound` lets buildpacks reach package registries; `none` keeps the build offline. */
+  network: DynoNetwork;
+}
+
+/**
+ * Runs buildpack scripts in a build dyno: the same sandbox as app dynos (non-root uid, cgroup
+ * limits, own namespaces), with the build, cache, env and buildpack directories bound at
+ * Heroku's fixed paths (/tmp/build_<id>, /tmp/cache, /tmp/env …). Writable binds are handed to
+ * the build uid before the first script runs.
+ */
+export class DynoBuildSandbox implements BuildSandbox {
+  private readonly owned = new Set<string>();
+
+  constructor(private readonly options: DynoBuildSandboxOptions) {}
+
+  targetFor(role: BindRole, _hostPath: string, context: BindContext): string {
+    return fixedBuildTarget(role, context);
+  }
+
+  async run(spec: SandboxRunSpec): Promise<SandboxExit> {
+    for (const bind of spec.binds) {
+      if (!bind.readonly && !this.owned.has(bind.source)) {
+        this.owned.add(bind.source);
+        await chownTree(bind.source, this.options.uid);
+      }
+    }
+    if (spec.signal.aborted) return { exitCode: 143 };
+    let dyno: RunningDyno;
+    try {
+      dyno = await this.options.runtime.start({
+        id: randomUUID(),
+        appId: this.options.appId,
+        appName: this.options.appName,
+        name: 'build',
+        command: spec.argv.map(shellQuote).join(' '),
+        env: spec.env,
+        size: 'performance-m',
+        limits: { memoryQuotaBytes: spec.memoryMb * 1024 * 1024, memoryLimitBytes: spec.memoryMb * 1024 * 1024, pidsMax: 4096 },
+        network: this.options.network,
+        app: { kind: 'empty' },
+        binds: spec.binds.map((b) => ({ source: b.source, target: b.target, readonly: b.readonly })),
+        cwd: spec.cwd,
+        uid: this.options.uid,
+      });
+    } catch (err) {
+      spec.output.stderr(`Build dyno could not start: ${err instanceof Error ? err.message : String(err)}`);
+      return { exitCode: 1 };
+    }
+    const stdout = new LineSplitter(spec.output.stdout);
+    const stderr = new LineSplitter(spec.output.stderr);
+    dyno.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    dyno.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const abort = () => void dyno.stop(2000);
+    spec.signal.addEventListener('abort', abort, { once: true });
+    const exit = await dyno.exited;
+    spec.signal.removeEventListener('abort', abort);
+    await Promise.all([new Promise((r) => (dyno.stdout.readableEnded ? r(null) : dyno.stdout.once('close', r))), new Promise((r) => (dyno.stderr.readableEnded ? r(null) : dyno.stderr.once('close', r)))]);
+    stdout.end();
+    stderr.end();
+    return { exitCode: exit.code ?? 1, oomKilled: exit.oomKilled };
+  }
+}

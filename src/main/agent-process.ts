@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdir, open } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { AgentClient } from '../agent/agent-client.js';
+import { connectRpc } from '../agent/json-rpc.js';
+import { agentPaths, instancePrefix } from './agent-paths.js';
+
+export interface AgentSettings {
+  dataDir: string;
+  domain: string;
+  bind: string;
+  routerPort: number;
+  routerTlsPort: number;
+  rendezvousPort: number;
+}
+
+const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
+
+/**
+ * Connects to this instance's host agent, starting it (detached, so it outlives this process)
+ * when none answers. An agent left by an earlier run is adopted with its dynos, unless it was
+ * started with other router settings: then it is replaced.
+ */
+export async function ensureAgent(settings: AgentSettings, log: (message: string) => void): Promise<{ client: AgentClient; adopted: boolean; routerPorts: { http: number; https?: number } }> {
+  const paths = agentPaths(settings.dataDir);
+  const existing = await connectRpc(paths.agentSocket).catch(() => undefined);
+  if (existing) {
+    const client = new AgentClient(existing);
+    const hello = await client.hello();
+    const ports = hello.routerPorts as { http: number; https?: number };
+    const wanted = (port: number, actual: number | undefined) => port === 0 || port === actual;
+    if (hello.domain === settings.domain && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort as number)) {
+      log(`adopted the running host agent (pid ${String(hello.pid)}) with ${hello.dynos.length} dyno(s)`);
+      return { client, adopted: true, routerPorts: ports };
+    }
+    log('the running host agent has other router settings; replacing it');
+    await client.shutdown(true);
+    await client.closed;
+  }
+  await mkdir(paths.run, { recursive: true, mode: 0o700 });
+  const logFile = await open(paths.agentLog, 'a', 0o600);
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  const child = spawn(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      agentEntry,
+      '--data-dir', settings.dataDir,
+      '--prefix', instancePrefix(settings.dataDir),
+      '--domain', settings.domain,
+      '--bind', settings.bind,
+      '--router-port', String(settings.routerPort),
+      '--router-tls-port', String(settings.routerTlsPort),
+      '--rendezvous-port', String(settings.rendezvousPort),
+    ],
+    { detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env },
+  );
+  child.unref();
+  await logFile.close();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const rpc = await connectRpc(paths.agentSocket).catch(() => undefined);
+    if (rpc) {
+      const client = new AgentClient(rpc);
+      const hello = await client.hello();
+      return { client, adopted: false, routerPorts: hello.routerPorts as { http: number; https?: number } };
+    }
+    const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]);
+    if (code !== undefined) throw new Error(`The host agent exited with status ${String(code)} while starting; see ${paths.agentLog}.`);
+  }
+  throw new Error(`The host agent did not answer within 15 s; see ${paths.agentLog}.`);
+}

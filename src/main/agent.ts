@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/**
+ * The host agent process (see ARCHITECTURE.md, "Processes"): started detached by `bin/berth up`,
+ * it outlives the control plane. It owns the dynos (runtime), the log channels (logplex) and is
+ * the primary of the router workers. Flags are set by src/main/agent-process.ts.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HostAgent } from '../agent/host-agent.js';
+import { reapOrphanDynos } from '../agent/reap-orphans.js';
+import { Rendezvous } from '../agent/rendezvous.js';
+import { DrainManager } from '../logplex/drain-manager.js';
+import { LogChannels } from '../logplex/log-channels.js';
+import { createLogSessionServer } from '../logplex/log-session-server.js';
+import { LogSessions } from '../logplex/log-sessions.js';
+import { issueCertificate } from '../pki/certificate-authority.js';
+import { startRouterCluster } from '../router/router-cluster.js';
+import { Runtime } from '../runtime/runtime.js';
+import { agentPaths } from './agent-paths.js';
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString()} agent: ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      prefix: { type: 'string' },
+      domain: { type: 'string' },
+      bind: { type: 'string' },
+      'router-port': { type: 'string' },
+      'router-tls-port': { type: 'string' },
+      workers: { type: 'string' },
+      'rendezvous-port': { type: 'string' },
+    },
+  });
+  const dataDir = values['data-dir'] as string;
+  const prefix = values.prefix as string;
+  const domain = values.domain as string;
+  const paths = agentPaths(dataDir);
+  await mkdir(paths.run, { recursive: true, mode: 0o700 });
+
+  const reaped = await reapOrphanDynos(prefix);
+  if (reaped > 0) log(`reaped ${reaped} dyno(s) left by a previous agent`);
+
+  const channels = await LogChannels.open({ dir: paths.logs, onError: (err) => log(`logplex: ${err.message}`) });
+  const drains = await DrainManager.open({ channels, stateFile: join(paths.logs, 'drains.json') });
+  const sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
+  const sessionServer = createLogSessionServer(sessions);
+  await rm(paths.logSocket, { force: true });
+  await new Promise<void>((resolve) => sessionServer.listen(paths.logSocket, resolve));
+
+  const runtime = new Runtime({ prefix, stateDir: paths.dynos, warn: (m) => log(m) });
+  await runtime.prepare();
+
+  const tls = join(dataDir, 'tls');
+  const minted = new Map<string, Promise<{ cert: string; key: string } | undefined>>();
+  let agent: HostAgent | undefined;
+  const router = await startRouterCluster({
+    port: Number(values['router-port'] ?? 8080),
+    host: values.bind ?? '127.0.0.1',
+    ...(values['router-tls-port'] !== undefined
+      ? {
+          tlsPort: Number(values['router-tls-port']),
+          tls: {
+            cert: await readFile(join(tls, 'server.crt'), 'utf8'),
+            key: await readFile(join(tls, 'server.key'), 'utf8'),
+            // Node and curl refuse `*.localhost`-style wildcards, so each app host gets its own
+            // certificate from the local CA, minted on first use and cached.
+            resolveCertificate: (servername: string) => {
+              const host = servername.toLowerCase();
+              if (!host.endsWith(`.${domain}`) || !/^[a-z0-9.-]+$/.test(host)) return Promise.resolve(undefined);
+              let pair = minted.get(host);
+              if (!pair) {
+                pair = issueCertificate(tls, `app-${host.replace(/[^a-z0-9-]/g, '-')}`, [host]).then(
+                  (c) => ({ cert: c.cert.toString(), key: c.key.toString() }),
+                  () => undefined,
+                );
+                minted.set(host, pair);
+              }
+              return pair;
+            },
+          },
+        }
+      : {}),
+    table: { domain, apps: [] },
+    workers: values.workers !== undefined ? Number(values.workers) : undefined,
+    onLog: (app, line) => agent?.routerLog(app, line),
+  });
+
+  const rendezvous = new Rendezvous({ cert: await readFile(join(tls, 'server.crt')), key: await readFile(join(tls, 'server.key')) });
+  const rendezvousPort = await rendezvous.listen(Number(values['rendezvous-port'] ?? 5001), values.bind ?? '127.0.0.1');
+
+  let shuttingDown = false;
+  const shutdown = async (killDynos: boolean) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log(`shutting down${killDynos ? ' and stopping every dyno' : ''}`);
+    if (killDynos) await agent?.supervisor.stopAll(10_000);
+    rendezvous.close();
+    await router.stop(5_000);
+    await agent?.close();
+    sessions.close();
+    sessionServer.close();
+    await drains.close();
+    await channels.close();
+    await runtime.shutdown({ killDynos });
+    await rm(paths.agentPid, { force: true });
+    await rm(paths.agentSocket, { force: true });
+    process.exit(0);
+  };
+
+  agent = new HostAgent({
+    domain,
+    runtime,
+    channels,
+    sessions,
+    drains,
+    pushRoutes: (diff) => router.update(diff),
+    now: () => Date.now(),
+    onShutdown: ({ killDynos }) => void shutdown(killDynos),
+    rendezvous: { server: rendezvous, publicHost: domain, port: rendezvousPort },
+    info: { pid: process.pid, domain, prefix, routerPorts: router.ports, rendezvousPort, startedAt: new Date().toISOString() },
+  });
+  await agent.listen(paths.agentSocket);
+  await writeFile(paths.agentPid, `${process.pid}\n`, { mode: 0o600 });
+  process.on('SIGTERM', () => void shutdown(true));
+  process.on('SIGINT', () => void shutdown(true));
+  log(`ready: router on ${JSON.stringify(router.ports)}, socket ${paths.agentSocket}`);
+}
+
+main().catch((err: unknown) => {
+  log(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,171 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LocalBlobStore } from '../blobs/local-blob-store.js';
+import { BuildError, detail, headline, problem } from '../builder/build-error.js';
+import { runBuild } from '../builder/build.js';
+import { DynoBuildSandbox } from '../builder/dyno-build-sandbox.js';
+import { extractSource } from '../builder/extract-archive.js';
+import type { App } from '../core/model.js';
+import { uidForApp, type Runtime } from '../runtime/runtime.js';
+import type { DynoNetwork } from '../runtime/types.js';
+import type { Build, Release, Store } from '../store/port.js';
+import type { OutputLogs } from './output-log.js';
+
+export interface BuildServiceDeps {
+  store: Store;
+  blobs: LocalBlobStore;
+  runtime: Runtime;
+  outputs: OutputLogs;
+  dataDir: string;
+  builtinBuildpacksDir: string;
+  buildNetwork: DynoNetwork;
+  /** Logs the release and makes it live (release phase, then dynos); resolves with its status. */
+  deploy(app: App, release: Release, output: (line: string) => void): Promise<Release['status']>;
+  webUrl(appName: string): string;
+  log(event: Record<string, unknown>): void;
+}
+
+/** Where the source comes from: a git push (archived from the pushed commit) or a tarball. */
+export type BuildSourceInput =
+  | { kind: 'git'; commit: string; archive(path: string): Promise<void> }
+  | { kind: 'tarball'; path: string; version: string | null };
+
+export interface BuildRequest {
+  app: App;
+  build: Build;
+  source: BuildSourceInput;
+  /** Extra sink for every line (the git push's `remote:` stream). */
+  output?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export type BuildOutcome = { ok: true; release: Release } | { ok: false; error: string };
+
+/**
+ * Builds, one at a time per app: source → build dyno with buildpacks → slug in the blob store →
+ * release vN → deploy. Used by git pushes and the builds API. Every build ends (succeeded or
+ * failed) in the store; nothing stays pending.
+ */
+export class BuildService {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly aborts = new Map<string, AbortController>();
+
+  constructor(private readonly deps: BuildServiceDeps) {}
+
+  run(request: BuildRequest): Promise<BuildOutcome> {
+    const previous = this.queues.get(request.app.id);
+    const controller = new AbortController();
+    this.aborts.set(request.build.id, controller);
+    request.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const job = (async () => {
+      if (previous) {
+        request.output?.(headline('Another build of this app is running; this one starts when it ends.'));
+        await previous.catch(() => undefined);
+      }
+      return this.execute(request, controller.signal);
+    })().finally(() => {
+      this.aborts.delete(request.build.id);
+      if (this.queues.get(request.app.id) === job) this.queues.delete(request.app.id);
+    });
+    this.queues.set(request.app.id, job);
+    return job;
+  }
+
+  cancel(buildId: string): boolean {
+    const controller = this.aborts.get(buildId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  async clearCache(appId: string): Promise<void> {
+    await rm(this.cacheDir(appId), { recursive: true, force: true });
+  }
+
+  private cacheDir(appId: string): string {
+    return join(this.deps.dataDir, 'cache', appId);
+  }
+
+  private async execute(request: BuildRequest, signal: AbortSignal): Promise<BuildOutcome> {
+    const { deps } = this;
+    const { app, build } = request;
+    const log = await deps.outputs.create('build', build.id);
+    const out = (line: string) => {
+      log.write(line);
+      request.output?.(line);
+    };
+    const work = join(deps.dataDir, 'builds', build.id);
+    try {
+      if (signal.aborted) throw new BuildError('cancelled', 'The build was cancelled.');
+      const src = join(work, 'src');
+      await mkdir(work, { recursive: true, mode: 0o711 });
+      await mkdir(this.cacheDir(app.id), { recursive: true, mode: 0o700 });
+      await mkdir(join(work, 'scratch'), { recursive: true, mode: 0o711 });
+      const tarball = request.source.kind === 'git' ? join(work, 'source.tar.gz') : request.source.path;
+      if (request.source.kind === 'git') await request.source.archive(tarball);
+      await extractSource(tarball, src);
+      const version = request.source.kind === 'git' ? request.source.commit : request.source.version;
+      const installed = await deps.store.buildpackInstallations.list(app.id);
+      const buildpacks = build.buildpacks.length > 0 ? build.buildpacks.map((b) => b.url) : installed.map((b) => b.buildpack.url);
+      const slugKey = `slugs/build-${build.id}.tgz`;
+      const result = await runBuild({
+        buildId: build.id.replace(/-/g, ''),
+        sourceDir: src,
+        cacheDir: this.cacheDir(app.id),
+        scratchDir: join(work, 'scratch'),
+        configVars: await deps.store.configVars.get(app.id),
+        buildpacks,
+        builtinBuildpacksDir: deps.builtinBuildpacksDir,
+        buildpackCacheDir: join(deps.dataDir, 'buildpacks'),
+        allowLocalBuildpacks: false,
+        stack: app.stack,
+        ...(version ? { sourceVersion: version } : {}),
+        output: out,
+        signal,
+        sandbox: new DynoBuildSandbox({ runtime: deps.runtime, appId: app.id, appName: app.name, uid: uidForApp(app.id), network: deps.buildNetwork }),
+        blobs: deps.blobs,
+        slugKey,
+      });
+      const processTypes = { ...result.processTypes, ...(result.releaseCommand ? { release: result.releaseCommand } : {}) };
+      const stored = await deps.store.slugs.create({
+        appId: app.id,
+        processTypes,
+        stack: result.stack,
+        commit: version,
+        commitDescription: null,
+        buildpackProvidedDescription: result.buildpackDescription,
+        checksum: `SHA256:${result.slug.sha256}`,
+        blobKey: slugKey,
+        size: result.slug.size,
+      });
+      out(headline('Launching...'));
+      const release = await deps.store.releases.create({
+        appId: app.id,
+        slugId: stored.id,
+        description: version ? `Deploy ${version.slice(0, 7)}` : 'Deploy',
+        user: build.userId && build.userEmail ? { id: build.userId, email: build.userEmail } : null,
+      });
+      await deps.store.builds.finish(build.id, { status: 'succeeded', slugId: stored.id, releaseId: release.id, outputKey: null });
+      out(detail(`Released v${release.version}`));
+      const status = await deps.deploy(app, release, out);
+      if (status === 'failed') {
+        out(problem(`Release v${release.version} failed in its release phase; the previous release keeps running.`));
+        return { ok: false, error: `release v${release.version} failed` };
+      }
+      out(detail(`${deps.webUrl(app.name)} deployed to Berth`));
+      return { ok: true, release };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!(err instanceof BuildError)) {
+        out(problem(`Build failed: ${message}`));
+        deps.log({ at: 'error', during: 'build', app_id: app.id, build_id: build.id, error: err instanceof Error ? err.stack : message });
+      }
+      out(problem('Push rejected: the build failed. The running release was not changed.'));
+      await deps.store.builds.finish(build.id, { status: 'failed', error: message });
+      return { ok: false, error: message };
+    } finally {
+      await log.end();
+      deps.outputs.retire('build', build.id);
+      await rm(work, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { AgentClient } from '../agent/agent-client.js';
+import type { DynoPort, OneOffRequest } from '../api/context.js';
+import { PlatformError } from '../core/errors.js';
+import type { DynoRecord } from '../core/dyno-host.js';
+import type { App } from '../core/model.js';
+import type { DynoManager } from '../scheduler/dyno-manager.js';
+import type { Store } from '../store/port.js';
+import type { LocalSlugDirs } from './slug-dirs.js';
+
+/** ps, restart, stop and run, for the API: the dyno manager plus one-off dynos on the agent. */
+export class DynoService implements DynoPort {
+  constructor(
+    private readonly deps: { store: Store; manager: DynoManager; slugDirs: LocalSlugDirs; agent: () => AgentClient | undefined },
+  ) {}
+
+  list(appId: string): DynoRecord[] {
+    return this.deps.manager.list(appId);
+  }
+
+  restart(appId: string, type?: string): void {
+    this.deps.manager.restart(appId, type);
+  }
+
+  stop(dynoId: string): Promise<void> {
+    return this.deps.manager.stopDyno(dynoId);
+  }
+
+  plan(appId: string) {
+    return this.deps.manager.plan(appId);
+  }
+
+  async run(app: App, request: OneOffRequest): Promise<DynoRecord> {
+    const release = await this.deps.store.releases.current(app.id);
+    if (!release?.slugId) throw new PlatformError('invalid_params', `${app.name} has no release to run yet: deploy it first (git push berth main).`);
+    const agent = this.deps.agent();
+    if (!agent) throw new Error('the host agent is not connected');
+    const index = randomInt(1000, 10000);
+    const record = await agent.start({
+      id: randomUUID(),
+      appId: app.id,
+      appName: app.name,
+      type: request.type,
+      index,
+      name: `${request.type}.${index}`,
+      releaseId: release.id,
+      releaseVersion: release.version,
+      size: request.size,
+      command: request.command,
+      env: { ...release.configVars, ...request.env },
+      slugDir: await this.deps.slugDirs.ensure(release.slugId),
+      crashCount: 0,
+      oneOff: true,
+      bootTimeoutMs: 60_000,
+      timeToLiveMs: request.timeToLiveSeconds * 1000,
+      ...(request.attach ? { attach: { tty: request.tty } } : {}),
+    });
+    this.deps.manager.track(record);
+    return record;
+  }
+}

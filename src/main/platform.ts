@@ -1,0 +1,145 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BuildSource, PlatformPort, SlugCheck } from '../api/context.js';
+import { byUser } from '../api/releasing.js';
+import type { LocalBlobStore } from '../blobs/local-blob-store.js';
+import { inspectArchive } from '../builder/inspect-archive.js';
+import { SLUG_RULES } from '../builder/slug.js';
+import type { App } from '../core/model.js';
+import type { DynoManager } from '../scheduler/dyno-manager.js';
+import type { Build, Release, Slug, Store } from '../store/port.js';
+import type { BuildService } from './build-service.js';
+import type { OutputLogs } from './output-log.js';
+import type { ReleasePhase } from './release-phase.js';
+import type { RouteSync } from './route-sync.js';
+
+export interface PlatformDeps {
+  store: Store;
+  blobs: LocalBlobStore;
+  manager: DynoManager;
+  builds: BuildService;
+  releasePhase: ReleasePhase;
+  outputs: OutputLogs;
+  routes: RouteSync;
+  /** `app[api]` lines. */
+  apiLog(appId: string, message: string): void;
+  maxSourceBytes: number;
+  /** How long a push waits for the new release's web dynos to come up. */
+  verifyTimeoutMs: number;
+}
+
+/** The platform behind the API: releases roll dynos, builds build, apps route. */
+export class Platform implements PlatformPort {
+  constructor(private readonly deps: PlatformDeps) {}
+
+  releaseCreated(app: App, release: Release): Promise<void> {
+    return this.goLive(app, release).then(() => undefined);
+  }
+
+  formationChanged(app: App): Promise<void> {
+    this.deps.manager.kick(app.id);
+    return this.deps.routes.push(app.id);
+  }
+
+  appChanged(app: App): Promise<void> {
+    return this.deps.routes.push(app.id);
+  }
+
+  async startBuild(app: App, build: Build, source: BuildSource): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-source-'));
+    try {
+      let path: string;
+      if (source.kind === 'blob') path = this.deps.blobs.path(source.key);
+      else {
+        path = join(dir, 'source.tar.gz');
+        await this.download(source.url, path);
+      }
+      await this.deps.builds.run({ app, build, source: { kind: 'tarball', path, version: build.sourceBlob.version } });
+    } catch (err) {
+      await this.deps.store.builds.finish(build.id, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async cancelBuild(_app: App, build: Build): Promise<void> {
+    this.deps.builds.cancel(build.id);
+  }
+
+  clearBuildCache(app: App): Promise<void> {
+    return this.deps.builds.clearCache(app.id);
+  }
+
+  async validateSlug(slug: Slug): Promise<SlugCheck> {
+    try {
+      await inspectArchive(this.deps.blobs.path(slug.blobKey), SLUG_RULES);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  openOutput(kind: 'build' | 'release', id: string): Promise<AsyncIterable<string> | undefined> {
+    return this.deps.outputs.open(kind, id);
+  }
+
+  /**
+   * Logs a release made by a build and makes it live, with `output` receiving the release phase
+   * and the verification: what a git push shows. Resolves with the release's final status.
+   */
+  async deploy(app: App, release: Release, output: (line: string) => void): Promise<Release['status']> {
+    const by = byUser(release.userEmail);
+    this.deps.apiLog(app.id, `${release.description} ${by}`);
+    this.deps.apiLog(app.id, `Release v${release.version} created ${by}`);
+    const status = await this.goLive(app, release, output);
+    if (status === 'succeeded') await this.verify(app, release, output);
+    return status;
+  }
+
+  private async goLive(app: App, release: Release, output?: (line: string) => void): Promise<Release['status']> {
+    let status = release.status;
+    if (status === 'pending') {
+      output?.('-----> Running release command...');
+      status = await this.deps.releasePhase.run(app, release, output ? (line) => output(`       ${line}`) : undefined);
+    }
+    if (status === 'succeeded') {
+      this.deps.manager.kick(app.id);
+      await this.deps.routes.push(app.id);
+    }
+    return status;
+  }
+
+  /** Waits until the release's web dynos are up ("Verifying deploy... done."). */
+  private async verify(app: App, release: Release, output: (line: string) => void): Promise<void> {
+    const web = await this.deps.store.formations.find(app.id, 'web');
+    if (!web || web.quantity === 0) return;
+    const deadline = Date.now() + this.deps.verifyTimeoutMs;
+    while (Date.now() < deadline) {
+      const up = this.deps.manager.list(app.id).filter((d) => d.type === 'web' && d.releaseVersion === release.version && d.state === 'up');
+      if (up.length >= web.quantity) {
+        output('Verifying deploy... done.');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    output(`Verifying deploy... v${release.version}'s web dynos are not up yet; check \`berth ps\` and \`berth logs\`.`);
+  }
+
+  private async download(url: string, path: string): Promise<void> {
+    if (!/^https?:\/\//.test(url)) throw new Error(`source_blob.url must be an http(s) URL, not ${JSON.stringify(url)}`);
+    const response = await fetch(url, { signal: AbortSignal.timeout(10 * 60_000) });
+    if (!response.ok || !response.body) throw new Error(`Could not download the source from ${url}: HTTP ${response.status}`);
+    let size = 0;
+    const limit = this.deps.maxSourceBytes;
+    const body = Readable.fromWeb(response.body as never);
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) body.destroy(new Error(`The source tarball is larger than ${limit} bytes.`));
+    });
+    await pipeline(body, createWriteStream(path));
+  }
+}

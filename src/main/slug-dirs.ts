@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { LocalBlobStore } from '../blobs/local-blob-store.js';
+import { unpackSlug } from '../builder/extract-archive.js';
+import type { SlugDirs } from '../scheduler/dyno-manager.js';
+import type { Store } from '../store/port.js';
+
+const run = promisify(execFile);
+
+/**
+ * Unpacks each slug once per host into DATADIR/slugs/<slug id> (validated, world-readable,
+ * never written again): the shared read-only lower layer of every dyno of its releases.
+ */
+export class LocalSlugDirs implements SlugDirs {
+  private readonly pending = new Map<string, Promise<string>>();
+
+  constructor(private readonly store: Store, private readonly blobs: LocalBlobStore, private readonly dir: string) {}
+
+  ensure(slugId: string): Promise<string> {
+    let job = this.pending.get(slugId);
+    if (!job) {
+      job = this.unpack(slugId).finally(() => this.pending.delete(slugId));
+      this.pending.set(slugId, job);
+    }
+    return job;
+  }
+
+  private async unpack(slugId: string): Promise<string> {
+    if (!/^[0-9a-f-]{36}$/.test(slugId)) throw new Error(`invalid slug id ${slugId}`);
+    const dest = join(this.dir, slugId);
+    if (await access(dest).then(() => true, () => false)) return dest;
+    const slug = await this.store.slugs.findById(slugId);
+    if (!slug || slug.size === null) throw new Error(`slug ${slugId} has no uploaded tarball`);
+    await mkdir(this.dir, { recursive: true, mode: 0o755 });
+    await unpackSlug(this.blobs.path(slug.blobKey), dest);
+    await run('/usr/bin/chmod', ['-R', 'a+rX', dest], { timeout: 120_000 });
+    return dest;
+  }
+}

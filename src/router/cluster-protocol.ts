@@ -1,0 +1,32 @@
+import type { RouteDiff, RouteSnapshot } from '../core/route-table.js';
+import type { RouterStats } from './router-engine.js';
+import type { RouterOptions } from './router-options.js';
+import type { CertificatePair } from './sni.js';
+
+/** IPC between the router primary (the host agent) and its workers (JSON over the cluster channel). */
+export type ToWorker =
+  | {
+      t: 'init';
+      port: number;
+      host: string;
+      tlsPort?: number;
+      tls?: { cert: string; key: string; sni: boolean };
+      table: RouteSnapshot;
+      options: Partial<RouterOptions>;
+    }
+  | { t: 'update'; id: number; diff: RouteDiff }
+  | { t: 'cert'; id: number; pair: CertificatePair | null }
+  | { t: 'invalidate-cert'; servername?: string }
+  | { t: 'stats'; id: number }
+  | { t: 'stop'; graceMs: number };
+
+export type FromWorker =
+  /** The worker's message handler is installed (messages sent before this would be lost). */
+  | { t: 'hello' }
+  | { t: 'listening'; ports: { http: number; https?: number } }
+  | { t: 'failed'; message: string }
+  /** Log lines, each `app\tline` (app empty when none), joined by `\n`. */
+  | { t: 'logs'; data: string }
+  | { t: 'ack'; id: number }
+  | { t: 'cert?'; id: number; servername: string }
+  | { t: 'stats'; id: number; stats: RouterStats };

@@ -1,0 +1,225 @@
+import { normalizeHost } from '../core/route-table.js';
+import type { RouterCode } from '../core/router-codes.js';
+
+/** A client's request head, parsed strictly (RFC 9112) and split into what the router needs. */
+export interface RequestHead {
+  method: string;
+  /** origin-form (`/path?q`), or `*` for `OPTIONS *`; absolute-form is reduced to its path. */
+  target: string;
+  http10: boolean;
+  /** The Host as received (absolute-form: the URI's authority), and its routing key. */
+  host: string;
+  hostKey: string;
+  /** End-to-end headers to forward, rendered `Name: value\r\n` (no Host, framing or hop-by-hop). */
+  forward: string;
+  /** -1 when absent. */
+  contentLength: number;
+  /** The Transfer-Encoding value when the body is chunked, else null. */
+  transferEncoding: string | null;
+  keepAlive: boolean;
+  /** The Upgrade value when `Connection: upgrade` asks for one, else null. */
+  upgrade: string | null;
+  expectContinue: boolean;
+  xForwardedFor: string | null;
+  xRequestId: string | null;
+  via: string | null;
+  /** Lower-case header names listed in Connection (other than close/keep-alive/upgrade). */
+  connectionNames: string[] | null;
+}
+
+export interface HeadError {
+  code: Extract<RouterCode, 'H25' | 'H26'>;
+  status: number;
+  reason: string;
+}
+
+export interface HeadLimits {
+  maxRequestLineBytes: number;
+  maxHeaderLineBytes: number;
+  maxHeaders: number;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const TARGET = /^[\x21-\x7e\x80-\xff]+$/;
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+const CL_VALUE = /^\d{1,15}$/;
+
+const restriction = (reason: string): HeadError => ({ code: 'H25', status: 431, reason });
+const malformed = (reason: string, status = 400): HeadError => ({ code: 'H26', status, reason });
+
+function trimOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+function parseContentLength(value: string, prior: number): number | HeadError {
+  let n = prior;
+  for (const part of value.split(',')) {
+    const v = trimOws(part);
+    if (!CL_VALUE.test(v)) return malformed(`Content-Length ${JSON.stringify(value.slice(0, 40))} is not a number`);
+    const m = Number(v);
+    if (n !== -1 && n !== m) return malformed('Content-Length headers disagree');
+    n = m;
+  }
+  return n;
+}
+
+/** Parses `text` (the head as latin1, without the final CRLFCRLF). */
+export function parseRequestHead(text: string, limits: HeadLimits): RequestHead | HeadError {
+  let lineEnd = text.indexOf('\r\n');
+  if (lineEnd === -1) lineEnd = text.length;
+  if (lineEnd > limits.maxRequestLineBytes) return restriction(`The request line is over ${limits.maxRequestLineBytes} bytes`);
+  const sp1 = text.indexOf(' ');
+  const sp2 = sp1 === -1 ? -1 : text.indexOf(' ', sp1 + 1);
+  if (sp1 <= 0 || sp2 === -1 || sp2 > lineEnd) return malformed('Malformed request line');
+  const method = text.slice(0, sp1);
+  let target = text.slice(sp1 + 1, sp2);
+  const version = text.slice(sp2 + 1, lineEnd);
+  if (!TOKEN.test(method) || !TARGET.test(target)) return malformed('Malformed request line');
+  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return malformed('Only HTTP/1.0 and HTTP/1.1 are supported');
+  if (method === 'CONNECT') return malformed('CONNECT is not supported');
+  const http10 = version === 'HTTP/1.0';
+
+  let absoluteHost: string | null = null;
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    const m = /^https?:\/\/([^/?#]+)(.*)$/i.exec(target);
+    if (m) {
+      absoluteHost = m[1] ?? '';
+      target = m[2] || '/';
+      if (target.charCodeAt(0) !== 47) target = `/${target}`;
+    } else if (!(target === '*' && method === 'OPTIONS')) {
+      return malformed('Malformed request target');
+    }
+  }
+
+  let forward = '';
+  let host: string | null = null;
+  let hostCount = 0;
+  let contentLength = -1;
+  let te: string | null = null;
+  let connection: string | null = null;
+  let upgradeValue: string | null = null;
+  let expect: string | null = null;
+  let xff: string | null = null;
+  let xrid: string | null = null;
+  let via: string | null = null;
+  let count = 0;
+
+  let pos = lineEnd + 2;
+  while (pos < text.length) {
+    let next = text.indexOf('\r\n', pos);
+    if (next === -1) next = text.length;
+    if (next - pos > limits.maxHeaderLineBytes) return restriction(`A header line is over ${limits.maxHeaderLineBytes} bytes`);
+    const line = text.slice(pos, next);
+    pos = next + 2;
+    if (++count > limits.maxHeaders) return restriction(`More than ${limits.maxHeaders} headers`);
+    const first = line.charCodeAt(0);
+    if (first === 32 || first === 9) return malformed('Obsolete line folding in headers');
+    const colon = line.indexOf(':');
+    if (colon <= 0) return malformed('Malformed header line');
+    const name = line.slice(0, colon);
+    if (!TOKEN.test(name)) return malformed('Malformed header name');
+    const value = trimOws(line.slice(colon + 1));
+    if (BAD_VALUE.test(value)) return malformed('Control characters in a header value');
+    const lower = name.toLowerCase();
+    switch (lower) {
+      case 'host':
+        host = value;
+        hostCount++;
+        break;
+      case 'content-length': {
+        const n = parseContentLength(value, contentLength);
+        if (typeof n !== 'number') return n;
+        contentLength = n;
+        break;
+      }
+      case 'transfer-encoding':
+        te = te === null ? value : `${te}, ${value}`;
+        break;
+      case 'connection':
+        connection = connection === null ? value : `${connection}, ${value}`;
+        break;
+      case 'upgrade':
+        upgradeValue = value;
+        break;
+      case 'expect':
+        expect = value;
+        break;
+      case 'x-forwarded-for':
+        xff = xff === null ? value : `${xff}, ${value}`;
+        break;
+      case 'x-request-id':
+        xrid = value;
+        break;
+      case 'via':
+        via = via === null ? value : `${via}, ${value}`;
+        break;
+      case 'keep-alive':
+      case 'proxy-connection':
+      case 'te':
+      case 'trailer':
+      case 'x-forwarded-proto':
+      case 'x-forwarded-port':
+      case 'x-request-start':
+      case 'connect-time':
+      case 'total-route-time':
+        break;
+      default:
+        forward += `${name}: ${value}\r\n`;
+    }
+  }
+
+  if (absoluteHost !== null) host = absoluteHost;
+  else if (hostCount !== 1) return malformed(hostCount === 0 ? 'The Host header is missing' : 'More than one Host header');
+  const hostKey = host === null ? undefined : normalizeHost(host);
+  if (host === null || hostKey === undefined) return malformed('The Host header is not a valid host name');
+
+  if (te !== null) {
+    if (contentLength !== -1) return malformed('Both Content-Length and Transfer-Encoding are present');
+    if (http10) return malformed('Transfer-Encoding is not allowed in HTTP/1.0');
+    const codings = te.toLowerCase().split(',').map(trimOws);
+    if (codings[codings.length - 1] !== 'chunked' || codings.indexOf('chunked') !== codings.length - 1) {
+      return malformed('Transfer-Encoding must end with a single chunked');
+    }
+  }
+
+  let close = false;
+  let keepAliveToken = false;
+  let upgrade: string | null = null;
+  let connectionNames: string[] | null = null;
+  if (connection !== null) {
+    for (const raw of connection.split(',')) {
+      const token = trimOws(raw).toLowerCase();
+      if (token === 'close') close = true;
+      else if (token === 'keep-alive') keepAliveToken = true;
+      else if (token === 'upgrade') upgrade = http10 ? null : upgradeValue;
+      else if (token !== '' && token !== 'host' && token !== 'content-length' && token !== 'transfer-encoding') {
+        (connectionNames ??= []).push(token);
+      }
+    }
+  }
+  const keepAlive = !close && (!http10 || keepAliveToken);
+  if (connectionNames !== null) {
+    const drop = new Set(connectionNames);
+    forward = forward
+      .split('\r\n')
+      .filter((l) => l !== '' && !drop.has(l.slice(0, l.indexOf(':')).toLowerCase()))
+      .map((l) => `${l}\r\n`)
+      .join('');
+  }
+
+  let expectContinue = false;
+  if (expect !== null) {
+    if (expect.toLowerCase() !== '100-continue') return malformed(`Expect: ${expect.slice(0, 40)} is not supported`, 417);
+    expectContinue = !http10;
+    if (expectContinue) forward += 'Expect: 100-continue\r\n';
+  }
+
+  return {
+    method, target, http10, host, hostKey, forward, contentLength, transferEncoding: te, keepAlive, upgrade, expectContinue,
+    xForwardedFor: xff, xRequestId: xrid, via, connectionNames,
+  };
+}

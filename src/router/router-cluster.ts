@@ -1,0 +1,182 @@
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { RouteTable, type RouteDiff, type RouteSnapshot } from '../core/route-table.js';
+import type { FromWorker, ToWorker } from './cluster-protocol.js';
+import type { RouterStats } from './router-engine.js';
+import type { RouterOptions } from './router-options.js';
+import type { RouterTls } from './start-router.js';
+
+export interface RouterClusterOptions {
+  /** Worker processes; default: one per core. */
+  workers?: number;
+  port: number;
+  host: string;
+  tlsPort?: number;
+  tls?: RouterTls;
+  table: RouteSnapshot;
+  /** Router log lines from every worker; `app` null when no app was identified. */
+  onLog(app: string | null, line: string): void;
+  options?: Partial<RouterOptions>;
+  /** Node flags for the workers (e.g. `--cpu-prof`); default: this process's. */
+  execArgv?: string[];
+  /** How long to wait for workers to listen. */
+  startTimeoutMs?: number;
+}
+
+export interface RouterCluster {
+  ports: { http: number; https?: number };
+  /** Applies a diff in every worker; resolves once each live worker has applied it. */
+  update(diff: RouteDiff): Promise<void>;
+  /** Forgets a cached certificate in every worker (after sni-endpoint changes). */
+  invalidateCertificate(servername?: string): void;
+  stats(): Promise<RouterStats[]>;
+  /** Stops every worker (in-flight requests get `graceMs`), no restarts afterwards. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The worker entry module (compiled next to this file). */
+export const routerWorkerModule = fileURLToPath(new URL('./router-worker.js', import.meta.url));
+
+const RESTART_DELAY_MS = 500;
+const ACK_TIMEOUT_MS = 5_000;
+
+/**
+ * Forks the router workers from this process (the primary stays off the accept path:
+ * SCHED_NONE, the kernel hands connections to workers). The primary keeps the current table so
+ * a worker that dies is replaced with an up-to-date one.
+ */
+export async function startRouterCluster(o: RouterClusterOptions): Promise<RouterCluster> {
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  cluster.setupPrimary({ exec: routerWorkerModule, args: [], execArgv: o.execArgv ?? process.execArgv, silent: false });
+  const count = Math.max(1, o.workers ?? availableParallelism());
+  const table = new RouteTable(o.table);
+  const workers = new Set<Worker>();
+  const waiting = new Map<number, { left: Set<Worker>; done: () => void; data?: RouterStats[] }>();
+  let nextId = 0;
+  let stopping = false;
+  let ports: { http: number; https?: number } | null = null;
+
+  // Workers always ask for the configured ports: the primary shares one listening socket per
+  // (host, port) key, so port 0 gives every worker the same random port (as long as one lives).
+  const init = (): ToWorker => ({
+    t: 'init', port: o.port, host: o.host, table: table.snapshot(), options: o.options ?? {},
+    ...(o.tlsPort !== undefined ? { tlsPort: o.tlsPort } : {}),
+    ...(o.tls ? { tls: { cert: o.tls.cert, key: o.tls.key, sni: o.tls.resolveCertificate !== undefined } } : {}),
+  });
+
+  const settle = (w: Worker, id?: number) => {
+    for (const [key, wait] of waiting) {
+      if ((id === undefined || id === key) && wait.left.delete(w) && wait.left.size === 0) {
+        waiting.delete(key);
+        wait.done();
+      }
+    }
+  };
+
+  const onMessage = (w: Worker, msg: FromWorker) => {
+    switch (msg.t) {
+      case 'logs':
+        for (const entry of msg.data.split('\n')) {
+          const tab = entry.indexOf('\t');
+          o.onLog(tab <= 0 ? null : entry.slice(0, tab), entry.slice(tab + 1));
+        }
+        return;
+      case 'ack':
+        return settle(w, msg.id);
+      case 'stats':
+        waiting.get(msg.id)?.data?.push(msg.stats);
+        return settle(w, msg.id);
+      case 'cert?': {
+        const reply = (pair: { cert: string; key: string } | undefined) => {
+          if (w.isConnected()) w.send({ t: 'cert', id: msg.id, pair: pair ?? null } satisfies ToWorker);
+        };
+        Promise.resolve()
+          .then(() => o.tls?.resolveCertificate?.(msg.servername))
+          .then(reply, () => reply(undefined));
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  const fork = (): Promise<Worker> =>
+    new Promise((resolve, reject) => {
+      const w = cluster.fork();
+      workers.add(w);
+      const timer = setTimeout(() => reject(new Error(`router worker ${w.process.pid} did not listen within ${o.startTimeoutMs ?? 10_000} ms`)), o.startTimeoutMs ?? 10_000);
+      w.on('message', (msg: FromWorker) => {
+        if (msg.t === 'hello') {
+          w.send(init());
+        } else if (msg.t === 'listening') {
+          clearTimeout(timer);
+          ports ??= msg.ports;
+          resolve(w);
+        } else if (msg.t === 'failed') {
+          clearTimeout(timer);
+          reject(new Error(`router worker could not start: ${msg.message}`));
+        } else onMessage(w, msg);
+      });
+      w.on('exit', () => {
+        clearTimeout(timer);
+        workers.delete(w);
+        settle(w);
+        if (!stopping && ports !== null) setTimeout(() => void fork().catch(() => undefined), RESTART_DELAY_MS).unref();
+      });
+      w.on('error', () => undefined);
+    });
+
+  const broadcast = <T>(make: (id: number) => ToWorker, collect?: RouterStats[]): Promise<T | void> =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      const left = new Set([...workers].filter((w) => w.isConnected()));
+      if (left.size === 0) return resolve();
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        resolve();
+      }, ACK_TIMEOUT_MS);
+      waiting.set(id, { left, data: collect, done: () => { clearTimeout(timer); resolve(); } });
+      for (const w of left) w.send(make(id));
+    });
+
+  const stop = async (graceMs = 0) => {
+    stopping = true;
+    await Promise.all([...workers].map((w) => new Promise<void>((resolve) => {
+      if (w.isDead()) return resolve();
+      const kill = setTimeout(() => w.process.kill('SIGKILL'), graceMs + 3_000);
+      w.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      if (w.isConnected()) w.send({ t: 'stop', graceMs } satisfies ToWorker);
+      else w.process.kill('SIGTERM');
+    })));
+  };
+
+  try {
+    // The first worker creates the shared listening socket (port 0 → the port all share).
+    await fork();
+    await Promise.all(Array.from({ length: count - 1 }, fork));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    ports: ports as unknown as { http: number; https?: number },
+    async update(diff) {
+      table.apply(diff);
+      await broadcast((id) => ({ t: 'update', id, diff }));
+    },
+    invalidateCertificate(servername) {
+      for (const w of workers) if (w.isConnected()) w.send({ t: 'invalidate-cert', ...(servername !== undefined ? { servername } : {}) } satisfies ToWorker);
+    },
+    async stats() {
+      const data: RouterStats[] = [];
+      await broadcast((id) => ({ t: 'stats', id }), data);
+      return data;
+    },
+    stop,
+  };
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { RouteTable, type AppRoute, type RouteDiff, type RouteSnapshot } from '../core/route-table.js';
+import { routerCodes, type RouterCode } from '../core/router-codes.js';
+import { AppDispatcher } from './app-dispatcher.js';
+import { Backend, type BackendConn } from './backend-pool.js';
+import { ClientConnection, type ConnectionEngine } from './client-connection.js';
+import { CustomPages, type PageFetcher } from './custom-pages.js';
+import type { PageTarget } from './engine-context.js';
+import { errorPage, noSuchAppPage, routerResponse } from './error-page.js';
+import { Exchange } from './exchange.js';
+import { routerLogLine } from './log-line.js';
+import type { RequestHead } from './request-head.js';
+import { routerOptions, sweepIntervalMs, type RouterOptions } from './router-options.js';
+
+export interface RouterEngineDeps {
+  table: RouteSnapshot;
+  options?: Partial<RouterOptions>;
+  /** Router log lines; `app` is null when no app was identified (bad requests, unknown hosts). */
+  onLog(app: string | null, line: string): void;
+  fetchPage?: PageFetcher;
+}
+
+export interface RouterStats {
+  pid: number;
+  requests: number;
+  connections: number;
+  backends: number;
+  apps: number;
+}
+
+/** Heroku keeps a client's X-Request-Id when it is 20–200 of these characters. */
+const REQUEST_ID = /^[A-Za-z0-9+=/-]{20,200}$/;
+
+/**
+ * The routing mesh of one process (one per core under node:cluster): the route table and the
+ * routing decision (lookup → AppDispatcher checkout) kept apart from the proxy engine
+ * (ClientConnection + Exchange), plus one timeout sweep instead of a timer per request.
+ */
+export class RouterEngine implements ConnectionEngine {
+  readonly options: RouterOptions;
+  clock = Date.now();
+  requests = 0;
+  readonly #table: RouteTable;
+  readonly #apps = new Map<string, AppDispatcher>();
+  readonly #backends = new Map<string, Backend>();
+  readonly #connections = new Set<ClientConnection>();
+  readonly #pages: CustomPages;
+  readonly #onLog: (app: string | null, line: string) => void;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(deps: RouterEngineDeps) {
+    this.options = routerOptions(deps.options);
+    this.#onLog = deps.onLog;
+    this.#pages = new CustomPages(this.options, deps.fetchPage);
+    this.#table = new RouteTable(deps.table);
+    for (const app of this.#table.apps()) this.#sync(app.app);
+    this.#timer = setInterval(this.#sweep, sweepIntervalMs(this.options));
+    this.#timer.unref();
+  }
+
+  handleConnection(socket: Socket, proto: 'http' | 'https', port: number): void {
+    this.#connections.add(new ClientConnection(socket, this, proto, port));
+  }
+
+  /** Applies a route table diff; in-flight requests keep their dyno connections. */
+  update(diff: RouteDiff): void {
+    const touched = this.#table.apply(diff);
+    for (const name of touched) this.#sync(name);
+  }
+
+  snapshot(): RouteSnapshot {
+    return this.#table.snapshot();
+  }
+
+  stats(): RouterStats {
+    return { pid: process.pid, requests: this.requests, connections: this.#connections.size, backends: this.#backends.size, apps: this.#table.size };
+  }
+
+  // ---- lookup ---------------------------------------------------------------------------
+
+  dispatch(conn: ClientConnection, req: RequestHead, hasBody: boolean): Exchange | null {
+    const now = Date.now();
+    this.clock = now;
+    this.requests++;
+    const route = this.#table.lookup(req.hostKey);
+    const requestId = req.xRequestId !== null && REQUEST_ID.test(req.xRequestId) ? req.xRequestId : randomUUID();
+    const fwd = req.xForwardedFor === null ? conn.remoteIp : `${req.xForwardedFor}, ${conn.remoteIp}`;
+    const dispatcher = route === undefined ? undefined : this.#apps.get(route.app);
+    if (dispatcher === undefined) {
+      const close = hasBody || !req.keepAlive;
+      const bytes = conn.respond(routerResponse(404, noSuchAppPage(), close, this.options.via), close);
+      this.log(null, routerLogLine({
+        code: null, method: req.method, path: req.target, host: req.hostKey, requestId, fwd, dyno: '', connectMs: -1, serviceMs: -1,
+        status: 404, bytes, protocol: conn.proto,
+      }));
+      return null;
+    }
+    const ex = new Exchange(this, conn, req, dispatcher, requestId, fwd, now, hasBody);
+    conn.exchange = ex;
+    dispatcher.admit(ex);
+    return conn.exchange === ex ? ex : null;
+  }
+
+  // ---- EngineContext --------------------------------------------------------------------
+
+  log(app: string | null, line: string): void {
+    this.#onLog(app, line);
+  }
+
+  backendFreed(backend: Backend): void {
+    const d = this.#apps.get(backend.app);
+    if (d !== undefined && d.waiters.length > 0) d.drain();
+  }
+
+  checkin(conn: BackendConn, reusable: boolean, keepAliveMs: number): void {
+    conn.backend.checkin(conn, reusable && keepAliveMs > 0, this.clock, keepAliveMs);
+  }
+
+  sendCodePage(target: PageTarget, code: RouterCode, route: AppRoute | null, close: boolean, done: (status: number, bytes: number) => void): void {
+    const status = routerCodes[code].status;
+    const url = route === null ? undefined : code === 'H80' ? route.maintenancePageUrl : route.errorPageUrl;
+    const write = (page: { body: Buffer; contentType: string } | null) => {
+      if (!target.open) return done(status, 0);
+      const raw = page === null
+        ? routerResponse(status, errorPage(code), close, target.via)
+        : routerResponse(status, page.body, close, target.via, page.contentType);
+      done(status, target.respond(raw, close));
+    };
+    if (!url) return write(null);
+    const page = this.#pages.get(url);
+    if (page instanceof Promise) page.then(write, () => write(null));
+    else write(page);
+  }
+
+  forget(conn: ClientConnection): void {
+    this.#connections.delete(conn);
+  }
+
+  // ---- route table → dispatchers and pools ----------------------------------------------
+
+  #sync(name: string): void {
+    const route = this.#table.app(name);
+    const d = this.#apps.get(name);
+    const keep = new Set<string>();
+    const ups: Backend[] = [];
+    for (const rb of route?.backends ?? []) {
+      if (rb.state !== 'up') continue;
+      const key = `${name}\0${rb.dynoName}\0${rb.host}:${rb.port}`;
+      let b = this.#backends.get(key);
+      if (b === undefined || b.retired) {
+        b = new Backend(key, name, rb.dynoName, rb.host, rb.port);
+        this.#backends.set(key, b);
+      }
+      keep.add(key);
+      ups.push(b);
+    }
+    for (const b of d?.ups ?? []) {
+      if (!keep.has(b.key)) this.#retire(b);
+    }
+    if (route === undefined) {
+      if (d !== undefined) {
+        d.update({ ...d.route, backends: [], maintenance: false, crashed: false }, []);
+        d.drain();
+        this.#apps.delete(name);
+      }
+      return;
+    }
+    if (d === undefined) {
+      const created = new AppDispatcher(route, this.options, () => this.clock);
+      created.update(route, ups);
+      this.#apps.set(name, created);
+    } else {
+      d.update(route, ups);
+      d.drain();
+    }
+    if (route.errorPageUrl) this.#pages.prefetch(route.errorPageUrl);
+    if (route.maintenancePageUrl) this.#pages.prefetch(route.maintenancePageUrl);
+  }
+
+  #retire(b: Backend): void {
+    b.retired = true;
+    b.expireIdle(this.clock, true);
+    if (b.open === 0 && b.inFlight === 0) this.#backends.delete(b.key);
+  }
+
+  #sweep = (): void => {
+    const now = Date.now();
+    this.clock = now;
+    for (const conn of this.#connections) conn.checkTimeouts(now);
+    for (const b of this.#backends.values()) {
+      b.expireIdle(now);
+      if (b.retired && b.open === 0 && b.inFlight === 0) this.#backends.delete(b.key);
+    }
+  };
+
+  /** Stops the sweep; with `graceMs`, waits for in-flight requests first; then closes everything. */
+  async close(graceMs = 0): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    for (const conn of this.#connections) if (conn.exchange === null) conn.destroy();
+    while (Date.now() < deadline && [...this.#connections].some((c) => c.exchange !== null)) await new Promise((r) => setTimeout(r, 20));
+    clearInterval(this.#timer);
+    for (const conn of this.#connections) conn.destroy();
+    for (const b of this.#backends.values()) this.#retire(b);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The bubblewrap arguments for one dyno: the stack (the host's /usr, read-only, with the usual
+ * /bin, /lib symlinks and a whitelisted copy of /etc, see stack-etc.ts), the app at /app, private /tmp, /dev/shm,
+ * /proc and /dev, a synthetic /sys/fs/cgroup/memory showing the quota, then setpriv (non-root
+ * uid, no capabilities, no_new_privs) and bash, which sources .profile.d and execs the command.
+ * Pure: the caller passes the arguments to bwrap over a pipe (`--args`), so config vars never
+ * appear in a host process list.
+ */
+import { posix } from 'node:path';
+
+/** Host /etc entries a dyno sees (copied by stack-etc.ts, each only if present). Not /etc
+ *  wholesale: no host users, no keys, no Berth configuration. */
+export const STACK_ETC = [
+  'alternatives', // /usr/bin/awk, pager, editor... are symlinks through here
+  'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d',
+  'nsswitch.conf', 'host.conf', 'gai.conf', 'resolv.conf', 'protocols', 'services',
+  'ssl/certs', 'ssl/openssl.cnf', // CA certificates (curl, node, psql), OpenSSL config
+  'mime.types', 'inputrc', 'bash.bashrc', 'profile', 'os-release', 'debian_version',
+  'postgresql-common', // psql's wrapper reads it
+] as const;
+
+/** bash, as the dyno uid, in /app: tell the agent the sandbox is up (a byte on fd $2), close
+ *  stray descriptors, source .profile.d/*.sh in order and .profile, then exec the command (passed
+ *  as $0, never interpolated; $1 is `tty` or `pipe`). */
+export const PROFILE_WRAPPER = [
+  'berth_command=$0 berth_mode=$1',
+  '{ echo >&"$2"; } 2>/dev/null',
+  'for berth_fd in /proc/self/fd/*; do berth_fd=${berth_fd##*/}; case $berth_fd in 0|1|2|*[!0-9]*) ;; *) exec {berth_fd}>&- ;; esac; done',
+  'unset berth_fd',
+  'for f in /app/.profile.d/*.sh; do if [ -r "$f" ]; then . "$f"; fi; done; unset f',
+  'if [ -r /app/.profile ]; then . /app/.profile; fi',
+  'if [ "$berth_mode" = tty ]; then',
+  '  export BERTH_COMMAND="$berth_command"',
+  `  exec /usr/bin/script -qfec 'c=$BERTH_COMMAND; unset BERTH_COMMAND; if [ -n "\${COLUMNS:-}" ] && [ -n "\${LINES:-}" ]; then stty cols "$COLUMNS" rows "$LINES" 2>/dev/null; fi; exec /bin/bash -c "$c"' /dev/null`,
+  'fi',
+  'exec /bin/bash -c "$berth_command"',
+].join('\n');
+
+export interface SandboxPlan {
+  hostname: string;
+  uid: number;
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  command: string;
+  tty: boolean;
+  /** true: the launcher already entered a prepared netns; false: loopback only. */
+  sharedNetns: boolean;
+  /** Host path mounted at /app, and whether the dyno may write it. */
+  app: { source: string; writable: boolean };
+  binds: ReadonlyArray<{ source: string; target: string; readonly: boolean }>;
+  /** The stack's /etc (stack-etc.ts) and generated files bound over it and /sys. */
+  generated: { etc: string; passwd: string; group: string; hosts: string; cgroupMemoryDir: string };
+  tmpBytes: number;
+  shmBytes: number;
+  nodeBinary?: string;
+  /** The fd bwrap reports the sandbox's pid on. */
+  infoFd: number;
+  /** The fd the wrapper writes one byte to once the command's shell runs. */
+  startedFd: number;
+}
+
+function dirs(path: string): string[] {
+  const out: string[] = [];
+  for (let d = posix.dirname(path); d !== '/'; d = posix.dirname(d)) out.unshift(d);
+  return out;
+}
+
+/** `options` go to bwrap over its --args pipe (they hold the env: config vars stay out of host
+ *  process lists); `command` must follow on bwrap's own command line (bwrap's rule). */
+export function bwrapArgs(plan: SandboxPlan): { options: string[]; command: string[] } {
+  const a: string[] = [
+    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup',
+    ...(plan.sharedNetns ? [] : ['--unshare-net']),
+    '--hostname', plan.hostname,
+    '--new-session',
+    '--info-fd', String(plan.infoFd),
+    '--ro-bind', '/usr', '/usr',
+    '--perms', '0755', '--tmpfs', '/usr/local', // hide the host's /usr/local
+    '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
+    '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64',
+    '--ro-bind', plan.generated.etc, '/etc',
+    '--ro-bind', plan.generated.passwd, '/etc/passwd',
+    '--ro-bind', plan.generated.group, '/etc/group',
+    '--ro-bind', plan.generated.hosts, '/etc/hosts',
+    '--proc', '/proc',
+    '--dev', '/dev',
+    '--perms', '1777', '--size', String(plan.tmpBytes), '--tmpfs', '/tmp',
+    '--perms', '1777', '--size', String(plan.shmBytes), '--tmpfs', '/dev/shm',
+    '--perms', '0755', '--dir', '/sys', '--perms', '0755', '--dir', '/sys/fs', '--perms', '0755', '--dir', '/sys/fs/cgroup',
+    '--ro-bind', plan.generated.cgroupMemoryDir, '/sys/fs/cgroup/memory',
+    '--perms', '0755', '--dir', '/app',
+    plan.app.writable ? '--bind' : '--ro-bind', plan.app.source, '/app',
+  ];
+  for (const bind of plan.binds) {
+    for (const d of dirs(bind.target)) a.push('--perms', '0755', '--dir', d);
+    a.push(bind.readonly ? '--ro-bind' : '--bind', bind.source, bind.target);
+  }
+  if (plan.nodeBinary) a.push('--perms', '0755', '--dir', '/usr/local/bin', '--ro-bind', plan.nodeBinary, '/usr/local/bin/node');
+  a.push('--remount-ro', '/usr/local', '--remount-ro', '/', '--chdir', plan.cwd, '--clearenv');
+  for (const [key, value] of Object.entries(plan.env)) a.push('--setenv', key, value);
+  const command = [
+    '/usr/bin/setpriv', '--reuid', String(plan.uid), '--regid', String(plan.uid), '--clear-groups',
+    '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--',
+    '/bin/bash', '-c', PROFILE_WRAPPER, plan.command, plan.tty ? 'tty' : 'pipe', String(plan.startedFd),
+  ];
+  return { options: a, command };
+}
+
+/** /etc/passwd and /etc/group for the dyno: root, nobody and the dyno user (home /app). */
+export function passwdFile(uid: number): string {
+  return `root:x:0:0:root:/root:/usr/sbin/nologin\ndyno:x:${uid}:${uid}:dyno:/app:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`;
+}
+
+export function groupFile(uid: number): string {
+  return `root:x:0:\ndyno:x:${uid}:\nnogroup:x:65534:\n`;
+}
+
+export function hostsFile(hostname: string, address?: string): string {
+  const own = address ? `${address}\t${hostname}\n` : `127.0.1.1\t${hostname}\n`;
+  return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${own}`;
+}

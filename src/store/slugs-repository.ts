@@ -1,0 +1,79 @@
+import type { Kysely, Selectable } from 'kysely';
+import { notFound } from '../core/errors.js';
+import type { NewSlug, SlugRepository } from './port.js';
+import type { Slug } from './records.js';
+import type { Database, SlugsTable } from './schema.js';
+import type { StoreClock } from './kysely-store.js';
+import { isForeignKeyViolation } from './unique-violation.js';
+
+export const toSlug = (row: Selectable<SlugsTable>): Slug => ({
+  id: row.id,
+  appId: row.app_id,
+  blobKey: row.blob_key,
+  // PostgreSQL hands bigint out as a string.
+  size: row.size === null ? null : Number(row.size),
+  checksum: row.checksum,
+  processTypes: JSON.parse(row.process_types) as Record<string, string>,
+  commit: row.commit,
+  commitDescription: row.commit_description,
+  buildpackProvidedDescription: row.buildpack_provided_description,
+  stack: row.stack,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export class KyselySlugs implements SlugRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly clock: StoreClock) {}
+
+  async create(input: NewSlug): Promise<Slug> {
+    const now = this.clock.now().toISOString();
+    const id = this.clock.newId();
+    const row = {
+      id,
+      app_id: input.appId,
+      blob_key: input.blobKey ?? `slugs/${id}.tgz`,
+      size: input.size ?? null,
+      checksum: input.checksum ?? null,
+      process_types: JSON.stringify(input.processTypes),
+      commit: input.commit ?? null,
+      commit_description: input.commitDescription ?? null,
+      buildpack_provided_description: input.buildpackProvidedDescription ?? null,
+      stack: input.stack,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.db.insertInto('slugs').values(row).execute();
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw notFound('app', input.appId);
+      throw err;
+    }
+    return toSlug(row);
+  }
+
+  async findById(id: string): Promise<Slug | undefined> {
+    const row = await this.db.selectFrom('slugs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toSlug(row);
+  }
+
+  async find(appId: string, id: string): Promise<Slug | undefined> {
+    const row = await this.db.selectFrom('slugs').selectAll().where('app_id', '=', appId).where('id', '=', id).executeTakeFirst();
+    return row && toSlug(row);
+  }
+
+  async markUploaded(id: string, upload: { size: number; checksum: string }): Promise<Slug | undefined> {
+    const result = await this.db
+      .updateTable('slugs')
+      .set({ size: upload.size, checksum: upload.checksum, updated_at: this.clock.now().toISOString() })
+      .where('id', '=', id)
+      .where('size', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    return this.findById(id);
+  }
+
+  async blobKeysForApp(appId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('slugs').select('blob_key').where('app_id', '=', appId).orderBy('created_at').execute();
+    return rows.map((r) => r.blob_key);
+  }
+}

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startRouterCluster, type RouterCluster } from '../../src/router/router-cluster.js';
+import { DOMAIN, FAST, RawClient, app, get, sleep, startBackend, up, type TestBackend } from './harness.js';
+
+describe('router cluster (one worker per core)', () => {
+  let dyno: TestBackend;
+  let cluster: RouterCluster;
+  const logs: Array<{ app: string | null; line: string }> = [];
+  before(async () => {
+    dyno = await startBackend();
+    cluster = await startRouterCluster({
+      workers: 2, port: 0, host: '127.0.0.1', execArgv: [], options: FAST,
+      table: { domain: DOMAIN, apps: [app('first', [up(dyno.port)])] },
+      onLog: (a, line) => logs.push({ app: a, line }),
+    });
+  });
+  after(async () => {
+    await cluster.stop();
+    await dyno.close();
+  });
+
+  /** Opens `n` connections at once and sends one request on each; returns the statuses. */
+  async function burst(host: string, n: number): Promise<number[]> {
+    const clients = Array.from({ length: n }, () => new RawClient(cluster.ports.http));
+    await Promise.all(clients.map((c) => c.ready()));
+    for (const c of clients) c.send(get(host));
+    const statuses = await Promise.all(clients.map(async (c) => (await c.response(5_000)).status));
+    for (const c of clients) c.close();
+    return statuses;
+  }
+
+  it('serves from both workers', async () => {
+    let stats = await cluster.stats();
+    for (let round = 0; round < 20 && !(stats.length === 2 && stats.every((s) => s.requests > 0)); round++) {
+      assert.ok((await burst('first.berth.test', 20)).every((s) => s === 200));
+      stats = await cluster.stats();
+    }
+    assert.equal(stats.length, 2);
+    assert.notEqual(stats[0]?.pid, stats[1]?.pid);
+    assert.ok(stats.every((s) => s.requests > 0), `requests per worker: ${stats.map((s) => s.requests)}`);
+  });
+
+  it('applies a route table update in every worker', async () => {
+    await cluster.update({ upsert: [app('second', [up(dyno.port)])] });
+    const stats = await cluster.stats();
+    assert.deepEqual(stats.map((s) => s.apps), [2, 2]);
+    assert.ok((await burst('second.berth.test', 20)).every((s) => s === 200));
+  });
+
+  it('brings the workers\' log lines to the primary, with their app', async () => {
+    for (let i = 0; i < 100 && !logs.some((l) => l.app === 'second'); i++) await sleep(20);
+    const line = logs.find((l) => l.app === 'second');
+    assert.ok(line);
+    assert.match(line.line, /^at=info method=GET path="\/" host=second\.berth\.test /);
+  });
+});

@@ -1,0 +1,131 @@
+// Stopping dynos and containing greedy ones: SIGTERM to every process, SIGKILL after the grace
+// (R12), the memory ceiling (R15), the pids limit (fork bombs) and cleanup of cgroups.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { access, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { capture, finish, run, testRuntime, until, type TestRuntime } from './support.js';
+
+const MB = 1024 * 1024;
+
+describe('dyno lifecycle and limits', () => {
+  let t: TestRuntime;
+  let slug: string;
+
+  before(async () => {
+    t = await testRuntime();
+    slug = await t.slug({
+      // A parent with a child, each announcing SIGTERM on stdout and exiting cleanly.
+      'family.sh': [
+        'bash -c \'trap "echo child-got-term; exit 0" TERM; echo child-ready; while :; do sleep 0.05; done\' &',
+        'trap "echo parent-got-term; wait; exit 0" TERM',
+        'echo parent-ready',
+        'while :; do sleep 0.05; done',
+      ].join('\n'),
+      'hog.js': 'const keep = []; for (;;) keep.push(Buffer.alloc(1 << 20).fill(1));\n',
+    });
+  });
+  after(() => t.cleanup());
+
+  it('stops with SIGTERM: the command exits 143 and no SIGKILL is needed', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: 'sleep 60' }));
+    await until(async () => (await dyno.processes()).count >= 3, 5000, 'sleep to start');
+    assert.deepEqual(await dyno.stop(5000), { killed: false });
+    const exit = await dyno.exited;
+    assert.equal(exit.code, 143);
+    assert.equal(exit.oomKilled, false);
+  });
+
+  it('sends SIGTERM to every process of the dyno, children included', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: 'bash family.sh', app: { kind: 'slug', slugDir: slug } }));
+    const out = capture(dyno.stdout);
+    let seen = '';
+    dyno.stdout.on('data', (d: string) => { seen += d; });
+    await until(() => seen.includes('child-ready') && seen.includes('parent-ready'), 5000, 'both processes');
+    assert.deepEqual(await dyno.stop(5000), { killed: false });
+    assert.equal((await dyno.exited).code, 0);
+    const text = await out;
+    assert.match(text, /child-got-term/);
+    assert.match(text, /parent-got-term/);
+  });
+
+  it('SIGKILLs a dyno that ignores SIGTERM once the grace period is over', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: 'trap "" TERM; echo ignoring; sleep 60' }));
+    let seen = '';
+    dyno.stdout.setEncoding('utf8').on('data', (d: string) => { seen += d; });
+    await until(() => seen.includes('ignoring'), 5000, 'the trap');
+    assert.deepEqual(await dyno.stop(300), { killed: true });
+    assert.equal((await dyno.exited).code, 137);
+  });
+
+  it('kills the dyno at its memory ceiling and reports it as an OOM kill', async () => {
+    const { exit } = await run(t, {
+      command: 'node hog.js',
+      app: { kind: 'slug', slugDir: slug },
+      limits: { memoryQuotaBytes: 48 * MB }, // ceiling 96 MB
+    });
+    assert.equal(exit.code, 137);
+    assert.equal(exit.oomKilled, true);
+  });
+
+  it('samples memory against the quota and the ceiling', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: 'head -c 20m /dev/zero > /tmp/blob; echo written; sleep 60', size: 'standard-2x' }));
+    let seen = '';
+    dyno.stdout.setEncoding('utf8').on('data', (d: string) => { seen += d; });
+    await until(() => seen.includes('written'), 5000, 'the write');
+    const memory = await dyno.memory();
+    assert.equal(memory.quotaBytes, 1024 * MB);
+    assert.equal(memory.limitBytes, 2048 * MB);
+    assert.ok(memory.totalBytes >= 20 * MB, `tmpfs pages count: ${memory.totalBytes}`);
+    assert.equal(memory.oomKills, 0);
+    await dyno.stop(1000);
+    await dyno.exited;
+  });
+
+  it('contains a fork bomb with its pids limit, and the host keeps working', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: 'bomb() { bomb | bomb & }; bomb; sleep 60', limits: { pidsMax: 64 } }));
+    const output = finish(dyno);
+    await until(async () => (await dyno.processes()).limitHits > 0, 10_000, 'the bomb to hit the limit');
+    const processes = await dyno.processes();
+    assert.ok(processes.count <= 64, `count ${processes.count}`);
+    const { stdout } = await promisify(execFile)('/bin/echo', ['host alive']);
+    assert.equal(stdout, 'host alive\n');
+    await dyno.stop(200);
+    const { exit } = await output;
+    assert.notEqual(exit.code, 0);
+  });
+
+  it('ends with its main process: leftover background processes are killed and the cgroups removed', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: '(sleep 60 &) ; sleep 0.2; exit 5' }));
+    const paths = dyno.cgroups;
+    const exit = await dyno.exited;
+    assert.equal(exit.code, 5);
+    for (const path of Object.values(paths)) await assert.rejects(access(path), `${path} removed`);
+    await assert.rejects(dyno.memory(), /has exited/);
+  });
+
+  it('stops a dyno that is told to stop while it is still booting', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: 'sleep 60' }));
+    assert.deepEqual(await dyno.stop(5000), { killed: false });
+    assert.notEqual((await dyno.exited).code, 0);
+  });
+
+  it('stops a dyno that outlives its timeout', async () => {
+    const { exit } = await run(t, { command: 'sleep 60', timeoutMs: 200 });
+    assert.equal(exit.timedOut, true);
+    assert.equal(exit.code, 143);
+  });
+
+  it('puts each dyno\'s limits into its own cgroups under the agent\'s memory cgroup', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: 'sleep 60', size: 'Performance-M' }));
+    const paths = dyno.cgroups;
+    const own = /^\d+:memory:(.*)$/m.exec(await readFile('/proc/self/cgroup', 'utf8'))![1]!;
+    assert.ok(paths.memory.startsWith(`/sys/fs/cgroup/memory${own === '/' ? '' : own}/berth-${t.prefix}/`), paths.memory);
+    assert.equal((await readFile(`${paths.memory}/memory.limit_in_bytes`, 'utf8')).trim(), String(5120 * MB));
+    assert.equal((await readFile(`${paths.cpu}/cpu.shares`, 'utf8')).trim(), String(12 * 1024));
+    assert.equal((await readFile(`${paths.pids}/pids.max`, 'utf8')).trim(), '16384');
+    await dyno.stop(1000);
+    await dyno.exited;
+  });
+});

@@ -1,0 +1,125 @@
+// The runtime's pure parts: subnet choice, listener detection, uid scheme, env contract, and the
+// shape of the sandbox and launcher arguments.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { instanceCgroupDirs } from '../../src/runtime/cgroups.js';
+import { DYNO_PATH, dynoEnv } from '../../src/runtime/dyno-env.js';
+import { DEFAULT_UID_RANGE, uidForApp } from '../../src/runtime/dyno-uid.js';
+import { launchArgv, LAUNCH_SCRIPT } from '../../src/runtime/launcher.js';
+import { hasReachableListener } from '../../src/runtime/listen-check.js';
+import { bwrapArgs } from '../../src/runtime/sandbox-args.js';
+import { formatCidr, networksInUse, overlaps, parseCidr, pickSubnet } from '../../src/runtime/subnet.js';
+
+describe('subnet choice', () => {
+  const seq = (...values: number[]) => () => values.shift() ?? 0;
+
+  it('picks a /24 in 10.213–10.250', () => {
+    const c = pickSubnet(seq(0, 0), []);
+    assert.equal(c && formatCidr(c), '10.213.0.0/24');
+    const last = pickSubnet(seq(0.9999, 0.9999), []);
+    assert.equal(last && formatCidr(last), '10.250.255.0/24');
+  });
+
+  it('skips networks already on the host, including wider ones', () => {
+    const taken = [parseCidr('10.213.0.0/24')!, parseCidr('10.214.0.0/16')!];
+    const c = pickSubnet(seq(0, 0, 0.027, 0.5, 0.1, 0.1), taken);
+    assert.equal(c && formatCidr(c), '10.216.25.0/24');
+    assert.ok(c && !taken.some((t) => overlaps(t, c)));
+  });
+
+  it('gives up when everything is taken', () => assert.equal(pickSubnet(Math.random, [parseCidr('10.0.0.0/8')!], 20), undefined));
+
+  it('reads networks from ip addr and ip route, ignoring default routes', () => {
+    const addrs = '1: lo    inet 127.0.0.1/8 scope host lo\n4: eth0    inet 192.0.2.2/24 brd 192.0.2.255 scope global eth0\n';
+    const routes = 'default via 192.0.2.1 dev eth0\n10.220.3.0/24 dev x proto kernel\nlocal 10.9.9.9 dev lo table local\nbroadcast 10.9.9.255 dev y table local\n';
+    assert.deepEqual(networksInUse(addrs, routes).map(formatCidr), ['127.0.0.0/8', '192.0.2.0/24', '10.220.3.0/24', '10.9.9.9/32', '10.9.9.255/32']);
+  });
+});
+
+describe('listener detection', () => {
+  const table = (local: string, state = '0A') => `  sl  local_address rem_address   st\n   0: ${local} 00000000:0000 ${state} 00000000:00000000\n`;
+  it('sees a listener on 0.0.0.0:$PORT', () => assert.equal(hasReachableListener(table('00000000:1388'), 5000), true));
+  it('sees a listener on [::]:$PORT', () => assert.equal(hasReachableListener(table('00000000000000000000000000000000:1388'), 5000), true));
+  it('ignores loopback-only listeners', () => {
+    assert.equal(hasReachableListener(table('0100007F:1388'), 5000), false);
+    assert.equal(hasReachableListener(table('00000000000000000000000001000000:1388'), 5000), false);
+  });
+  it('ignores other ports and non-listening sockets', () => {
+    assert.equal(hasReachableListener(table('00000000:1389'), 5000), false);
+    assert.equal(hasReachableListener(table('00000000:1388', '01'), 5000), false);
+  });
+});
+
+describe('the uid scheme', () => {
+  it('gives each app a stable uid inside the range', () => {
+    const a = uidForApp('0b7a9b9e-2f1e-4f5e-9d3c-1a2b3c4d5e6f');
+    assert.equal(a, uidForApp('0b7a9b9e-2f1e-4f5e-9d3c-1a2b3c4d5e6f'));
+    for (let i = 0; i < 500; i++) {
+      const uid = uidForApp(`app-${i}`);
+      assert.ok(uid >= DEFAULT_UID_RANGE.first && uid < DEFAULT_UID_RANGE.first + DEFAULT_UID_RANGE.count);
+    }
+  });
+  it('spreads apps over the range', () => {
+    const uids = new Set(Array.from({ length: 200 }, (_, i) => uidForApp(`app-${i}`)));
+    assert.ok(uids.size >= 195, `${uids.size} distinct`);
+  });
+});
+
+describe('the dyno environment', () => {
+  it('forces PORT, DYNO and PS but lets config vars override PATH and HOME', () => {
+    const env = dynoEnv('web.1', 5000, { PORT: '1', DYNO: 'x', PATH: '/custom', FOO: 'bar' });
+    assert.deepEqual(env, { HOME: '/app', PATH: '/custom', PORT: '5000', DYNO: 'web.1', PS: 'web.1', FOO: 'bar' });
+    assert.equal(dynoEnv('web.1', 5000, {}).PATH, DYNO_PATH);
+  });
+});
+
+describe('the sandbox arguments', () => {
+  const plan = {
+    hostname: 'abcd1234', uid: 20001, cwd: '/app', env: { SECRET: 's3cr3t' }, command: 'node server.js', tty: false, sharedNetns: true,
+    app: { source: '/data/dynos/x/scratch/app', writable: true }, binds: [],
+    generated: { etc: '/e', passwd: '/p', group: '/g', hosts: '/h', cgroupMemoryDir: '/m' }, tmpBytes: 1, shmBytes: 1, infoFd: 4, startedFd: 6,
+  };
+
+  it('keep config vars out of the command line (they travel over the --args pipe)', () => {
+    const { options, command } = bwrapArgs(plan);
+    assert.ok(!command.join(' ').includes('s3cr3t'));
+    const clear = options.indexOf('--clearenv');
+    assert.ok(clear > 0 && options.indexOf('--setenv') > clear);
+    assert.deepEqual(options.slice(options.indexOf('--setenv'), options.indexOf('--setenv') + 3), ['--setenv', 'SECRET', 's3cr3t']);
+  });
+
+  it('pass the command as its own argument, never inside the script', () => {
+    const { command } = bwrapArgs({ ...plan, command: 'echo "$(id)"; rm -rf /' });
+    assert.deepEqual(command.slice(-3), ['echo "$(id)"; rm -rf /', 'pipe', '6']);
+    assert.deepEqual(command.slice(0, 3), ['/usr/bin/setpriv', '--reuid', '20001']);
+  });
+
+  it('unshare the network only when no netns was prepared, and never die with the agent', () => {
+    assert.ok(!bwrapArgs(plan).options.includes('--unshare-net'));
+    assert.ok(bwrapArgs({ ...plan, sharedNetns: false }).options.includes('--unshare-net'));
+    assert.ok(!bwrapArgs(plan).options.includes('--die-with-parent'));
+  });
+
+  it('launch through a constant script with every path as an argument', () => {
+    const argv = launchArgv({ netnsFd: 5, cgroups: { memory: '/m', cpu: '/c', pids: '/p' }, argsFd: 3, command: ['/usr/bin/setpriv'] });
+    assert.deepEqual(argv.slice(0, 3), ['/usr/bin/nsenter', '--net=/proc/self/fd/5', '--']);
+    assert.equal(argv[argv.indexOf('-c') + 1], LAUNCH_SCRIPT);
+    assert.ok(!LAUNCH_SCRIPT.includes('/m'));
+    assert.deepEqual(argv.slice(argv.indexOf('-c') + 3, argv.indexOf('-c') + 6), ['/m', '/c', '/p']);
+    assert.deepEqual(argv.slice(-5), ['/usr/bin/bwrap', '--args', '3', '--', '/usr/bin/setpriv']);
+  });
+});
+
+describe('instance cgroup directories', () => {
+  it('sit under the agent\'s own cgroup in each hierarchy', () => {
+    const dirs = instanceCgroupDirs('9:name=systemd:/\n8:pids:/\n4:memory:/process_api/abc\n1:cpu:/\n2:cpuacct:/\n0::/\n', 'b3f9a');
+    assert.deepEqual(dirs, {
+      memory: '/sys/fs/cgroup/memory/process_api/abc/berth-b3f9a',
+      cpu: '/sys/fs/cgroup/cpu/berth-b3f9a',
+      pids: '/sys/fs/cgroup/pids/berth-b3f9a',
+    });
+  });
+  it('handle co-mounted controllers', () => {
+    assert.equal(instanceCgroupDirs('3:cpu,cpuacct:/x\n', 'p').cpu, '/sys/fs/cgroup/cpu/x/berth-p');
+  });
+});

@@ -1,0 +1,89 @@
+// The platform as the API sees it (builder, dyno manager), for API tests: an in-process
+// recorder of what the API asked for. These are external components to the API; the slug check
+// is real (tar-check.ts) and cancelling a build really ends it in the store, as the builder would.
+
+import type { DynoRecord } from '../../src/core/dyno-host.js';
+import type { Plan } from '../../src/core/dyno-plan.js';
+import type { App } from '../../src/core/model.js';
+import type { BlobPort, BuildSource, DynoPort, PlatformPort, SlugCheck } from '../../src/api/context.js';
+import type { Build, Release, Slug, Store } from '../../src/store/port.js';
+import { tarballProblem } from './tar-check.js';
+
+export type PlatformEvent =
+  | { kind: 'releaseCreated'; app: App; release: Release }
+  | { kind: 'formationChanged'; app: App }
+  | { kind: 'appChanged'; app: App }
+  | { kind: 'startBuild'; app: App; build: Build; source: BuildSource }
+  | { kind: 'cancelBuild'; app: App; build: Build }
+  | { kind: 'clearBuildCache'; app: App };
+
+export class RecordingPlatform implements PlatformPort {
+  readonly events: PlatformEvent[] = [];
+  /** Output served by openOutput, by `build:<id>` / `release:<id>`. */
+  readonly outputs = new Map<string, string[]>();
+
+  constructor(private readonly store: Store, private readonly blobs: BlobPort) {}
+
+  releaseCreated(app: App, release: Release): void {
+    this.events.push({ kind: 'releaseCreated', app, release });
+  }
+
+  appChanged(app: App): void {
+    this.events.push({ kind: 'appChanged', app });
+  }
+
+  formationChanged(app: App): void {
+    this.events.push({ kind: 'formationChanged', app });
+  }
+
+  startBuild(app: App, build: Build, source: BuildSource): void {
+    this.events.push({ kind: 'startBuild', app, build, source });
+  }
+
+  async cancelBuild(app: App, build: Build): Promise<void> {
+    this.events.push({ kind: 'cancelBuild', app, build });
+    await this.store.builds.finish(build.id, { status: 'failed', error: 'Build cancelled.' });
+  }
+
+  async clearBuildCache(app: App): Promise<void> {
+    this.events.push({ kind: 'clearBuildCache', app });
+  }
+
+  async validateSlug(slug: Slug): Promise<SlugCheck> {
+    const problem = await tarballProblem(await this.blobs.get(slug.blobKey));
+    return problem === undefined ? { ok: true } : { ok: false, reason: problem };
+  }
+
+  async openOutput(kind: 'build' | 'release', id: string): Promise<AsyncIterable<string> | undefined> {
+    const lines = this.outputs.get(`${kind}:${id}`);
+    return lines && (async function* () {
+      yield* lines;
+    })();
+  }
+
+  /** The events of one kind for one app. */
+  of<K extends PlatformEvent['kind']>(kind: K, appId?: string): Extract<PlatformEvent, { kind: K }>[] {
+    return this.events.filter((e): e is Extract<PlatformEvent, { kind: K }> => e.kind === kind && (appId === undefined || e.app.id === appId));
+  }
+}
+
+/**
+ * The API harness has no host agent: no dynos run, restarts are recorded, and run() says why
+ * it cannot start one. End-to-end tests (test/e2e) exercise the real dyno manager.
+ */
+export class NoDynos implements DynoPort {
+  readonly restarts: Array<{ appId: string; type?: string }> = [];
+  list(): DynoRecord[] {
+    return [];
+  }
+  restart(appId: string, type?: string): void {
+    this.restarts.push(type === undefined ? { appId } : { appId, type });
+  }
+  async stop(): Promise<void> {}
+  async run(): Promise<DynoRecord> {
+    throw new Error('the API harness runs no dynos');
+  }
+  async plan(): Promise<Plan> {
+    return { actions: [], notes: [] };
+  }
+}
