@@ -77,7 +77,7 @@ async function children(pid: number): Promise<number[]> {
 async function resident(runtime: Runtime, slugDir: string): Promise<Record<string, unknown>> {
   const fds = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
   global.gc?.();
-  const before = { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, fds: await fds() };
+  const before = { heap: process.memoryUsage().heapUsed, fds: await fds() };
   const dynos: RunningDyno[] = [];
   for (let i = 0; i < RESIDENT; i++) {
     const d = await runtime.start({
@@ -90,7 +90,7 @@ async function resident(runtime: Runtime, slugDir: string): Promise<Record<strin
   }
   await sleep(500);
   global.gc?.();
-  const afterUsage = { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, fds: await fds() };
+  const afterUsage = { heap: process.memoryUsage().heapUsed, fds: await fds() };
   // Berth's helper processes per dyno: bwrap (the launcher) and the sandbox's init (bwrap too).
   let helperRss = 0;
   let helperPss = 0;
@@ -109,7 +109,6 @@ async function resident(runtime: Runtime, slugDir: string): Promise<Record<strin
     helperRssKbPerDyno: per(helperRss),
     helperPssKbPerDyno: per(helperPss),
     agentFdsPerDyno: per(afterUsage.fds - before.fds),
-    agentRssKbPerDyno: per((afterUsage.rss - before.rss) / 1024),
     agentHeapKbPerDyno: per((afterUsage.heap - before.heap) / 1024),
   };
 }
@@ -143,6 +142,7 @@ async function main(): Promise<void> {
     const pooledStats = stats(p.map((x) => x.total));
     const unpooledStats = stats(u.map((x) => x.total));
     const result = {
+      prefix,
       runs: RUNS,
       startToHttp200Ms: {
         bareNode: bareStats,

@@ -11,7 +11,7 @@
  * CPU others used meanwhile, and is repeated (≤ 2 more times) when that exceeded --quiet; the
  * least disturbed attempt counts.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,11 +122,8 @@ async function main(): Promise<void> {
     }
   }
   const version = (cmd: string, args: string[]) => {
-    try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5_000 }).split('\n')[0]?.trim();
-    } catch (err) {
-      return String((err as { stderr?: string }).stderr ?? '').split('\n')[0]?.trim();
-    }
+    const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 5_000 });
+    return `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0]?.trim();
   };
   process.stdout.write(`${JSON.stringify({
     machine: { cores: availableParallelism(), kernel: release(), node: process.version, nginx: version('nginx', ['-v']), wrk: version('wrk', ['-v']) },

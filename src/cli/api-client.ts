@@ -91,8 +91,21 @@ export class ApiClient {
   async patch<T>(path: string, body: unknown): Promise<T> {
     return (await this.request<T>('PATCH', path, { body })).body;
   }
+  async put<T>(path: string, body: unknown): Promise<T> {
+    return (await this.request<T>('PUT', path, { body })).body;
+  }
   async delete<T>(path: string, options: RequestOptions = {}): Promise<T> {
     return (await this.request<T>('DELETE', path, options)).body;
+  }
+
+  /**
+   * One page of a list, as `range` asks (`version ..; max=15, order=desc`), without following
+   * `Next-Range`: the newest releases, the last build.
+   */
+  async page<T>(path: string, range: string): Promise<T[]> {
+    const res = await this.request<T[]>('GET', path, { headers: { Range: range } });
+    if (!Array.isArray(res.body)) throw new ApiError(res.status, 'bad_response', `GET ${path} did not answer with a list.`, 'GET', path);
+    return res.body;
   }
 
   /** A whole list: follows 206 + `Next-Range` by re-requesting with `Range`, concatenating pages. */

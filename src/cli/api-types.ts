@@ -25,3 +25,77 @@ export interface AuthorizationJson {
   access_token: { token: string | null } | null;
   user: { email: string };
 }
+
+export interface ReleaseJson {
+  id: string;
+  version: number;
+  description: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'expired';
+  current: boolean;
+  eligible_for_rollback: boolean;
+  output_stream_url: string | null;
+  addon_plan_names: string[];
+  slug: { id: string } | null;
+  user: { email: string; id: string };
+  created_at: string;
+}
+
+export type ConfigVarsJson = Record<string, string>;
+
+export interface FormationJson {
+  type: string;
+  quantity: number;
+  /** Heroku's spelling, e.g. `Standard-1X`. */
+  size: string;
+  command: string;
+}
+
+export interface DynoJson {
+  id: string;
+  name: string;
+  type: string;
+  command: string;
+  size: string;
+  state: string;
+  attach_url: string | null;
+  release: { id: string; version: number };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LogSessionJson {
+  id: string;
+  logplex_url: string;
+}
+
+export interface LogDrainJson {
+  id: string;
+  url: string;
+  token: string;
+  addon: { name: string } | null;
+  created_at: string;
+}
+
+export interface SourceJson {
+  source_blob: { get_url: string; put_url: string };
+}
+
+export interface BuildJson {
+  id: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  output_stream_url: string;
+  error_message?: string | null;
+  buildpacks: { url: string; name: string }[];
+  release: { id: string } | null;
+  slug: { id: string } | null;
+  source_blob: { url: string; version: string | null; version_description?: string | null; checksum?: string | null };
+  stack: string;
+  user: { email: string; id: string };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BuildpackInstallationJson {
+  buildpack: { name: string; url: string };
+  ordinal: number;
+}

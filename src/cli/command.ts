@@ -19,16 +19,20 @@ export interface FlagSpec {
   /** Placeholder shown in help for string flags, e.g. `NAME`. */
   value?: string;
   description: string;
+  /** A string flag that may be given several times (`-e A=1 -e B=2`); read it with `ctx.strings`. */
+  multiple?: boolean;
 }
 
-/** One positional argument; only the last may be optional. */
+/** One positional argument; only the last may be optional or variadic. */
 export interface ArgSpec {
   name: string;
   required: boolean;
   description: string;
+  /** The last argument only: takes every remaining positional (`config:set A=1 B=2`). */
+  variadic?: boolean;
 }
 
-export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
+export type FlagValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
 
 export interface CommandContext {
   readonly command: Command;
@@ -46,6 +50,8 @@ export interface CommandContext {
   app(): string;
   string(flag: string): string | undefined;
   bool(flag: string): boolean;
+  /** Every value of a `multiple` string flag, in order (empty when not given). */
+  strings(flag: string): string[];
   /** Writes a line (or lines) to stdout. */
   print(text?: string): void;
   /** Writes a line to stderr: progress, warnings, hints. */
@@ -68,6 +74,11 @@ export interface Command {
   examples: string[];
   /** Adds `-a/--app` and resolves the app (flag, BERTH_APP, `berth` git remote) before `run`. */
   needsApp?: boolean;
+  /**
+   * Words that are not exactly one of the command's flags are arguments, in order, and so is
+   * everything after `--`: `berth run ls -la -a APP` runs `ls -la` on APP (run's rule).
+   */
+  passthrough?: boolean;
   /** Listed in help but run by `bin/berth` itself (`up`, `test`). */
   external?: boolean;
   run(ctx: CommandContext): Promise<number | void>;

@@ -32,6 +32,10 @@ export async function buildContext(command: Command, args: string[], flags: Flag
     },
     string: str,
     bool: (name) => flags[name] === true,
+    strings: (name) => {
+      const value = flags[name];
+      return Array.isArray(value) ? [...value] : typeof value === 'string' ? [value] : [];
+    },
     print: (text = '') => void io.stdout.write(`${text}\n`),
     note: (text) => void io.stderr.write(`${text}\n`),
     printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { allFlags, type Command, type FlagValues } from './command.js';
+import { allFlags, type Command, type FlagSpec, type FlagValues } from './command.js';
 import { nearestName } from './suggest.js';
 
 export type Invocation =
@@ -33,25 +33,62 @@ export function parseInvocation(argv: readonly string[], commands: readonly Comm
     return rest.includes('--help') || rest.includes('-h') ? { kind: 'help', topic: command.name } : { kind: 'run', command, args: rest, flags: {} };
   }
   const flags = allFlags(command);
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  const options = Object.fromEntries(
+    Object.entries(flags).map(([name, f]) => [
+      name,
+      { type: f.type, ...(f.short === undefined ? {} : { short: f.short }), ...(f.multiple ? { multiple: true } : {}) },
+    ]),
+  );
+  const { flagArgs, passed } = command.passthrough ? splitPassthrough(rest, flags) : { flagArgs: rest, passed: [] };
+  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   try {
-    const options = Object.fromEntries(
-      Object.entries(flags).map(([name, f]) => [name, f.short === undefined ? { type: f.type } : { type: f.type, short: f.short }]),
-    );
-    parsed = parseArgs({ args: rest, options, strict: true, allowPositionals: true }) as typeof parsed;
+    parsed = parseArgs({ args: flagArgs, options, strict: true, allowPositionals: true }) as typeof parsed;
   } catch (err) {
     return { kind: 'usage', command, message: parseArgsMessage(err) };
   }
   if (parsed.values.help === true) return { kind: 'help', topic: command.name };
+  const positionals = [...parsed.positionals, ...passed];
   const specs = command.args ?? [];
-  const missing = specs.filter((s) => s.required).slice(parsed.positionals.length);
+  const missing = specs.filter((s) => s.required).slice(positionals.length);
   if (missing[0]) return { kind: 'usage', command, message: `Missing argument ${missing[0].name}: ${missing[0].description}.` };
-  if (parsed.positionals.length > specs.length) {
-    const extra = parsed.positionals.slice(specs.length).map((p) => JSON.stringify(p)).join(' ');
+  const variadic = specs.at(-1)?.variadic === true;
+  if (!variadic && positionals.length > specs.length) {
+    const extra = positionals.slice(specs.length).map((p) => JSON.stringify(p)).join(' ');
     const expected = specs.length === 0 ? 'no arguments' : `at most ${specs.map((s) => s.name).join(' ')}`;
     return { kind: 'usage', command, message: `Unexpected argument ${extra}: ${command.name} takes ${expected}.` };
   }
-  return { kind: 'run', command, args: parsed.positionals, flags: parsed.values };
+  return { kind: 'run', command, args: positionals, flags: parsed.values };
+}
+
+/**
+ * For passthrough commands (`run`): berth's own flags, spelt exactly (`-a APP`, `--size=S`,
+ * not inside a group like `-la`), are taken from anywhere before `--`, as the official CLI
+ * does; every other word, in order, is the command. After `--` everything is the command.
+ */
+function splitPassthrough(args: readonly string[], flags: Record<string, FlagSpec>): { flagArgs: string[]; passed: string[] } {
+  const byName = new Map<string, FlagSpec>();
+  for (const [name, spec] of Object.entries(flags)) {
+    byName.set(`--${name}`, spec);
+    if (spec.short !== undefined) byName.set(`-${spec.short}`, spec);
+  }
+  const flagArgs: string[] = [];
+  const passed: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      passed.push(...args.slice(i + 1));
+      break;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const spec = byName.get(eq > 0 ? arg.slice(0, eq) : arg);
+    if (!spec) {
+      passed.push(arg);
+      continue;
+    }
+    flagArgs.push(arg);
+    if (spec.type === 'string' && eq < 0 && i + 1 < args.length) flagArgs.push(args[++i] as string);
+  }
+  return { flagArgs, passed };
 }
 
 /** parseArgs messages are long and mention `args`; keep the useful first sentence. */

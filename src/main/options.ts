@@ -15,6 +15,8 @@ export interface UpOptions {
   outbound: boolean;
   databaseUrl?: string;
   adminEmail: string;
+  /** How long a web dyno has to bind $PORT before R10 (default 60 s; hidden flag for tests). */
+  bootTimeoutMs?: number;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -71,6 +73,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       bind: { type: 'string' },
       'database-url': { type: 'string' },
       'admin-email': { type: 'string' },
+      'boot-timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -81,6 +84,10 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   }
   const outbound = values.outbound ?? 'on';
   if (outbound !== 'on' && outbound !== 'off') throw new Error(`--outbound must be on or off, not ${JSON.stringify(outbound)}.`);
+  const bootTimeout = values['boot-timeout-ms'];
+  if (bootTimeout !== undefined && (!/^\d+$/.test(bootTimeout) || Number(bootTimeout) < 100 || Number(bootTimeout) > 3_600_000)) {
+    throw new Error(`--boot-timeout-ms must be a number of milliseconds from 100 to 3600000, not ${JSON.stringify(bootTimeout)}.`);
+  }
   return {
     dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
     bind: values.bind ?? '127.0.0.1',
@@ -93,5 +100,6 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     domain,
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
     adminEmail: values['admin-email'] ?? `admin@${domain}`,
+    ...(bootTimeout !== undefined ? { bootTimeoutMs: Number(bootTimeout) } : {}),
   };
 }

@@ -62,6 +62,19 @@ async function viaAgent<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Resolves once process `pid` is gone, or after `timeoutMs`. */
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function signingKey(path: string): Promise<string> {
   const existing = await readFile(path, 'utf8').catch(() => undefined);
   if (existing && /^[0-9a-f]{64}$/.test(existing.trim())) return existing.trim();
@@ -124,6 +137,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       source: new StoreDesiredSource(store),
       slugs: slugDirs,
       now: () => Date.now(),
+      ...(options.bootTimeoutMs !== undefined ? { bootTimeoutMs: options.bootTimeoutMs } : {}),
       log: (appId, process, message) => emit(appId, process, 'heroku', message),
       onError: (appId, err) => logLine({ at: 'error', during: 'reconcile', app_id: appId, error: err instanceof Error ? err.message : String(err) }),
     });
@@ -250,8 +264,12 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       stopping = true;
       manager.stop();
       await forwarder.flush();
+      // The agent closes its socket before it has stopped its runtime and exited: wait for the
+      // process itself, so nothing of this instance is left once `berth up` has exited.
+      const pid = await agent?.hello().then((hello) => Number(hello.pid), () => undefined);
       await agent?.shutdown(true).catch(() => undefined);
       await agent?.closed;
+      if (pid) await waitForExit(pid, 20_000);
     });
 
     const runtime = {

@@ -51,7 +51,6 @@ export class ClientConnection implements ClientSide, PageTarget {
     const ip = socket.remoteAddress ?? '';
     this.remoteIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
     this.#since = engine.clock;
-    socket.setNoDelay(true);
     socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('close', this.#onClose);

@@ -3,7 +3,13 @@ import type { RouterStats } from './router-engine.js';
 import type { RouterOptions } from './router-options.js';
 import type { CertificatePair } from './sni.js';
 
-/** IPC between the router primary (the host agent) and its workers (JSON over the cluster channel). */
+/**
+ * IPC between the router primary (the host agent) and its workers: control messages as JSON over
+ * the cluster channel; router log lines on a separate pipe (fd LOG_FD in the worker), one
+ * `app\tline\n` per line (app empty when none), latin1, written in batches.
+ */
+export const LOG_FD = 4;
+
 export type ToWorker =
   | {
       t: 'init';
@@ -25,8 +31,6 @@ export type FromWorker =
   | { t: 'hello' }
   | { t: 'listening'; ports: { http: number; https?: number } }
   | { t: 'failed'; message: string }
-  /** Log lines, each `app\tline` (app empty when none), joined by `\n`. */
-  | { t: 'logs'; data: string }
   | { t: 'ack'; id: number }
   | { t: 'cert?'; id: number; servername: string }
   | { t: 'stats'; id: number; stats: RouterStats };

@@ -1,23 +1,16 @@
 import { routerCodes, type RouterCode } from '../core/router-codes.js';
 import type { AppDispatcher, Waiter } from './app-dispatcher.js';
 import type { Backend, BackendConn, BackendUser } from './backend-pool.js';
-import { ChunkedFramer, FRAMER_ERROR } from './chunked-framer.js';
-import type { EngineContext } from './engine-context.js';
-import { latin1 } from './latin1.js';
+import type { EngineContext, PageTarget } from './engine-context.js';
 import { routerLogLine } from './log-line.js';
 import type { RequestHead } from './request-head.js';
-import { parseResponseHead, type ResponseHead } from './response-head.js';
+import type { ResponseHead } from './response-head.js';
+import { ResponseRelay, type RelayClient, type RelayOwner } from './response-relay.js';
 
 /** The client side of an exchange (implemented by ClientConnection). */
-export interface ClientSide {
+export interface ClientSide extends RelayClient, PageTarget {
   readonly proto: 'http' | 'https';
   readonly port: number;
-  readonly open: boolean;
-  readonly ended: boolean;
-  readonly via: string;
-  write(data: Buffer): boolean;
-  writeHead(head: string, body: Buffer | null): boolean;
-  respond(raw: string, close: boolean): number;
   pauseReading(): void;
   resumeReading(): void;
   requestDone(close: boolean): void;
@@ -33,12 +26,10 @@ export interface ClientSide {
  */
 export type Phase = 'queued' | 'connecting' | 'sending' | 'waiting' | 'streaming' | 'tunnel' | 'done';
 
-const enum Mode { None, Length, Chunked, Decode, Close }
-const CRLFCRLF = Buffer.from('\r\n\r\n');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-const SMALL_BODY = 2048;
 
-export class Exchange implements BackendUser, Waiter {
+/** One request through the router: checkout, connect, send, relay, log. */
+export class Exchange implements BackendUser, Waiter, RelayOwner {
   phase: Phase = 'queued';
   phaseAt: number;
   lastActivity: number;
@@ -46,23 +37,14 @@ export class Exchange implements BackendUser, Waiter {
   tried: Backend[] | null = null;
   backend: Backend | null = null;
   bconn: BackendConn | null = null;
+  requestComplete: boolean;
+  readonly #relay: ResponseRelay;
   #connectError: 'H19' | 'H21' = 'H21';
   #connectStart = 0;
   #connectMs = -1;
   #sentAt = 0;
   #pending: Buffer[] | null = null;
   #pendingBytes = 0;
-  #reqComplete: boolean;
-  #respBuf: Buffer | null = null;
-  #mode = Mode.None;
-  #remaining = 0;
-  #framer: ChunkedFramer | null = null;
-  #closeClient = false;
-  #reusable = true;
-  #keepAliveMs = -1;
-  #started = false;
-  #status = 0;
-  #bytes = 0;
   #pausedBackend = false;
   #staleRetried = false;
   #dyno = '';
@@ -79,7 +61,8 @@ export class Exchange implements BackendUser, Waiter {
   ) {
     this.phaseAt = engine.clock;
     this.lastActivity = engine.clock;
-    this.#reqComplete = !hasBody;
+    this.requestComplete = !hasBody;
+    this.#relay = new ResponseRelay(this, client, req, engine.options.via, engine.options.maxResponseHeaderBytes);
   }
 
   get app(): string {
@@ -94,15 +77,12 @@ export class Exchange implements BackendUser, Waiter {
     this.#dyno = b.dynoName;
     b.inFlight++;
     const idle = b.takeIdle();
-    if (idle !== undefined) {
-      idle.user = this;
-      idle.uses++;
-      this.bconn = idle;
-      if (this.#connectMs < 0) this.#connectMs = 0;
-      this.#send();
-      return;
-    }
-    this.#connect(b);
+    if (idle === undefined) return this.#connect(b);
+    idle.user = this;
+    idle.uses++;
+    this.bconn = idle;
+    if (this.#connectMs < 0) this.#connectMs = 0;
+    this.#send();
   }
 
   #connect(b: Backend): void {
@@ -112,8 +92,7 @@ export class Exchange implements BackendUser, Waiter {
     try {
       this.bconn = b.connect(this);
     } catch {
-      // An unusable dyno address in the route table: the platform's fault.
-      this.fail('H99');
+      this.fail('H99'); // an unusable dyno address in the route table: the platform's fault
     }
   }
 
@@ -126,13 +105,7 @@ export class Exchange implements BackendUser, Waiter {
   connectFailed(timeout: boolean): void {
     const b = this.backend as Backend;
     this.#connectMs = Date.now() - this.#connectStart;
-    const conn = this.bconn;
-    this.backend = null;
-    this.bconn = null;
-    if (conn !== null) {
-      conn.user = null;
-      conn.socket.destroy();
-    }
+    this.#dropConn();
     b.inFlight--;
     b.quarantinedUntil = this.engine.clock + this.engine.options.quarantineMs;
     this.#connectError = timeout ? 'H19' : 'H21';
@@ -151,7 +124,7 @@ export class Exchange implements BackendUser, Waiter {
     const c = this.client;
     const o = this.engine.options;
     this.#sentAt = now;
-    this.phase = this.#reqComplete ? 'waiting' : 'sending';
+    this.phase = this.requestComplete ? 'waiting' : 'sending';
     this.phaseAt = this.engine.clock;
     this.lastActivity = this.engine.clock;
     let head = `${r.method} ${r.target} HTTP/1.1\r\nHost: ${r.host}\r\n${r.forward}X-Forwarded-For: ${this.fwd}\r\nX-Forwarded-Proto: ${c.proto}\r\nX-Forwarded-Port: ${c.port}\r\nX-Request-Start: ${this.startMs}\r\nX-Request-Id: ${this.requestId}\r\nVia: ${r.via === null ? o.via : `${r.via}, ${o.via}`}\r\n`;
@@ -191,15 +164,11 @@ export class Exchange implements BackendUser, Waiter {
   }
 
   onRequestEnd(): void {
-    this.#reqComplete = true;
+    this.requestComplete = true;
     if (this.phase === 'sending') {
       this.phase = 'waiting';
       this.phaseAt = this.engine.clock;
     }
-  }
-
-  onInternalError(): void {
-    this.fail('H99');
   }
 
   onBackendDrain(): void {
@@ -213,147 +182,43 @@ export class Exchange implements BackendUser, Waiter {
     }
   }
 
-  // ---- response from the dyno -----------------------------------------------------------
+  // ---- response from the dyno (ResponseRelay does the work) ------------------------------
 
   onBackendData(chunk: Buffer): void {
     this.lastActivity = this.engine.clock;
-    if (this.phase === 'streaming') return this.#relay(chunk, 0, null);
     if (this.phase === 'tunnel') {
-      this.#bytes += chunk.length;
-      if (!this.client.write(chunk)) this.#pauseBackend();
-      return;
+      this.#relay.bytes += chunk.length;
+      if (!this.client.write(chunk)) this.pauseBackend();
+    } else if (this.phase === 'waiting' || this.phase === 'sending' || this.phase === 'streaming') {
+      this.#relay.onData(chunk);
     }
-    if (this.phase !== 'waiting' && this.phase !== 'sending') return;
-    this.#head(chunk);
   }
 
-  #head(chunk: Buffer): void {
-    let buf = chunk;
-    if (this.#respBuf !== null) {
-      buf = Buffer.concat([this.#respBuf, chunk]);
-      this.#respBuf = null;
-    }
-    const idx = buf.indexOf(CRLFCRLF);
-    if (idx === -1) {
-      if (buf.length > this.engine.options.maxResponseHeaderBytes) return this.fail('H17');
-      this.#respBuf = buf;
-      return;
-    }
-    const h = parseResponseHead(latin1(buf, 0, idx));
-    if (typeof h === 'string') return this.fail('H17');
-    const rest = idx + 4;
-    if (h.status < 200) {
-      if (h.status === 101) return this.#upgrade(h, buf, rest);
-      if (!this.req.http10) {
-        const interim = `HTTP/1.1 ${h.status} ${h.reason}\r\n${h.forward}\r\n`;
-        this.client.write(Buffer.from(interim, 'latin1'));
-      }
-      if (rest < buf.length) this.#head(buf.subarray(rest));
-      return;
-    }
-    this.#start(h, buf, rest);
+  onInternalError(): void {
+    this.fail('H99');
   }
 
-  #start(h: ResponseHead, buf: Buffer, rest: number): void {
-    const r = this.req;
-    const o = this.engine.options;
-    let framing = '';
-    if (r.method === 'HEAD' || h.status === 204 || h.status === 304) {
-      this.#mode = Mode.None;
-      if (h.contentLength >= 0 && h.status !== 204) framing = `Content-Length: ${h.contentLength}\r\n`;
-    } else if (h.chunked) {
-      if (r.http10) {
-        this.#mode = Mode.Decode;
-        this.#closeClient = true;
-        this.#framer = new ChunkedFramer((b, s, e) => {
-          this.#bytes += e - s;
-          if (!this.client.write(b.subarray(s, e))) this.#pauseBackend();
-        });
-      } else {
-        this.#mode = Mode.Chunked;
-        this.#framer = new ChunkedFramer();
-        framing = 'Transfer-Encoding: chunked\r\n';
-      }
-    } else if (h.contentLength >= 0) {
-      this.#mode = Mode.Length;
-      this.#remaining = h.contentLength;
-      framing = `Content-Length: ${h.contentLength}\r\n`;
-    } else {
-      this.#mode = Mode.Close;
-      this.#closeClient = true;
-    }
-    if (!r.keepAlive || !this.#reqComplete || this.client.ended) this.#closeClient = true;
-    if (h.close || this.#mode === Mode.Close) this.#reusable = false;
-    this.#keepAliveMs = h.keepAliveMs;
-    const connection = this.#closeClient ? 'Connection: close\r\n' : r.http10 ? 'Connection: keep-alive\r\n' : '';
-    const via = h.via === null ? o.via : `${h.via}, ${o.via}`;
-    const head = `HTTP/1.1 ${h.status} ${h.reason}\r\n${h.forward}${framing}${connection}Via: ${via}\r\n\r\n`;
-    this.phase = 'streaming';
-    this.#started = true;
-    this.#status = h.status;
-    this.lastActivity = this.engine.clock;
-    if (this.#mode === Mode.None) {
-      if (rest < buf.length) this.#reusable = false;
-      this.#bytes += head.length;
-      this.client.writeHead(head, null);
-      return this.#complete();
-    }
-    this.#relay(buf, rest, head);
-  }
-
-  #relay(buf: Buffer, start: number, head: string | null): void {
-    const end = buf.length;
-    let stop = end;
-    let done = false;
-    switch (this.#mode) {
-      case Mode.Length: {
-        const n = Math.min(this.#remaining, end - start);
-        this.#remaining -= n;
-        stop = start + n;
-        done = this.#remaining === 0;
-        if (stop < end) this.#reusable = false;
-        break;
-      }
-      case Mode.Chunked: {
-        const r = (this.#framer as ChunkedFramer).feed(buf, start, end);
-        if (r === FRAMER_ERROR) return this.fail('H17');
-        if (r >= 0) {
-          stop = r;
-          done = true;
-          if (stop < end) this.#reusable = false;
-        }
-        break;
-      }
-      case Mode.Decode: {
-        if (head !== null) {
-          this.#bytes += head.length;
-          this.client.writeHead(head, null);
-        }
-        const r = (this.#framer as ChunkedFramer).feed(buf, start, end);
-        if (r === FRAMER_ERROR) return this.fail('H17');
-        if (r >= 0) this.#complete();
-        return;
-      }
-      default:
-        break;
-    }
-    let ok = true;
-    if (head !== null) {
-      this.#bytes += head.length + (stop - start);
-      ok = this.client.writeHead(head, stop > start ? buf.subarray(start, stop) : null);
-    } else if (stop > start) {
-      this.#bytes += stop - start;
-      ok = this.client.write(start === 0 && stop === end ? buf : buf.subarray(start, stop));
-    }
-    if (done) return this.#complete();
-    if (!ok) this.#pauseBackend();
-  }
-
-  #pauseBackend(): void {
+  pauseBackend(): void {
     if (this.bconn !== null && !this.#pausedBackend) {
       this.#pausedBackend = true;
       this.bconn.socket.pause();
     }
+  }
+
+  responseStarted(): void {
+    this.phase = 'streaming';
+    this.lastActivity = this.engine.clock;
+  }
+
+  responseComplete(): void {
+    this.phase = 'done';
+    this.#log(null);
+    this.#releaseSlot(this.#relay.reusable && this.requestComplete && this.#pending === null);
+    this.client.requestDone(this.#relay.closeClient || !this.requestComplete);
+  }
+
+  responseFailed(code: 'H17'): void {
+    this.fail(code);
   }
 
   onBackendClosed(code: string | undefined): void {
@@ -368,24 +233,21 @@ export class Exchange implements BackendUser, Waiter {
         this.bconn = null;
         // A reused keep-alive connection the dyno closed as we sent: the request never reached
         // the app. Only bodyless safe requests are replayed, once, on a new connection.
-        if (conn.uses > 0 && this.#respBuf === null && !this.#staleRetried && this.#pending === null &&
-            this.req.contentLength <= 0 && this.req.transferEncoding === null && SAFE_METHODS.has(this.req.method) && code !== 'ETIMEDOUT') {
+        if (conn.uses > 0 && !this.#relay.headPending && !this.#staleRetried && this.#pending === null && code !== 'ETIMEDOUT' &&
+            this.req.contentLength <= 0 && this.req.transferEncoding === null && SAFE_METHODS.has(this.req.method)) {
           this.#staleRetried = true;
           const b = this.backend as Backend;
-          b.inFlight--;
-          this.backend = null;
-          return this.assignFresh(b);
+          return this.#connect(b);
         }
-        return this.fail(this.#respBuf === null ? 'H13' : 'H17');
+        return this.fail(this.#relay.headPending ? 'H17' : 'H13');
       }
       case 'streaming':
         this.bconn = null;
-        if (this.#mode === Mode.Close) return this.#complete();
-        return this.fail('H18');
+        return this.#relay.untilClose ? this.responseComplete() : this.fail('H18');
       case 'tunnel':
         this.bconn = null;
-        this.#releaseSlot(false);
         this.phase = 'done';
+        this.backend = null;
         this.client.requestDone(true);
         return;
       default:
@@ -393,28 +255,21 @@ export class Exchange implements BackendUser, Waiter {
     }
   }
 
-  /** The stale keep-alive replay: same dyno, a new connection. */
-  assignFresh(b: Backend): void {
-    this.backend = b;
-    b.inFlight++;
-    this.#connect(b);
-  }
-
   // ---- WebSocket / Upgrade --------------------------------------------------------------
 
-  #upgrade(h: ResponseHead, buf: Buffer, rest: number): void {
+  upgraded(h: ResponseHead, buf: Buffer, rest: number): void {
     if (this.req.upgrade === null) return this.fail('H17');
-    const o = this.engine.options;
-    const head = `HTTP/1.1 101 ${h.reason}\r\n${h.forward}Connection: Upgrade\r\nUpgrade: ${h.upgrade ?? this.req.upgrade}\r\nVia: ${o.via}\r\n\r\n`;
-    this.#status = 101;
-    this.#started = true;
-    this.phase = 'tunnel';
-    this.#bytes += head.length + (buf.length - rest);
+    const head = `HTTP/1.1 101 ${h.reason}\r\n${h.forward}Connection: Upgrade\r\nUpgrade: ${h.upgrade ?? this.req.upgrade}\r\nVia: ${this.engine.options.via}\r\n\r\n`;
+    const relay = this.#relay;
+    relay.status = 101;
+    relay.started = true;
+    relay.bytes += head.length + (buf.length - rest);
     this.client.writeHead(head, rest < buf.length ? buf.subarray(rest) : null);
     this.#log(null);
     // A tunnel does not hold one of the dyno's request slots.
     const b = this.backend as Backend;
     b.inFlight--;
+    this.phase = 'tunnel';
     this.engine.backendFreed(b);
     this.client.startTunnel(this);
   }
@@ -430,33 +285,25 @@ export class Exchange implements BackendUser, Waiter {
 
   // ---- endings --------------------------------------------------------------------------
 
-  #complete(): void {
-    this.phase = 'done';
-    this.#log(null);
-    const reusable = this.#reusable && this.#reqComplete && this.#pending === null;
-    this.#releaseSlot(reusable);
-    this.client.requestDone(this.#closeClient || !this.#reqComplete);
-  }
-
   /** Fails the exchange with `code`: an error page if nothing was sent yet, else a closed connection. */
   fail(code: RouterCode): void {
     if (this.phase === 'done') return;
-    const wasQueued = this.phase === 'queued';
-    const wasTunnel = this.phase === 'tunnel';
+    const was = this.phase;
     this.phase = 'done';
-    if (wasQueued) this.dispatcher.remove(this);
-    else if (!wasTunnel) this.#releaseSlot(false);
-    else this.#dropConn();
-    if (this.#started || !this.client.open) {
-      this.#status = wasTunnel || this.#status === 0 ? routerCodes[code].status : this.#status;
+    if (was === 'queued') this.dispatcher.remove(this);
+    else if (was === 'tunnel') this.#dropConn();
+    else this.#releaseSlot(false);
+    const relay = this.#relay;
+    if (relay.started || !this.client.open) {
+      if (was === 'tunnel' || relay.status === 0) relay.status = routerCodes[code].status;
       this.#log(code);
       this.client.destroy();
       return;
     }
-    const close = !this.#reqComplete || !this.req.keepAlive || this.client.ended;
+    const close = !this.requestComplete || !this.req.keepAlive || this.client.ended;
     this.engine.sendCodePage(this.client, code, this.dispatcher.route, close, (status, bytes) => {
-      this.#status = status;
-      this.#bytes = bytes;
+      relay.status = status;
+      relay.bytes = bytes;
       this.#log(code);
     });
   }
@@ -464,16 +311,12 @@ export class Exchange implements BackendUser, Waiter {
   /** The client went away (H27): the dyno side is closed, never pooled. */
   clientGone(): void {
     if (this.phase === 'done') return;
-    if (this.phase === 'tunnel') {
-      this.phase = 'done';
-      this.#dropConn();
-      return;
-    }
-    const wasQueued = this.phase === 'queued';
+    const was = this.phase;
     this.phase = 'done';
-    if (wasQueued) this.dispatcher.remove(this);
+    if (was === 'tunnel') return this.#dropConn();
+    if (was === 'queued') this.dispatcher.remove(this);
     else this.#releaseSlot(false);
-    this.#status = routerCodes.H27.status;
+    this.#relay.status = routerCodes.H27.status;
     this.#log('H27');
   }
 
@@ -482,9 +325,8 @@ export class Exchange implements BackendUser, Waiter {
     const o = this.engine.options;
     switch (this.phase) {
       case 'queued':
-        if (this.waitKind === 'boot' ? now - this.phaseAt >= o.bootTimeoutMs : now - this.phaseAt >= o.responseTimeoutMs) {
-          this.fail(this.waitKind === 'boot' ? 'H20' : 'H12');
-        }
+        if (this.waitKind === 'boot' && now - this.phaseAt >= o.bootTimeoutMs) this.fail('H20');
+        else if (this.waitKind === 'busy' && now - this.phaseAt >= o.responseTimeoutMs) this.fail('H12');
         return;
       case 'connecting':
         if (now - this.phaseAt >= o.connectTimeoutMs) this.connectFailed(true);
@@ -502,17 +344,20 @@ export class Exchange implements BackendUser, Waiter {
     }
   }
 
+  /** Gives the dyno slot back; the connection goes to the pool when `reusable`. */
   #releaseSlot(reusable: boolean): void {
     const b = this.backend;
     const conn = this.bconn;
     this.bconn = null;
+    this.backend = null;
     if (conn !== null) {
       if (this.#pausedBackend) conn.socket.resume();
-      const keepAlive = this.#keepAliveMs > 1000 ? Math.min(this.#keepAliveMs - 1000, this.engine.options.backendKeepAliveMs) : this.engine.options.backendKeepAliveMs;
-      this.engine.checkin(conn, reusable, this.#keepAliveMs >= 0 && this.#keepAliveMs <= 1000 ? 0 : keepAlive);
+      // Stay a second under the dyno's own Keep-Alive timeout, so it never closes one we reuse.
+      const hint = this.#relay.keepAliveMs;
+      const keepAlive = hint < 0 ? this.engine.options.backendKeepAliveMs : Math.min(hint - 1000, this.engine.options.backendKeepAliveMs);
+      this.engine.checkin(conn, reusable, keepAlive);
     }
-    if (b !== null && this.phase !== 'tunnel') {
-      this.backend = null;
+    if (b !== null) {
       b.inFlight--;
       this.engine.backendFreed(b);
     }
@@ -529,11 +374,11 @@ export class Exchange implements BackendUser, Waiter {
   }
 
   #log(code: RouterCode | null): void {
+    const relay = this.#relay;
     this.engine.log(this.app, routerLogLine({
       code, method: this.req.method, path: this.req.target, host: this.req.hostKey, requestId: this.requestId, fwd: this.fwd,
       dyno: this.#dyno, connectMs: this.#connectMs, serviceMs: this.#sentAt > 0 ? Date.now() - this.#sentAt : -1,
-      status: this.#status, bytes: this.#bytes, protocol: this.client.proto,
+      status: relay.status, bytes: relay.bytes, protocol: this.client.proto,
     }));
   }
-
 }

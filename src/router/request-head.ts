@@ -1,5 +1,6 @@
 import { normalizeHost } from '../core/route-table.js';
 import type { RouterCode } from '../core/router-codes.js';
+import { isFieldValue, isToken, trimOws } from './http-chars.js';
 
 /** A client's request head, parsed strictly (RFC 9112) and split into what the router needs. */
 export interface RequestHead {
@@ -39,21 +40,14 @@ export interface HeadLimits {
   maxHeaders: number;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const TARGET = /^[\x21-\x7e\x80-\xff]+$/;
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 const CL_VALUE = /^\d{1,15}$/;
+/** Header names the router reads or drops have these lengths; others are forwarded unread. */
+const INTERESTING_LENGTHS = new Uint8Array(32);
+for (const n of [2, 3, 4, 6, 7, 10, 12, 14, 15, 16, 17]) INTERESTING_LENGTHS[n] = 1;
 
 const restriction = (reason: string): HeadError => ({ code: 'H25', status: 431, reason });
 const malformed = (reason: string, status = 400): HeadError => ({ code: 'H26', status, reason });
-
-function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
-}
 
 function parseContentLength(value: string, prior: number): number | HeadError {
   let n = prior;
@@ -78,7 +72,7 @@ export function parseRequestHead(text: string, limits: HeadLimits): RequestHead 
   const method = text.slice(0, sp1);
   let target = text.slice(sp1 + 1, sp2);
   const version = text.slice(sp2 + 1, lineEnd);
-  if (!TOKEN.test(method) || !TARGET.test(target)) return malformed('Malformed request line');
+  if (!isToken(method) || !TARGET.test(target)) return malformed('Malformed request line');
   if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return malformed('Only HTTP/1.0 and HTTP/1.1 are supported');
   if (method === 'CONNECT') return malformed('CONNECT is not supported');
   const http10 = version === 'HTTP/1.0';
@@ -121,11 +115,10 @@ export function parseRequestHead(text: string, limits: HeadLimits): RequestHead 
     const colon = line.indexOf(':');
     if (colon <= 0) return malformed('Malformed header line');
     const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return malformed('Malformed header name');
+    if (!isToken(name)) return malformed('Malformed header name');
     const value = trimOws(line.slice(colon + 1));
-    if (BAD_VALUE.test(value)) return malformed('Control characters in a header value');
-    const lower = name.toLowerCase();
-    switch (lower) {
+    if (!isFieldValue(value)) return malformed('Control characters in a header value');
+    switch (name.length < 32 && INTERESTING_LENGTHS[name.length] === 1 ? name.toLowerCase() : '') {
       case 'host':
         host = value;
         hostCount++;
@@ -168,7 +161,7 @@ export function parseRequestHead(text: string, limits: HeadLimits): RequestHead 
       case 'total-route-time':
         break;
       default:
-        forward += `${name}: ${value}\r\n`;
+        forward += `${line}\r\n`;
     }
   }
 

@@ -1,8 +1,10 @@
+import { isFieldValue, isToken, trimOws } from './http-chars.js';
+
 /** A dyno's response head, parsed strictly enough to frame the body and strip hop-by-hop headers. */
 export interface ResponseHead {
   status: number;
   reason: string;
-  /** End-to-end headers to relay, rendered `Name: value\r\n` (no framing, hop-by-hop or Via). */
+  /** End-to-end header lines to relay, each ending in CRLF (no framing, hop-by-hop or Via). */
   forward: string;
   /** -1 when absent (or ignored because the body is chunked). */
   contentLength: number;
@@ -15,27 +17,38 @@ export interface ResponseHead {
   via: string | null;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
-const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
+/** `HTTP/1.x NNN reason`: returns [http10, status, reason] or null. */
+function statusLine(line: string): [boolean, number, string] | null {
+  if (line.length < 12 || !line.startsWith('HTTP/1.') || line.charCodeAt(8) !== 32) return null;
+  const minor = line.charCodeAt(7);
+  if (minor !== 48 && minor !== 49) return null;
+  const d0 = line.charCodeAt(9) - 48;
+  const d1 = line.charCodeAt(10) - 48;
+  const d2 = line.charCodeAt(11) - 48;
+  if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+  let reason = '';
+  if (line.length > 12) {
+    if (line.charCodeAt(12) !== 32) return null;
+    reason = line.slice(13);
+    if (!isFieldValue(reason)) return null;
+  }
+  return [minor === 48, d0 * 100 + d1 * 10 + d2, reason];
+}
 
-function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
+function keepAliveTimeout(value: string): number {
+  const i = value.toLowerCase().indexOf('timeout=');
+  if (i === -1) return -1;
+  const n = parseInt(value.slice(i + 8), 10);
+  return Number.isFinite(n) && n >= 0 ? n * 1000 : -1;
 }
 
 /** Parses `text` (the head as latin1 without the final CRLFCRLF); a string is the reason it is invalid. */
 export function parseResponseHead(text: string): ResponseHead | string {
   let lineEnd = text.indexOf('\r\n');
   if (lineEnd === -1) lineEnd = text.length;
-  const m = STATUS_LINE.exec(text.slice(0, lineEnd));
-  if (!m) return 'malformed status line';
-  const http10 = m[1] === '0';
-  const status = Number(m[2]);
-  const reason = m[3] ?? '';
+  const sl = statusLine(text.slice(0, lineEnd));
+  if (sl === null) return 'malformed status line';
+  const [http10, status, reason] = sl;
 
   let forward = '';
   let contentLength = -1;
@@ -50,16 +63,17 @@ export function parseResponseHead(text: string): ResponseHead | string {
     if (next === -1) next = text.length;
     const line = text.slice(pos, next);
     pos = next + 2;
-    const first = line.charCodeAt(0);
-    if (first === 32 || first === 9) return 'obsolete line folding';
     const colon = line.indexOf(':');
     if (colon <= 0) return 'malformed header line';
     const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return 'malformed header name';
+    if (!isToken(name)) return name.charCodeAt(0) === 32 || name.charCodeAt(0) === 9 ? 'obsolete line folding' : 'malformed header name';
     const value = trimOws(line.slice(colon + 1));
-    if (BAD_VALUE.test(value)) return 'control characters in a header value';
-    const lower = name.toLowerCase();
-    switch (lower) {
+    if (!isFieldValue(value)) return 'control characters in a header value';
+    // Only names of these lengths need a look: 2 te, 3 via, 7 upgrade/trailer, 10 connection/
+    // keep-alive, 14 content-length, 16 proxy-connection, 17 transfer-encoding.
+    const len = name.length;
+    const interesting = len === 2 || len === 3 || len === 7 || len === 10 || len === 14 || len === 16 || len === 17;
+    switch (interesting ? name.toLowerCase() : '') {
       case 'content-length': {
         for (const part of value.split(',')) {
           const v = trimOws(part);
@@ -90,7 +104,7 @@ export function parseResponseHead(text: string): ResponseHead | string {
       case 'trailer':
         break;
       default:
-        forward += `${name}: ${value}\r\n`;
+        forward += `${line}\r\n`;
     }
   }
 
@@ -125,10 +139,6 @@ export function parseResponseHead(text: string): ResponseHead | string {
       .map((l) => `${l}\r\n`)
       .join('');
   }
-  let keepAliveMs = -1;
-  if (keepAlive !== null) {
-    const t = /(?:^|[,;\s])timeout=(\d{1,6})/i.exec(keepAlive);
-    if (t) keepAliveMs = Number(t[1]) * 1000;
-  }
+  const keepAliveMs = keepAlive === null ? -1 : keepAliveTimeout(keepAlive);
   return { status, reason, forward, contentLength, chunked, close, keepAliveMs, upgrade, via };
 }

@@ -2,7 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RouteTable, type RouteDiff, type RouteSnapshot } from '../core/route-table.js';
-import type { FromWorker, ToWorker } from './cluster-protocol.js';
+import type { Readable } from 'node:stream';
+import { LOG_FD, type FromWorker, type ToWorker } from './cluster-protocol.js';
 import type { RouterStats } from './router-engine.js';
 import type { RouterOptions } from './router-options.js';
 import type { RouterTls } from './start-router.js';
@@ -35,6 +36,23 @@ export interface RouterCluster {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Splits a worker's log pipe into lines (`app\tline`) for onLog. */
+function readLogPipe(w: Worker, onLog: RouterClusterOptions['onLog']): void {
+  const pipe = w.process.stdio[LOG_FD] as Readable | null | undefined;
+  if (!pipe) return;
+  let rest = '';
+  pipe.setEncoding('latin1');
+  pipe.on('data', (text: string) => {
+    const lines = (rest + text).split('\n');
+    rest = lines.pop() ?? '';
+    for (const entry of lines) {
+      const tab = entry.indexOf('\t');
+      onLog(tab <= 0 ? null : entry.slice(0, tab), entry.slice(tab + 1));
+    }
+  });
+  pipe.on('error', () => undefined);
+}
+
 /** The worker entry module (compiled next to this file). */
 export const routerWorkerModule = fileURLToPath(new URL('./router-worker.js', import.meta.url));
 
@@ -48,7 +66,10 @@ const ACK_TIMEOUT_MS = 5_000;
  */
 export async function startRouterCluster(o: RouterClusterOptions): Promise<RouterCluster> {
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ exec: routerWorkerModule, args: [], execArgv: o.execArgv ?? process.execArgv, silent: false });
+  cluster.setupPrimary({
+    exec: routerWorkerModule, args: [], execArgv: o.execArgv ?? process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'], // fd 4 (LOG_FD): router log lines
+  });
   const count = Math.max(1, o.workers ?? availableParallelism());
   const table = new RouteTable(o.table);
   const workers = new Set<Worker>();
@@ -76,12 +97,6 @@ export async function startRouterCluster(o: RouterClusterOptions): Promise<Route
 
   const onMessage = (w: Worker, msg: FromWorker) => {
     switch (msg.t) {
-      case 'logs':
-        for (const entry of msg.data.split('\n')) {
-          const tab = entry.indexOf('\t');
-          o.onLog(tab <= 0 ? null : entry.slice(0, tab), entry.slice(tab + 1));
-        }
-        return;
       case 'ack':
         return settle(w, msg.id);
       case 'stats':
@@ -105,6 +120,7 @@ export async function startRouterCluster(o: RouterClusterOptions): Promise<Route
     new Promise((resolve, reject) => {
       const w = cluster.fork();
       workers.add(w);
+      readLogPipe(w, o.onLog);
       const timer = setTimeout(() => reject(new Error(`router worker ${w.process.pid} did not listen within ${o.startTimeoutMs ?? 10_000} ms`)), o.startTimeoutMs ?? 10_000);
       w.on('message', (msg: FromWorker) => {
         if (msg.t === 'hello') {

@@ -12,7 +12,9 @@ export interface RouterOptions {
   headerTimeoutMs: number;
   /** An idle keep-alive client connection is closed after this. */
   clientKeepAliveMs: number;
-  /** Idle pooled dyno connections are closed after this (or the dyno's Keep-Alive timeout − 1 s). */
+  /** Idle pooled dyno connections are closed after this (or the dyno's Keep-Alive timeout − 1 s,
+   * if shorter). Under the 2 s of gunicorn's default and the 5 s of Node's, so a dyno never closes
+   * a connection just as the router reuses it. */
   backendKeepAliveMs: number;
   /** A dyno that refused or timed out a connect is skipped by this worker for this long. */
   quarantineMs: number;
@@ -48,7 +50,7 @@ export const defaultRouterOptions: RouterOptions = {
   bootTimeoutMs: 75_000,
   headerTimeoutMs: 10_000,
   clientKeepAliveMs: 90_000,
-  backendKeepAliveMs: 4_000,
+  backendKeepAliveMs: 1_500,
   quarantineMs: 5_000,
   maxInFlightPerDyno: 50,
   backlogPerDyno: 50,

@@ -1,15 +1,18 @@
 /**
  * Entry module of a router worker process (forked by startRouterCluster through node:cluster).
  * Waits for `init`, serves with the route table it was given, applies diffs, and batches its
- * log lines back to the primary (bounded; drops are counted and reported in-band).
+ * log lines to the primary over the log pipe (bounded; drops are counted and reported in-band,
+ * like logplex's L10).
  */
 import cluster from 'node:cluster';
-import type { FromWorker, ToWorker } from './cluster-protocol.js';
+import { Socket } from 'node:net';
+import { LOG_FD, type FromWorker, type ToWorker } from './cluster-protocol.js';
 import type { CertificatePair } from './sni.js';
 import { startRouter, type RunningRouter } from './start-router.js';
 
 const FLUSH_MS = 25;
-const MAX_PENDING_LINES = 20_000;
+const LOG_BUFFER_BYTES = 256 * 1024;
+const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
 
 function send(msg: FromWorker): void {
   if (process.connected) process.send?.(msg);
@@ -17,27 +20,44 @@ function send(msg: FromWorker): void {
 
 function runWorker(): void {
   let router: RunningRouter | null = null;
-  let pending: string[] = [];
+  // Log lines are copied straight into a buffer (one latin1 write each; lines are ASCII: the
+  // formatter escapes the rest) and the buffer goes down the pipe every FLUSH_MS.
+  let logBuf = Buffer.allocUnsafe(LOG_BUFFER_BYTES);
+  let used = 0;
   let dropped = 0;
   let flushTimer: NodeJS.Timeout | null = null;
   let certId = 0;
   const certWaiters = new Map<number, (pair: CertificatePair | undefined) => void>();
+  const logPipe = new Socket({ fd: LOG_FD, readable: false, writable: true });
+  logPipe.on('error', () => undefined);
 
   const flush = () => {
     flushTimer = null;
-    if (dropped > 0) {
-      pending.push(`\tError L10 (output buffer overflow): ${dropped} router log lines dropped by worker ${process.pid}`);
+    if (used > 0) {
+      if (logPipe.writableLength > MAX_UNWRITTEN_BYTES) {
+        dropped += logBuf.subarray(0, used).reduce((n, byte) => n + (byte === 10 ? 1 : 0), 0);
+      } else {
+        logPipe.write(logBuf.subarray(0, used));
+        logBuf = Buffer.allocUnsafe(LOG_BUFFER_BYTES);
+      }
+      used = 0;
+    }
+    if (dropped > 0 && logPipe.writableLength <= MAX_UNWRITTEN_BYTES) {
+      logPipe.write(`\tError L10 (output buffer overflow): ${dropped} router log lines dropped by worker ${process.pid}\n`, 'latin1');
       dropped = 0;
     }
-    if (pending.length === 0) return;
-    const data = pending.join('\n');
-    pending = [];
-    send({ t: 'logs', data });
   };
 
   const onLog = (app: string | null, line: string) => {
-    if (pending.length >= MAX_PENDING_LINES) dropped++;
-    else pending.push(`${app ?? ''}\t${line}`);
+    const entry = app === null ? `\t${line}\n` : `${app}\t${line}\n`;
+    if (used + entry.length > logBuf.length) {
+      flush();
+      if (entry.length > logBuf.length) {
+        dropped++;
+        return;
+      }
+    }
+    used += logBuf.write(entry, used, 'latin1');
     flushTimer ??= setTimeout(flush, FLUSH_MS);
   };
 
@@ -89,7 +109,8 @@ function runWorker(): void {
       case 'stop':
         (router ? router.stop(msg.graceMs) : Promise.resolve()).finally(() => {
           flush();
-          setTimeout(() => process.exit(0), 20);
+          logPipe.end(() => process.exit(0));
+          setTimeout(() => process.exit(0), 1_000).unref();
         });
         return;
     }

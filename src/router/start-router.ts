@@ -62,6 +62,7 @@ export async function startRouter(o: StartRouterOptions): Promise<RunningRouter>
       if (!o.tls) throw new TypeError('startRouter: tlsPort needs tls (a default certificate)');
       sni = o.tls.resolveCertificate ? createSniCallback(o.tls.resolveCertificate) : null;
       const https = createTlsServer({
+        noDelay: true,
         cert: o.tls.cert, key: o.tls.key, allowHalfOpen: true, ALPNProtocols: ['http/1.1'],
         handshakeTimeout: engine.options.headerTimeoutMs, ...(sni ? { SNICallback: sni.callback } : {}),
       });

@@ -2,11 +2,13 @@
  * cgroup v1 groups for one dyno: memory, cpu and pids, each at
  * /sys/fs/cgroup/<controller><our own cgroup>/berth-<prefix>/<dyno-id>. "Our own" matters: on these
  * machines the agent's memory cgroup is not the hierarchy root (see /proc/self/cgroup). The
- * launcher joins all three before exec'ing bwrap; this class writes the limits, reads usage and
- * OOM kills, signals every member, and removes the groups once they are empty.
+ * launcher joins all three before exec'ing bwrap; this class writes the limits, renames standby
+ * groups to their dyno's id, reads usage and OOM kills, signals every member, and removes the
+ * groups once they are empty.
  */
+import { renameSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DynoLimits, DynoMemory, DynoProcesses } from './types.js';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -37,46 +39,55 @@ function statField(text: string, key: string): number {
 }
 
 export class DynoCgroup {
-  readonly paths: Record<Controller, string>;
-  private readonly limits: DynoLimits;
+  paths: Record<Controller, string>;
+  private limits: DynoLimits | undefined;
 
-  private constructor(paths: Record<Controller, string>, limits: DynoLimits) {
+  private constructor(paths: Record<Controller, string>) {
     this.paths = paths;
-    this.limits = limits;
   }
 
-  static async create(instanceDirs: Record<Controller, string>, dynoId: string, limits: DynoLimits): Promise<DynoCgroup> {
-    const paths = {
-      memory: join(instanceDirs.memory, dynoId),
-      cpu: join(instanceDirs.cpu, dynoId),
-      pids: join(instanceDirs.pids, dynoId),
-    };
-    const group = new DynoCgroup(paths, limits);
+  /** Make the three groups (no limits yet: see applyLimits). */
+  static async create(instanceDirs: Record<Controller, string>, name: string): Promise<DynoCgroup> {
+    const group = new DynoCgroup({
+      memory: join(instanceDirs.memory, name),
+      cpu: join(instanceDirs.cpu, name),
+      pids: join(instanceDirs.pids, name),
+    });
     try {
-      await Promise.all([
-        (async () => {
-          await mkdir(paths.memory, { recursive: true });
-          await writeFile(join(paths.memory, 'memory.limit_in_bytes'), String(limits.memoryLimitBytes));
-          await tryWrite(join(paths.memory, 'memory.memsw.limit_in_bytes'), String(limits.memoryLimitBytes)); // no swap
-        })(),
-        (async () => {
-          await mkdir(paths.cpu, { recursive: true });
-          await writeFile(join(paths.cpu, 'cpu.shares'), String(limits.cpuShares));
-          if (limits.cpuQuotaCores !== null) {
-            await writeFile(join(paths.cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
-            await writeFile(join(paths.cpu, 'cpu.cfs_quota_us'), String(Math.max(1000, Math.round(limits.cpuQuotaCores * CFS_PERIOD_US))));
-          }
-        })(),
-        (async () => {
-          await mkdir(paths.pids, { recursive: true });
-          await writeFile(join(paths.pids, 'pids.max'), String(limits.pidsMax));
-        })(),
-      ]);
+      await Promise.all(Object.values(group.paths).map((path) => mkdir(path, { recursive: true })));
     } catch (err) {
       await group.remove(200);
       throw err;
     }
     return group;
+  }
+
+  /** Give a standby group its dyno's name (cgroup v1 allows renaming, members and all). */
+  rename(name: string): void {
+    for (const c of CONTROLLERS) {
+      const to = join(dirname(this.paths[c]), name);
+      renameSync(this.paths[c], to);
+      this.paths = { ...this.paths, [c]: to };
+    }
+  }
+
+  async applyLimits(limits: DynoLimits): Promise<void> {
+    this.limits = limits;
+    const { memory, cpu, pids } = this.paths;
+    await Promise.all([
+      (async () => {
+        await writeFile(join(memory, 'memory.limit_in_bytes'), String(limits.memoryLimitBytes));
+        await tryWrite(join(memory, 'memory.memsw.limit_in_bytes'), String(limits.memoryLimitBytes)); // no swap
+      })(),
+      (async () => {
+        await writeFile(join(cpu, 'cpu.shares'), String(limits.cpuShares));
+        if (limits.cpuQuotaCores !== null) {
+          await writeFile(join(cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+          await writeFile(join(cpu, 'cpu.cfs_quota_us'), String(Math.max(1000, Math.round(limits.cpuQuotaCores * CFS_PERIOD_US))));
+        }
+      })(),
+      writeFile(join(pids, 'pids.max'), String(limits.pidsMax)),
+    ]);
   }
 
   /** Host pids of every process in the dyno. */
@@ -111,8 +122,8 @@ export class DynoCgroup {
       cacheBytes: statField(stat, 'total_cache'),
       swapBytes: statField(stat, 'total_swap'),
       totalBytes: usage,
-      quotaBytes: this.limits.memoryQuotaBytes,
-      limitBytes: this.limits.memoryLimitBytes,
+      quotaBytes: this.limits?.memoryQuotaBytes ?? 0,
+      limitBytes: this.limits?.memoryLimitBytes ?? 0,
       oomKills,
     };
   }
@@ -127,7 +138,7 @@ export class DynoCgroup {
       readNumber(join(this.paths.pids, 'pids.current')),
       readFile(join(this.paths.pids, 'pids.events'), 'utf8'),
     ]);
-    return { count, max: this.limits.pidsMax, limitHits: statField(events, 'max') };
+    return { count, max: this.limits?.pidsMax ?? 0, limitHits: statField(events, 'max') };
   }
 
   /** Wait until no process is left, polling; false if some remain after timeoutMs. */

@@ -12,6 +12,9 @@ const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function dynoEnv(name: string, port: number, env: Readonly<Record<string, string>>): Record<string, string> {
   const result: Record<string, string> = { HOME: '/app', PATH: DYNO_PATH };
   for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('__BERTH_')) {
+      throw new RuntimeError('invalid_spec', `Config var name ${key} is reserved (__BERTH_*): rename it`);
+    }
     if (!ENV_KEY.test(key)) {
       throw new RuntimeError('invalid_spec', `Config var name ${JSON.stringify(key)} is invalid: use letters, digits and underscores, not starting with a digit`);
     }

@@ -19,11 +19,13 @@ export interface DynoPipes {
   childStdio: [number | 'ignore', number, number];
   /** Close the dyno's ends in this process (after spawn). */
   closeChildEnds(): void;
+  /** Hand the fifos to the dyno's uid (once it is known). */
+  chown(uid: number): void;
   destroy(): void;
 }
 
 /** `paths`: two fresh fifos (stdout, stderr), three with stdin (FifoStock makes them). */
-export async function makeDynoPipes(paths: readonly string[], uid: number, withStdin: boolean): Promise<DynoPipes> {
+export async function makeDynoPipes(paths: readonly string[], withStdin: boolean): Promise<DynoPipes> {
   const fds: number[] = [];
   try {
     const outRead = openSync(paths[0]!, constants.O_RDONLY | constants.O_NONBLOCK); fds.push(outRead);
@@ -36,8 +38,6 @@ export async function makeDynoPipes(paths: readonly string[], uid: number, withS
       inWrite = openSync(paths[2]!, constants.O_RDWR); fds.push(inWrite);
       inRead = openSync(paths[2]!, constants.O_RDONLY); fds.push(inRead);
     }
-    // Owned by the dyno's uid, so it can reopen them via /dev/stdout (/proc/self/fd/1).
-    for (const fd of [outRead, errRead, ...(inRead === undefined ? [] : [inRead])]) fchownSync(fd, uid, uid);
     const childEnds = [outWrite, errWrite, ...(inRead === undefined ? [] : [inRead])];
     const stdout = new Socket({ fd: outRead, readable: true, writable: false });
     const stderr = new Socket({ fd: errRead, readable: true, writable: false });
@@ -54,6 +54,10 @@ export async function makeDynoPipes(paths: readonly string[], uid: number, withS
       ...(stdin ? { stdin } : {}),
       childStdio: [inRead ?? 'ignore', outWrite, errWrite],
       closeChildEnds,
+      // Owned by the dyno's uid, so it can reopen them via /dev/stdout (/proc/self/fd/1).
+      chown: (uid: number) => {
+        for (const fd of [outRead, errRead, ...(inWrite === undefined ? [] : [inWrite])]) fchownSync(fd, uid, uid);
+      },
       destroy: () => {
         closeChildEnds();
         stdout.destroy();

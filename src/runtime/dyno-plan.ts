@@ -3,7 +3,7 @@
  * uid, port, cwd, env. Every rejection says which field is wrong and what is allowed.
  */
 import { posix } from 'node:path';
-import { DYNO_SIZE_NAMES, findDynoSize } from '../core/dyno-size.js';
+import { DEFAULT_DYNO_SIZE, DYNO_SIZES, DYNO_SIZE_NAMES, findDynoSize } from '../core/dyno-size.js';
 import { dynoEnv } from './dyno-env.js';
 import { type UidRange, uidForApp, validUid } from './dyno-uid.js';
 import { RuntimeError } from './errors.js';
@@ -17,6 +17,9 @@ export interface DynoPlan {
   env: Record<string, string>;
   hostname: string;
 }
+
+/** The scratch size standby sandboxes are made with (standard-1x's); others are resized. */
+export const DEFAULT_SIZE_SCRATCH = DYNO_SIZES[DEFAULT_DYNO_SIZE].scratchBytes;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -136,6 +136,11 @@ export class DynoProcess implements RunningDyno {
   private async watch(): Promise<DynoExit> {
     const { child, cgroup } = this.parts;
     const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        this.launcherExited = true; // died while it waited as a standby sandbox
+        resolve({ code: child.exitCode, signal: child.signalCode });
+        return;
+      }
       child.once('error', (err) => {
         this.launcherExited = true;
         resolve({ code: null, signal: null, error: `could not start the sandbox launcher: ${err.message}` });

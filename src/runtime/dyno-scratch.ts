@@ -1,46 +1,72 @@
 /**
- * A dyno's writable filesystem: a size-capped tmpfs at <dyno dir>/scratch (its pages are also
+ * A dyno's writable filesystem: a size-capped tmpfs at <sandbox dir>/scratch (its pages are also
  * charged to the dyno's memory cgroup), holding the overlay's upper and work directories. For a
  * slug dyno, /app is an overlay with the read-only, shared slug as lower layer: the dyno sees the
  * slug, its writes land in the upper layer (owned by the dyno's uid) and vanish with the tmpfs;
  * the slug is never touched. For an `empty` dyno, /app is the upper directory itself.
  *
- * The mounts are made by the agent in parallel with the cgroups and pipes (two `mount` runs),
- * not in the launch chain, and unmounted after exit. (An agent killed while dynos run leaves
- * their mounts in place; they stay valid, and whoever adopts the dynos unmounts them later.)
+ * The tmpfs is mounted ahead (standby sandboxes) or while the launcher starts; the overlay when
+ * the dyno's slug is known. Both are unmounted after exit. (An agent killed while dynos run
+ * leaves their mounts in place; they stay valid, and whoever adopts the dynos unmounts them.)
  */
 import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execHelper } from './exec.js';
 
-export interface DynoScratch {
-  /** What to mount at /app (for slug and empty dynos). */
-  appDir: string;
-  release(): Promise<void>;
-}
+const MOUNT = '/usr/bin/mount';
 
-export async function mountScratch(dir: string, uid: number, bytes: number, slugDir: string | undefined): Promise<DynoScratch> {
-  const root = join(dir, 'scratch');
-  const upper = join(root, 'upper');
-  const work = join(root, 'work');
-  const app = join(root, 'app');
-  mkdirSync(root);
-  await execHelper('/usr/bin/mount', ['-t', 'tmpfs', '-o', `size=${bytes},mode=0755`, 'berth-dyno', root]);
-  const mounted = [root];
-  const release = async (): Promise<void> => {
-    await execHelper('/usr/bin/umount', ['-l', ...[...mounted].reverse()]).catch(() => undefined);
-  };
-  try {
-    mkdirSync(upper, { mode: 0o755 });
+export class DynoScratch {
+  private root: string;
+  private bytes: number;
+  private overlay = false;
+
+  private constructor(root: string, bytes: number) {
+    this.root = root;
+    this.bytes = bytes;
+  }
+
+  /** Mount the tmpfs at <dir>/scratch with upper/, work/ and app/ in it. */
+  static async mount(dir: string, bytes: number): Promise<DynoScratch> {
+    const root = join(dir, 'scratch');
+    mkdirSync(root);
+    await execHelper(MOUNT, ['-t', 'tmpfs', '-o', `size=${bytes},mode=0755`, 'berth-dyno', root]);
+    const scratch = new DynoScratch(root, bytes);
+    try {
+      for (const d of ['upper', 'work', 'app']) mkdirSync(join(root, d), { mode: d === 'work' ? 0o700 : 0o755 });
+    } catch (err) {
+      await scratch.release();
+      throw err;
+    }
+    return scratch;
+  }
+
+  /** The sandbox directory moved (standby sandbox → dyno id): follow it. */
+  moved(dir: string): void {
+    this.root = join(dir, 'scratch');
+  }
+
+  /** Make /app for a dyno running as uid: the slug overlay, or the bare upper directory.
+   *  Returns the host path to bind at /app. */
+  async prepareApp(uid: number, bytes: number, slugDir: string | undefined): Promise<string> {
+    const upper = join(this.root, 'upper');
     chownSync(upper, uid, uid);
-    if (!slugDir) return { appDir: upper, release };
-    mkdirSync(work, { mode: 0o700 });
-    mkdirSync(app, { mode: 0o755 });
-    await execHelper('/usr/bin/mount', ['-t', 'overlay', '-o', `lowerdir=${slugDir},upperdir=${upper},workdir=${work}`, 'berth-dyno', app]);
-    mounted.push(app);
-    return { appDir: app, release };
-  } catch (err) {
-    await release();
-    throw err;
+    const jobs: Array<Promise<unknown>> = [];
+    if (bytes !== this.bytes) {
+      jobs.push(execHelper(MOUNT, ['-o', `remount,size=${bytes}`, this.root]));
+      this.bytes = bytes;
+    }
+    let app = upper;
+    if (slugDir) {
+      app = join(this.root, 'app');
+      const options = `lowerdir=${slugDir},upperdir=${upper},workdir=${join(this.root, 'work')}`;
+      jobs.push(execHelper(MOUNT, ['-t', 'overlay', '-o', options, 'berth-dyno', app]).then(() => { this.overlay = true; }));
+    }
+    await Promise.all(jobs);
+    return app;
+  }
+
+  async release(): Promise<void> {
+    const targets = this.overlay ? [join(this.root, 'app'), this.root] : [this.root];
+    await execHelper('/usr/bin/umount', ['-l', ...targets]).catch(() => undefined);
   }
 }

@@ -1,15 +1,21 @@
 /**
- * The host-side launch chain of one dyno, all exec'd in one process (so the pid we spawn is the
- * pid of bwrap):
+ * How a dyno's sandbox is launched. The launcher is spawned BEFORE the dyno is known (a standby
+ * sandbox) or while its filesystem is being mounted, and waits inside bwrap for its options:
  *
- *   [nsenter --net=/proc/self/fd/N]  enter the prepared netns (bridge dynos; the agent passes
- *                                    the slot's netns fd as fd N)
+ *   [nsenter --net=/proc/self/fd/5]  enter the prepared netns (the agent passes its fd as fd 5)
  *   sh -c LAUNCH_SCRIPT              join the dyno's cgroups BEFORE anything forks, exec bwrap
- *   bwrap --args 3 -- CMD...         the sandbox, its options read from a pipe (no config vars
- *                                    in any host process list)
+ *   bwrap --args 3 -- sh -c ENTRY    bwrap blocks reading its options (mounts, env, hostname)
+ *                                    from fd 3 until the agent writes them: so config vars never
+ *                                    appear in a host process list, and the slow part (fork,
+ *                                    exec, cgroup attach) is done ahead of time
+ *   sh -c ENTRY                      inside the sandbox, as root: exec setpriv to the dyno's uid
+ *                                    (no caps, no_new_privs) and bash with PROFILE_WRAPPER
  *
- * The script is a constant; the cgroup paths reach it as argv elements.
+ * bwrap takes the command only from its own argv, so everything dyno-specific reaches ENTRY as
+ * environment variables (__BERTH_*), which PROFILE_WRAPPER unsets before anything of the app runs.
+ * The scripts are constants; paths and values are argv elements or environment, never code.
  */
+import { PROFILE_WRAPPER } from './sandbox-args.js';
 
 export const LAUNCH_SCRIPT = [
   'echo $$ > "$1/cgroup.procs" && echo $$ > "$2/cgroup.procs" && echo $$ > "$3/cgroup.procs" || {',
@@ -18,22 +24,20 @@ export const LAUNCH_SCRIPT = [
   'exec "$@"',
 ].join('\n');
 
-export interface LaunchPlan {
-  /** The fd (in the launcher) of the netns to enter; none: bwrap unshares a loopback-only one. */
-  netnsFd?: number;
-  cgroups: { memory: string; cpu: string; pids: string };
-  /** The fd bwrap reads its NUL-separated options from. */
-  argsFd: number;
-  /** What bwrap runs inside the sandbox (setpriv … bash …). */
-  command: readonly string[];
-}
+export const ENTRY_SCRIPT =
+  'exec /usr/bin/setpriv --reuid "$__BERTH_UID" --regid "$__BERTH_UID" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- ' +
+  '/bin/bash -c "$0" "$__BERTH_COMMAND" "$__BERTH_MODE" "$__BERTH_STARTED_FD"';
 
-export function launchArgv(plan: LaunchPlan): string[] {
+export const ARGS_FD = 3;
+export const INFO_FD = 4;
+export const NETNS_FD = 5;
+export const STARTED_FD = 6;
+
+export function launchArgv(cgroups: { memory: string; cpu: string; pids: string }, withNetns: boolean): string[] {
   return [
-    ...(plan.netnsFd !== undefined ? ['/usr/bin/nsenter', `--net=/proc/self/fd/${plan.netnsFd}`, '--'] : []),
-    '/bin/sh', '-c', LAUNCH_SCRIPT, 'berth-dyno',
-    plan.cgroups.memory, plan.cgroups.cpu, plan.cgroups.pids,
-    '/usr/bin/bwrap', '--args', String(plan.argsFd), '--', ...plan.command,
+    ...(withNetns ? ['/usr/bin/nsenter', `--net=/proc/self/fd/${NETNS_FD}`, '--'] : []),
+    '/bin/sh', '-c', LAUNCH_SCRIPT, 'berth-dyno', cgroups.memory, cgroups.cpu, cgroups.pids,
+    '/usr/bin/bwrap', '--args', String(ARGS_FD), '--', '/bin/sh', '-c', ENTRY_SCRIPT, PROFILE_WRAPPER,
   ];
 }
 

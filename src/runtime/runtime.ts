@@ -14,25 +14,22 @@
  *
  * Dynos do not die with the agent (no --die-with-parent): a new agent can adopt them later.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { BridgeNetwork, type NetSlot } from './bridge-network.js';
-import { type Controller, DynoCgroup, instanceCgroupDirs, removeInstanceCgroups } from './cgroups.js';
-import { makeDynoPipes } from './dyno-pipes.js';
-import { checkPath, planDyno } from './dyno-plan.js';
+import { BridgeNetwork } from './bridge-network.js';
+import { type Controller, instanceCgroupDirs, removeInstanceCgroups } from './cgroups.js';
+import { DEFAULT_SIZE_SCRATCH, checkPath, type DynoPlan, planDyno } from './dyno-plan.js';
 import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
 import { RuntimeError } from './errors.js';
-import { HELPER_ENV } from './exec.js';
-import { encodeArgs, launchArgv } from './launcher.js';
+import { FifoStock } from './fifo-stock.js';
+import { ARGS_FD, INFO_FD, STARTED_FD, encodeArgs } from './launcher.js';
 import { disableOutbound, enableOutbound } from './outbound-nat.js';
 import { bwrapArgs, hostsFile } from './sandbox-args.js';
+import { type SandboxSlot, type SandboxSupplies, createSandbox, destroySandbox, launcherAlive } from './sandbox-slot.js';
 import { SharedFiles } from './shared-files.js';
-import { FifoStock } from './fifo-stock.js';
-import { mountScratch } from './dyno-scratch.js';
 import { StackEtc } from './stack-etc.js';
 import { StandbyPool } from './standby-pool.js';
 import { formatCidr } from './subnet.js';
@@ -42,10 +39,6 @@ export type * from './types.js';
 export { RuntimeError } from './errors.js';
 export { uidForApp, DEFAULT_UID_RANGE } from './dyno-uid.js';
 
-const ARGS_FD = 3;
-const INFO_FD = 4;
-const NETNS_FD = 5;
-const STARTED_FD = 6;
 const SHM_BYTES = 64 * 1024 * 1024;
 const PREFIX = /^[a-z0-9]{1,8}$/;
 
@@ -55,8 +48,9 @@ export class Runtime {
   private readonly uids: UidRange;
   private readonly options: RuntimeOptions;
   private readonly warn: (message: string) => void;
-  readonly network: BridgeNetwork;
-  private readonly pool: StandbyPool<NetSlot>;
+  private readonly network: BridgeNetwork;
+  private readonly pool: StandbyPool<SandboxSlot>;
+  private standbySeq = 0;
   private readonly running = new Map<string, DynoProcess>();
   private readonly shared: SharedFiles;
   private readonly fifos: FifoStock;
@@ -79,10 +73,11 @@ export class Runtime {
     this.shared = new SharedFiles(join(options.stateDir, '.shared'));
     this.fifos = new FifoStock(join(options.stateDir, '.fifos'));
     this.etc = new StackEtc(join(options.stateDir, '.shared', 'etc'));
-    this.pool = new StandbyPool<NetSlot>({
+    this.pool = new StandbyPool<SandboxSlot>({
       size: options.standby ?? 3,
-      create: () => this.network.createSlot(),
-      destroy: (slot) => this.network.destroySlot(slot),
+      create: async () => this.sandbox(`standby-${process.pid}-${++this.standbySeq}`, true, false, DEFAULT_SIZE_SCRATCH, true),
+      destroy: async (slot) => destroySandbox(await this.supplies(), slot),
+      usable: (slot) => launcherAlive(slot.child) && !slot.spawnError,
       warn: this.warn,
     });
   }
@@ -90,7 +85,13 @@ export class Runtime {
   /** Create (or adopt) the bridge, start filling the standby pool and build the stack's /etc, so
    *  the first start() pays none of it. */
   async prepare(): Promise<void> {
-    this.bridgeReady ??= this.network.ensure().then(() => this.pool.refill());
+    this.bridgeReady ??= this.network.ensure().then(
+      () => this.pool.refill(),
+      (err: unknown) => {
+        this.bridgeReady = undefined; // let the next call try again
+        throw err;
+      },
+    );
     await Promise.all([this.bridgeReady, this.etc.current()]);
   }
 
@@ -118,118 +119,117 @@ export class Runtime {
     return this.cgroupDirs;
   }
 
+  private async supplies(): Promise<SandboxSupplies> {
+    return { cgroupDirs: await this.instanceCgroups(), network: this.network, fifos: this.fifos };
+  }
+
+  /** A fresh sandbox in stateDir/<name>, its launcher waiting for its options. */
+  private async sandbox(name: string, network: boolean, stdin: boolean, scratchBytes: number, parked = false): Promise<SandboxSlot> {
+    if (!this.stateDirMade) {
+      mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
+      this.stateDirMade = true;
+    }
+    return createSandbox(await this.supplies(), { dir: join(this.stateDir, name), name, network, stdin, scratchBytes, parked });
+  }
+
   async start(spec: DynoSpec): Promise<RunningDyno> {
     if (this.closed) throw new RuntimeError('shut_down', 'The runtime has been shut down; start a new one');
     const plan = planDyno(spec, this.uids);
     if (spec.network === 'outbound' && !this.options.allowOutbound) {
       throw new RuntimeError('outbound_disabled', `Dyno ${spec.name} asks for outbound network, which this Berth does not allow; enable outbound dyno networking in the configuration or use network 'bridge'`);
     }
-    if (spec.network !== 'none') await this.prepare();
-    const dir = join(this.stateDir, spec.id);
-    if (!this.stateDirMade) {
-      mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
-      this.stateDirMade = true;
-    }
-    try {
-      mkdirSync(dir, { mode: 0o700 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntimeError('invalid_spec', `Dyno id ${spec.id} is already in use`);
-      throw err;
-    }
     const withStdin = spec.tty === true || spec.stdin === true;
-    const parts = await Promise.allSettled([
-      this.instanceCgroups().then((dirs) => DynoCgroup.create(dirs, spec.id, plan.limits)),
-      spec.network === 'none' ? Promise.resolve(undefined) : this.acquireSlot(spec.network === 'outbound'),
-      this.fifos.take(withStdin ? 3 : 2).then((paths) => makeDynoPipes(paths, plan.uid, withStdin)),
-      spec.app.kind === 'bind' ? Promise.resolve(undefined) : mountScratch(dir, plan.uid, plan.limits.scratchBytes, spec.app.kind === 'slug' ? spec.app.slugDir : undefined),
-      this.etc.current(),
-    ]);
-    const [cgroup, slot, pipes, scratch, etc] = parts;
-    const release = async (): Promise<void> => {
-      if (slot.status === 'fulfilled' && slot.value) await this.network.destroySlot(slot.value);
-      if (scratch.status === 'fulfilled' && scratch.value) await scratch.value.release();
-      await rm(dir, { recursive: true, force: true });
-    };
-    if (cgroup.status === 'rejected' || slot.status === 'rejected' || pipes.status === 'rejected' || scratch.status === 'rejected' || etc.status === 'rejected') {
-      if (cgroup.status === 'fulfilled') await cgroup.value.remove();
-      if (pipes.status === 'fulfilled') pipes.value.destroy();
-      await release();
-      throw (parts.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+    const dir = join(this.stateDir, spec.id);
+    if (spec.network !== 'none') await this.prepare();
+    // Standby capacity: the common case (web and worker dynos) takes a ready sandbox.
+    let slot = spec.network !== 'none' && !withStdin ? this.pool.take() : undefined;
+    if (slot) {
+      try {
+        renameSync(slot.dir, dir);
+      } catch (err) {
+        await destroySandbox(await this.supplies(), slot);
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || code === 'ENOTEMPTY') throw new RuntimeError('invalid_spec', `Dyno id ${spec.id} is already in use`);
+        throw err;
+      }
+      slot.dir = dir;
+      slot.scratch.moved(dir);
+      slot.cgroup.rename(spec.id);
+    } else {
+      try {
+        slot = await this.sandbox(spec.id, spec.network !== 'none', withStdin, plan.limits.scratchBytes);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntimeError('invalid_spec', `Dyno id ${spec.id} is already in use`);
+        throw err;
+      }
     }
     try {
-      const hosts = join(dir, 'hosts');
-      writeFileSync(hosts, hostsFile(plan.hostname, slot.value?.address), { mode: 0o644 });
-      const app = spec.app.kind === 'bind' ? { source: spec.app.dir, writable: spec.app.writable } : { source: scratch.value!.appDir, writable: true };
-      const sandbox = bwrapArgs({
-        hostname: plan.hostname,
-        uid: plan.uid,
-        cwd: plan.cwd,
-        env: plan.env,
-        command: spec.command,
-        tty: spec.tty === true,
-        sharedNetns: slot.value !== undefined,
-        app,
-        binds: spec.binds ?? [],
-        generated: { etc: etc.value, ...this.shared.etc(plan.uid), hosts, cgroupMemoryDir: this.shared.memoryDir(plan.limits.memoryQuotaBytes) },
-        tmpBytes: plan.limits.scratchBytes,
-        shmBytes: Math.min(SHM_BYTES, plan.limits.scratchBytes),
-        ...(this.options.nodeBinary ? { nodeBinary: this.options.nodeBinary } : {}),
-        infoFd: INFO_FD,
-        startedFd: STARTED_FD,
-      });
-      const argv = launchArgv({
-        ...(slot.value ? { netnsFd: NETNS_FD } : {}),
-        cgroups: cgroup.value.paths,
-        argsFd: ARGS_FD,
-        command: sandbox.command,
-      });
-      const child = spawn(argv[0]!, argv.slice(1), {
-        env: HELPER_ENV,
-        stdio: [...pipes.value.childStdio, 'pipe', 'pipe', slot.value ? slot.value.fd : 'ignore', 'pipe'],
-        detached: true, // own session: the agent's terminal signals never reach dynos
-      });
-      pipes.value.closeChildEnds();
-      (child.stdio[ARGS_FD] as Writable | null)?.on('error', () => undefined).end(encodeArgs(sandbox.options));
-      const dyno = new DynoProcess({
-        id: spec.id,
-        name: spec.name,
-        uid: plan.uid,
-        port: plan.port,
-        limits: plan.limits,
-        ...(slot.value ? { address: { host: slot.value.address, port: plan.port } } : {}),
-        child,
-        infoFd: INFO_FD,
-        startedFd: STARTED_FD,
-        cgroup: cgroup.value,
-        pipes: pipes.value,
-        ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
-        release,
-        warn: this.warn,
-      });
-      this.running.set(spec.id, dyno);
-      dyno.exited.finally(() => this.running.delete(spec.id)).catch(() => undefined);
-      return dyno;
+      return await this.launch(slot, spec, plan);
     } catch (err) {
-      pipes.value.destroy();
-      await cgroup.value.remove();
-      await release();
+      await destroySandbox(await this.supplies(), slot);
       throw err;
     }
   }
 
-  private async acquireSlot(outbound: boolean): Promise<NetSlot> {
-    const slot = await this.pool.acquire();
-    if (outbound) {
-      this.outboundReady ??= enableOutbound(this.network.bridge, this.subnet, `berth-${this.prefix}`);
-      try {
-        await this.outboundReady;
-        await this.network.addDefaultRoute(slot);
-      } catch (err) {
-        await this.network.destroySlot(slot);
-        throw err;
-      }
-    }
-    return slot;
+  /** Fill in the dyno-specific parts of a ready sandbox and let its bwrap go. */
+  private async launch(slot: SandboxSlot, spec: DynoSpec, plan: DynoPlan): Promise<DynoProcess> {
+    if (slot.spawnError) throw slot.spawnError;
+    const [appDir, etc] = await Promise.all([
+      spec.app.kind === 'bind' ? Promise.resolve(spec.app.dir) : slot.scratch.prepareApp(plan.uid, plan.limits.scratchBytes, spec.app.kind === 'slug' ? spec.app.slugDir : undefined),
+      this.etc.current(),
+      slot.cgroup.applyLimits(plan.limits),
+      spec.network === 'outbound' && slot.net ? this.enableOutbound().then(() => this.network.addDefaultRoute(slot.net!)) : undefined,
+    ]);
+    slot.pipes.chown(plan.uid);
+    const hosts = join(slot.dir, 'hosts');
+    writeFileSync(hosts, hostsFile(plan.hostname, slot.net?.address), { mode: 0o644 });
+    const options = bwrapArgs({
+      hostname: plan.hostname,
+      uid: plan.uid,
+      cwd: plan.cwd,
+      env: plan.env,
+      command: spec.command,
+      tty: spec.tty === true,
+      sharedNetns: slot.net !== undefined,
+      app: { source: appDir, writable: spec.app.kind !== 'bind' || spec.app.writable },
+      binds: spec.binds ?? [],
+      generated: { etc, ...this.shared.etc(plan.uid), hosts, cgroupMemoryDir: this.shared.memoryDir(plan.limits.memoryQuotaBytes) },
+      tmpBytes: plan.limits.scratchBytes,
+      shmBytes: Math.min(SHM_BYTES, plan.limits.scratchBytes),
+      ...(this.options.nodeBinary ? { nodeBinary: this.options.nodeBinary } : {}),
+      infoFd: INFO_FD,
+      startedFd: STARTED_FD,
+    });
+    if (!launcherAlive(slot.child)) throw new RuntimeError('command_failed', 'The dyno launcher died before it could start the dyno');
+    (slot.child.stdio[ARGS_FD] as Writable | null)?.end(encodeArgs(options));
+    const dyno = new DynoProcess({
+      id: spec.id,
+      name: spec.name,
+      uid: plan.uid,
+      port: plan.port,
+      limits: plan.limits,
+      ...(slot.net ? { address: { host: slot.net.address, port: plan.port } } : {}),
+      child: slot.child,
+      infoFd: INFO_FD,
+      startedFd: STARTED_FD,
+      cgroup: slot.cgroup,
+      pipes: slot.pipes,
+      ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+      release: async () => {
+        await slot.scratch.release();
+        if (slot.net) await this.network.destroySlot(slot.net);
+        await rm(slot.dir, { recursive: true, force: true });
+      },
+      warn: this.warn,
+    });
+    this.running.set(spec.id, dyno);
+    dyno.exited.finally(() => this.running.delete(spec.id)).catch(() => undefined);
+    return dyno;
+  }
+
+  private enableOutbound(): Promise<void> {
+    this.outboundReady ??= enableOutbound(this.network.bridge, this.subnet, `berth-${this.prefix}`);
+    return this.outboundReady;
   }
 
   /** Tear down the standby pool, and — once no dyno is left — the bridge, NAT rules and the
@@ -237,8 +237,12 @@ export class Runtime {
   async shutdown(options: { killDynos?: boolean } = {}): Promise<void> {
     this.closed = true;
     await this.pool.drain();
-    if (options.killDynos) await Promise.all([...this.running.values()].map((d) => d.stop(0)));
-    await Promise.all([...this.running.values()].map((d) => (options.killDynos ? d.exited.catch(() => undefined) : undefined)));
+    if (options.killDynos) {
+      await Promise.all([...this.running.values()].map(async (d) => {
+        await d.stop(0);
+        await d.exited.catch(() => undefined);
+      }));
+    }
     if (this.running.size > 0) return;
     await this.fifos.drain();
     await rm(join(this.stateDir, '.shared'), { recursive: true, force: true });

@@ -19,19 +19,21 @@ export const STACK_ETC = [
   'postgresql-common', // psql's wrapper reads it
 ] as const;
 
-/** bash, as the dyno uid, in /app: tell the agent the sandbox is up (a byte on fd $2), close
- *  stray descriptors, source .profile.d/*.sh in order and .profile, then exec the command (passed
- *  as $0, never interpolated; $1 is `tty` or `pipe`). */
+/** bash, as the dyno uid, in /app (see launcher.ts for how it is reached): drop the launcher's
+ *  __BERTH_* variables, tell the agent the sandbox is up (a byte on fd $2), close stray
+ *  descriptors, source .profile.d/*.sh in order and .profile, then exec the command (passed as
+ *  $0, never interpolated; $1 is `tty` or `pipe`). */
 export const PROFILE_WRAPPER = [
   'berth_command=$0 berth_mode=$1',
+  'unset __BERTH_UID __BERTH_COMMAND __BERTH_MODE __BERTH_STARTED_FD',
   '{ echo >&"$2"; } 2>/dev/null',
   'for berth_fd in /proc/self/fd/*; do berth_fd=${berth_fd##*/}; case $berth_fd in 0|1|2|*[!0-9]*) ;; *) exec {berth_fd}>&- ;; esac; done',
   'unset berth_fd',
   'for f in /app/.profile.d/*.sh; do if [ -r "$f" ]; then . "$f"; fi; done; unset f',
   'if [ -r /app/.profile ]; then . /app/.profile; fi',
   'if [ "$berth_mode" = tty ]; then',
-  '  export BERTH_COMMAND="$berth_command"',
-  `  exec /usr/bin/script -qfec 'c=$BERTH_COMMAND; unset BERTH_COMMAND; if [ -n "\${COLUMNS:-}" ] && [ -n "\${LINES:-}" ]; then stty cols "$COLUMNS" rows "$LINES" 2>/dev/null; fi; exec /bin/bash -c "$c"' /dev/null`,
+  '  export __BERTH_TTY_COMMAND="$berth_command"',
+  `  exec /usr/bin/script -qfec 'c=$__BERTH_TTY_COMMAND; unset __BERTH_TTY_COMMAND; if [ -n "\${COLUMNS:-}" ] && [ -n "\${LINES:-}" ]; then stty cols "$COLUMNS" rows "$LINES" 2>/dev/null; fi; exec /bin/bash -c "$c"' /dev/null`,
   'fi',
   'exec /bin/bash -c "$berth_command"',
 ].join('\n');
@@ -65,9 +67,9 @@ function dirs(path: string): string[] {
   return out;
 }
 
-/** `options` go to bwrap over its --args pipe (they hold the env: config vars stay out of host
- *  process lists); `command` must follow on bwrap's own command line (bwrap's rule). */
-export function bwrapArgs(plan: SandboxPlan): { options: string[]; command: string[] } {
+/** bwrap's options, written to its --args pipe: mounts, namespaces, and the environment (the
+ *  dyno's, plus the __BERTH_* values ENTRY_SCRIPT needs). */
+export function bwrapArgs(plan: SandboxPlan): string[] {
   const a: string[] = [
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup',
     ...(plan.sharedNetns ? [] : ['--unshare-net']),
@@ -98,12 +100,13 @@ export function bwrapArgs(plan: SandboxPlan): { options: string[]; command: stri
   if (plan.nodeBinary) a.push('--perms', '0755', '--dir', '/usr/local/bin', '--ro-bind', plan.nodeBinary, '/usr/local/bin/node');
   a.push('--remount-ro', '/usr/local', '--remount-ro', '/', '--chdir', plan.cwd, '--clearenv');
   for (const [key, value] of Object.entries(plan.env)) a.push('--setenv', key, value);
-  const command = [
-    '/usr/bin/setpriv', '--reuid', String(plan.uid), '--regid', String(plan.uid), '--clear-groups',
-    '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--',
-    '/bin/bash', '-c', PROFILE_WRAPPER, plan.command, plan.tty ? 'tty' : 'pipe', String(plan.startedFd),
-  ];
-  return { options: a, command };
+  a.push(
+    '--setenv', '__BERTH_UID', String(plan.uid),
+    '--setenv', '__BERTH_COMMAND', plan.command,
+    '--setenv', '__BERTH_MODE', plan.tty ? 'tty' : 'pipe',
+    '--setenv', '__BERTH_STARTED_FD', String(plan.startedFd),
+  );
+  return a;
 }
 
 /** /etc/passwd and /etc/group for the dyno: root, nobody and the dyno user (home /app). */

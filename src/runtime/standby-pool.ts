@@ -2,8 +2,8 @@
  * Standby capacity: a few network slots (netns + veth + address) made ahead of need, like a
  * grid's batteries hiding a generator's start-up delay, so start() does not pay the ~30 ms of
  * `ip` calls. take() hands one out at once and the pool refills in the background, one slot at a
- * time; when it is empty the caller creates a slot on demand (counted, so tests can assert which
- * path a start took without timing it).
+ * time; when it is empty the caller makes one on demand (counted, so tests can assert which path
+ * a start took without timing it).
  */
 import type { StandbyStats } from './types.js';
 
@@ -15,22 +15,35 @@ export class StandbyPool<T> {
   private readonly create: () => Promise<T>;
   private readonly destroy: (item: T) => Promise<void>;
   private readonly warn: (message: string) => void;
+  private readonly usable: (item: T) => boolean;
   private filling: Promise<void> | undefined;
   private refillTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private failures = 0;
   private counters = { createdAhead: 0, createdOnDemand: 0, takenFromPool: 0 };
 
-  constructor(options: { size: number; create: () => Promise<T>; destroy: (item: T) => Promise<void>; warn: (message: string) => void }) {
+  constructor(options: {
+    size: number;
+    create: () => Promise<T>;
+    destroy: (item: T) => Promise<void>;
+    /** A ready item can go bad while it waits (a standby launcher killed): checked at acquire. */
+    usable?: (item: T) => boolean;
+    warn: (message: string) => void;
+  }) {
+    this.usable = options.usable ?? (() => true);
     this.size = options.size;
     this.create = options.create;
     this.destroy = options.destroy;
     this.warn = options.warn;
   }
 
-  /** A ready item, or a fresh one made now (on demand). */
-  async acquire(): Promise<T> {
-    const item = this.ready.shift();
+  /** A ready item, or undefined (the caller makes one on demand, counted as such). */
+  take(): T | undefined {
+    let item = this.ready.shift();
+    while (item !== undefined && !this.usable(item)) {
+      this.destroy(item).catch(() => undefined);
+      item = this.ready.shift();
+    }
     // Refill a moment later, so the `ip` runs do not compete with the start just served.
     if (!this.refillTimer && !this.closed) {
       this.refillTimer = setTimeout(() => {
@@ -38,12 +51,9 @@ export class StandbyPool<T> {
         this.refill();
       }, REFILL_DELAY_MS);
     }
-    if (item !== undefined) {
-      this.counters.takenFromPool++;
-      return item;
-    }
-    this.counters.createdOnDemand++;
-    return this.create();
+    if (item === undefined) this.counters.createdOnDemand++;
+    else this.counters.takenFromPool++;
+    return item;
   }
 
   /** Start filling up to size in the background (idempotent). */

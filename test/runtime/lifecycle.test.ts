@@ -63,7 +63,7 @@ describe('dyno lifecycle and limits', () => {
     const { exit } = await run(t, {
       command: 'node hog.js',
       app: { kind: 'slug', slugDir: slug },
-      limits: { memoryQuotaBytes: 48 * MB }, // ceiling 96 MB
+      limits: { memoryQuotaBytes: 32 * MB }, // ceiling 64 MB
     });
     assert.equal(exit.code, 137);
     assert.equal(exit.oomKilled, true);

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { instanceCgroupDirs } from '../../src/runtime/cgroups.js';
 import { DYNO_PATH, dynoEnv } from '../../src/runtime/dyno-env.js';
 import { DEFAULT_UID_RANGE, uidForApp } from '../../src/runtime/dyno-uid.js';
-import { launchArgv, LAUNCH_SCRIPT } from '../../src/runtime/launcher.js';
+import { ENTRY_SCRIPT, launchArgv, LAUNCH_SCRIPT } from '../../src/runtime/launcher.js';
 import { hasReachableListener } from '../../src/runtime/listen-check.js';
-import { bwrapArgs } from '../../src/runtime/sandbox-args.js';
+import { bwrapArgs, PROFILE_WRAPPER } from '../../src/runtime/sandbox-args.js';
 import { formatCidr, networksInUse, overlaps, parseCidr, pickSubnet } from '../../src/runtime/subnet.js';
 
 describe('subnet choice', () => {
@@ -80,33 +80,38 @@ describe('the sandbox arguments', () => {
     generated: { etc: '/e', passwd: '/p', group: '/g', hosts: '/h', cgroupMemoryDir: '/m' }, tmpBytes: 1, shmBytes: 1, infoFd: 4, startedFd: 6,
   };
 
-  it('keep config vars out of the command line (they travel over the --args pipe)', () => {
-    const { options, command } = bwrapArgs(plan);
-    assert.ok(!command.join(' ').includes('s3cr3t'));
+  it('carry the env, the uid and the command as data over the --args pipe, after --clearenv', () => {
+    const options = bwrapArgs({ ...plan, command: 'echo "$(id)"; rm -rf /' });
     const clear = options.indexOf('--clearenv');
-    assert.ok(clear > 0 && options.indexOf('--setenv') > clear);
-    assert.deepEqual(options.slice(options.indexOf('--setenv'), options.indexOf('--setenv') + 3), ['--setenv', 'SECRET', 's3cr3t']);
-  });
-
-  it('pass the command as its own argument, never inside the script', () => {
-    const { command } = bwrapArgs({ ...plan, command: 'echo "$(id)"; rm -rf /' });
-    assert.deepEqual(command.slice(-3), ['echo "$(id)"; rm -rf /', 'pipe', '6']);
-    assert.deepEqual(command.slice(0, 3), ['/usr/bin/setpriv', '--reuid', '20001']);
+    const setenv = (key: string): string | undefined => {
+      for (let i = clear; i < options.length; i++) if (options[i] === '--setenv' && options[i + 1] === key) return options[i + 2];
+      return undefined;
+    };
+    assert.ok(clear > 0);
+    assert.equal(setenv('SECRET'), 's3cr3t');
+    assert.equal(setenv('__BERTH_UID'), '20001');
+    assert.equal(setenv('__BERTH_COMMAND'), 'echo "$(id)"; rm -rf /');
+    assert.equal(setenv('__BERTH_MODE'), 'pipe');
   });
 
   it('unshare the network only when no netns was prepared, and never die with the agent', () => {
-    assert.ok(!bwrapArgs(plan).options.includes('--unshare-net'));
-    assert.ok(bwrapArgs({ ...plan, sharedNetns: false }).options.includes('--unshare-net'));
-    assert.ok(!bwrapArgs(plan).options.includes('--die-with-parent'));
+    assert.ok(!bwrapArgs(plan).includes('--unshare-net'));
+    assert.ok(bwrapArgs({ ...plan, sharedNetns: false }).includes('--unshare-net'));
+    assert.ok(!bwrapArgs(plan).includes('--die-with-parent'));
   });
 
-  it('launch through a constant script with every path as an argument', () => {
-    const argv = launchArgv({ netnsFd: 5, cgroups: { memory: '/m', cpu: '/c', pids: '/p' }, argsFd: 3, command: ['/usr/bin/setpriv'] });
+  it('launch through constant scripts: cgroup paths are arguments, nothing dyno-specific is on the command line', () => {
+    const argv = launchArgv({ memory: '/m', cpu: '/c', pids: '/p' }, true);
     assert.deepEqual(argv.slice(0, 3), ['/usr/bin/nsenter', '--net=/proc/self/fd/5', '--']);
     assert.equal(argv[argv.indexOf('-c') + 1], LAUNCH_SCRIPT);
-    assert.ok(!LAUNCH_SCRIPT.includes('/m'));
     assert.deepEqual(argv.slice(argv.indexOf('-c') + 3, argv.indexOf('-c') + 6), ['/m', '/c', '/p']);
-    assert.deepEqual(argv.slice(-5), ['/usr/bin/bwrap', '--args', '3', '--', '/usr/bin/setpriv']);
+    assert.deepEqual(argv.slice(-8, -1), ['/usr/bin/bwrap', '--args', '3', '--', '/bin/sh', '-c', ENTRY_SCRIPT]);
+    assert.equal(argv.at(-1), PROFILE_WRAPPER);
+    assert.ok(!launchArgv({ memory: '/m', cpu: '/c', pids: '/p' }, false).includes('/usr/bin/nsenter'));
+  });
+
+  it('let the wrapper drop every launcher variable before the app runs', () => {
+    assert.match(PROFILE_WRAPPER, /unset __BERTH_UID __BERTH_COMMAND __BERTH_MODE __BERTH_STARTED_FD/);
   });
 });
 

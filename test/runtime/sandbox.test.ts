@@ -142,6 +142,14 @@ describe('a dyno sandbox', () => {
     assert.equal((await run(t, { command: 'cat; echo eof' })).stdout, 'eof\n');
   });
 
+  it('sees a loopback-only dyno bind $PORT from inside its network namespace', async () => {
+    const dyno = await t.runtime.start(t.spec({ command: `exec node -e "require('net').createServer().listen(process.env.PORT)"`, port: 5123 }));
+    assert.equal(dyno.address, undefined);
+    assert.equal(await dyno.waitForPort(10_000), true);
+    await dyno.stop(1000);
+    assert.equal((await dyno.exited).code, 143);
+  });
+
   it('shows the app its memory quota where Node and buildpacks look for it', async () => {
     const { stdout } = await run(t, { command: 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; node -p "process.constrainedMemory()"' });
     assert.equal(stdout, `${512 * 1024 * 1024}\n${512 * 1024 * 1024}\n`);

@@ -32,6 +32,13 @@ export interface BerthProcess {
   destroy(): Promise<void>;
 }
 
+/** Every Berth this test process started and that is still running. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  // SIGTERM makes Berth stop its host agent and dynos too; nothing of a test may linger.
+  for (const child of running) child.kill('SIGTERM');
+});
+
 export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of ['NODE_EXTRA_CA_CERTS', 'DATABASE_URL', 'BERTH_API_URL', 'BERTH_API_KEY', 'BERTH_APP', 'BERTH_DATA_DIR']) delete env[name];
@@ -39,19 +46,27 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /**
- * Runs `bin/berth up` exactly as a user would, on free ports and a temp data dir (or `dataDir`),
+ * Runs `bin/berth up` as a user would (minus the install step), on free ports and a temp data dir (or `dataDir`),
  * and waits for the banner. Extra flags go after the defaults.
  */
 export async function startBerth(options: { dataDir?: string; args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<BerthProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'berth-e2e-')));
   const args = ['up', '--data-dir', dataDir, '--api-port', '0', '--api-tls-port', '0', '--router-port', '0', '--router-tls-port', '0', '--rendezvous-port', '0', '--outbound', 'off', ...(options.args ?? [])];
-  const child = spawn(join(repoRoot(), 'bin', 'berth'), args, { env: testEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  // What `bin/berth up` execs once install.sh found nothing to do (the suite ran it already):
+  // starting node directly keeps a test from rebuilding when a source file is newer.
+  const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'dist', 'src', 'main', 'berth.js'), ...args], { env: testEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`berth up did not print its banner within ${options.timeoutMs ?? 60000} ms:\n${output}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => {
+      // A Berth that never came up must not outlive the test (it would hold the test file open).
+      child.kill('SIGTERM');
+      reject(new Error(`berth up did not print its banner within ${options.timeoutMs ?? 60000} ms:\n${output}`));
+    }, options.timeoutMs ?? 60_000);
     const check = () => {
       if (output.includes('Berth is up')) {
         clearTimeout(timer);

@@ -7,9 +7,41 @@ import { appsInfo } from './apps-info.js';
 import { appsRename } from './apps-rename.js';
 import { authToken } from './auth-token.js';
 import { authWhoami } from './auth-whoami.js';
+import { buildpacks } from './buildpacks.js';
+import { buildpacksAdd } from './buildpacks-add.js';
+import { buildpacksClear } from './buildpacks-clear.js';
+import { buildpacksRemove } from './buildpacks-remove.js';
+import { buildpacksSet } from './buildpacks-set.js';
+import { builds } from './builds.js';
+import { buildsCancel } from './builds-cancel.js';
+import { buildsInfo } from './builds-info.js';
+import { config } from './config.js';
+import { configGet } from './config-get.js';
+import { configPull } from './config-pull.js';
+import { configPush } from './config-push.js';
+import { configSet } from './config-set.js';
+import { configUnset } from './config-unset.js';
+import { deploy } from './deploy.js';
+import { drains } from './drains.js';
+import { drainsAdd } from './drains-add.js';
+import { drainsRemove } from './drains-remove.js';
 import { gitRemote } from './git-remote.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
+import { logs } from './logs.js';
+import { maintenance } from './maintenance.js';
+import { maintenanceOff } from './maintenance-off.js';
+import { maintenanceOn } from './maintenance-on.js';
+import { ps } from './ps.js';
+import { psRestart } from './ps-restart.js';
+import { psScale } from './ps-scale.js';
+import { psStop } from './ps-stop.js';
+import { psType } from './ps-type.js';
+import { releases } from './releases.js';
+import { releasesInfo } from './releases-info.js';
+import { releasesRollback } from './releases-rollback.js';
+import { run } from './run.js';
+import { runDetached } from './run-detached.js';
 import { test } from './test.js';
 import { up } from './up.js';
 
@@ -25,6 +57,38 @@ export const COMMANDS: readonly Command[] = [
   appsRename,
   appsDestroy,
   gitRemote,
+  deploy,
+  builds,
+  buildsInfo,
+  buildsCancel,
+  buildpacks,
+  buildpacksSet,
+  buildpacksAdd,
+  buildpacksRemove,
+  buildpacksClear,
+  releases,
+  releasesInfo,
+  releasesRollback,
+  config,
+  configGet,
+  configSet,
+  configUnset,
+  configPull,
+  configPush,
+  ps,
+  psScale,
+  psType,
+  psRestart,
+  psStop,
+  run,
+  runDetached,
+  logs,
+  drains,
+  drainsAdd,
+  drainsRemove,
+  maintenance,
+  maintenanceOn,
+  maintenanceOff,
   accountsCreate,
   up,
   test,

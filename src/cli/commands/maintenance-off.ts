@@ -1,0 +1,16 @@
+import { appPath } from '../api-client.js';
+import type { Command } from '../command.js';
+
+export const maintenanceOff: Command = {
+  name: 'maintenance:off',
+  summary: 'take an app out of maintenance mode',
+  usage: 'maintenance:off [-a APP]',
+  flags: {},
+  needsApp: true,
+  examples: ['berth maintenance:off', 'berth maintenance:off -a my-app'],
+  async run(ctx) {
+    const app = ctx.app();
+    await ctx.api.patch(appPath(app), { maintenance: false });
+    ctx.print(`Disabling maintenance mode for ${app}... done`);
+  },
+};

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { rootCertificates } from 'node:tls';
+import { ApiError, appPath, type ApiClient } from './api-client.js';
+import type { DynoJson } from './api-types.js';
+import { CliError, UsageError } from './cli-error.js';
+import type { FlagSpec } from './command.js';
+
+export const runFlags: Record<string, FlagSpec> = {
+  size: { type: 'string', short: 's', value: 'SIZE', description: 'dyno size, e.g. standard-2x (default standard-1x)' },
+  type: { type: 'string', value: 'TYPE', description: 'process type to label the dyno with (default run)' },
+  env: { type: 'string', short: 'e', value: 'KEY=VALUE', multiple: true, description: "extra environment variables (repeat -e, or split with ';')" },
+};
+
+/**
+ * The command line sent to the dyno, as the official CLI builds it: one argument as it is
+ * (`berth run "rake test"`), several joined with spaces, those holding a space or `"` quoted.
+ */
+export function buildCommand(args: readonly string[]): string {
+  if (args.length === 1) return args[0] as string;
+  return args.map((arg) => (arg.includes(' ') || arg.includes('"') ? `"${arg.replace(/"/g, '\\"')}"` : arg)).join(' ');
+}
+
+/** `-e A=1 -e "B=2;C=3"` → {A, B, C}; a value may hold `=` but not `;`. Pure. */
+export function parseEnvFlags(values: readonly string[]): Record<string, string> {
+  const env = new Map<string, string>();
+  for (const value of values) {
+    for (const part of value.split(';')) {
+      if (part.trim() === '') continue;
+      const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/s.exec(part);
+      if (!match) throw new UsageError(`-e ${JSON.stringify(part)} is invalid: use KEY=VALUE (names are letters, digits and underscores).`);
+      env.set(match[1] as string, (match[2] as string).trim());
+    }
+  }
+  return Object.fromEntries(env);
+}
+
+export interface OneOffBody {
+  command: string;
+  attach: boolean;
+  env: Record<string, string>;
+  size?: string;
+  type?: string;
+  force_no_tty?: boolean;
+}
+
+/** POST /apps/:app/dynos; a 409 (the release is not ready yet) is retried twice, as the official CLI does. */
+export async function startOneOff(api: ApiClient, app: string, body: OneOffBody): Promise<DynoJson> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api.post<DynoJson>(appPath(app, '/dynos'), body);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 409) || attempt >= 2) throw err;
+    }
+  }
+}
+
+/**
+ * The CAs to trust for the rendezvous when NODE_EXTRA_CA_CERTS is set in `env`: Node's roots
+ * plus that file (a process started with the variable trusts it already; this makes the same
+ * hold for an `env` handed in, as tests do). Undefined means Node's defaults.
+ */
+export async function rendezvousCa(env: NodeJS.ProcessEnv): Promise<string[] | undefined> {
+  const path = env.NODE_EXTRA_CA_CERTS;
+  if (!path) return undefined;
+  try {
+    return [...rootCertificates, await readFile(path, 'utf8')];
+  } catch (err) {
+    throw new CliError(`Cannot read NODE_EXTRA_CA_CERTS (${path}): ${(err as Error).message}`, { hint: "Point it at Berth's CA certificate (tls/ca.crt under the data dir)." });
+  }
+}

@@ -1,0 +1,75 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
+import { startGitDaemon, type GitDaemon } from '../support/git-daemon.js';
+import { appRepo, replaceWithFixture, type AppRepo } from '../support/git-push.js';
+import { repoRoot } from '../support/repo-root.js';
+import { createApp, routerGet, shutDown, suffix } from '../support/spine.js';
+
+describe('a broken push is rejected and the running release keeps serving', () => {
+  let berth: BerthProcess;
+  let repo: AppRepo;
+  let daemon: GitDaemon;
+  const app = `broken-${suffix()}`;
+  let servedBefore: { status: number; body: string };
+
+  before(async () => {
+    berth = await startBerth();
+    daemon = await startGitDaemon({ 'fails-buildpack': join(repoRoot(), 'test', 'fixtures', 'apps', 'compile-fails', 'buildpack') });
+    await createApp(berth, app);
+    repo = await appRepo(berth, app, 'procfile-web');
+    const first = await repo.push();
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    servedBefore = await routerGet(berth, app, '/still');
+    assert.equal(servedBefore.status, 200);
+  });
+  after(async () => {
+    const left = await shutDown(berth);
+    await daemon?.stop();
+    await repo?.remove();
+    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+  });
+
+  async function assertStillServing(): Promise<void> {
+    const reply = await routerGet(berth, app, '/still');
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body, servedBefore.body);
+    const releases = await api(berth, `/apps/${app}/releases`);
+    const current = (releases.body as Array<{ version: number; current: boolean }>).filter((r) => r.current);
+    assert.deepEqual(current.map((r) => r.version), [2]);
+  }
+
+  const cases: Array<{ fixture: string; message: RegExp; setup?: () => Promise<void>; cleanup?: () => Promise<void> }> = [
+    { fixture: 'bad-procfile', message: /Procfile.*line 3/i },
+    { fixture: 'no-language', message: /No default language could be detected/i },
+    {
+      fixture: 'compile-fails',
+      message: /error: this buildpack always fails/,
+      setup: async () => {
+        const set = await api(berth, `/apps/${app}/buildpack-installations`, { method: 'PUT', body: JSON.stringify({ updates: [{ buildpack: daemon.url('fails-buildpack') }] }) });
+        assert.equal(set.status, 200, JSON.stringify(set.body));
+      },
+      cleanup: async () => {
+        await api(berth, `/apps/${app}/buildpack-installations`, { method: 'PUT', body: JSON.stringify({ updates: [] }) });
+      },
+    },
+  ];
+
+  for (const { fixture, message, setup, cleanup } of cases) {
+    it(`rejects a push of the ${fixture} fixture with a clear message and keeps v2 serving`, async () => {
+      await setup?.();
+      try {
+        const result = await repo.push((dir) => replaceWithFixture(dir, fixture));
+        const output = result.stdout + result.stderr;
+        assert.notEqual(result.code, 0, output);
+        assert.match(output, /pre-receive hook declined/);
+        assert.match(output, message);
+        assert.match(output, /Push rejected/);
+        await assertStillServing();
+      } finally {
+        await cleanup?.();
+      }
+    });
+  }
+});

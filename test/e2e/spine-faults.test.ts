@@ -1,0 +1,118 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
+import { appRepo, type AppRepo } from '../support/git-push.js';
+import { appLogs, createApp, routerGet, shutDown, suffix, waitFor, waitForDynos, waitForLogs } from '../support/spine.js';
+
+/** Lines of `logs` after the first line matching `marker`. */
+const after_ = (logs: string, marker: RegExp) => {
+  const lines = logs.split('\n');
+  const at = lines.findIndex((l) => marker.test(l));
+  return at < 0 ? '' : lines.slice(at + 1).join('\n');
+};
+
+describe('faults show up in ps and the logs, and the platform recovers', () => {
+  let berth: BerthProcess;
+  let repo: AppRepo;
+  const app = `faults-${suffix()}`;
+
+  const patchApp = (body: Record<string, unknown>) => api(berth, `/apps/${app}`, { method: 'PATCH', body: JSON.stringify(body) });
+  const setConfig = (vars: Record<string, string | null>) => api(berth, `/apps/${app}/config-vars`, { method: 'PATCH', body: JSON.stringify(vars) });
+  const scaleWeb = (quantity: string) => api(berth, `/apps/${app}/formation`, { method: 'PATCH', body: JSON.stringify({ updates: [{ type: 'web', quantity }] }) });
+  const webUp = () => waitForDynos(berth, app, 'web.1 up', (l) => l.some((d) => d.name === 'web.1' && d.state === 'up'));
+
+  before(async () => {
+    // A short boot timeout, so R10 comes in seconds rather than the default minute.
+    berth = await startBerth({ args: ['--boot-timeout-ms', '2000'] });
+    await createApp(berth, app);
+    repo = await appRepo(berth, app, 'greeting');
+    const pushed = await repo.push();
+    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
+  });
+  after(async () => {
+    const left = await shutDown(berth);
+    await repo?.remove();
+    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+  });
+
+  it('restarts a web dyno that crashed, and logs the crash and the restart', async () => {
+    const [before] = await webUp();
+    const crash = await routerGet(berth, app, '/crash');
+    assert.equal(crash.status, 200);
+    const logs = await waitForLogs(berth, app, [/heroku\[web\.1\]: Process exited with status 3/, /heroku\[web\.1\]: State changed from up to crashed/]);
+    const since = after_(logs, /State changed from up to crashed/);
+    const restarted = since.includes('heroku[web.1]: State changed from starting to up')
+      ? since
+      : after_(await waitForLogs(berth, app, [/State changed from up to crashed[\s\S]*heroku\[web\.1\]: State changed from starting to up/]), /State changed from up to crashed/);
+    assert.match(restarted, /heroku\[web\.1\]: Starting process with command `node server\.js`/);
+    const [now] = await webUp();
+    assert.notEqual(now?.id, before?.id, 'the crashed dyno was replaced by a new one');
+    assert.equal((await routerGet(berth, app)).status, 200);
+  });
+
+  it('shows a dyno that crashed again soon as crashed, answers H10 meanwhile, and restarts it after the cool-off', async () => {
+    await webUp();
+    assert.equal((await routerGet(berth, app, '/crash')).status, 200);
+    // The second crash in a row waits out a cool-off (10 s) before the restart: ps shows it.
+    const crashed = await waitForDynos(berth, app, 'web.1 crashed', (l) => l.some((d) => d.name === 'web.1' && d.state === 'crashed'));
+    assert.equal(crashed.filter((d) => d.type === 'web').length, 1);
+    const reply = await routerGet(berth, app, '/while-crashed');
+    assert.equal(reply.status, 503);
+    await waitForLogs(berth, app, [/heroku\[router\]: at=error code=H10 desc="App crashed" method=GET path="\/while-crashed"/]);
+    await waitForDynos(berth, app, 'web.1 up after the cool-off', (l) => l.some((d) => d.name === 'web.1' && d.state === 'up'), 30_000);
+    await waitFor('the app to serve again', async () => (await routerGet(berth, app)).status === 200);
+  });
+
+  it('reports R10 for a web process that never binds $PORT while the running release keeps serving', async () => {
+    const set = await setConfig({ NO_BIND: '1' });
+    assert.equal(set.status, 200);
+    await waitForLogs(berth, app, [
+      /heroku\[web\.1\]: Error R10 \(Boot timeout\) -> Web process failed to bind to \$PORT within 2 seconds of launch/,
+      /heroku\[web\.1\]: Stopping process with SIGKILL/,
+    ]);
+    const list = await waitForDynos(berth, app, 'a crashed web.1 of v3 beside web.1 of v2 up', (l) =>
+      l.some((d) => d.name === 'web.1' && d.release.version === 3 && d.state === 'crashed') && l.some((d) => d.name === 'web.1' && d.release.version === 2 && d.state === 'up'),
+    );
+    assert.equal(list.filter((d) => d.type === 'web').length, 2);
+    const served = await routerGet(berth, app);
+    assert.equal(served.status, 200, 'the previous release keeps serving while the new one fails to boot');
+    const plan = await api(berth, `/apps/${app}/formation-plan`);
+    assert.equal(plan.status, 200);
+    const unset = await setConfig({ NO_BIND: null });
+    assert.equal(unset.status, 200);
+    await waitForDynos(berth, app, 'web.1 of the newest release up', (l) => {
+      const web = l.filter((d) => d.type === 'web');
+      return web.length === 1 && web[0]?.state === 'up' && web[0].release.version === 4;
+    });
+    assert.equal((await routerGet(berth, app)).status, 200);
+  });
+
+  it('answers H14 for an app scaled to no web dynos, in the router log', async () => {
+    assert.equal((await scaleWeb('0')).status, 200);
+    await waitForDynos(berth, app, 'no web dynos', (l) => l.every((d) => d.type !== 'web'));
+    const reply = await waitFor('a 503 from the router', async () => {
+      const r = await routerGet(berth, app, '/h14');
+      return r.status === 503 ? r : undefined;
+    });
+    assert.equal(reply.status, 503);
+    await waitForLogs(berth, app, [/heroku\[router\]: at=error code=H14 desc="No web processes running" method=GET path="\/h14"/]);
+    assert.equal((await scaleWeb('1')).status, 200);
+    await webUp();
+    await waitFor('the app to serve again', async () => (await routerGet(berth, app)).status === 200);
+  });
+
+  it('answers H80 in maintenance mode, in the router log, and serves again when it ends', async () => {
+    const on = await patchApp({ maintenance: true });
+    assert.equal(on.status, 200);
+    assert.equal(on.body.maintenance, true);
+    const reply = await waitFor('a 503 from the router', async () => {
+      const r = await routerGet(berth, app, '/h80');
+      return r.status === 503 ? r : undefined;
+    });
+    assert.equal(reply.status, 503);
+    await waitForLogs(berth, app, [/heroku\[router\]: at=error code=H80 desc="Maintenance mode" method=GET path="\/h80"/]);
+    assert.equal((await patchApp({ maintenance: false })).status, 200);
+    await waitFor('the app to serve again', async () => (await routerGet(berth, app)).status === 200);
+    assert.ok((await appLogs(berth, app)).length > 0);
+  });
+});

@@ -1,0 +1,86 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:tls';
+import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
+import { appRepo, type AppRepo } from '../support/git-push.js';
+import { createApp, shutDown, suffix, waitForLogs } from '../support/spine.js';
+
+/**
+ * The client side of `heroku run`: TLS to the attach_url, `SECRET\r\n`, drop the first chunk
+ * (`rendezvous\r\n`), then everything until the dyno closes the socket. Bounded by `timeoutMs`.
+ */
+function attach(attachUrl: string, ca: Buffer, timeoutMs = 20_000): Promise<{ output: string; closed: boolean }> {
+  const url = new URL(attachUrl.replace(/^rendezvous:/, 'https:'));
+  const secret = url.pathname.slice(1);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(url.port), servername: url.hostname, ca });
+    let first = true;
+    let output = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ output, closed: false });
+    }, timeoutMs);
+    socket.once('secureConnect', () => socket.write(`${secret}\r\n`));
+    socket.on('data', (chunk: Buffer) => {
+      if (first) {
+        first = false;
+        assert.equal(chunk.toString(), 'rendezvous\r\n');
+        return;
+      }
+      output += chunk.toString();
+    });
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ output, closed: true });
+    });
+  });
+}
+
+describe('one-off dynos run commands against the current release', () => {
+  let berth: BerthProcess;
+  let repo: AppRepo;
+  const app = `run-${suffix()}`;
+
+  before(async () => {
+    berth = await startBerth();
+    await createApp(berth, app);
+    repo = await appRepo(berth, app, 'procfile-web');
+    const pushed = await repo.push();
+    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
+  });
+  after(async () => {
+    const left = await shutDown(berth);
+    await repo?.remove();
+    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+  });
+
+  it('runs a detached command whose output goes to the logs as app[run.N]', async () => {
+    const reply = await api(berth, `/apps/${app}/dynos`, { method: 'POST', body: JSON.stringify({ command: 'echo hello-from-run', attach: false }) });
+    assert.equal(reply.status, 201, JSON.stringify(reply.body));
+    assert.match(reply.body.name, /^run\.\d+$/);
+    assert.equal(reply.body.attach_url, null);
+    assert.equal(reply.body.release.version, 2);
+    const name = (reply.body.name as string).replace('.', '\\.');
+    await waitForLogs(berth, app, [
+      new RegExp(`heroku\\[${name}\\]: Starting process with command \`echo hello-from-run\``),
+      new RegExp(`app\\[${name}\\]: hello-from-run`),
+      new RegExp(`heroku\\[${name}\\]: Process exited with status 0`),
+    ]);
+  });
+
+  it('runs an attached command through the rendezvous and closes the socket when it exits', async () => {
+    const reply = await api(berth, `/apps/${app}/dynos`, { method: 'POST', body: JSON.stringify({ command: 'echo hi; exit 3', attach: true, force_no_tty: true }) });
+    assert.equal(reply.status, 201, JSON.stringify(reply.body));
+    assert.match(reply.body.attach_url, /^rendezvous:\/\/[^/]+:\d+\/\S+$/);
+    const { output, closed } = await attach(reply.body.attach_url, await readFile(berth.runtime.ca_cert));
+    assert.equal(closed, true, 'the dyno closed the socket when the command exited');
+    assert.equal(output.replace(/\r\n/g, '\n'), 'hi\n');
+    const name = (reply.body.name as string).replace('.', '\\.');
+    await waitForLogs(berth, app, [new RegExp(`heroku\\[${name}\\]: Process exited with status 3`)]);
+  });
+});

@@ -1,0 +1,68 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startBerth, type BerthProcess } from '../support/berth-process.js';
+import { appRepo, writeAppFile, type AppRepo } from '../support/git-push.js';
+import { startRequestLoop } from '../support/request-loop.js';
+import { createApp, dynos, routerGet, shutDown, suffix, waitFor, waitForDynos } from '../support/spine.js';
+
+describe('apps keep serving while the control plane is killed and restarted', () => {
+  let first: BerthProcess;
+  let second: BerthProcess | undefined;
+  let repo: AppRepo;
+  const app = `survive-${suffix()}`;
+  let dynoId: string;
+
+  before(async () => {
+    first = await startBerth();
+    await createApp(first, app);
+    repo = await appRepo(first, app, 'procfile-web');
+    const pushed = await repo.push();
+    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
+    const [web] = await waitForDynos(first, app, 'web.1 up', (l) => l.some((d) => d.name === 'web.1' && d.state === 'up'));
+    dynoId = web?.id as string;
+  });
+  after(async () => {
+    // The second control plane (if it started) stops the agent it adopted, and with it the dyno.
+    const left = await shutDown(second ?? first);
+    await first?.stop();
+    await repo?.remove();
+    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+  });
+
+  it('keeps answering through the router after the control plane is killed with SIGKILL', async () => {
+    const loop = startRequestLoop(first, app, { clients: 2, maxMs: 20_000 });
+    await waitFor('requests before the kill', async () => loop.count() >= 10);
+    assert.equal(await first.stop('SIGKILL'), null);
+    const atKill = loop.count();
+    await waitFor('requests after the kill', async () => loop.count() >= atKill + 50, 10_000);
+    const result = await loop.stop();
+    assert.deepEqual(result.failures.slice(0, 10), [], `${result.failures.length} of ${result.requests} requests failed`);
+    const reply = await routerGet(first, app, '/alone');
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body, 'procfile-web ok /alone\n');
+  });
+
+  it('adopts the running agent and its dynos when started again on the same data dir', async () => {
+    second = await startBerth({ dataDir: first.dataDir });
+    const runtime = JSON.parse(await readFile(join(first.dataDir, 'berth.json'), 'utf8')) as { agent_adopted: boolean; router_port: number };
+    assert.equal(runtime.agent_adopted, true);
+    assert.equal(runtime.router_port, first.runtime.router_port);
+    assert.match(second.output(), /adopted the running host agent/);
+    const list = await dynos(second, app);
+    assert.deepEqual(list.map((d) => [d.id, d.name, d.state]), [[dynoId, 'web.1', 'up']], 'the same dyno, not restarted');
+    assert.equal((await routerGet(second, app)).status, 200);
+  });
+
+  it('deploys again through the new control plane', async () => {
+    const target = second as BerthProcess;
+    const pushed = await repo.push((dir) => writeAppFile(dir, 'VERSION', 'two\n'), target);
+    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
+    assert.match(pushed.stderr, /Released v3/);
+    assert.match(pushed.stderr, /Verifying deploy\.\.\. done\./);
+    const list = await waitForDynos(target, app, 'only web.1 of v3', (l) => l.length === 1 && l[0]?.release.version === 3 && l[0].state === 'up');
+    assert.notEqual(list[0]?.id, dynoId);
+    assert.equal((await routerGet(target, app)).status, 200);
+  });
+});
