@@ -1,6 +1,7 @@
 // Dyno start → port bound, compared with starting the same Node server bare; with and without the
-// standby pool; and what Berth spends per running dyno. Prints JSON. Run as root:
-//   unset NODE_EXTRA_CA_CERTS; node dist/bench/dynos/start.js [runs=20] [resident=20]
+// standby pool; what Berth spends per running dyno; and N dynos started at once until all are
+// bound. Prints JSON. Run as root:
+//   unset NODE_EXTRA_CA_CERTS; node --expose-gc dist/bench/dynos/start.js [runs=20] [resident=20] [parallel=50]
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { Runtime, type RunningDyno } from '../../src/runtime/runtime.js';
 
 const RUNS = Number(process.argv[2] ?? 20);
 const RESIDENT = Number(process.argv[3] ?? 20);
+const PARALLEL = Number(process.argv[4] ?? 50);
 const SERVER = `require('http').createServer((req, res) => res.end('ok')).listen(process.env.PORT);\n`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -113,6 +115,24 @@ async function resident(runtime: Runtime, slugDir: string): Promise<Record<strin
   };
 }
 
+/** N web dynos started at once (like ps:scale web=0→N) until every one is bound. */
+async function parallel(runtime: Runtime, slugDir: string, n: number): Promise<Record<string, number>> {
+  const t0 = performance.now();
+  const dynos = await Promise.all(Array.from({ length: n }, async (_, i) => {
+    const d = await runtime.start({
+      id: randomUUID(), appId: 'bench-app', appName: 'bench', name: `web.${i + 1}`, command: 'node server.js', env: {},
+      size: 'standard-1x', network: 'bridge', app: { kind: 'slug', slugDir },
+    });
+    d.stdout.resume();
+    d.stderr.resume();
+    if (!(await d.waitForPort(60_000))) throw new Error(`web.${i + 1} never bound its port`);
+    return d;
+  }));
+  const allBoundMs = Math.round(performance.now() - t0);
+  await Promise.all(dynos.map(async (d) => { await d.stop(5000); await d.exited; }));
+  return { dynos: n, allBoundMs };
+}
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('run as root');
   const root = await mkdtemp(join(tmpdir(), 'berth-bench-dynos-'));
@@ -156,6 +176,7 @@ async function main(): Promise<void> {
       startCallReturnsMs: { withStandbyPool: stats(p.map((x) => x.setup)), withoutPool: stats(u.map((x) => x.setup)) },
       standby: pooled.standbyStats(),
       perRunningDyno: await resident(pooled, slugDir),
+      parallelStart: await parallel(pooled, slugDir, PARALLEL),
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {

@@ -145,10 +145,23 @@ export class DynoSupervisor {
       // The client's terminal is the dyno's: output goes to it, not to the logs.
       dyno.stdout.pipe(terminal, { end: false });
       dyno.stderr.pipe(terminal, { end: false });
-      if (dyno.stdin) terminal.pipe(dyno.stdin);
+      const stdin = dyno.stdin;
+      if (stdin && launch.attach?.tty) terminal.pipe(stdin);
+      else if (stdin) {
+        // Without a TTY the client sends EOT (\x04) when its input ends: that closes stdin.
+        terminal.on('data', (chunk: Buffer) => {
+          if (stdin.writableEnded) return;
+          const eot = chunk.indexOf(4);
+          if (eot < 0) return void stdin.write(chunk);
+          if (eot > 0) stdin.write(chunk.subarray(0, eot));
+          stdin.end();
+        });
+      }
       terminal.on('error', () => terminal.destroy());
       terminal.on('close', () => void this.stop(entry.record.id, 5000));
-      void dyno.exited.then(() => terminal.end());
+      terminal.resume();
+      // The exit status marker the official CLI and ours look for, then the end of the session.
+      void dyno.exited.then((exit) => terminal.end(`\uFFFF heroku-command-exit-status: ${exit.code ?? 255}\r\n`));
     } else {
       void this.deps.logs.ingest(launch.appId, 'app', launch.name, dyno.stdout).catch(() => undefined);
       void this.deps.logs.ingest(launch.appId, 'app', launch.name, dyno.stderr).catch(() => undefined);

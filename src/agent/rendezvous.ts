@@ -65,10 +65,10 @@ export class Rendezvous {
       clearTimeout(waiter.timer);
       socket.pause();
       // Flushed alone: the client drops its whole first data event.
+      // The socket stays paused: the dyno's side resumes it once its stdin is wired.
       socket.write('rendezvous\r\n', () => {
         if (rest.length > 0) socket.unshift(rest);
         waiter.onAttach(socket);
-        socket.resume();
       });
     };
     socket.on('data', onData);

@@ -111,6 +111,11 @@ export function attachRendezvous(options: AttachOptions): Promise<AttachResult> 
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
+      if (!attached && !error) {
+        error = new CliError(`The dyno rendezvous at ${host}:${port} closed the connection before attaching.`, {
+          hint: 'The dyno may have failed to start, or it waited too long for this client: see `berth logs`, then try again.',
+        });
+      }
       stopInput();
       const rest = filter.end();
       print(rest.text);

@@ -1,18 +1,10 @@
-/** The line the dyno prints last (Heroku's `-x` marker); U+FFFF never occurs in real text. */
+/** The line the agent writes when an attached dyno exits (Heroku's `-x` marker); U+FFFF never occurs in real text. */
 export const EXIT_MARKER = '\uFFFF heroku-command-exit-status: ';
 
 const MARKER_LINE = /\uFFFF heroku-command-exit-status: (\d{1,3})[ \t]*\r?\n/;
 const MARKER_AT_END = /\uFFFF heroku-command-exit-status: (\d{1,3})[ \t]*\r?$/;
 /** A partial marker longer than this is not one: flush it as output. */
 const HOLD_LIMIT = EXIT_MARKER.length + 8;
-
-/**
- * The command sent to the dyno: the user's, then an echo of its exit status. A newline (not
- * ` ; `) separates them so a trailing `&` or `# comment` in the command cannot swallow the echo.
- */
-export function withExitMarker(command: string): string {
-  return `${command}\necho "${EXIT_MARKER}$?"`;
-}
 
 export interface FilteredOutput {
   text: string;

@@ -12,12 +12,14 @@ export const runFlags: Record<string, FlagSpec> = {
 };
 
 /**
- * The command line sent to the dyno, as the official CLI builds it: one argument as it is
- * (`berth run "rake test"`), several joined with spaces, those holding a space or `"` quoted.
+ * The command line sent to the dyno: one argument as it is (`berth run "rake test"` is a shell
+ * line), several joined with spaces, each one that holds anything but plain word characters
+ * single-quoted so the dyno's shell sees exactly those arguments
+ * (`berth run -- node -e "process.exit(3)"`).
  */
 export function buildCommand(args: readonly string[]): string {
   if (args.length === 1) return args[0] as string;
-  return args.map((arg) => (arg.includes(' ') || arg.includes('"') ? `"${arg.replace(/"/g, '\\"')}"` : arg)).join(' ');
+  return args.map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 /** `-e A=1 -e "B=2;C=3"` → {A, B, C}; a value may hold `=` but not `;`. Pure. */

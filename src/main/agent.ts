@@ -16,7 +16,7 @@ import { createLogSessionServer } from '../logplex/log-session-server.js';
 import { LogSessions } from '../logplex/log-sessions.js';
 import { issueCertificate } from '../pki/certificate-authority.js';
 import { startRouterCluster } from '../router/router-cluster.js';
-import { Runtime } from '../runtime/runtime.js';
+import { removeStaleSandboxes, Runtime } from '../runtime/runtime.js';
 import { agentPaths } from './agent-paths.js';
 
 function log(message: string): void {
@@ -42,8 +42,10 @@ async function main(): Promise<void> {
   const paths = agentPaths(dataDir);
   await mkdir(paths.run, { recursive: true, mode: 0o700 });
 
-  const reaped = await reapOrphanDynos(prefix);
+  const reaped = await reapOrphanDynos(prefix, paths.dynos);
   if (reaped > 0) log(`reaped ${reaped} dyno(s) left by a previous agent`);
+  const stale = await removeStaleSandboxes(paths.dynos);
+  if (stale > 0) log(`removed ${stale} stale sandbox directories`);
 
   const channels = await LogChannels.open({ dir: paths.logs, onError: (err) => log(`logplex: ${err.message}`) });
   const drains = await DrainManager.open({ channels, stateFile: join(paths.logs, 'drains.json') });

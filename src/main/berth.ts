@@ -19,6 +19,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(UP_HELP);
     return 0;
   }
+  // A control plane whose terminal or log pipe went away must still stop cleanly on SIGTERM
+  // (and stop the host agent with it), not die of EPIPE on its next line of output.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const berth = await startBerth(options, (text) => process.stdout.write(`${text}\n`));
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
 import type { AgentClient } from '../agent/agent-client.js';
 import { RpcError } from '../agent/json-rpc.js';
+import { reapOrphanDynos } from '../agent/reap-orphans.js';
 import { createApiHandler } from '../api/server.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { errorRegistry, PlatformError, type ErrorId } from '../core/errors.js';
@@ -118,6 +119,10 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const forwarder = new LogForwarder(currentAgent);
     const emit = (appId: string, process: string, source: 'app' | 'heroku', message: string) => forwarder.emit(appId, { source, process, message });
 
+    // Build and release-phase dynos of a control plane that was killed are still running (their
+    // pipes died with it): reap them before this one starts its own.
+    const reapedBuilds = await reapOrphanDynos(`${instancePrefix(paths.root)}c`, join(paths.root, 'build-dynos'));
+    if (reapedBuilds > 0) logLine({ at: 'warn', msg: 'stopped build dynos left by a previous control plane', dynos: reapedBuilds });
     const controlRuntime = new Runtime({ prefix: `${instancePrefix(paths.root)}c`, stateDir: join(paths.root, 'build-dynos'), standby: 0, allowOutbound: options.outbound, warn: (m) => logLine({ at: 'warn', msg: m }) });
     cleanups.push(() => controlRuntime.shutdown({ killDynos: true }));
     const outputs = new OutputLogs(join(paths.root, 'outputs'));

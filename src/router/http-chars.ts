@@ -30,3 +30,22 @@ export function trimOws(s: string): string {
   while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
+
+/** For a header line text[start, end): the index of its colon when a non-empty token precedes it, else -1. */
+export function tokenColon(text: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58 /* : */) return i > start ? i : -1;
+    if (c >= 128 || TCHAR[c] === 0) return -1;
+  }
+  return -1;
+}
+
+/** isFieldValue over text[start, end) without slicing. */
+export function isFieldValueRange(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 127 || c > 255) return false;
+  }
+  return true;
+}

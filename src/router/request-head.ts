@@ -1,6 +1,6 @@
 import { normalizeHost } from '../core/route-table.js';
 import type { RouterCode } from '../core/router-codes.js';
-import { isFieldValue, isToken, trimOws } from './http-chars.js';
+import { isFieldValueRange, isToken, tokenColon, trimOws } from './http-chars.js';
 
 /** A client's request head, parsed strictly (RFC 9112) and split into what the router needs. */
 export interface RequestHead {
@@ -102,68 +102,81 @@ export function parseRequestHead(text: string, limits: HeadLimits): RequestHead 
   let via: string | null = null;
   let count = 0;
 
+  // Lines are checked in place; runs of forwarded lines are sliced out of `text` whole.
+  const len = text.length;
   let pos = lineEnd + 2;
-  while (pos < text.length) {
+  let run = pos;
+  while (pos < len) {
     let next = text.indexOf('\r\n', pos);
-    if (next === -1) next = text.length;
+    if (next === -1) next = len;
     if (next - pos > limits.maxHeaderLineBytes) return restriction(`A header line is over ${limits.maxHeaderLineBytes} bytes`);
-    const line = text.slice(pos, next);
-    pos = next + 2;
     if (++count > limits.maxHeaders) return restriction(`More than ${limits.maxHeaders} headers`);
-    const first = line.charCodeAt(0);
-    if (first === 32 || first === 9) return malformed('Obsolete line folding in headers');
-    const colon = line.indexOf(':');
-    if (colon <= 0) return malformed('Malformed header line');
-    const name = line.slice(0, colon);
-    if (!isToken(name)) return malformed('Malformed header name');
-    const value = trimOws(line.slice(colon + 1));
-    if (!isFieldValue(value)) return malformed('Control characters in a header value');
-    switch (name.length < 32 && INTERESTING_LENGTHS[name.length] === 1 ? name.toLowerCase() : '') {
-      case 'host':
-        host = value;
-        hostCount++;
-        break;
-      case 'content-length': {
-        const n = parseContentLength(value, contentLength);
-        if (typeof n !== 'number') return n;
-        contentLength = n;
-        break;
-      }
-      case 'transfer-encoding':
-        te = te === null ? value : `${te}, ${value}`;
-        break;
-      case 'connection':
-        connection = connection === null ? value : `${connection}, ${value}`;
-        break;
-      case 'upgrade':
-        upgradeValue = value;
-        break;
-      case 'expect':
-        expect = value;
-        break;
-      case 'x-forwarded-for':
-        xff = xff === null ? value : `${xff}, ${value}`;
-        break;
-      case 'x-request-id':
-        xrid = value;
-        break;
-      case 'via':
-        via = via === null ? value : `${via}, ${value}`;
-        break;
-      case 'keep-alive':
-      case 'proxy-connection':
-      case 'te':
-      case 'trailer':
-      case 'x-forwarded-proto':
-      case 'x-forwarded-port':
-      case 'x-request-start':
-      case 'connect-time':
-      case 'total-route-time':
-        break;
-      default:
-        forward += `${line}\r\n`;
+    const colon = tokenColon(text, pos, next);
+    if (colon < 0) {
+      const first = text.charCodeAt(pos);
+      return malformed(first === 32 || first === 9 ? 'Obsolete line folding in headers' : 'Malformed header line');
     }
+    let vs = colon + 1;
+    let ve = next;
+    while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
+    while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
+    if (!isFieldValueRange(text, vs, ve)) return malformed('Control characters in a header value');
+    const nameLen = colon - pos;
+    if (nameLen < 32 && INTERESTING_LENGTHS[nameLen] === 1) {
+      let keep = false;
+      switch (text.slice(pos, colon).toLowerCase()) {
+        case 'host':
+          host = text.slice(vs, ve);
+          hostCount++;
+          break;
+        case 'content-length': {
+          const n = parseContentLength(text.slice(vs, ve), contentLength);
+          if (typeof n !== 'number') return n;
+          contentLength = n;
+          break;
+        }
+        case 'transfer-encoding':
+          te = te === null ? text.slice(vs, ve) : `${te}, ${text.slice(vs, ve)}`;
+          break;
+        case 'connection':
+          connection = connection === null ? text.slice(vs, ve) : `${connection}, ${text.slice(vs, ve)}`;
+          break;
+        case 'upgrade':
+          upgradeValue = text.slice(vs, ve);
+          break;
+        case 'expect':
+          expect = text.slice(vs, ve);
+          break;
+        case 'x-forwarded-for':
+          xff = xff === null ? text.slice(vs, ve) : `${xff}, ${text.slice(vs, ve)}`;
+          break;
+        case 'x-request-id':
+          xrid = text.slice(vs, ve);
+          break;
+        case 'via':
+          via = via === null ? text.slice(vs, ve) : `${via}, ${text.slice(vs, ve)}`;
+          break;
+        case 'keep-alive':
+        case 'proxy-connection':
+        case 'te':
+        case 'trailer':
+        case 'x-forwarded-proto':
+        case 'x-forwarded-port':
+        case 'x-request-start':
+        case 'connect-time':
+        case 'total-route-time':
+          break;
+        default:
+          keep = true;
+      }
+      if (!keep) {
+        if (pos > run) forward += text.slice(run, pos);
+        run = next + 2;
+      }
+    }
+    pos = next + 2;
   }
+  if (run < len) forward += `${text.slice(run, len)}\r\n`;
 
   if (absoluteHost !== null) host = absoluteHost;
   else if (hostCount !== 1) return malformed(hostCount === 0 ? 'The Host header is missing' : 'More than one Host header');

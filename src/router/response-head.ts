@@ -1,4 +1,4 @@
-import { isFieldValue, isToken, trimOws } from './http-chars.js';
+import { isFieldValue, isFieldValueRange, tokenColon, trimOws } from './http-chars.js';
 
 /** A dyno's response head, parsed strictly enough to frame the body and strip hop-by-hop headers. */
 export interface ResponseHead {
@@ -57,56 +57,68 @@ export function parseResponseHead(text: string): ResponseHead | string {
   let keepAlive: string | null = null;
   let upgrade: string | null = null;
   let via: string | null = null;
+  const len = text.length;
   let pos = lineEnd + 2;
-  while (pos < text.length) {
+  let run = pos;
+  while (pos < len) {
     let next = text.indexOf('\r\n', pos);
-    if (next === -1) next = text.length;
-    const line = text.slice(pos, next);
-    pos = next + 2;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return 'malformed header line';
-    const name = line.slice(0, colon);
-    if (!isToken(name)) return name.charCodeAt(0) === 32 || name.charCodeAt(0) === 9 ? 'obsolete line folding' : 'malformed header name';
-    const value = trimOws(line.slice(colon + 1));
-    if (!isFieldValue(value)) return 'control characters in a header value';
+    if (next === -1) next = len;
+    const colon = tokenColon(text, pos, next);
+    if (colon < 0) {
+      const first = text.charCodeAt(pos);
+      return first === 32 || first === 9 ? 'obsolete line folding' : 'malformed header line';
+    }
+    let vs = colon + 1;
+    let ve = next;
+    while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
+    while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
+    if (!isFieldValueRange(text, vs, ve)) return 'control characters in a header value';
     // Only names of these lengths need a look: 2 te, 3 via, 7 upgrade/trailer, 10 connection/
     // keep-alive, 14 content-length, 16 proxy-connection, 17 transfer-encoding.
-    const len = name.length;
-    const interesting = len === 2 || len === 3 || len === 7 || len === 10 || len === 14 || len === 16 || len === 17;
-    switch (interesting ? name.toLowerCase() : '') {
-      case 'content-length': {
-        for (const part of value.split(',')) {
-          const v = trimOws(part);
-          if (!/^\d{1,15}$/.test(v)) return 'invalid Content-Length';
-          const n = Number(v);
-          if (contentLength !== -1 && contentLength !== n) return 'Content-Length headers disagree';
-          contentLength = n;
+    const n = colon - pos;
+    if (n === 2 || n === 3 || n === 7 || n === 10 || n === 14 || n === 16 || n === 17) {
+      let keep = false;
+      switch (text.slice(pos, colon).toLowerCase()) {
+        case 'content-length': {
+          for (const part of text.slice(vs, ve).split(',')) {
+            const v = trimOws(part);
+            if (!/^\d{1,15}$/.test(v)) return 'invalid Content-Length';
+            const cl = Number(v);
+            if (contentLength !== -1 && contentLength !== cl) return 'Content-Length headers disagree';
+            contentLength = cl;
+          }
+          break;
         }
-        break;
+        case 'transfer-encoding':
+          te = te === null ? text.slice(vs, ve) : `${te}, ${text.slice(vs, ve)}`;
+          break;
+        case 'connection':
+          connection = connection === '' ? text.slice(vs, ve) : `${connection}, ${text.slice(vs, ve)}`;
+          break;
+        case 'keep-alive':
+          keepAlive = text.slice(vs, ve);
+          break;
+        case 'upgrade':
+          upgrade = text.slice(vs, ve);
+          break;
+        case 'via':
+          via = via === null ? text.slice(vs, ve) : `${via}, ${text.slice(vs, ve)}`;
+          break;
+        case 'proxy-connection':
+        case 'te':
+        case 'trailer':
+          break;
+        default:
+          keep = true;
       }
-      case 'transfer-encoding':
-        te = te === null ? value : `${te}, ${value}`;
-        break;
-      case 'connection':
-        connection = connection === '' ? value : `${connection}, ${value}`;
-        break;
-      case 'keep-alive':
-        keepAlive = value;
-        break;
-      case 'upgrade':
-        upgrade = value;
-        break;
-      case 'via':
-        via = via === null ? value : `${via}, ${value}`;
-        break;
-      case 'proxy-connection':
-      case 'te':
-      case 'trailer':
-        break;
-      default:
-        forward += `${line}\r\n`;
+      if (!keep) {
+        if (pos > run) forward += text.slice(run, pos);
+        run = next + 2;
+      }
     }
+    pos = next + 2;
   }
+  if (run < len) forward += `${text.slice(run, len)}\r\n`;
 
   let close = false;
   let keepAliveToken = false;

@@ -21,6 +21,8 @@ export interface DynoPipes {
   closeChildEnds(): void;
   /** Hand the fifos to the dyno's uid (once it is known). */
   chown(uid: number): void;
+  /** The dyno gets no stdin after all: close our end (it reads EOF at once, as from /dev/null). */
+  dropStdin(): void;
   destroy(): void;
 }
 
@@ -48,7 +50,7 @@ export async function makeDynoPipes(paths: readonly string[], withStdin: boolean
       childOpen = false;
       for (const fd of childEnds) closeSync(fd);
     };
-    return {
+    const pipes: DynoPipes = {
       stdout,
       stderr,
       ...(stdin ? { stdin } : {}),
@@ -56,7 +58,12 @@ export async function makeDynoPipes(paths: readonly string[], withStdin: boolean
       closeChildEnds,
       // Owned by the dyno's uid, so it can reopen them via /dev/stdout (/proc/self/fd/1).
       chown: (uid: number) => {
-        for (const fd of [outRead, errRead, ...(inWrite === undefined ? [] : [inWrite])]) fchownSync(fd, uid, uid);
+        for (const fd of [outRead, errRead]) fchownSync(fd, uid, uid);
+        if (pipes.stdin && inWrite !== undefined) fchownSync(inWrite, uid, uid);
+      },
+      dropStdin: () => {
+        pipes.stdin?.destroy();
+        delete pipes.stdin;
       },
       destroy: () => {
         closeChildEnds();
@@ -65,6 +72,7 @@ export async function makeDynoPipes(paths: readonly string[], withStdin: boolean
         stdin?.destroy();
       },
     };
+    return pipes;
   } catch (err) {
     for (const fd of fds) closeSync(fd);
     throw err;

@@ -68,7 +68,11 @@ export function planDyno(spec: DynoSpec, uids: UidRange): DynoPlan {
   for (const bind of spec.binds ?? []) {
     checkPath('binds[].source', bind.source);
     checkPath('binds[].target', bind.target);
-    if (['/', '/proc', '/dev', '/usr', '/etc', '/sys'].includes(bind.target)) throw invalid(`binds[].target ${bind.target} is reserved by the sandbox`);
+    if (['/', '/proc', '/dev', '/usr', '/etc', '/sys', '/app'].includes(bind.target)) throw invalid(`binds[].target ${bind.target} is reserved by the sandbox`);
+    // bwrap creates mount points as root, following symlinks: never inside a tree the app wrote.
+    if (bind.target.startsWith('/app/') && spec.app.kind !== 'empty') {
+      throw invalid(`binds[].target ${bind.target} is inside /app, which holds app files; bind outside /app (or use app kind 'empty')`);
+    }
   }
   if (spec.timeoutMs !== undefined && !(spec.timeoutMs > 0)) throw invalid('timeoutMs must be positive');
   return { limits, uid, port, cwd, env: dynoEnv(spec.name, port, spec.env), hostname: spec.id.slice(0, 8) };

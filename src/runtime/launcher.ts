@@ -9,10 +9,13 @@
  *                                    appear in a host process list, and the slow part (fork,
  *                                    exec, cgroup attach) is done ahead of time
  *   sh -c ENTRY                      inside the sandbox, as root: exec setpriv to the dyno's uid
- *                                    (no caps, no_new_privs) and bash with PROFILE_WRAPPER
+ *                                    (no caps, no_new_privs) and bash with PROFILE_WRAPPER, which
+ *                                    reads the dyno's environment from fd 7
  *
- * bwrap takes the command only from its own argv, so everything dyno-specific reaches ENTRY as
- * environment variables (__BERTH_*), which PROFILE_WRAPPER unsets before anything of the app runs.
+ * bwrap takes the command only from its own argv, so the dyno-specific values ENTRY needs reach it
+ * as environment variables (__BERTH_*: uid, command, fds), which PROFILE_WRAPPER unsets. The dyno's
+ * own environment (config vars) comes over fd 7 and is exported only by PROFILE_WRAPPER, after
+ * setpriv: nothing a user controls (LD_PRELOAD, …) ever reaches sh, bwrap or setpriv running as root.
  * The scripts are constants; paths and values are argv elements or environment, never code.
  */
 import { PROFILE_WRAPPER } from './sandbox-args.js';
@@ -26,12 +29,13 @@ export const LAUNCH_SCRIPT = [
 
 export const ENTRY_SCRIPT =
   'exec /usr/bin/setpriv --reuid "$__BERTH_UID" --regid "$__BERTH_UID" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- ' +
-  '/bin/bash -c "$0" "$__BERTH_COMMAND" "$__BERTH_MODE" "$__BERTH_STARTED_FD"';
+  '/bin/bash -c "$0" "$__BERTH_COMMAND" "$__BERTH_MODE" "$__BERTH_STARTED_FD" "$__BERTH_ENV_FD"';
 
 export const ARGS_FD = 3;
 export const INFO_FD = 4;
 export const NETNS_FD = 5;
 export const STARTED_FD = 6;
+export const ENV_FD = 7;
 
 export function launchArgv(cgroups: { memory: string; cpu: string; pids: string }, withNetns: boolean): string[] {
   return [

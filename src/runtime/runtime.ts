@@ -25,9 +25,9 @@ import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
 import { RuntimeError } from './errors.js';
 import { FifoStock } from './fifo-stock.js';
-import { ARGS_FD, INFO_FD, STARTED_FD, encodeArgs } from './launcher.js';
+import { ARGS_FD, ENV_FD, INFO_FD, STARTED_FD, encodeArgs } from './launcher.js';
 import { disableOutbound, enableOutbound } from './outbound-nat.js';
-import { bwrapArgs, hostsFile } from './sandbox-args.js';
+import { bwrapArgs, encodeEnv, hostsFile } from './sandbox-args.js';
 import { type SandboxSlot, type SandboxSupplies, createSandbox, destroySandbox, launcherAlive } from './sandbox-slot.js';
 import { SharedFiles } from './shared-files.js';
 import { StackEtc } from './stack-etc.js';
@@ -38,6 +38,7 @@ import type { DynoSpec, RunningDyno, RuntimeOptions, StandbyStats } from './type
 export type * from './types.js';
 export { RuntimeError } from './errors.js';
 export { uidForApp, DEFAULT_UID_RANGE } from './dyno-uid.js';
+export { removeStaleSandboxes } from './stale-state.js';
 
 const SHM_BYTES = 64 * 1024 * 1024;
 const PREFIX = /^[a-z0-9]{1,8}$/;
@@ -75,7 +76,7 @@ export class Runtime {
     this.etc = new StackEtc(join(options.stateDir, '.shared', 'etc'));
     this.pool = new StandbyPool<SandboxSlot>({
       size: options.standby ?? 3,
-      create: async () => this.sandbox(`standby-${process.pid}-${++this.standbySeq}`, true, false, DEFAULT_SIZE_SCRATCH, true),
+      create: async () => this.sandbox(`standby-${process.pid}-${++this.standbySeq}`, true, true, DEFAULT_SIZE_SCRATCH, true),
       destroy: async (slot) => destroySandbox(await this.supplies(), slot),
       usable: (slot) => launcherAlive(slot.child) && !slot.spawnError,
       warn: this.warn,
@@ -141,8 +142,8 @@ export class Runtime {
     const withStdin = spec.tty === true || spec.stdin === true;
     const dir = join(this.stateDir, spec.id);
     if (spec.network !== 'none') await this.prepare();
-    // Standby capacity: the common case (web and worker dynos) takes a ready sandbox.
-    let slot = spec.network !== 'none' && !withStdin ? this.pool.take() : undefined;
+    // Standby capacity: every dyno with a network (web, worker, one-off) takes a ready sandbox.
+    let slot = spec.network !== 'none' ? this.pool.take() : undefined;
     if (slot) {
       try {
         renameSync(slot.dir, dir);
@@ -164,7 +165,7 @@ export class Runtime {
       }
     }
     try {
-      return await this.launch(slot, spec, plan);
+      return await this.launch(slot, spec, plan, withStdin);
     } catch (err) {
       await destroySandbox(await this.supplies(), slot);
       throw err;
@@ -172,7 +173,7 @@ export class Runtime {
   }
 
   /** Fill in the dyno-specific parts of a ready sandbox and let its bwrap go. */
-  private async launch(slot: SandboxSlot, spec: DynoSpec, plan: DynoPlan): Promise<DynoProcess> {
+  private async launch(slot: SandboxSlot, spec: DynoSpec, plan: DynoPlan, withStdin: boolean): Promise<DynoProcess> {
     if (slot.spawnError) throw slot.spawnError;
     const [appDir, etc] = await Promise.all([
       spec.app.kind === 'bind' ? Promise.resolve(spec.app.dir) : slot.scratch.prepareApp(plan.uid, plan.limits.scratchBytes, spec.app.kind === 'slug' ? spec.app.slugDir : undefined),
@@ -180,6 +181,7 @@ export class Runtime {
       slot.cgroup.applyLimits(plan.limits),
       spec.network === 'outbound' && slot.net ? this.enableOutbound().then(() => this.network.addDefaultRoute(slot.net!)) : undefined,
     ]);
+    if (!withStdin) slot.pipes.dropStdin();
     slot.pipes.chown(plan.uid);
     const hosts = join(slot.dir, 'hosts');
     writeFileSync(hosts, hostsFile(plan.hostname, slot.net?.address), { mode: 0o644 });
@@ -187,7 +189,6 @@ export class Runtime {
       hostname: plan.hostname,
       uid: plan.uid,
       cwd: plan.cwd,
-      env: plan.env,
       command: spec.command,
       tty: spec.tty === true,
       sharedNetns: slot.net !== undefined,
@@ -199,9 +200,12 @@ export class Runtime {
       ...(this.options.nodeBinary ? { nodeBinary: this.options.nodeBinary } : {}),
       infoFd: INFO_FD,
       startedFd: STARTED_FD,
+      envFd: ENV_FD,
     });
     if (!launcherAlive(slot.child)) throw new RuntimeError('command_failed', 'The dyno launcher died before it could start the dyno');
-    (slot.child.stdio[ARGS_FD] as Writable | null)?.end(encodeArgs(options));
+    const stdio = slot.child.stdio as unknown as Array<Writable | null>;
+    stdio[ENV_FD]?.end(encodeEnv(plan.env));
+    stdio[ARGS_FD]?.end(encodeArgs(options));
     const dyno = new DynoProcess({
       id: spec.id,
       name: spec.name,

@@ -19,30 +19,36 @@ export const STACK_ETC = [
   'postgresql-common', // psql's wrapper reads it
 ] as const;
 
-/** bash, as the dyno uid, in /app (see launcher.ts for how it is reached): drop the launcher's
- *  __BERTH_* variables, tell the agent the sandbox is up (a byte on fd $2), close stray
- *  descriptors, source .profile.d/*.sh in order and .profile, then exec the command (passed as
- *  $0, never interpolated; $1 is `tty` or `pipe`). */
+/** bash, as the dyno uid, in /app (see launcher.ts for how it is reached). $0 is the command
+ *  (never interpolated), $1 `tty` or `pipe`, $2 the fd to report "started" on, $3 the fd the dyno's
+ *  environment arrives on (NUL-separated NAME=value): it is exported only here, after setpriv, so
+ *  nothing a user controls (LD_PRELOAD, …) ever reaches a process running as root. Then: close
+ *  stray descriptors, source .profile.d/*.sh in order and .profile, exec the command. */
 export const PROFILE_WRAPPER = [
-  'berth_command=$0 berth_mode=$1',
-  'unset __BERTH_UID __BERTH_COMMAND __BERTH_MODE __BERTH_STARTED_FD',
+  'unset __BERTH_UID __BERTH_COMMAND __BERTH_MODE __BERTH_STARTED_FD __BERTH_ENV_FD',
+  'while IFS= read -r -d \'\' berth_kv; do export "$berth_kv" 2>/dev/null; done <&"$3"',
+  'unset berth_kv',
   '{ echo >&"$2"; } 2>/dev/null',
   'for berth_fd in /proc/self/fd/*; do berth_fd=${berth_fd##*/}; case $berth_fd in 0|1|2|*[!0-9]*) ;; *) exec {berth_fd}>&- ;; esac; done',
   'unset berth_fd',
   'for f in /app/.profile.d/*.sh; do if [ -r "$f" ]; then . "$f"; fi; done; unset f',
   'if [ -r /app/.profile ]; then . /app/.profile; fi',
-  'if [ "$berth_mode" = tty ]; then',
-  '  export __BERTH_TTY_COMMAND="$berth_command"',
+  'if [ "$1" = tty ]; then',
+  '  export __BERTH_TTY_COMMAND="$0"',
   `  exec /usr/bin/script -qfec 'c=$__BERTH_TTY_COMMAND; unset __BERTH_TTY_COMMAND; if [ -n "\${COLUMNS:-}" ] && [ -n "\${LINES:-}" ]; then stty cols "$COLUMNS" rows "$LINES" 2>/dev/null; fi; exec /bin/bash -c "$c"' /dev/null`,
   'fi',
-  'exec /bin/bash -c "$berth_command"',
+  'exec /bin/bash -c "$0"',
 ].join('\n');
+
+/** The dyno's environment in the form PROFILE_WRAPPER reads: NUL-terminated NAME=value. */
+export function encodeEnv(env: Readonly<Record<string, string>>): Buffer {
+  return Buffer.from(Object.entries(env).map(([k, v]) => `${k}=${v}\0`).join(''), 'utf8');
+}
 
 export interface SandboxPlan {
   hostname: string;
   uid: number;
   cwd: string;
-  env: Readonly<Record<string, string>>;
   command: string;
   tty: boolean;
   /** true: the launcher already entered a prepared netns; false: loopback only. */
@@ -59,6 +65,8 @@ export interface SandboxPlan {
   infoFd: number;
   /** The fd the wrapper writes one byte to once the command's shell runs. */
   startedFd: number;
+  /** The fd the wrapper reads the dyno's environment from. */
+  envFd: number;
 }
 
 function dirs(path: string): string[] {
@@ -67,8 +75,8 @@ function dirs(path: string): string[] {
   return out;
 }
 
-/** bwrap's options, written to its --args pipe: mounts, namespaces, and the environment (the
- *  dyno's, plus the __BERTH_* values ENTRY_SCRIPT needs). */
+/** bwrap's options, written to its --args pipe: namespaces, mounts, and the __BERTH_* values
+ *  ENTRY_SCRIPT needs (never the dyno's environment: that reaches only the unprivileged wrapper). */
 export function bwrapArgs(plan: SandboxPlan): string[] {
   const a: string[] = [
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup',
@@ -99,12 +107,13 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   }
   if (plan.nodeBinary) a.push('--perms', '0755', '--dir', '/usr/local/bin', '--ro-bind', plan.nodeBinary, '/usr/local/bin/node');
   a.push('--remount-ro', '/usr/local', '--remount-ro', '/', '--chdir', plan.cwd, '--clearenv');
-  for (const [key, value] of Object.entries(plan.env)) a.push('--setenv', key, value);
+  // Only the launcher's own values here: the dyno's environment goes over envFd (see PROFILE_WRAPPER).
   a.push(
     '--setenv', '__BERTH_UID', String(plan.uid),
     '--setenv', '__BERTH_COMMAND', plan.command,
     '--setenv', '__BERTH_MODE', plan.tty ? 'tty' : 'pipe',
     '--setenv', '__BERTH_STARTED_FD', String(plan.startedFd),
+    '--setenv', '__BERTH_ENV_FD', String(plan.envFd),
   );
   return a;
 }

@@ -2,8 +2,8 @@
  * A sandbox made ready before its dyno is known: state directory, cgroups (no limits yet), a
  * network slot, a scratch tmpfs, stdio pipes, and the launcher already spawned, sitting in its
  * cgroups and netns with bwrap blocked on its options pipe (see launcher.ts). The standby pool
- * keeps a few of these; start() makes one on the spot when the pool is empty or the dyno needs
- * something the pool does not stock (no network, stdin, a TTY).
+ * keeps a few of these (with stdin: a dyno that wants none gets EOF at once); start() makes one
+ * on the spot when the pool is empty or the dyno has no network (builds).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -81,13 +81,13 @@ export async function createSandbox(supplies: SandboxSupplies, shape: SandboxSha
   const argv = launchArgv(cgroup.value.paths, net.value !== undefined);
   const child = spawn(argv[0]!, argv.slice(1), {
     env: HELPER_ENV,
-    stdio: [...pipes.value.childStdio, 'pipe', 'pipe', net.value ? net.value.fd : 'ignore', 'pipe'],
+    stdio: [...pipes.value.childStdio, 'pipe', 'pipe', net.value ? net.value.fd : 'ignore', 'pipe', 'pipe'],
     detached: true, // its own session: the agent's terminal signals never reach dynos
   });
   pipes.value.closeChildEnds();
   const slot: PartialSlot = { dir: shape.dir, net: net.value, cgroup: cgroup.value, pipes: pipes.value, child };
   child.on('error', (err) => { slot.spawnError = err; });
-  for (const fd of [3, 4, 6]) (child.stdio[fd] as NodeJS.EventEmitter | null)?.on('error', () => undefined);
+  for (const fd of [3, 4, 6, 7]) (child.stdio[fd] as NodeJS.EventEmitter | null)?.on('error', () => undefined);
   try {
     slot.scratch = await scratchMount;
     if (shape.parked) await parked(slot);

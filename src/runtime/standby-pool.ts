@@ -1,9 +1,10 @@
 /**
- * Standby capacity: a few network slots (netns + veth + address) made ahead of need, like a
- * grid's batteries hiding a generator's start-up delay, so start() does not pay the ~30 ms of
- * `ip` calls. take() hands one out at once and the pool refills in the background, one slot at a
- * time; when it is empty the caller makes one on demand (counted, so tests can assert which path
- * a start took without timing it).
+ * Standby capacity: a few sandboxes (sandbox-slot.ts: netns + veth, cgroups, scratch tmpfs, pipes,
+ * a launcher waiting inside bwrap) made ahead of need, like a grid's batteries hiding a
+ * generator's start-up delay, so start() pays neither the ~30 ms of `ip` calls nor the fork, exec
+ * and cgroup attach of the launcher. take() hands one out at once and the pool refills in the
+ * background, one at a time; when it is empty the caller makes one on demand (counted, so tests
+ * can assert which path a start took without timing it).
  */
 import type { StandbyStats } from './types.js';
 
@@ -26,7 +27,7 @@ export class StandbyPool<T> {
     size: number;
     create: () => Promise<T>;
     destroy: (item: T) => Promise<void>;
-    /** A ready item can go bad while it waits (a standby launcher killed): checked at acquire. */
+    /** A ready item can go bad while it waits (a standby launcher killed): checked at take(). */
     usable?: (item: T) => boolean;
     warn: (message: string) => void;
   }) {
@@ -69,7 +70,7 @@ export class StandbyPool<T> {
           else this.ready.push(item);
         } catch (err) {
           this.failures++;
-          this.warn(`standby network slot could not be created: ${(err as Error).message}`);
+          this.warn(`a standby sandbox could not be made: ${(err as Error).message}`);
         }
       }
     })().finally(() => {

@@ -132,7 +132,7 @@ export interface RuntimeOptions {
   stateDir: string;
   /** Force the bridge subnet (`10.213.7.0/24`); default: a free random /24 in 10.213–10.250. */
   subnet?: string;
-  /** Pre-created network namespaces kept ready (standby capacity); default 3, 0 disables. */
+  /** Sandboxes kept ready for dynos with a network (standby capacity); default 3, 0 disables. */
   standby?: number;
   uids?: UidRange;
   /** Allow `outbound` dynos: enables ip_forward and a MASQUERADE rule. Default false. */
@@ -146,11 +146,11 @@ export interface RuntimeOptions {
 export interface StandbyStats {
   /** Configured pool size. */
   size: number;
-  /** Network namespaces ready now. */
+  /** Standby sandboxes ready now. */
   ready: number;
   /** Created in the background, ahead of need. */
   createdAhead: number;
-  /** Created synchronously inside start() because the pool was empty. */
+  /** Made inside start() because the pool was empty (dynos without network never count). */
   createdOnDemand: number;
   /** start() calls served from the pool. */
   takenFromPool: number;

@@ -35,6 +35,6 @@ test('dynos of one process type share a colour, and it is stable', () => {
   assert.notEqual(colourFor('web', on)('x'), colourFor('router', on)('x'));
 });
 
-test('with colours off a line only loses nothing but extra spaces after the header', () => {
+test('the message is trimmed after the header, as the official CLI prints it', () => {
   assert.equal(colouriseLogLine(`${T} app[web.1]:   indented`, off), `${T} app[web.1]: indented`);
 });

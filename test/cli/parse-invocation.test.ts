@@ -39,6 +39,18 @@ const cases: [string, string[], unknown][] = [
   ['a misspelt command suggests the nearest', ['apps:destory'], { kind: 'unknown', name: 'apps:destory', suggestion: 'apps:destroy' }],
   ['a prefix suggests the command it starts', ['apps:inf'], { kind: 'unknown', name: 'apps:inf', suggestion: 'apps:info' }],
   ['nonsense suggests nothing', ['xyzzy-plugh'], { kind: 'unknown', name: 'xyzzy-plugh' }],
+  ['a variadic argument takes every positional', ['config:set', 'A=1', 'B=2', '-a', 'x'], { run: 'config:set', args: ['A=1', 'B=2'], flags: { app: 'x' } }],
+  ['a required variadic argument needs one', ['config:unset'], { usage: 'Missing argument KEY: one or more config var names.' }],
+  ['an optional variadic argument may be empty', ['ps:scale'], { run: 'ps:scale', args: [], flags: {} }],
+  ['scale arguments with a minus sign are not flags', ['ps:scale', 'web-1', 'worker+2'], { run: 'ps:scale', args: ['web-1', 'worker+2'], flags: {} }],
+  ['a repeatable flag collects every value', ['run', '-e', 'A=1', '--env', 'B=2', 'bash'], { run: 'run', args: ['bash'], flags: { env: ['A=1', 'B=2'] } }],
+  ['run passes unknown flags on to the command', ['run', 'ls', '-la', '/app'], { run: 'run', args: ['ls', '-la', '/app'], flags: {} }],
+  ['run takes its own flags from after the command', ['run', 'bash', '-a', 'my-app', '--no-tty'], { run: 'run', args: ['bash'], flags: { app: 'my-app', 'no-tty': true } }],
+  ['run takes --flag=value spellings', ['run', '--size=standard-2x', 'bash'], { run: 'run', args: ['bash'], flags: { size: 'standard-2x' } }],
+  ['run passes everything after -- untouched', ['run', '-a', 'x', '--', 'grep', '-e', 'foo', '-a'], { run: 'run', args: ['grep', '-e', 'foo', '-a'], flags: { app: 'x' } }],
+  ['run keeps a short flag group as the command\'s', ['run', 'ls', '-al'], { run: 'run', args: ['ls', '-al'], flags: {} }],
+  ['run without a command is a usage error', ['run', '-a', 'x'], { usage: 'Missing argument COMMAND: the command line to run, e.g. bash.' }],
+  ['run with a flag missing its value is a usage error', ['run', 'bash', '-a'], { usage: 'Option -a, --app needs a value.' }],
 ];
 
 for (const [name, argv, expected] of cases) {

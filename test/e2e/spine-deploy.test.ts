@@ -39,7 +39,7 @@ describe('git push deploys an app that then serves through the router', () => {
 
   it('lists v2 as the current release, described as the deployed commit', async () => {
     const releases = await api(berth, `/apps/${app}/releases`);
-    assert.equal(releases.status < 300, true);
+    assert.ok(releases.status === 200 || releases.status === 206, `releases answered ${releases.status}`);
     const current = (releases.body as Array<{ version: number; current: boolean; description: string; status: string }>).find((r) => r.current);
     assert.equal(current?.version, 2);
     assert.equal(current?.description, `Deploy ${pushed.sha.slice(0, 7)}`);

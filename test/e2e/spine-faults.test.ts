@@ -2,10 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
 import { appRepo, type AppRepo } from '../support/git-push.js';
-import { appLogs, createApp, routerGet, shutDown, suffix, waitFor, waitForDynos, waitForLogs } from '../support/spine.js';
+import { createApp, routerGet, shutDown, suffix, waitFor, waitForDynos, waitForLogs } from '../support/spine.js';
 
 /** Lines of `logs` after the first line matching `marker`. */
-const after_ = (logs: string, marker: RegExp) => {
+const linesAfter = (logs: string, marker: RegExp) => {
   const lines = logs.split('\n');
   const at = lines.findIndex((l) => marker.test(l));
   return at < 0 ? '' : lines.slice(at + 1).join('\n');
@@ -40,10 +40,10 @@ describe('faults show up in ps and the logs, and the platform recovers', () => {
     const crash = await routerGet(berth, app, '/crash');
     assert.equal(crash.status, 200);
     const logs = await waitForLogs(berth, app, [/heroku\[web\.1\]: Process exited with status 3/, /heroku\[web\.1\]: State changed from up to crashed/]);
-    const since = after_(logs, /State changed from up to crashed/);
+    const since = linesAfter(logs, /State changed from up to crashed/);
     const restarted = since.includes('heroku[web.1]: State changed from starting to up')
       ? since
-      : after_(await waitForLogs(berth, app, [/State changed from up to crashed[\s\S]*heroku\[web\.1\]: State changed from starting to up/]), /State changed from up to crashed/);
+      : linesAfter(await waitForLogs(berth, app, [/State changed from up to crashed[\s\S]*heroku\[web\.1\]: State changed from starting to up/]), /State changed from up to crashed/);
     assert.match(restarted, /heroku\[web\.1\]: Starting process with command `node server\.js`/);
     const [now] = await webUp();
     assert.notEqual(now?.id, before?.id, 'the crashed dyno was replaced by a new one');
@@ -76,8 +76,6 @@ describe('faults show up in ps and the logs, and the platform recovers', () => {
     assert.equal(list.filter((d) => d.type === 'web').length, 2);
     const served = await routerGet(berth, app);
     assert.equal(served.status, 200, 'the previous release keeps serving while the new one fails to boot');
-    const plan = await api(berth, `/apps/${app}/formation-plan`);
-    assert.equal(plan.status, 200);
     const unset = await setConfig({ NO_BIND: null });
     assert.equal(unset.status, 200);
     await waitForDynos(berth, app, 'web.1 of the newest release up', (l) => {
@@ -113,6 +111,5 @@ describe('faults show up in ps and the logs, and the platform recovers', () => {
     await waitForLogs(berth, app, [/heroku\[router\]: at=error code=H80 desc="Maintenance mode" method=GET path="\/h80"/]);
     assert.equal((await patchApp({ maintenance: false })).status, 200);
     await waitFor('the app to serve again', async () => (await routerGet(berth, app)).status === 200);
-    assert.ok((await appLogs(berth, app)).length > 0);
   });
 });

@@ -32,8 +32,15 @@ describe('scaling the formation starts and stops dynos', () => {
     assert.equal(reply.body.find((f: { type: string }) => f.type === 'web')?.quantity, 3);
     const list = await waitForDynos(berth, app, 'web.1..3 up', (l) => upNames(l, 'web').join() === 'web.1,web.2,web.3' && ofType(l, 'web').length === 3);
     assert.deepEqual(ofType(list, 'web').map((d) => d.name).sort(), ['web.1', 'web.2', 'web.3']);
-    assert.equal((await routerGet(berth, app)).status, 200);
-    await waitForLogs(berth, app, [/app\[api\]: Scale to web=3/, /heroku\[web\.3\]: State changed from starting to up/]);
+    for (let i = 0; i < 30; i++) assert.equal((await routerGet(berth, app, `/spread-${i}`)).status, 200);
+    await waitForLogs(berth, app, [
+      /app\[api\]: Scale to web=3/,
+      /heroku\[web\.3\]: State changed from starting to up/,
+      // The router spreads requests over all three.
+      /heroku\[router\]: at=info method=GET path="\/spread-\d+" .*dyno=web\.1 /,
+      /heroku\[router\]: at=info method=GET path="\/spread-\d+" .*dyno=web\.2 /,
+      /heroku\[router\]: at=info method=GET path="\/spread-\d+" .*dyno=web\.3 /,
+    ]);
   });
 
   it('scales web back to one dyno', async () => {

@@ -2,14 +2,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, writeAppFile, type AppRepo } from '../support/git-push.js';
+import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
+import { appRepo, replaceWithFixture, writeAppFile, type AppRepo } from '../support/git-push.js';
 import { startRequestLoop } from '../support/request-loop.js';
-import { createApp, dynos, routerGet, shutDown, suffix, waitFor, waitForDynos } from '../support/spine.js';
+import { createApp, dynos, processesOf, routerGet, shutDown, suffix, waitFor, waitForDynos } from '../support/spine.js';
 
 describe('apps keep serving while the control plane is killed and restarted', () => {
   let first: BerthProcess;
   let second: BerthProcess | undefined;
+  let third: BerthProcess | undefined;
   let repo: AppRepo;
   const app = `survive-${suffix()}`;
   let dynoId: string;
@@ -25,7 +26,8 @@ describe('apps keep serving while the control plane is killed and restarted', ()
   });
   after(async () => {
     // The second control plane (if it started) stops the agent it adopted, and with it the dyno.
-    const left = await shutDown(second ?? first);
+    const left = await shutDown(third ?? second ?? first);
+    await second?.stop();
     await first?.stop();
     await repo?.remove();
     assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
@@ -64,5 +66,41 @@ describe('apps keep serving while the control plane is killed and restarted', ()
     const list = await waitForDynos(target, app, 'only web.1 of v3', (l) => l.length === 1 && l[0]?.release.version === 3 && l[0].state === 'up');
     assert.notEqual(list[0]?.id, dynoId);
     assert.equal((await routerGet(target, app)).status, 200);
+  });
+
+  it('reaps the build dyno of a control plane killed mid-build, fails that build and keeps the release serving', async () => {
+    const killed = second as BerthProcess;
+    // A build that runs until it is stopped: node-web's build script, made to wait a minute.
+    const pushing = repo.push(async (dir) => {
+      await replaceWithFixture(dir, 'node-web');
+      await writeAppFile(dir, 'build.js', 'console.log("building slowly");\nAtomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);\n');
+    }, killed);
+    await waitFor('the build script to run in a build dyno', async () => (await processesOf(killed.dataDir)).some((line) => /\bnode build\.js$/.test(line)), 60_000);
+    assert.equal(await killed.stop('SIGKILL'), null);
+    const pushed = await pushing;
+    assert.notEqual(pushed.code, 0, 'the push of a build cut short is not accepted');
+    third = await startBerth({ dataDir: first.dataDir });
+    assert.deepEqual((await processesOf(first.dataDir)).filter((line) => /\bnode build\.js$/.test(line)), [], 'the orphaned build dyno was stopped');
+    const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').filter((line) => line.includes(join(first.dataDir, 'build-dynos')));
+    assert.deepEqual(mounts, [], 'its scratch filesystem was unmounted');
+    const builds = await api(third, `/apps/${app}/builds`);
+    assert.equal((builds.body as Array<{ status: string }>).at(-1)?.status, 'failed');
+    const releases = await api(third, `/apps/${app}/releases`);
+    assert.deepEqual((releases.body as Array<{ version: number; current: boolean }>).filter((r) => r.current).map((r) => r.version), [3]);
+    assert.equal((await routerGet(third, app)).status, 200);
+  });
+});
+
+describe('bin/berth up whose output pipe is gone', () => {
+  it('still stops the agent and everything it runs on SIGTERM', async () => {
+    const berth = await startBerth();
+    try {
+      // The terminal went away (an ssh session, a closed pipe): output now fails with EPIPE.
+      berth.child.stdout?.destroy();
+      berth.child.stderr?.destroy();
+      assert.equal(await berth.stop(), 0);
+    } finally {
+      assert.deepEqual(await shutDown(berth), [], 'no agent, router or dyno process outlives berth');
+    }
   });
 });

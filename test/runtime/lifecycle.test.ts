@@ -3,8 +3,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { access, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { removeStaleSandboxes } from '../../src/runtime/runtime.js';
 import { capture, finish, run, testRuntime, until, type TestRuntime } from './support.js';
 
 const MB = 1024 * 1024;
@@ -115,6 +117,18 @@ describe('dyno lifecycle and limits', () => {
     const { exit } = await run(t, { command: 'sleep 60', timeoutMs: 200 });
     assert.equal(exit.timedOut, true);
     assert.equal(exit.code, 143);
+  });
+
+  it('cleans up the mounts and directories a dead agent left in the state directory', async () => {
+    const stateDir = join(t.root, 'stale');
+    const scratch = join(stateDir, 'some-dyno', 'scratch');
+    await mkdir(join(scratch), { recursive: true });
+    await promisify(execFile)('/usr/bin/mount', ['-t', 'tmpfs', 'berth-test', scratch]);
+    await mkdir(join(stateDir, '.fifos'));
+    assert.equal(await removeStaleSandboxes(stateDir), 1);
+    assert.deepEqual(await readdir(stateDir), []);
+    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+    assert.ok(!mounts.includes(scratch));
   });
 
   it('puts each dyno\'s limits into its own cgroups under the agent\'s memory cgroup', async () => {

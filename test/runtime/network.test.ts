@@ -94,6 +94,23 @@ describe('dyno networking', () => {
     await dyno.stop(1000);
   });
 
+  it('serves one-offs from the pool too: a TTY with stdin, or stdin that ends at once', async () => {
+    await t.runtime.standbyFilled();
+    const before = t.runtime.standbyStats();
+    const tty = await t.runtime.start(t.spec({ network: 'bridge', tty: true, command: 'test -t 0 && echo on-a-tty; read line; echo "got $line"' }));
+    const ttyOut = capture(tty.stdout);
+    tty.stdin!.write('hi\n');
+    assert.equal((await tty.exited).code, 0);
+    assert.match(await ttyOut, /on-a-tty[\s\S]*got hi/);
+    await t.runtime.standbyFilled();
+    const detached = await t.runtime.start(t.spec({ network: 'bridge', command: 'cat; echo eof' }));
+    assert.equal(detached.stdin, undefined);
+    const out = capture(detached.stdout);
+    await detached.exited;
+    assert.equal(await out, 'eof\n');
+    assert.equal(t.runtime.standbyStats().takenFromPool, before.takenFromPool + 2);
+  });
+
   it('removes the bridge, network namespaces and cgroups on shutdown', async () => {
     const other = await testRuntime({ standby: 1 });
     const dyno = await other.runtime.start(other.spec({ network: 'bridge', command: 'sleep 30' }));

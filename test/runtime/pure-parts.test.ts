@@ -7,7 +7,7 @@ import { DYNO_PATH, dynoEnv } from '../../src/runtime/dyno-env.js';
 import { DEFAULT_UID_RANGE, uidForApp } from '../../src/runtime/dyno-uid.js';
 import { ENTRY_SCRIPT, launchArgv, LAUNCH_SCRIPT } from '../../src/runtime/launcher.js';
 import { hasReachableListener } from '../../src/runtime/listen-check.js';
-import { bwrapArgs, PROFILE_WRAPPER } from '../../src/runtime/sandbox-args.js';
+import { bwrapArgs, encodeEnv, PROFILE_WRAPPER } from '../../src/runtime/sandbox-args.js';
 import { formatCidr, networksInUse, overlaps, parseCidr, pickSubnet } from '../../src/runtime/subnet.js';
 
 describe('subnet choice', () => {
@@ -75,23 +75,24 @@ describe('the dyno environment', () => {
 
 describe('the sandbox arguments', () => {
   const plan = {
-    hostname: 'abcd1234', uid: 20001, cwd: '/app', env: { SECRET: 's3cr3t' }, command: 'node server.js', tty: false, sharedNetns: true,
+    hostname: 'abcd1234', uid: 20001, cwd: '/app', command: 'node server.js', tty: false, sharedNetns: true,
     app: { source: '/data/dynos/x/scratch/app', writable: true }, binds: [],
-    generated: { etc: '/e', passwd: '/p', group: '/g', hosts: '/h', cgroupMemoryDir: '/m' }, tmpBytes: 1, shmBytes: 1, infoFd: 4, startedFd: 6,
+    generated: { etc: '/e', passwd: '/p', group: '/g', hosts: '/h', cgroupMemoryDir: '/m' }, tmpBytes: 1, shmBytes: 1, infoFd: 4, startedFd: 6, envFd: 7,
   };
 
-  it('carry the env, the uid and the command as data over the --args pipe, after --clearenv', () => {
+  it('carry the uid and the command as data over the --args pipe, and no dyno environment', () => {
     const options = bwrapArgs({ ...plan, command: 'echo "$(id)"; rm -rf /' });
     const clear = options.indexOf('--clearenv');
-    const setenv = (key: string): string | undefined => {
-      for (let i = clear; i < options.length; i++) if (options[i] === '--setenv' && options[i + 1] === key) return options[i + 2];
-      return undefined;
-    };
+    const setenv = new Map<string, string>();
+    for (let i = clear; i < options.length; i++) if (options[i] === '--setenv') setenv.set(options[i + 1]!, options[i + 2]!);
     assert.ok(clear > 0);
-    assert.equal(setenv('SECRET'), 's3cr3t');
-    assert.equal(setenv('__BERTH_UID'), '20001');
-    assert.equal(setenv('__BERTH_COMMAND'), 'echo "$(id)"; rm -rf /');
-    assert.equal(setenv('__BERTH_MODE'), 'pipe');
+    assert.deepEqual([...setenv.keys()].sort(), ['__BERTH_COMMAND', '__BERTH_ENV_FD', '__BERTH_MODE', '__BERTH_STARTED_FD', '__BERTH_UID']);
+    assert.equal(setenv.get('__BERTH_UID'), '20001');
+    assert.equal(setenv.get('__BERTH_COMMAND'), 'echo "$(id)"; rm -rf /');
+  });
+
+  it('encode the dyno environment for the unprivileged wrapper, newlines and all', () => {
+    assert.equal(encodeEnv({ A: '1', B: 'two\nlines', LD_PRELOAD: '/app/x.so' }).toString(), 'A=1\0B=two\nlines\0LD_PRELOAD=/app/x.so\0');
   });
 
   it('unshare the network only when no netns was prepared, and never die with the agent', () => {
@@ -111,7 +112,7 @@ describe('the sandbox arguments', () => {
   });
 
   it('let the wrapper drop every launcher variable before the app runs', () => {
-    assert.match(PROFILE_WRAPPER, /unset __BERTH_UID __BERTH_COMMAND __BERTH_MODE __BERTH_STARTED_FD/);
+    assert.match(PROFILE_WRAPPER, /^unset __BERTH_UID __BERTH_COMMAND __BERTH_MODE __BERTH_STARTED_FD __BERTH_ENV_FD\n/);
   });
 });
 

@@ -184,6 +184,11 @@ describe('a dyno sandbox', () => {
     await assert.rejects(t.runtime.start(t.spec({ env: { 'BAD-NAME': 'x' } })), (e: unknown) => e instanceof RuntimeError && /BAD-NAME/.test(e.message));
     await assert.rejects(t.runtime.start(t.spec({ uid: 0 })), (e: unknown) => e instanceof RuntimeError && /uid 0/.test(e.message));
     await assert.rejects(t.runtime.start(t.spec({ network: 'outbound' })), (e: unknown) => e instanceof RuntimeError && e.code === 'outbound_disabled');
+    await assert.rejects(t.runtime.start(t.spec({ env: { __BERTH_UID: '0' } })), (e: unknown) => e instanceof RuntimeError && /reserved/.test(e.message));
+    await assert.rejects(
+      t.runtime.start(t.spec({ app: { kind: 'slug', slugDir: slug }, binds: [{ source: t.root, target: '/app/vendor', readonly: true }] })),
+      (e: unknown) => e instanceof RuntimeError && /inside \/app/.test(e.message),
+    );
   });
 
   it('leaves no state directory behind', async () => {

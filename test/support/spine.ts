@@ -145,6 +145,16 @@ async function stillRunning(before: string[]): Promise<string[]> {
   return before.filter((line) => now.has(line));
 }
 
+/** After killing a Berth's processes: unmounts dyno scratch dirs and removes its cgroups. */
+async function removeRemains(dataDir: string): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '');
+  for (const target of mounts.filter((m) => m.startsWith(`${dataDir}/`)).reverse()) await run('umount', ['-l', target]).catch(() => undefined);
+  const name = `berth-${instancePrefix(dataDir)}`;
+  const { stdout } = await run('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-type', 'd', '-name', `${name}*`]).catch(() => ({ stdout: '' }));
+  for (const dir of stdout.split('\n').filter(Boolean)) await run('find', [dir, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']).catch(() => undefined);
+}
+
 /**
  * Stops a Berth (SIGTERM: the control plane stops the agent and every dyno) and removes its data
  * dir; anything of it still running afterwards (including router workers orphaned by their agent)
@@ -162,7 +172,8 @@ export async function shutDown(berth: BerthProcess | undefined): Promise<string[
       // gone meanwhile
     }
   }
-  await rm(berth.dataDir, { recursive: true, force: true });
+  if (left.length > 0) await removeRemains(berth.dataDir);
+  await rm(berth.dataDir, { recursive: true, force: true }).catch(() => undefined);
   return left;
 }
 

@@ -54,7 +54,7 @@ async function finishedBuild(ctx: CommandContext, app: string, id: string): Prom
 
 export const deploy: Command = {
   name: 'deploy',
-  summary: 'build and release a directory without git push (uploads a tarball of it)',
+  summary: 'build and release a directory without git push',
   description:
     'Packs DIR (default: this directory) with tar: in a git work tree, the files git knows or would\n' +
     'add (so .gitignore is honoured, uncommitted changes included); elsewhere everything but .git\n' +
@@ -77,7 +77,7 @@ export const deploy: Command = {
       const tarball = join(temp, 'source.tgz');
       await writeTarball(dir, source.files, tarball);
       const { size } = await stat(tarball);
-      ctx.note(`Packing ${source.files.length} files from ${dir} (${(size / 1024 / 1024).toFixed(1)} MB)... done`);
+      ctx.note(`Packing ${source.files.length} files from ${dir} (${size < 1024 * 1024 ? `${Math.ceil(size / 1024)} KB` : `${(size / 1024 / 1024).toFixed(1)} MB`})... done`);
       const { source_blob: blob } = await ctx.api.post<SourceJson>('/sources', {});
       await upload(blob.put_url, tarball);
       build = await ctx.api.post<BuildJson>(appPath(app, '/builds'), { source_blob: { url: blob.get_url, version: source.commit } });
@@ -88,7 +88,7 @@ export const deploy: Command = {
     await streamOutput(ctx, build.output_stream_url);
     const done = await finishedBuild(ctx, app, build.id);
     if (done.status === 'failed') {
-      throw new CliError(`Build ${done.id} failed${done.error_message ? `: ${done.error_message}` : ''}.`, { hint: 'Fix what the build output above says, then run berth deploy again.' });
+      throw new CliError(`Build ${done.id} failed${done.error_message ? `: ${done.error_message.replace(/\.$/, '')}` : ''}.`, { hint: 'Fix what the build output above says, then run berth deploy again.' });
     }
     const release = done.release ? await ctx.api.get<ReleaseJson>(appPath(app, `/releases/${encodeURIComponent(done.release.id)}`)) : undefined;
     ctx.print(`Deployed ${app}${release ? `: v${release.version}` : ''}${source.commit ? ` (${source.commit.slice(0, 7)})` : ''}`);

@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 
 export const maintenanceOff: Command = {
   name: 'maintenance:off',
-  summary: 'take an app out of maintenance mode',
+  summary: 'turn maintenance mode off',
   usage: 'maintenance:off [-a APP]',
   flags: {},
   needsApp: true,

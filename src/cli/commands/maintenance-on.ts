@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 
 export const maintenanceOn: Command = {
   name: 'maintenance:on',
-  summary: 'put an app in maintenance mode: web requests get a 503 maintenance page',
+  summary: 'turn maintenance mode on: web requests get a 503 maintenance page',
   usage: 'maintenance:on [-a APP]',
   flags: {},
   needsApp: true,

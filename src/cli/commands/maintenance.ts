@@ -4,7 +4,7 @@ import { jsonFlag, type Command } from '../command.js';
 
 export const maintenance: Command = {
   name: 'maintenance',
-  summary: 'show whether maintenance mode is on (the router answers 503 with a maintenance page)',
+  summary: 'show whether maintenance mode is on',
   usage: 'maintenance [-a APP] [--json]',
   flags: { json: jsonFlag },
   needsApp: true,

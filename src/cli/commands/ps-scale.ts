@@ -11,7 +11,7 @@ export function noProcessTypes(app: string): CliError {
 export const psScale: Command = {
   name: 'ps:scale',
   aliases: ['scale'],
-  summary: 'scale dynos up or down (and resize them); without arguments, print the formation',
+  summary: 'scale dynos up or down, or resize them; no arguments print the formation',
   description:
     'Each argument is TYPE=N (absolute), TYPE+N or TYPE-N (relative), TYPE=N:SIZE (scale and\n' +
     'resize) or TYPE=SIZE (resize). Without arguments the formation is printed in a form\n' +

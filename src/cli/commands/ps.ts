@@ -8,7 +8,7 @@ import { formatDynos, formatPlan } from '../ps-format.js';
 export const ps: Command = {
   name: 'ps',
   aliases: ['dynos'],
-  summary: "list an app's dynos (or, with --diff, what the dyno manager is about to do)",
+  summary: "list an app's dynos (--diff: what the dyno manager will do next)",
   description: '--diff shows the dyno manager\'s plan for the app right now: the dynos it would start and\nstop to match the formation, and why (crash cool-offs, restarts, daily cycling).',
   usage: 'ps [TYPE...] [-a APP] [--json] [--diff]',
   args: [{ name: 'TYPE', required: false, variadic: true, description: 'only dynos of these process types' }],

@@ -8,7 +8,7 @@ import { getRelease } from '../release-lookup.js';
 export const releasesRollback: Command = {
   name: 'releases:rollback',
   aliases: ['rollback'],
-  summary: "roll back to an earlier release's code and config (default: the previous one)",
+  summary: "roll back to an earlier release's code and config (default: the previous)",
   description:
     'Creates a new release with the slug and config vars of RELEASE. Without RELEASE it picks the\n' +
     'release before the newest one that is eligible for rollback, as the official CLI does.\n' +

@@ -4,7 +4,7 @@ import { showLogs } from './logs.js';
 
 export const runDetached: Command = {
   name: 'run:detached',
-  summary: 'run a one-off command in a new dyno in the background; its output goes to the logs',
+  summary: 'run a one-off command in the background; its output goes to the logs',
   usage: 'run:detached [-s SIZE] [--type TYPE] [-e KEY=VALUE]... [-t] [-a APP] [--] COMMAND...',
   args: [{ name: 'COMMAND', required: true, variadic: true, description: 'the command line to run' }],
   flags: {

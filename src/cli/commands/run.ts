@@ -1,7 +1,6 @@
 import type { Command } from '../command.js';
 import { CliError } from '../cli-error.js';
 import { attachRendezvous } from '../rendezvous-client.js';
-import { withExitMarker } from '../run-output.js';
 import { buildCommand, parseEnvFlags, rendezvousCa, runFlags, startOneOff, type OneOffBody } from '../run-request.js';
 
 type Terminal = { isTTY?: boolean; columns?: number; rows?: number };
@@ -37,7 +36,7 @@ export const run: Command = {
       if (stdout.columns) env.COLUMNS = String(stdout.columns);
       if (stdout.rows) env.LINES = String(stdout.rows);
     }
-    const body: OneOffBody = { command: withExitMarker(command), attach: true, env };
+    const body: OneOffBody = { command, attach: true, env };
     if (noTty) body.force_no_tty = true;
     const size = ctx.string('size');
     if (size !== undefined) body.size = size;
