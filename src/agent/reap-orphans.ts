@@ -31,8 +31,8 @@ export async function reapOrphanDynos(prefix: string, stateDir?: string): Promis
     }
     await Promise.all(Object.values(dirs).map((dir) => rmdir(join(dir, id)).catch(() => undefined)));
   }
-  // The instance's own groups too (the runtime makes them again on its first dyno).
-  if (dynoIds.size > 0) await removeInstanceCgroups(dirs);
+  // The instance's own groups too, if empty (the runtime makes them again on its first dyno).
+  await removeInstanceCgroups(dirs);
   if (stateDir) await unmountLeftovers(stateDir);
   return dynoIds.size;
 }

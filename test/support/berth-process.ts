@@ -61,7 +61,7 @@ export async function startBerth(options: { dataDir?: string; args?: string[]; e
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       // A Berth that never came up must not outlive the test (it would hold the test file open).
       child.kill('SIGTERM');
@@ -78,6 +78,11 @@ export async function startBerth(options: { dataDir?: string; args?: string[]; e
       clearTimeout(timer);
       reject(new Error(`berth up exited with ${code} before its banner:\n${output}`));
     });
+  });
+  await ready.catch(async (err: unknown) => {
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw err;
   });
   const runtime = JSON.parse(await readFile(join(dataDir, 'berth.json'), 'utf8')) as RuntimeInfo;
   const adminKey = (await readFile(runtime.admin_key, 'utf8')).trim();
