@@ -100,7 +100,7 @@ test('run starts an attached dyno, talks to it over the rendezvous and exits wit
   const result = await berth(['run', '-e', 'A=1;B=2', 'cat', '-', '--size', 'standard-2x'], { NODE_EXTRA_CA_CERTS: rendezvous.caCertPath, TERM: 'xterm-256color' }, 'from stdin');
   assert.deepEqual(result, { code: 3, stdout: 'got: from stdin\n', stderr: 'Running cat - on dyno-app... up, run.1\nProcess exited with code 3\n' });
   const request = dynos.runs.at(-1);
-  assert.equal(request?.command, 'cat -\necho "\uFFFF heroku-command-exit-status: $?"');
+  assert.equal(request?.command, 'cat -', 'sent as typed: the agent reports the exit status itself');
   assert.equal(request?.attach, true);
   assert.equal(request?.tty, false, 'stdin is not a terminal, so force_no_tty');
   assert.equal(request?.size, 'standard-2x');
