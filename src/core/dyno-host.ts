@@ -31,23 +31,12 @@ export interface DynoRecord {
 }
 
 /** Everything the agent needs to start a dyno; the control plane resolves release and config. */
-export interface DynoLaunch {
-  id: string;
-  appId: string;
-  appName: string;
-  type: string;
-  index: number;
-  name: string;
-  releaseId: string;
-  releaseVersion: number;
-  size: string;
-  command: string;
+export interface DynoLaunch
+  extends Pick<DynoRecord, 'id' | 'appId' | 'appName' | 'type' | 'index' | 'name' | 'releaseId' | 'releaseVersion' | 'size' | 'command' | 'crashCount' | 'oneOff'> {
   /** Config vars and extras (the agent adds PORT, DYNO, HOME, PATH, PS). */
   env: Record<string, string>;
   /** The unpacked slug directory shared read-only by the release's dynos. */
   slugDir: string;
-  crashCount: number;
-  oneOff: boolean;
   /** Web dynos must bind $PORT within this time or crash with R10. */
   bootTimeoutMs: number;
   /** One-off dynos end after this long (Heroku: time_to_live, at most 24 h). */

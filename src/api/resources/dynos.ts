@@ -33,6 +33,15 @@ function dynosOfType(ctx: RequestContext, app: App, type: string): DynoRecord[] 
 
 const TTL_MAX = 86_400;
 
+/** Stops one dyno now (the loop replaces a formation dyno) and logs who asked. */
+async function stopOne(ctx: RequestContext, verb: 'Restart' | 'Stop') {
+  const app = await findAccessibleApp(ctx, ctx.params.app as string);
+  const dyno = findDyno(ctx, app, ctx.params.dyno as string);
+  void ctx.deps.dynos.stop(dyno.id);
+  ctx.deps.logs.emit(app.id, 'api', `${verb} ${dyno.name} dyno by user ${ctx.account.email}`);
+  return { status: 202, body: {} };
+}
+
 export const dynoRoutes: Route[] = [
   {
     method: 'GET',
@@ -106,17 +115,8 @@ export const dynoRoutes: Route[] = [
       return { status: 202, body: {} };
     },
   },
-  {
-    method: 'DELETE',
-    path: '/apps/:app/dynos/:dyno',
-    async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
-      const dyno = findDyno(ctx, app, ctx.params.dyno as string);
-      void ctx.deps.dynos.stop(dyno.id);
-      ctx.deps.logs.emit(app.id, 'api', `Restart ${dyno.name} dyno by user ${ctx.account.email}`);
-      return { status: 202, body: {} };
-    },
-  },
+  // Restarting one dyno is stopping it: the dyno manager starts it again (ps:restart web.1).
+  { method: 'DELETE', path: '/apps/:app/dynos/:dyno', handler: (ctx) => stopOne(ctx, 'Restart') },
   {
     method: 'DELETE',
     path: '/apps/:app/formations/:type',
@@ -128,17 +128,7 @@ export const dynoRoutes: Route[] = [
       return { status: 202, body: {} };
     },
   },
-  {
-    method: 'POST',
-    path: '/apps/:app/dynos/:dyno/actions/stop',
-    async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
-      const dyno = findDyno(ctx, app, ctx.params.dyno as string);
-      void ctx.deps.dynos.stop(dyno.id);
-      ctx.deps.logs.emit(app.id, 'api', `Stop ${dyno.name} dyno by user ${ctx.account.email}`);
-      return { status: 202, body: {} };
-    },
-  },
+  { method: 'POST', path: '/apps/:app/dynos/:dyno/actions/stop', handler: (ctx) => stopOne(ctx, 'Stop') },
   {
     method: 'POST',
     path: '/apps/:app/formations/:type/actions/stop',
