@@ -130,7 +130,10 @@ export class LogSessions {
       'X-Accel-Buffering': 'no',
     });
     if (!session.tail) {
-      res.end(backlog.map((entry) => renderTailLine(format, entry.seq, entry.line)).join(''));
+      // `retry: 100`: the official CLI's EventSource waits the retry interval before it lets the
+      // process exit once the backlog ends (3 s by default).
+      const lines = backlog.map((entry) => renderTailLine(format, entry.seq, entry.line)).join('');
+      res.end(format === 'sse' ? `retry: 100\n\n${lines}` : lines);
       return;
     }
     res.flushHeaders();
