@@ -153,7 +153,7 @@ describe('log sessions', () => {
     const second = channels.history(channel)[1]?.seq ?? assert.fail('no history');
     const res = await open(url(sessions.issue(channel, { lines: 1 }).path), { Accept: 'text/event-stream', 'Last-Event-ID': String(second) });
     assert.match(String(res.headers['content-type']), /^text\/event-stream/);
-    const events = (await body(res)).split('\n\n').filter(Boolean);
+    const events = (await body(res)).split('\n\n').filter((e) => e !== '' && !e.startsWith('retry:'));
     assert.deepEqual(events.map((e) => e.split('\n')[0]), [`id: ${second + 1}`, `id: ${second + 2}`]);
   });
 
