@@ -210,6 +210,8 @@ export class DynoManager {
       return;
     }
     if (!desire) return;
+    // Heroku's daily restart says so in the dyno's log before its replacement starts.
+    if (action.reason === 'cycle') this.options.log(appId, `${action.type}.${action.index}`, 'Cycling');
     const slugDir = await this.options.slugs.ensure(desire.release.slugId);
     const record = await host.start({
       id: randomUUID(),
