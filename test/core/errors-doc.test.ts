@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { errorRegistry } from '../../src/core/errors.js';
 import { routerCodes } from '../../src/core/router-codes.js';
+import { dynoCodes, logCodes } from '../../src/core/platform-codes.js';
 import { repoRoot } from '../support/repo-root.js';
 
 /** Rows of the markdown table under `heading` in docs/errors.md, as arrays of cells. */
@@ -27,4 +28,12 @@ test('docs/errors.md lists every router code with its status, description and ow
   const rows = await tableUnder('Router errors');
   const documented = Object.fromEntries(rows.map(([code, status, desc, owner]) => [code, { status: Number(status), desc, owner }]));
   assert.deepEqual(documented, JSON.parse(JSON.stringify(routerCodes)));
+});
+
+test('docs/errors.md lists every dyno code and log code with its description and owner', async () => {
+  for (const [heading, registry] of [['Dyno errors', dynoCodes], ['Log errors', logCodes]] as const) {
+    const rows = await tableUnder(heading);
+    const documented = Object.fromEntries(rows.map(([code, desc, owner]) => [code, { desc, owner }]));
+    assert.deepEqual(documented, JSON.parse(JSON.stringify(registry)), heading);
+  }
 });
