@@ -1,6 +1,7 @@
 import type { DynoEvent, DynoHost, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import type { RpcClient } from './json-rpc.js';
 import type { AppRouteConfig } from './route-state.js';
+import type { CertificateEntry } from './certificate-book.js';
 
 export interface DrainView {
   id: string;
@@ -53,7 +54,17 @@ export class AgentClient implements DynoHost {
     return this.rpc.call('routes.upsert', app);
   }
 
-  /** Forgets the app: its route, log channel and drains. */
+  /** Replaces the app's uploaded certificates (SNI endpoints with their domains); [] forgets them. */
+  setCertificates(appId: string, certs: CertificateEntry[]): Promise<{ hostnames: number }> {
+    return this.rpc.call('certs.set', { appId, certs });
+  }
+
+  /** Replaces every app's uploaded certificates (on connect). */
+  resetCertificates(apps: Array<{ appId: string; certs: CertificateEntry[] }>): Promise<{ hostnames: number }> {
+    return this.rpc.call('certs.reset', { apps });
+  }
+
+  /** Forgets the app: its route, certificates, log channel and drains. */
   removeApp(appId: string): Promise<void> {
     return this.rpc.call('routes.remove', { appId });
   }

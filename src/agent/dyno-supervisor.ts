@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import type { DynoState } from '../core/dyno-plan.js';
 import type { LogSource } from '../core/log-line.js';
+import { dynoError } from '../core/platform-codes.js';
 import type { DynoSpec, RunningDyno } from '../runtime/types.js';
 import { formatRuntimeMetrics } from '../logplex/runtime-metrics.js';
 import { DynoLoad } from './dyno-load.js';
@@ -17,8 +18,10 @@ export interface SupervisorDeps {
   /** Every state change (the agent broadcasts it and updates the route table). */
   onChange(record: DynoRecord, previous: DynoState | 'down', dyno?: RunningDyno): void;
   now(): number;
-  /** How often memory is sampled for R14 (default 5 s). */
+  /** How often memory is sampled for R14 (default 5 s, or metricsEveryMs when that is shorter). */
   sampleEveryMs?: number;
+  /** At most one R14 and one runtime-metrics sample per dyno this often (default 20 s, Heroku's). */
+  metricsEveryMs?: number;
 }
 
 interface Entry {
@@ -33,7 +36,9 @@ interface Entry {
 }
 
 const MB = 1024 * 1024;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const METRICS_EVERY_MS = 20_000;
+const SAMPLE_EVERY_MS = 5_000;
 
 /**
  * Runs dynos on this host and watches them: boot (R10), exits and crashes, memory (R14/R15),
@@ -42,8 +47,13 @@ const METRICS_EVERY_MS = 20_000;
  */
 export class DynoSupervisor {
   private readonly entries = new Map<string, Entry>();
+  private readonly metricsEveryMs: number;
+  private readonly sampleEveryMs: number;
 
-  constructor(private readonly deps: SupervisorDeps) {}
+  constructor(private readonly deps: SupervisorDeps) {
+    this.metricsEveryMs = deps.metricsEveryMs ?? METRICS_EVERY_MS;
+    this.sampleEveryMs = deps.sampleEveryMs ?? Math.min(SAMPLE_EVERY_MS, this.metricsEveryMs);
+  }
 
   list(): DynoRecord[] {
     return [...this.entries.values()].map((e) => ({ ...e.record }));
@@ -81,7 +91,7 @@ export class DynoSupervisor {
   abandon(id: string): void {
     const entry = this.entries.get(id);
     if (!entry || entry.dyno) return;
-    this.platform(entry, 'Error R13 (Attach error) -> Failed to attach to process');
+    this.platform(entry, dynoError('R13', 'Failed to attach to process'));
     this.entries.delete(id);
     const previous = entry.record.state;
     entry.record.state = 'down';
@@ -134,7 +144,7 @@ export class DynoSupervisor {
         ...(launch.timeToLiveMs ? { timeoutMs: launch.timeToLiveMs } : {}),
       });
     } catch (err) {
-      this.platform(entry, `Error R99 (Platform error) -> the dyno could not be started: ${err instanceof Error ? err.message : String(err)}`);
+      this.platform(entry, dynoError('R99', `the dyno could not be started: ${err instanceof Error ? err.message : String(err)}`));
       terminal?.end();
       if (launch.oneOff) this.exited(entry, null, false);
       else this.crash(entry, null, 'R99');
@@ -168,7 +178,7 @@ export class DynoSupervisor {
     }
     void dyno.exited.then((exit) => this.exited(entry, exit.code, exit.oomKilled, exit.sandboxFailed ? exit.error ?? 'sandbox failed' : undefined));
     entry.load = new DynoLoad(`${dyno.cgroups.memory}/cgroup.procs`);
-    entry.timer = setInterval(() => void this.sample(entry), this.deps.sampleEveryMs ?? 5000);
+    entry.timer = setInterval(() => void this.sample(entry), this.sampleEveryMs);
     entry.timer.unref();
     if (launch.type === 'web' && !launch.oneOff) void this.boot(entry, dyno);
     else this.setState(entry, 'up');
@@ -192,7 +202,7 @@ export class DynoSupervisor {
       this.platform(entry, 'Stopping all processes with SIGTERM');
       const { killed } = await entry.dyno.stop(graceMs);
       if (killed) {
-        this.platform(entry, `Error R12 (Exit timeout) -> At least one process failed to exit within ${Math.round(graceMs / 1000)} seconds of SIGTERM`);
+        this.platform(entry, dynoError('R12', `At least one process failed to exit within ${plural(Math.round(graceMs / 1000), 'second')} of SIGTERM`));
         this.platform(entry, 'Stopping remaining processes with SIGKILL');
       }
     }
@@ -235,7 +245,7 @@ export class DynoSupervisor {
       return;
     }
     const seconds = Math.round(entry.launch.bootTimeoutMs / 1000);
-    this.platform(entry, `Error R10 (Boot timeout) -> Web process failed to bind to $PORT within ${seconds} seconds of launch`);
+    this.platform(entry, dynoError('R10', `Web process failed to bind to $PORT within ${seconds} seconds of launch`));
     this.platform(entry, 'Stopping process with SIGKILL');
     entry.record.lastError = 'R10';
     await dyno.stop(0);
@@ -245,10 +255,10 @@ export class DynoSupervisor {
     if (entry.timer) clearInterval(entry.timer);
     entry.record.exitCode = code;
     if (oomKilled && !entry.stopping) {
-      this.platform(entry, 'Error R15 (Memory quota vastly exceeded)');
+      this.platform(entry, dynoError('R15'));
       this.platform(entry, 'Stopping process with SIGKILL');
     }
-    if (sandboxError) this.platform(entry, `Error R99 (Platform error) -> ${sandboxError}`);
+    if (sandboxError) this.platform(entry, dynoError('R99', sandboxError));
     this.platform(entry, `Process exited with status ${code ?? 'unknown'}`);
     if (entry.stopping || entry.launch.oneOff) {
       this.entries.delete(entry.record.id);
@@ -277,13 +287,13 @@ export class DynoSupervisor {
     const memory = await dyno.memory().catch(() => undefined);
     if (!memory) return;
     const used = memory.rssBytes + memory.swapBytes;
-    if (used > memory.quotaBytes && (entry.lastR14 === undefined || now - entry.lastR14 >= METRICS_EVERY_MS)) {
+    if (used > memory.quotaBytes && (entry.lastR14 === undefined || now - entry.lastR14 >= this.metricsEveryMs)) {
       entry.lastR14 = now;
       this.platform(entry, `Process running mem=${Math.round(used / MB)}M(${((used / memory.quotaBytes) * 100).toFixed(1)}%)`);
-      this.platform(entry, 'Error R14 (Memory quota exceeded)');
+      this.platform(entry, dynoError('R14'));
     }
     const load = await entry.load?.sample(now);
-    if (entry.launch.runtimeMetrics && load && (entry.lastMetrics === undefined || now - entry.lastMetrics >= METRICS_EVERY_MS)) {
+    if (entry.launch.runtimeMetrics && load && (entry.lastMetrics === undefined || now - entry.lastMetrics >= this.metricsEveryMs)) {
       entry.lastMetrics = now;
       const lines = formatRuntimeMetrics({
         source: entry.record.name,

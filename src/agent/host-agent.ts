@@ -9,6 +9,7 @@ import { RpcError, serveRpc, type RpcServer } from './json-rpc.js';
 import type { Rendezvous } from './rendezvous.js';
 import { DynoSupervisor } from './dyno-supervisor.js';
 import { RouteState, type AppRouteConfig } from './route-state.js';
+import { CertificateBook, type CertificateEntry } from './certificate-book.js';
 
 export interface HostAgentDeps {
   domain: string;
@@ -25,12 +26,28 @@ export interface HostAgentDeps {
   rendezvous?: { server: Rendezvous; publicHost: string; port: number; attachTimeoutMs?: number };
   /** Facts about the agent the control plane checks on connect. */
   info: Record<string, unknown>;
+  /** Uploaded certificates by TLS server name; the router's resolveCertificate reads it. */
+  certificates?: CertificateBook;
+  /** Makes the router workers forget a cached certificate (every one when servername is undefined). */
+  invalidateCertificate?(servername?: string): void;
+  /** R14 and runtime-metrics interval per dyno (default 20 s; shorter only in tests). */
+  metricsEveryMs?: number;
 }
 
 const str = (value: unknown, name: string): string => {
   if (typeof value !== 'string' || value === '') throw new RpcError(`${name} is required`, 'bad_request');
   return value;
 };
+
+/** Runs fn; a TypeError (bad params) becomes a bad_request RpcError. */
+function badRequest<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof TypeError) throw new RpcError(err.message, 'bad_request');
+    throw err;
+  }
+}
 
 /**
  * The host agent: dynos (supervisor), the route table (router workers) and logplex (channels,
@@ -40,10 +57,12 @@ const str = (value: unknown, name: string): string => {
 export class HostAgent {
   readonly supervisor: DynoSupervisor;
   readonly routes: RouteState;
+  readonly certificates: CertificateBook;
   private server?: RpcServer;
 
   constructor(private readonly deps: HostAgentDeps) {
     this.routes = new RouteState(deps.domain, (diff) => deps.pushRoutes(diff));
+    this.certificates = deps.certificates ?? new CertificateBook();
     this.supervisor = new DynoSupervisor({
       runtime: deps.runtime,
       now: deps.now,
@@ -52,6 +71,7 @@ export class HostAgent {
         ingest: (appId, source, process, stream) => deps.channels.ingest(appId, source, process, stream as never),
       },
       onChange: (record, previous, dyno) => this.changed(record, previous, dyno),
+      ...(deps.metricsEveryMs !== undefined ? { metricsEveryMs: deps.metricsEveryMs } : {}),
     });
   }
 
@@ -76,10 +96,21 @@ export class HostAgent {
       'routes.remove': async (p: { appId: unknown }) => {
         const appId = str(p.appId, 'appId');
         routes.removeApp(appId);
+        this.certificatesChanged(this.certificates.remove(appId));
         await deps.drains.removeChannel(appId);
         await deps.channels.remove(appId);
       },
       'routes.snapshot': () => routes.current(),
+      // Certificates of SNI endpoints: the pairs travel over the private socket and are never logged.
+      'certs.set': (p: { appId: unknown; certs: unknown }) => {
+        const appId = str(p.appId, 'appId');
+        return { hostnames: this.certificatesChanged(badRequest(() => this.certificates.set(appId, p.certs as CertificateEntry[]))) };
+      },
+      'certs.reset': (p: { apps: unknown }) => {
+        if (!Array.isArray(p.apps)) throw new RpcError('apps must be an array of {appId, certs}', 'bad_request');
+        const apps = p.apps.map((a: { appId?: unknown; certs?: unknown } | null) => ({ appId: str(a?.appId, 'appId'), certs: a?.certs as CertificateEntry[] }));
+        return { hostnames: this.certificatesChanged(badRequest(() => this.certificates.reset(apps))) };
+      },
       'log.append': (p: { appId: unknown; lines: Array<{ source: 'app' | 'heroku'; process: string; message: string }> }) => {
         const appId = str(p.appId, 'appId');
         for (const line of p.lines ?? []) deps.channels.append(appId, line);
@@ -94,6 +125,16 @@ export class HostAgent {
         return { ok: true };
       },
     });
+  }
+
+  /** Router workers drop cached certificates of the names touched (all of them for a wildcard). */
+  private certificatesChanged(hostnames: string[]): number {
+    const invalidate = this.deps.invalidateCertificate;
+    if (invalidate && hostnames.length > 0) {
+      if (hostnames.some((h) => h.startsWith('*.'))) invalidate();
+      else for (const hostname of hostnames) invalidate(hostname);
+    }
+    return hostnames.length;
   }
 
   private startAttached(launch: DynoLaunch): DynoRecord {

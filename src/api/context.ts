@@ -24,7 +24,7 @@ export interface PlatformPort {
    * roll the dynos if it succeeded.
    */
   releaseCreated(app: App, release: Release): void | Promise<void>;
-  /** The app itself changed (renamed, maintenance mode): the router must know at once. */
+  /** The app's routing changed (renamed, maintenance mode, custom domains, certificates): the router must know at once. */
   appChanged(app: App): void | Promise<void>;
   /** The app's formation changed (scale, resize), or the app was deleted (its formation is then empty). */
   formationChanged(app: App): void | Promise<void>;

@@ -24,6 +24,9 @@ import { logRoutes } from './resources/logs.js';
 import { addonRoutes } from './resources/addons.js';
 import { collaboratorRoutes } from './resources/collaborators.js';
 import { dynoRoutes } from './resources/dynos.js';
+import { domainRoutes } from './resources/domains.js';
+import { sniEndpointRoutes } from './resources/sni-endpoints.js';
+import { featureRoutes } from './resources/features.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -42,6 +45,9 @@ export const apiRoutes: Route[] = [
   ...addonRoutes,
   ...collaboratorRoutes,
   ...dynoRoutes,
+  ...domainRoutes,
+  ...sniEndpointRoutes,
+  ...featureRoutes,
 ];
 
 /** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */

@@ -99,3 +99,17 @@ export interface BuildpackInstallationJson {
   buildpack: { name: string; url: string };
   ordinal: number;
 }
+
+/** An app feature (Heroku labs), e.g. log-runtime-metrics. */
+export interface AppFeatureJson {
+  id: string;
+  name: string;
+  description: string;
+  doc_url: string;
+  enabled: boolean;
+  state: string;
+  display_name: string;
+  feedback_email: string;
+  created_at: string;
+  updated_at: string;
+}

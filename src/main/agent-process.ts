@@ -12,6 +12,8 @@ export interface AgentSettings {
   routerPort: number;
   routerTlsPort: number;
   rendezvousPort: number;
+  /** Hidden test setting: R14 and runtime-metrics every N ms instead of every 20 s (an adopted agent keeps its own). */
+  metricsIntervalMs?: number;
 }
 
 const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
@@ -53,6 +55,7 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
       '--router-port', String(settings.routerPort),
       '--router-tls-port', String(settings.routerTlsPort),
       '--rendezvous-port', String(settings.rendezvousPort),
+      ...(settings.metricsIntervalMs !== undefined ? ['--metrics-interval-ms', String(settings.metricsIntervalMs)] : []),
     ],
     { detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env },
   );

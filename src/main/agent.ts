@@ -7,6 +7,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CertificateBook } from '../agent/certificate-book.js';
 import { HostAgent } from '../agent/host-agent.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
 import { Rendezvous } from '../agent/rendezvous.js';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
       'router-tls-port': { type: 'string' },
       workers: { type: 'string' },
       'rendezvous-port': { type: 'string' },
+      // Hidden, for tests: R14 and runtime-metrics every N ms instead of every 20 s.
+      'metrics-interval-ms': { type: 'string' },
     },
   });
   const dataDir = values['data-dir'] as string;
@@ -59,6 +62,8 @@ async function main(): Promise<void> {
 
   const tls = join(dataDir, 'tls');
   const minted = new Map<string, Promise<{ cert: string; key: string } | undefined>>();
+  // Certificates uploaded as SNI endpoints (custom domains), pushed by the control plane.
+  const certificates = new CertificateBook();
   let agent: HostAgent | undefined;
   const router = await startRouterCluster({
     port: Number(values['router-port'] ?? 8080),
@@ -72,6 +77,8 @@ async function main(): Promise<void> {
             // Node and curl refuse `*.localhost`-style wildcards, so each app host gets its own
             // certificate from the local CA, minted on first use and cached.
             resolveCertificate: (servername: string) => {
+              const uploaded = certificates.find(servername);
+              if (uploaded) return Promise.resolve(uploaded);
               const host = servername.toLowerCase();
               if (!host.endsWith(`.${domain}`) || !/^[a-z0-9.-]+$/.test(host)) return Promise.resolve(undefined);
               let pair = minted.get(host);
@@ -124,7 +131,10 @@ async function main(): Promise<void> {
     now: () => Date.now(),
     onShutdown: ({ killDynos }) => void shutdown(killDynos),
     rendezvous: { server: rendezvous, publicHost: domain, port: rendezvousPort },
+    certificates,
+    invalidateCertificate: (servername) => router.invalidateCertificate(servername),
     info: { pid: process.pid, domain, prefix, routerPorts: router.ports, rendezvousPort, startedAt: new Date().toISOString() },
+    ...(values['metrics-interval-ms'] !== undefined ? { metricsEveryMs: Number(values['metrics-interval-ms']) } : {}),
   });
   await agent.listen(paths.agentSocket);
   await writeFile(paths.agentPid, `${process.pid}\n`, { mode: 0o600 });

@@ -1,46 +1,80 @@
 import type { AgentClient } from '../agent/agent-client.js';
+import type { CertificateEntry } from '../agent/certificate-book.js';
+import { RpcError } from '../agent/json-rpc.js';
 import type { AppRouteConfig } from '../agent/route-state.js';
 import type { App } from '../core/model.js';
 import type { Store } from '../store/port.js';
 
 /**
- * Keeps the host agent's view of every app's routing (name, maintenance, error pages) equal to
- * the store's: a full push when the agent connects, one app at a time on every change.
+ * Keeps the host agent's view of every app's routing (name, custom domains, maintenance, error
+ * pages) and of its uploaded certificates equal to the store's: a full push when the agent
+ * connects, one app at a time on every change. The route goes first (routing waits for nothing);
+ * a TLS handshake that came in between is corrected by the agent, which makes the router workers
+ * forget what they cached for every hostname whose certificate changed.
  */
 export class RouteSync {
   constructor(private readonly store: Store, private readonly agent: () => AgentClient | undefined) {}
 
   async config(app: App): Promise<AppRouteConfig> {
-    const config = await this.store.configVars.get(app.id);
+    const [config, domains] = await Promise.all([this.store.configVars.get(app.id), this.store.domains.list(app.id)]);
     return {
       appId: app.id,
       name: app.name,
-      domains: [],
+      domains: domains.map((d) => d.hostname),
       maintenance: app.maintenance,
       ...(config.ERROR_PAGE_URL ? { errorPageUrl: config.ERROR_PAGE_URL } : {}),
       ...(config.MAINTENANCE_PAGE_URL ? { maintenancePageUrl: config.MAINTENANCE_PAGE_URL } : {}),
     };
   }
 
+  /** The app's SNI endpoints that serve at least one of its domains, with those domains. */
+  async certificates(appId: string): Promise<CertificateEntry[]> {
+    const [endpoints, domains] = await Promise.all([this.store.sniEndpoints.list(appId), this.store.domains.list(appId)]);
+    return endpoints
+      .map((e) => ({ hostnames: domains.filter((d) => d.sniEndpointId === e.id).map((d) => d.hostname), cert: e.certificateChain, key: e.privateKey }))
+      .filter((entry) => entry.hostnames.length > 0);
+  }
+
   async pushAll(): Promise<void> {
     const agent = this.agent();
     if (!agent) return;
     const configs: AppRouteConfig[] = [];
+    const certs: Array<{ appId: string; certs: CertificateEntry[] }> = [];
     let page = await this.store.apps.list({}, { field: 'id', startExclusive: false, max: 1000, order: 'asc' });
     for (;;) {
-      for (const app of page.items) configs.push(await this.config(app));
+      for (const app of page.items) {
+        configs.push(await this.config(app));
+        const entries = await this.certificates(app.id);
+        if (entries.length > 0) certs.push({ appId: app.id, certs: entries });
+      }
       if (page.nextAfter === undefined) break;
       page = await this.store.apps.list({}, { field: 'id', start: page.nextAfter, startExclusive: true, max: 1000, order: 'asc' });
     }
     await agent.setRoutes(configs);
+    await tolerateOldAgent(agent.resetCertificates(certs));
   }
 
-  /** The app changed (created, renamed, maintenance, config) or is gone (undefined). */
+  /** The app changed (created, renamed, maintenance, config, domains, certificates) or is gone (undefined). */
   async push(appId: string): Promise<void> {
     const agent = this.agent();
     if (!agent) return;
     const app = await this.store.apps.findById(appId);
-    if (app) await agent.upsertRoute(await this.config(app));
-    else await agent.removeApp(appId);
+    if (app) {
+      const [config, certificates] = await Promise.all([this.config(app), this.certificates(app.id)]);
+      await agent.upsertRoute(config);
+      await tolerateOldAgent(agent.setCertificates(app.id, certificates));
+    } else await agent.removeApp(appId);
+  }
+}
+
+/**
+ * An agent started by an older Berth (it outlives upgrades of the control plane) has no `certs.*`
+ * methods: routing goes on, custom domains get the default certificate until it restarts.
+ */
+async function tolerateOldAgent(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (err) {
+    if (!(err instanceof RpcError && err.code === 'unknown_method')) throw err;
   }
 }

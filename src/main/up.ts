@@ -111,7 +111,15 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const blobs = new LocalBlobStore(join(paths.root, 'blobs'));
 
     // The host agent: dynos, router, logs. It outlives this process unless we stop cleanly.
-    const agentSettings = { dataDir: paths.root, domain: options.domain, bind: options.bind, routerPort: options.routerPort, routerTlsPort: options.routerTlsPort, rendezvousPort: options.rendezvousPort };
+    const agentSettings = {
+      dataDir: paths.root,
+      domain: options.domain,
+      bind: options.bind,
+      routerPort: options.routerPort,
+      routerTlsPort: options.routerTlsPort,
+      rendezvousPort: options.rendezvousPort,
+      ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
+    };
     const started = await ensureAgent(agentSettings, (message) => logLine({ at: 'info', msg: message }));
     let agent: AgentClient | undefined = started.client;
     const routerPorts = started.routerPorts;
@@ -143,6 +151,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       slugs: slugDirs,
       now: () => Date.now(),
       ...(options.bootTimeoutMs !== undefined ? { bootTimeoutMs: options.bootTimeoutMs } : {}),
+      ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
       log: (appId, process, message) => emit(appId, process, 'heroku', message),
       onError: (appId, err) => logLine({ at: 'error', during: 'reconcile', app_id: appId, error: err instanceof Error ? err.message : String(err) }),
     });

@@ -1,7 +1,8 @@
+import { RUNTIME_METRICS_FEATURE } from '../core/app-features.js';
 import type { Store } from '../store/port.js';
 import type { AppDesire, DesiredSource } from './dyno-manager.js';
 
-/** The desired state from the store: the current release and the formation rows. */
+/** The desired state from the store: the current release, the formation rows and the app's features. */
 export class StoreDesiredSource implements DesiredSource {
   constructor(private readonly store: Store) {}
 
@@ -11,6 +12,7 @@ export class StoreDesiredSource implements DesiredSource {
     const release = await this.store.releases.current(appId);
     if (!release?.slugId) return undefined;
     const formation = await this.store.formations.list(appId);
+    const metrics = await this.store.appFeatures.find(appId, RUNTIME_METRICS_FEATURE);
     return {
       appId,
       appName: app.name,
@@ -19,7 +21,7 @@ export class StoreDesiredSource implements DesiredSource {
         .filter((f) => f.type !== 'release')
         .map((f) => ({ type: f.type, quantity: f.quantity, size: f.size, command: f.command, releaseVersion: release.version })),
       env: release.configVars,
-      runtimeMetrics: false,
+      runtimeMetrics: metrics?.enabled === true,
     };
   }
 

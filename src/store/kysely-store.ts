@@ -11,6 +11,9 @@ import { KyselyReleases } from './releases-repository.js';
 import { KyselyBuilds } from './builds-repository.js';
 import { KyselyFormations } from './formations-repository.js';
 import { KyselyBuildpackInstallations } from './buildpack-installations-repository.js';
+import { KyselyDomains } from './domains-repository.js';
+import { KyselySniEndpoints } from './sni-endpoints-repository.js';
+import { KyselyAppFeatures } from './app-features-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -28,6 +31,9 @@ export class KyselyStore implements Store {
   readonly builds: KyselyBuilds;
   readonly formations: KyselyFormations;
   readonly buildpackInstallations: KyselyBuildpackInstallations;
+  readonly domains: KyselyDomains;
+  readonly sniEndpoints: KyselySniEndpoints;
+  readonly appFeatures: KyselyAppFeatures;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -44,6 +50,9 @@ export class KyselyStore implements Store {
     this.builds = new KyselyBuilds(db, clock);
     this.formations = new KyselyFormations(db, clock);
     this.buildpackInstallations = new KyselyBuildpackInstallations(db);
+    this.domains = new KyselyDomains(db, clock);
+    this.sniEndpoints = new KyselySniEndpoints(db, clock);
+    this.appFeatures = new KyselyAppFeatures(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

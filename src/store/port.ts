@@ -2,9 +2,11 @@ import type { ConfigVars } from '../core/config-vars.js';
 import type { ScaleRequest } from '../core/formation.js';
 import type { Account, App, Authorization, Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
-import type { Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
+import type { Domain, SniEndpoint } from './domain-records.js';
+import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
 
 export type * from './records.js';
+export type * from './domain-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -22,6 +24,9 @@ export interface Store {
   builds: BuildRepository;
   formations: FormationRepository;
   buildpackInstallations: BuildpackInstallationRepository;
+  domains: DomainRepository;
+  sniEndpoints: SniEndpointRepository;
+  appFeatures: AppFeatureRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
@@ -213,4 +218,63 @@ export interface BuildpackInstallationRepository {
   list(appId: string): Promise<BuildpackInstallation[]>;
   /** Replaces the app's buildpacks with `buildpacks`, ordinals 1..n. */
   replace(appId: string, buildpacks: readonly BuildpackRef[]): Promise<BuildpackInstallation[]>;
+}
+
+export interface AppFeatureRepository {
+  /** The features the app has set, by name. */
+  list(appId: string): Promise<AppFeatureSetting[]>;
+  find(appId: string, name: string): Promise<AppFeatureSetting | undefined>;
+  /**
+   * Turns a feature on or off under the app's lock; `changed` is false when it already was.
+   * A feature set for the first time is created. not_found for a missing app.
+   */
+  set(appId: string, name: string, enabled: boolean): Promise<{ setting: AppFeatureSetting; changed: boolean }>;
+}
+
+export interface NewDomain {
+  appId: string;
+  /** Lower-cased by the store. */
+  hostname: string;
+  sniEndpointId?: string | null;
+  /** Refuse (invalid_params) when the app already has this many domains. */
+  limit?: number;
+}
+
+/**
+ * An app's custom domains. Hostnames are unique across all apps: creating one that exists is a
+ * conflict whose message does not name the app that has it.
+ */
+export interface DomainRepository {
+  /** not_found for a missing app; invalid_params for an SNI endpoint that is not the app's. */
+  create(input: NewDomain): Promise<Domain>;
+  findById(appId: string, id: string): Promise<Domain | undefined>;
+  findByHostname(appId: string, hostname: string): Promise<Domain | undefined>;
+  /** Every domain of the app, by hostname. */
+  list(appId: string): Promise<Domain[]>;
+  /** Attaches an SNI endpoint of the same app (invalid_params otherwise) or detaches (null). */
+  setSniEndpoint(appId: string, id: string, sniEndpointId: string | null): Promise<Domain | undefined>;
+  delete(appId: string, id: string): Promise<Domain | undefined>;
+}
+
+export interface NewSniEndpoint {
+  appId: string;
+  name: string;
+  certificateChain: string;
+  privateKey: string;
+  /** Refuse (invalid_params) when the app already has this many endpoints. */
+  limit?: number;
+}
+
+/** An app's SNI endpoints (certificate + key). Names are unique per app (conflict otherwise). */
+export interface SniEndpointRepository {
+  /** not_found for a missing app. */
+  create(input: NewSniEndpoint): Promise<SniEndpoint>;
+  findById(appId: string, id: string): Promise<SniEndpoint | undefined>;
+  findByName(appId: string, name: string): Promise<SniEndpoint | undefined>;
+  /** Every endpoint of the app, by name. */
+  list(appId: string): Promise<SniEndpoint[]>;
+  /** Replaces the certificate chain and key. */
+  update(appId: string, id: string, changes: { certificateChain: string; privateKey: string }): Promise<SniEndpoint | undefined>;
+  /** Deletes it; its domains stay, detached. */
+  delete(appId: string, id: string): Promise<SniEndpoint | undefined>;
 }

@@ -100,3 +100,13 @@ export interface CurrentReleaseSummary {
   slugSize: number | null;
   buildpackProvidedDescription: string | null;
 }
+
+/** An app's setting of one feature (labs), as stored; features never set have no record. */
+export interface AppFeatureSetting {
+  appId: string;
+  /** The feature's name from src/core/app-features.ts. */
+  name: string;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}

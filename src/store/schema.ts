@@ -114,6 +114,36 @@ export interface BuildpackInstallationsTable {
   name: string;
 }
 
+/** An app feature (labs) the app changed from its default; the catalogue is src/core/app-features.ts. */
+export interface AppFeaturesTable {
+  app_id: string;
+  name: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DomainsTable {
+  id: string;
+  app_id: string;
+  hostname: string;
+  kind: string;
+  sni_endpoint_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SniEndpointsTable {
+  id: string;
+  app_id: string;
+  name: string;
+  certificate_chain: string;
+  /** A secret: never returned by the API. */
+  private_key: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -124,4 +154,7 @@ export interface Database {
   builds: BuildsTable;
   formations: FormationsTable;
   buildpack_installations: BuildpackInstallationsTable;
+  domains: DomainsTable;
+  sni_endpoints: SniEndpointsTable;
+  app_features: AppFeaturesTable;
 }

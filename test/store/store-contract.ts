@@ -17,7 +17,9 @@ import { postgresDialect } from '../../src/store/postgres.js';
 import type { Database } from '../../src/store/schema.js';
 import { sqliteDialect } from '../../src/store/sqlite.js';
 import { accountsContract, authorizationsContract } from './accounts-contract.js';
+import { appFeaturesContract } from './app-features-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
+import { domainsContract } from './domains-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
 import { buildpackInstallationsContract, buildsContract, cascadeContract, formationContract, slugsContract } from './deploy-contract.js';
 import { releasesContract } from './releases-contract.js';
@@ -93,6 +95,14 @@ export function storeContract(name: string, harness: StoreHarness): void {
         }
       });
 
+      it('the domains and sni_endpoints tables exist after opening', async () => {
+        const location = await harness.freshLocation();
+        const store = await openStore(location);
+        await store.close();
+        const tables = await tableNames(location);
+        for (const table of ['domains', 'sni_endpoints']) assert.ok(tables.includes(table), `${table} in ${tables.join(', ')}`);
+      });
+
       it('the store names its dialect', async () => {
         const location = await harness.freshLocation();
         const store = await open();
@@ -109,6 +119,8 @@ export function storeContract(name: string, harness: StoreHarness): void {
     formationContract({ open });
     buildpackInstallationsContract({ open });
     cascadeContract({ open });
+    domainsContract({ open });
+    appFeaturesContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

@@ -12,6 +12,8 @@ export interface RuntimeInfo {
   api_port: number;
   api_tls_port: number;
   router_port: number;
+  router_tls_port: number | null;
+  rendezvous_port?: number;
   domain: string;
   admin_key: string;
   ca_cert: string;

@@ -25,9 +25,19 @@ import { deploy } from './deploy.js';
 import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
 import { drainsRemove } from './drains-remove.js';
+import { domains } from './domains.js';
+import { domainsAdd } from './domains-add.js';
+import { domainsRemove } from './domains-remove.js';
+import { certs } from './certs.js';
+import { certsAdd } from './certs-add.js';
+import { certsRemove } from './certs-remove.js';
 import { gitRemote } from './git-remote.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
+import { labs } from './labs.js';
+import { labsDisable } from './labs-disable.js';
+import { labsEnable } from './labs-enable.js';
+import { labsInfo } from './labs-info.js';
 import { logs } from './logs.js';
 import { maintenance } from './maintenance.js';
 import { maintenanceOff } from './maintenance-off.js';
@@ -86,6 +96,16 @@ export const COMMANDS: readonly Command[] = [
   drains,
   drainsAdd,
   drainsRemove,
+  domains,
+  domainsAdd,
+  domainsRemove,
+  certs,
+  certsAdd,
+  certsRemove,
+  labs,
+  labsInfo,
+  labsEnable,
+  labsDisable,
   maintenance,
   maintenanceOn,
   maintenanceOff,

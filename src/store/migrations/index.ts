@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-accounts-and-apps.js';
 import * as m0002 from './0002-releases.js';
+import * as m0003 from './0003-domains.js';
+import * as m0004 from './0004-app-features.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -9,6 +11,8 @@ import * as m0002 from './0002-releases.js';
 export const migrations: Record<string, Migration> = {
   '0001-accounts-and-apps': m0001,
   '0002-releases': m0002,
+  '0003-domains': m0003,
+  '0004-app-features': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

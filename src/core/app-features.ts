@@ -1,0 +1,43 @@
+/**
+ * App features (Heroku labs): capabilities an app turns on with `berth labs:enable NAME` or
+ * `PATCH /apps/:app/features/:name {"enabled": true}`. The table is the catalogue: every app has
+ * every feature, off unless the store says otherwise. Ids are fixed, so a feature has the same id
+ * on every app and every Berth (Heroku's do too).
+ */
+export interface AppFeatureDefinition {
+  id: string;
+  /** `log-runtime-metrics`: what users type. */
+  name: string;
+  displayName: string;
+  description: string;
+  docUrl: string;
+  /** Heroku's maturity: `alpha`, `beta` or `general` (the official CLI hides `general` ones in `labs`). */
+  state: 'alpha' | 'beta' | 'general';
+  feedbackEmail: string;
+  /**
+   * Running dynos read the feature when they start: changing it rolls the app's dynos the way
+   * `ps:restart` does, so they pick it up.
+   */
+  restartsDynos: boolean;
+}
+
+export const RUNTIME_METRICS_FEATURE = 'log-runtime-metrics';
+
+export const APP_FEATURES: readonly AppFeatureDefinition[] = [
+  {
+    id: '5f4e3f3a-7f7e-4f5a-9c1b-2a6d0c1e8b01',
+    name: RUNTIME_METRICS_FEATURE,
+    displayName: 'Log runtime metrics',
+    description: "Emit each dyno's memory use and load average into the app's logs every 20 seconds",
+    docUrl: 'https://devcenter.heroku.com/articles/log-runtime-metrics',
+    state: 'beta',
+    feedbackEmail: 'feedback@berth.invalid',
+    restartsDynos: true,
+  },
+];
+
+/** A feature by name or id (case-insensitive), or undefined. */
+export function findAppFeature(identity: string): AppFeatureDefinition | undefined {
+  const key = identity.toLowerCase();
+  return APP_FEATURES.find((f) => f.name === key || f.id === key);
+}

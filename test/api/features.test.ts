@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { NoDynos } from '../support/recording-platform.js';
+import { newApp } from './deploy-helpers.js';
+import { expectError, expectJson, jsonBody } from './helpers.js';
+
+interface AppFeatureJson {
+  id: string;
+  name: string;
+  description: string;
+  doc_url: string;
+  enabled: boolean;
+  state: string;
+  display_name: string;
+  feedback_email: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The properties of Heroku's `app-feature` schema, no more, no less. */
+const SCHEMA_FIELDS = ['created_at', 'description', 'display_name', 'doc_url', 'enabled', 'feedback_email', 'id', 'name', 'state', 'updated_at'];
+
+let api: ApiHarness;
+let dynos: NoDynos;
+let dev: { key: string };
+let other: { key: string };
+before(async () => {
+  dynos = new NoDynos();
+  api = await startApi({ overrides: { dynos } });
+  dev = await api.createUser('labs@example.com');
+  other = await api.createUser('labs-other@example.com');
+});
+after(async () => {
+  await api.close();
+});
+
+const features = async (app: string) => expectJson<AppFeatureJson[]>(await api.request(`/apps/${app}/features`, { key: dev.key }), 200);
+const patch = (app: string, feature: string, body: unknown, key = dev.key) =>
+  api.request(`/apps/${app}/features/${feature}`, { key, method: 'PATCH', body: jsonBody(body) });
+
+describe('app features', () => {
+  it('lists log-runtime-metrics, off, in the shape of Heroku’s app-feature', async () => {
+    const app = await newApp(api, dev.key, 'labs-list');
+    const list = await features(app.name);
+    assert.deepEqual(list.map((f) => [f.name, f.enabled]), [['log-runtime-metrics', false]]);
+    const [metrics] = list;
+    assert.ok(metrics);
+    assert.deepEqual(Object.keys(metrics).sort(), SCHEMA_FIELDS);
+    assert.equal(metrics.state, 'beta');
+    assert.match(metrics.description, /memory use and load average/);
+    assert.equal(metrics.doc_url, 'https://devcenter.heroku.com/articles/log-runtime-metrics');
+    const byName = await expectJson<AppFeatureJson>(await api.request(`/apps/${app.name}/features/log-runtime-metrics`, { key: dev.key }), 200);
+    assert.deepEqual(byName, metrics);
+    const byId = await expectJson<AppFeatureJson>(await api.request(`/apps/${app.id}/features/${metrics.id}`, { key: dev.key }), 200);
+    assert.deepEqual(byId, metrics);
+  });
+
+  it('enabling a feature stores it, tells the platform and rolls the dynos once; enabling again changes nothing', async () => {
+    const app = await newApp(api, dev.key, 'labs-on');
+    const on = await expectJson<AppFeatureJson>(await patch(app.name, 'log-runtime-metrics', { enabled: true }), 200);
+    assert.equal(on.enabled, true);
+    assert.deepEqual((await features(app.name)).map((f) => f.enabled), [true]);
+    assert.equal((await api.store.appFeatures.find(app.id, 'log-runtime-metrics'))?.enabled, true);
+    assert.deepEqual(dynos.restarts.filter((r) => r.appId === app.id), [{ appId: app.id }]);
+    await waitForEvents(() => api.platform.of('appChanged', app.id).length === 1);
+
+    await expectJson(await patch(app.name, 'log-runtime-metrics', { enabled: true }), 200);
+    assert.equal(dynos.restarts.filter((r) => r.appId === app.id).length, 1, 'no second restart for no change');
+
+    const off = await expectJson<AppFeatureJson>(await patch(app.name, 'log-runtime-metrics', { enabled: false }), 200);
+    assert.equal(off.enabled, false);
+    assert.equal(off.created_at, on.created_at);
+    assert.equal(dynos.restarts.filter((r) => r.appId === app.id).length, 2, 'turning it off rolls the dynos too');
+  });
+
+  it('refuses an unknown feature with 404 naming the known ones, and a body without a boolean enabled with 422', async () => {
+    const app = await newApp(api, dev.key, 'labs-bad');
+    const unknown = await expectError(await patch(app.name, 'no-such-feature', { enabled: true }), 404, 'not_found');
+    assert.match(unknown.message, /no-such-feature.*log-runtime-metrics/);
+    await expectError(await api.request(`/apps/${app.name}/features/no-such-feature`, { key: dev.key }), 404, 'not_found');
+    for (const body of [{}, { enabled: 'true' }, { enabled: 1 }, { enabled: null }]) {
+      const bad = await expectError(await patch(app.name, 'log-runtime-metrics', body), 422, 'invalid_params');
+      assert.match(bad.message, /enabled must be true or false/);
+    }
+    await expectError(await api.request(`/apps/${app.name}/features/log-runtime-metrics`, { key: dev.key, method: 'PATCH', body: 'nope' }), 400, 'bad_request');
+    assert.deepEqual(await features(app.name).then((l) => l.map((f) => f.enabled)), [false]);
+  });
+
+  it('hides another user’s app behind the same 404 as a missing one', async () => {
+    const app = await newApp(api, dev.key, 'labs-private');
+    await expectError(await api.request(`/apps/${app.name}/features`, { key: other.key }), 404, 'not_found');
+    await expectError(await patch(app.name, 'log-runtime-metrics', { enabled: true }, other.key), 404, 'not_found');
+    await expectError(await api.request('/apps/no-such-app/features', { key: dev.key }), 404, 'not_found');
+    assert.deepEqual((await features(app.name)).map((f) => f.enabled), [false]);
+  });
+
+  it('has no account features, as the official CLI’s labs commands expect to ask', async () => {
+    assert.deepEqual(await expectJson(await api.request('/account/features', { key: dev.key }), 200), []);
+    await expectError(await api.request('/account/features/log-runtime-metrics', { key: dev.key }), 404, 'not_found');
+  });
+});
+
+/** Platform notifications are fire-and-forget: wait a bounded while for them. */
+async function waitForEvents(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(check(), 'the platform was notified');
+}

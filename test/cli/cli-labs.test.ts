@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { App } from '../../src/core/model.js';
+import { runCli } from '../../src/cli/main.js';
+import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { NoDynos } from '../support/recording-platform.js';
+import { captureIo } from './capture-io.js';
+
+let api: ApiHarness;
+let dynos: NoDynos;
+let home: string;
+let key: string;
+let app: App;
+
+before(async () => {
+  dynos = new NoDynos();
+  api = await startApi({ overrides: { dynos } });
+  home = await mkdtemp(join(tmpdir(), 'berth-cli-labs-'));
+  key = (await api.createUser('labs-cli@example.test')).key;
+  assert.equal((await api.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'labs-app' }) })).status, 201);
+  app = (await api.store.apps.findByName('labs-app')) as App;
+});
+after(async () => {
+  await api.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+async function berth(argv: string[]) {
+  const captured = captureIo({ env: { BERTH_API_URL: api.url, BERTH_API_KEY: key, HOME: home, BERTH_APP: 'labs-app' }, cwd: home });
+  const code = await runCli(argv, captured.io);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+}
+
+const DESCRIPTION = "Emit each dyno's memory use and load average into the app's logs every 20 seconds";
+
+test('labs lists the features, labs:enable turns one on and restarts the dynos, labs:disable turns it off', async () => {
+  assert.deepEqual(await berth(['labs']), { code: 0, stdout: `=== App Features labs-app\n[ ] log-runtime-metrics  ${DESCRIPTION}\n`, stderr: '' });
+
+  assert.deepEqual(await berth(['labs:enable', 'log-runtime-metrics']), {
+    code: 0,
+    stdout: 'Enabling log-runtime-metrics for labs-app... done\n',
+    stderr: "Restarting labs-app's dynos so they pick it up.\n",
+  });
+  assert.equal((await api.store.appFeatures.find(app.id, 'log-runtime-metrics'))?.enabled, true);
+  assert.deepEqual(dynos.restarts, [{ appId: app.id }]);
+  assert.equal((await berth(['labs'])).stdout, `=== App Features labs-app\n[+] log-runtime-metrics  ${DESCRIPTION}\n`);
+  assert.deepEqual(await berth(['labs:enable', 'log-runtime-metrics']), { code: 0, stdout: 'log-runtime-metrics is already enabled for labs-app.\n', stderr: '' });
+  assert.equal(dynos.restarts.length, 1, 'enabling an enabled feature restarts nothing');
+
+  const listed = JSON.parse((await berth(['labs', '--json'])).stdout) as Array<{ name: string; enabled: boolean }>;
+  assert.deepEqual(listed.map((f) => [f.name, f.enabled]), [['log-runtime-metrics', true]]);
+
+  assert.equal((await berth(['labs:disable', 'log-runtime-metrics'])).stdout, 'Disabling log-runtime-metrics for labs-app... done\n');
+  assert.equal((await api.store.appFeatures.find(app.id, 'log-runtime-metrics'))?.enabled, false);
+  assert.equal(dynos.restarts.length, 2);
+  assert.equal((await berth(['labs:disable', 'log-runtime-metrics'])).stdout, 'log-runtime-metrics is already disabled for labs-app.\n');
+});
+
+test('labs:info shows the description, whether it is on and the docs, or the JSON', async () => {
+  assert.deepEqual(await berth(['labs:info', 'log-runtime-metrics']), {
+    code: 0,
+    stdout: `=== log-runtime-metrics\nDescription:  ${DESCRIPTION}\nEnabled:      false\nDocs:         https://devcenter.heroku.com/articles/log-runtime-metrics\n`,
+    stderr: '',
+  });
+  const json = JSON.parse((await berth(['labs:info', 'log-runtime-metrics', '--json'])).stdout) as Record<string, unknown>;
+  assert.equal(json.name, 'log-runtime-metrics');
+  assert.equal(json.enabled, false);
+});
+
+test('an unknown feature fails with the API’s message naming the known ones, and a missing name is a usage error', async () => {
+  for (const command of ['labs:enable', 'labs:disable', 'labs:info']) {
+    const unknown = await berth([command, 'no-such-feature']);
+    assert.equal(unknown.code, 1, command);
+    assert.match(unknown.stderr, /no-such-feature \(known: log-runtime-metrics\)/, command);
+    const missing = await berth([command]);
+    assert.equal(missing.code, 2, command);
+    assert.match(missing.stderr, /FEATURE/, command);
+  }
+  assert.equal(dynos.restarts.length, 2, 'nothing restarted');
+});
