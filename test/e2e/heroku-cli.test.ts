@@ -162,7 +162,6 @@ describe('the official heroku CLI against bin/berth up', () => {
 
   it(
     'heroku apps:info -a smoke-app shows the name, owner, git URL, web URL, region and stack',
-    { todo: 'apps:info needs GET /apps/:app/addons (a JSON array); Berth answers 404 and the whole command fails' },
     async (t) => {
       const info = await heroku(t, ['apps:info', '-a', 'smoke-app']);
       assert.equal(info.code, 0, describeResult(info));
