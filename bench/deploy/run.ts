@@ -5,7 +5,7 @@
 // reach it through NAT: Berth runs with --outbound on). See bench/README.md.
 //   cd /work/main && npx tsc -p tsconfig.json && unset NODE_EXTRA_CA_CERTS
 //   node dist/bench/deploy/run.js [reps=5] [--scenarios procfile-web,node-dep] [--timeline] [--no-warmup]
-//     [--quiet 0.3] [--quiet-wait 20]
+//     [--quiet 0.3] [--quiet-wait 20] [--undisturbed 0.5]
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
@@ -29,11 +29,13 @@ type Cache = 'cold' | 'warm';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { scenarios: { type: 'string' }, timeline: { type: 'boolean' }, 'no-warmup': { type: 'boolean' }, quiet: { type: 'string' }, 'quiet-wait': { type: 'string' } },
+  options: { scenarios: { type: 'string' }, timeline: { type: 'boolean' }, 'no-warmup': { type: 'boolean' }, quiet: { type: 'string' }, 'quiet-wait': { type: 'string' }, undisturbed: { type: 'string' } },
 });
 /** Before each push, wait (≤ QUIET_WAIT_MS) for a 1 s window in which other processes use < QUIET cores. */
 const QUIET = Number(values.quiet ?? 0.3);
 const QUIET_WAIT_MS = Number(values['quiet-wait'] ?? 20) * 1000;
+/** Runs during which others used at most this many cores are summarized again on their own. */
+const UNDISTURBED = Number(values['undisturbed'] ?? 0.5);
 const REPS = Math.max(1, Math.min(50, Number(positionals[0] ?? 5) || 5));
 const scenarios = (values.scenarios ?? 'procfile-web,node-dep').split(',').map((s) => s.trim()) as Scenario[];
 for (const s of scenarios) if (!(s in SCENARIOS)) throw new Error(`Unknown scenario ${s}; use ${Object.keys(SCENARIOS).join(', ')}`);
@@ -190,6 +192,10 @@ async function main(): Promise<number> {
         total_ms: total,
         push_exit_ms: summarize(ok.map((r) => r.push_exit_ms)),
         foreign_cores: summarize(ok.map((r) => r.foreign_cores)),
+        undisturbed: (() => {
+          const calm = ok.filter((r) => r.foreign_cores <= UNDISTURBED);
+          return { max_foreign_cores: UNDISTURBED, total_ms: summarize(calm.map((r) => r.total_ms)), boot_ms: summarize(calm.map((r) => r.phases.boot)), compile_ms: summarize(calm.map((r) => r.phases.compile)) };
+        })(),
         own_cores: summarize(ok.map((r) => r.own_cores)),
         phases_ms: phases,
         target_ms: target,

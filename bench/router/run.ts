@@ -7,6 +7,9 @@
  *   node dist/bench/router/run.js [--reps 3] [--duration 8] [--targets direct,nginx,berth]
  *     [--tests small-c1,small-c64,small-c256,100k-c1,100k-c64,100k-c256] [--quiet 0.15]
  *
+ * Target `berth-nolog` (not in the default set) is Berth's router without at=info log lines: it
+ * shows what producing and shipping one log line per request costs.
+ *
  * Each run waits (≤ 30 s) for a quiet machine (other processes < --quiet cores), measures the
  * CPU others used meanwhile, and is repeated (≤ 2 more times) when that exceeded --quiet; the
  * least disturbed attempt counts.
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
         const target: Target =
           name === 'nginx' ? await startNginx(dir, ports, hosts)
           : name === 'berth' ? await startBerth(ports)
+          : name === 'berth-nolog' ? await startBerth(ports, false)
           : { name: 'direct', port: ports[0] as number, pid: 0, stop: async () => undefined };
         try {
           await runWrk(target.port, host, '/', 64, 2); // warm-up: JIT, pools
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
   const addedOverDirect: Record<string, Record<string, { p50ms: number; p99ms: number }>> = {};
   for (const t of tests) {
     if (summary.berth && summary.nginx) vsNginx[t.name] = round(get('berth', t.name, 'rps') / get('nginx', t.name, 'rps'));
+    if (summary['berth-nolog'] && summary.nginx) vsNginx[`${t.name} (no log lines)`] = round(get('berth-nolog', t.name, 'rps') / get('nginx', t.name, 'rps'));
     for (const name of targets.filter((n) => n !== 'direct')) {
       if (!summary.direct) continue;
       (addedOverDirect[name] ??= {})[t.name] = {

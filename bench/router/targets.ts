@@ -117,10 +117,12 @@ export async function startNginx(dir: string, dynos: number[], hosts: string[]):
   return { name: 'nginx', port, pid: child.pid as number, stop: () => stopChild(child, 'SIGQUIT') };
 }
 
-export async function startBerth(dynos: number[], execArgv: string[] = []): Promise<Target> {
+/** Berth's router (one worker per core); `logInfo` false skips at=info lines (diagnostic only). */
+export async function startBerth(dynos: number[], logInfo = true): Promise<Target> {
   const port = await freePort();
-  const { child } = await spawnReady(process.execPath, [...execArgv, join(here, 'berth-router.js'), String(port), ...dynos.map(String)], /ready (\d+)/, nodeEnv());
-  return { name: 'berth', port, pid: child.pid as number, stop: () => stopChild(child) };
+  const args = [join(here, 'berth-router.js'), String(port), ...dynos.map(String), '0', logInfo ? 'log' : 'nolog'];
+  const { child } = await spawnReady(process.execPath, args, /ready (\d+)/, nodeEnv());
+  return { name: logInfo ? 'berth' : 'berth-nolog', port, pid: child.pid as number, stop: () => stopChild(child) };
 }
 
 async function waitForPort(port: number): Promise<void> {

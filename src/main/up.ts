@@ -133,6 +133,8 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     if (reapedBuilds > 0) logLine({ at: 'warn', msg: 'stopped build dynos left by a previous control plane', dynos: reapedBuilds });
     const controlRuntime = new Runtime({ prefix: `${instancePrefix(paths.root)}c`, stateDir: join(paths.root, 'build-dynos'), standby: 0, allowOutbound: options.outbound, warn: (m) => logLine({ at: 'warn', msg: m }) });
     cleanups.push(() => controlRuntime.shutdown({ killDynos: true }));
+    // The bridge and stack copy for build dynos, made now rather than by the first push.
+    void controlRuntime.prepare().catch((err: unknown) => logLine({ at: 'warn', msg: `build dyno network: ${err instanceof Error ? err.message : String(err)}` }));
     const outputs = new OutputLogs(join(paths.root, 'outputs'));
     const slugDirs = new LocalSlugDirs(store, blobs, join(paths.root, 'slugs'));
     const manager = new DynoManager({
