@@ -374,6 +374,7 @@ export class Exchange implements BackendUser, Waiter, RelayOwner {
   }
 
   #log(code: RouterCode | null): void {
+    if (code === null && !this.engine.options.logInfo) return;
     const relay = this.#relay;
     this.engine.log(this.app, routerLogLine({
       code, method: this.req.method, path: this.req.target, host: this.req.hostKey, requestId: this.requestId, fwd: this.fwd,

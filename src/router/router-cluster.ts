@@ -47,7 +47,11 @@ function readLogPipe(w: Worker, onLog: RouterClusterOptions['onLog']): void {
     rest = lines.pop() ?? '';
     for (const entry of lines) {
       const tab = entry.indexOf('\t');
-      onLog(tab <= 0 ? null : entry.slice(0, tab), entry.slice(tab + 1));
+      try {
+        onLog(tab <= 0 ? null : entry.slice(0, tab), entry.slice(tab + 1));
+      } catch {
+        // a failing log sink must not take the router's primary down
+      }
     }
   });
   pipe.on('error', () => undefined);

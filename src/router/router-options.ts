@@ -37,8 +37,11 @@ export interface RouterOptions {
   errorPageFetchTimeoutMs: number;
   errorPageMaxBytes: number;
   errorPageTtlMs: number;
-  /** Adds Connect-Time and Total-Route-Time request headers (as Heroku does). */
+  /** Adds Connect-Time and Total-Route-Time request headers (as Heroku does; off by default: two
+   * more headers every dyno parses on every request, for a number few apps read). */
   timingHeaders: boolean;
+  /** Logs `at=info` lines for answered requests (errors are always logged). Heroku always does. */
+  logInfo: boolean;
   /** The Via token added both ways. */
   via: string;
 }
@@ -65,7 +68,8 @@ export const defaultRouterOptions: RouterOptions = {
   errorPageFetchTimeoutMs: 2_000,
   errorPageMaxBytes: 256 * 1024,
   errorPageTtlMs: 60_000,
-  timingHeaders: true,
+  timingHeaders: false,
+  logInfo: true,
   via: '1.1 berth',
 };
 

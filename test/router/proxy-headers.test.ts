@@ -10,7 +10,7 @@ describe('proxying to a web dyno', () => {
     router = await startTestRouter([
       app('shop', [up(dyno.port)], { domains: ['www.shop.example', '*.wild.example'] }),
       app('secret-app', []),
-    ]);
+    ], { timingHeaders: true });
   });
   after(async () => {
     await router.stop();
