@@ -8,7 +8,8 @@
  *     [--tests small-c1,small-c64,small-c256,100k-c1,100k-c64,100k-c256] [--quiet 0.15]
  *
  * Target `berth-nolog` (not in the default set) is Berth's router without at=info log lines: it
- * shows what producing and shipping one log line per request costs.
+ * shows what producing and shipping one log line per request costs. Target `node-floor` is
+ * floor-proxy.ts, the least a Node proxy on net sockets can do: what Node itself costs.
  *
  * Each run waits (≤ 30 s) for a quiet machine (other processes < --quiet cores), measures the
  * CPU others used meanwhile, and is repeated (≤ 2 more times) when that exceeded --quiet; the
@@ -20,7 +21,7 @@ import { availableParallelism, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { foreignLoad, treeCpuUs, waitQuiet } from './proc-stats.js';
-import { startBerth, startDyno, startNginx, stopChild, type Target } from './targets.js';
+import { startBerth, startDyno, startFloor, startNginx, stopChild, type Target } from './targets.js';
 import { runWrk, type WrkResult } from './wrk.js';
 
 const { values } = parseArgs({
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
           name === 'nginx' ? await startNginx(dir, ports, hosts)
           : name === 'berth' ? await startBerth(ports)
           : name === 'berth-nolog' ? await startBerth(ports, false)
+          : name === 'node-floor' ? await startFloor(ports)
           : { name: 'direct', port: ports[0] as number, pid: 0, stop: async () => undefined };
         try {
           await runWrk(target.port, host, '/', 64, 2); // warm-up: JIT, pools
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
   for (const t of tests) {
     if (summary.berth && summary.nginx) vsNginx[t.name] = round(get('berth', t.name, 'rps') / get('nginx', t.name, 'rps'));
     if (summary['berth-nolog'] && summary.nginx) vsNginx[`${t.name} (no log lines)`] = round(get('berth-nolog', t.name, 'rps') / get('nginx', t.name, 'rps'));
+    if (summary['node-floor'] && summary.nginx) vsNginx[`${t.name} (node-floor, for reference)`] = round(get('node-floor', t.name, 'rps') / get('nginx', t.name, 'rps'));
     for (const name of targets.filter((n) => n !== 'direct')) {
       if (!summary.direct) continue;
       (addedOverDirect[name] ??= {})[t.name] = {

@@ -125,6 +125,13 @@ export async function startBerth(dynos: number[], logInfo = true): Promise<Targe
   return { name: logInfo ? 'berth' : 'berth-nolog', port, pid: child.pid as number, stop: () => stopChild(child) };
 }
 
+/** The minimal Node proxy (floor-proxy.ts): what Node's sockets cost without Berth's features. */
+export async function startFloor(dynos: number[]): Promise<Target> {
+  const port = await freePort();
+  const { child } = await spawnReady(process.execPath, [join(here, 'floor-proxy.js'), String(port), ...dynos.map(String)], /ready (\d+)/, nodeEnv());
+  return { name: 'node-floor', port, pid: child.pid as number, stop: () => stopChild(child) };
+}
+
 async function waitForPort(port: number): Promise<void> {
   const { connect } = await import('node:net');
   for (let i = 0; i < 150; i++) {

@@ -20,7 +20,11 @@ export interface RouterOptions {
   quarantineMs: number;
   /** Requests in flight per dyno per router worker (= pool size per dyno); Heroku: 50. */
   maxInFlightPerDyno: number;
-  /** H11 when more requests than this × the app's up dynos wait for a free slot. */
+  /**
+   * H11 when more requests than this × the app's up dynos wait for a free slot in one worker.
+   * Heroku's router says 50; workers share no counters and the kernel may hand one worker most
+   * of a burst of connections, so the default is roomier (waiting is bounded by H12 anyway).
+   */
   backlogPerDyno: number;
   /** Dynos tried for one request when connecting fails. */
   maxConnectAttempts: number;
@@ -56,7 +60,7 @@ export const defaultRouterOptions: RouterOptions = {
   backendKeepAliveMs: 1_500,
   quarantineMs: 5_000,
   maxInFlightPerDyno: 50,
-  backlogPerDyno: 50,
+  backlogPerDyno: 200,
   maxConnectAttempts: 3,
   maxRequestLineBytes: 8192,
   maxHeaderLineBytes: 8192,
