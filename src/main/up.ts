@@ -282,9 +282,19 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       await forwarder.flush();
       // The agent closes its socket before it has stopped its runtime and exited: wait for the
       // process itself, so nothing of this instance is left once `berth up` has exited.
-      const pid = await agent?.hello().then((hello) => Number(hello.pid), () => undefined);
-      await agent?.shutdown(true).catch(() => undefined);
-      await agent?.closed;
+      const recorded = Number((await readFile(agentPaths(paths.root).agentPid, 'utf8').catch(() => '')).trim());
+      const pid = (await agent?.hello().then((hello) => Number(hello.pid), () => undefined)) ?? (recorded > 0 ? recorded : undefined);
+      const asked = agent ? await agent.shutdown(true).then(() => true, () => false) : false;
+      if (asked) await agent?.closed;
+      else if (pid) {
+        // No connection to ask over (it dropped, or is being re-established): the agent stops
+        // its dynos and itself on SIGTERM too.
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // Already gone.
+        }
+      }
       if (pid) await waitForExit(pid, 20_000);
     });
 
