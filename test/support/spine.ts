@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { instancePrefix } from '../../src/main/agent-paths.js';
 import { api, type BerthProcess } from './berth-process.js';
@@ -156,6 +156,18 @@ async function removeRemains(dataDir: string): Promise<void> {
 }
 
 /**
+ * A control plane killed with SIGKILL cannot remove its bridges; a test that never restarts on
+ * that data dir removes them here, once no dyno port is left on them.
+ */
+async function removeEmptyBridges(dataDir: string): Promise<void> {
+  const prefix = instancePrefix(dataDir);
+  for (const bridge of [`${prefix}br`, `${prefix}cbr`]) {
+    const ports = await readdir(`/sys/class/net/${bridge}/brif`).catch(() => undefined);
+    if (ports && ports.length === 0) await run('ip', ['link', 'del', bridge]).catch(() => undefined);
+  }
+}
+
+/**
  * Stops a Berth (SIGTERM: the control plane stops the agent and every dyno) and removes its data
  * dir; anything of it still running afterwards (including router workers orphaned by their agent)
  * is killed and returned, so a test can fail on it without leaking processes.
@@ -173,6 +185,7 @@ export async function shutDown(berth: BerthProcess | undefined): Promise<string[
     }
   }
   if (left.length > 0) await removeRemains(berth.dataDir);
+  await removeEmptyBridges(berth.dataDir);
   await rm(berth.dataDir, { recursive: true, force: true }).catch(() => undefined);
   return left;
 }
