@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ConfigVars } from '../core/config-vars.js';
+import { notFound, PlatformError } from '../core/errors.js';
+import { isForeignKeyViolation } from './unique-violation.js';
 import type { Database } from './schema.js';
 
 /**
@@ -38,4 +40,25 @@ export function inTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database
 /** Config JSON as a null-prototype map, so a var named __proto__ is just a var. */
 export function parseConfig(json: string): ConfigVars {
   return Object.assign(Object.create(null) as ConfigVars, JSON.parse(json) as ConfigVars);
+}
+
+/**
+ * Locks the app before adding one more of its rows to `table` (a missing app is not_found) and,
+ * with a limit, refuses when the app already has that many: the lock makes the count hold
+ * against concurrent additions.
+ */
+export async function lockAppForInsert(
+  db: Kysely<Database>,
+  appId: string,
+  cap?: { table: 'domains' | 'sni_endpoints'; limit: number | undefined; tooMany(limit: number): string },
+): Promise<void> {
+  try {
+    await lockApp(db, appId);
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw notFound('app', appId);
+    throw err;
+  }
+  if (cap?.limit === undefined) return;
+  const { count } = await db.selectFrom(cap.table).select((eb) => eb.fn.countAll<number>().as('count')).where('app_id', '=', appId).executeTakeFirstOrThrow();
+  if (Number(count) >= cap.limit) throw new PlatformError('invalid_params', cap.tooMany(cap.limit));
 }

@@ -1,10 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
-import { notFound, PlatformError } from '../core/errors.js';
+import { PlatformError } from '../core/errors.js';
 import type { Domain } from './domain-records.js';
 import type { DomainRepository, NewDomain } from './port.js';
 import type { Database, DomainsTable } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
-import { inTransaction, lockApp } from './app-lock.js';
+import { inTransaction, lockAppForInsert } from './app-lock.js';
 import { isForeignKeyViolation, isUniqueViolation } from './unique-violation.js';
 
 const toDomain = (row: Selectable<DomainsTable>): Domain => ({
@@ -40,19 +40,7 @@ export class KyselyDomains implements DomainRepository {
       updated_at: now,
     };
     await inTransaction(this.db, async (db) => {
-      try {
-        // The app's lock row serializes concurrent creations, so the limit holds.
-        await lockApp(db, input.appId);
-      } catch (err) {
-        if (isForeignKeyViolation(err)) throw notFound('app', input.appId);
-        throw err;
-      }
-      if (input.limit !== undefined) {
-        const { count } = await db.selectFrom('domains').select((eb) => eb.fn.countAll<number>().as('count')).where('app_id', '=', input.appId).executeTakeFirstOrThrow();
-        if (Number(count) >= input.limit) {
-          throw new PlatformError('invalid_params', `The app already has ${input.limit} domains, the most an app may have. Remove one with \`berth domains:remove HOSTNAME\` first.`);
-        }
-      }
+      await lockAppForInsert(db, input.appId, { table: 'domains', limit: input.limit, tooMany: (limit) => `The app already has ${limit} domains, the most an app may have. Remove one with \`berth domains:remove HOSTNAME\` first.` });
       await checkEndpoint(db, input.appId, input.sniEndpointId);
       try {
         await db.insertInto('domains').values(row).execute();

@@ -1,11 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
-import { notFound, PlatformError } from '../core/errors.js';
+import { PlatformError } from '../core/errors.js';
 import type { SniEndpoint } from './domain-records.js';
 import type { NewSniEndpoint, SniEndpointRepository } from './port.js';
 import type { Database, SniEndpointsTable } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
-import { inTransaction, lockApp } from './app-lock.js';
-import { isForeignKeyViolation, isUniqueViolation } from './unique-violation.js';
+import { inTransaction, lockAppForInsert } from './app-lock.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 const toEndpoint = (row: Selectable<SniEndpointsTable>): SniEndpoint => ({
   id: row.id,
@@ -32,18 +32,7 @@ export class KyselySniEndpoints implements SniEndpointRepository {
       updated_at: now,
     };
     await inTransaction(this.db, async (db) => {
-      try {
-        await lockApp(db, input.appId);
-      } catch (err) {
-        if (isForeignKeyViolation(err)) throw notFound('app', input.appId);
-        throw err;
-      }
-      if (input.limit !== undefined) {
-        const { count } = await db.selectFrom('sni_endpoints').select((eb) => eb.fn.countAll<number>().as('count')).where('app_id', '=', input.appId).executeTakeFirstOrThrow();
-        if (Number(count) >= input.limit) {
-          throw new PlatformError('invalid_params', `The app already has ${input.limit} SNI endpoints, the most an app may have. Remove one with \`berth certs:remove NAME\` first.`);
-        }
-      }
+      await lockAppForInsert(db, input.appId, { table: 'sni_endpoints', limit: input.limit, tooMany: (limit) => `The app already has ${limit} SNI endpoints, the most an app may have. Remove one with \`berth certs:remove NAME\` first.` });
       try {
         await db.insertInto('sni_endpoints').values(row).execute();
       } catch (err) {
