@@ -33,7 +33,7 @@ export const LAYERS: LayerRules = {
 
   // Composition root: wires everything together.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons'],
     node: true,
     packages: true,
   },
@@ -48,4 +48,6 @@ export const LAYERS: LayerRules = {
   scheduler: { mayImport: ['core', 'store'], node: true, packages: false },
   // The host agent: runtime + logplex + router primary behind a unix-socket RPC.
   agent: { mayImport: ['core', 'runtime', 'logplex', 'router'], node: true, packages: false },
+  // Add-on providers: Berth's own Postgres/Redis servers and Heroku's partner API (see provider.ts).
+  addons: { mayImport: ['core', 'blobs'], node: true, packages: ['pg'] },
 };
