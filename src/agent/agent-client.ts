@@ -1,18 +1,17 @@
+import type { DrainView } from '../core/drain-view.js';
 import type { DynoEvent, DynoHost, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
+import type { AgentContract, AgentInfo, ForwardedLogLine } from './agent-contract.js';
+import type { CertificateEntry } from './certificate-book.js';
 import type { RpcClient } from './json-rpc.js';
 import type { AppRouteConfig } from './route-state.js';
-import type { CertificateEntry } from './certificate-book.js';
 
-export interface DrainView {
-  id: string;
-  url: string;
-  token: string;
-  createdAt?: string;
-}
-
-/** The control plane's side of the host agent: the DynoHost port plus routes and logs. */
+/**
+ * The control plane's side of one connection to the host agent: the DynoHost port plus routes,
+ * certificates and logplex, each method one call of the agent contract (agent-contract.ts) over
+ * whatever transport `rpc` is. Reconnecting is AgentConnection's job, not this class's.
+ */
 export class AgentClient implements DynoHost {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly rpc: RpcClient<AgentContract>) {}
 
   get closed(): Promise<void> {
     return this.rpc.closed;
@@ -22,12 +21,12 @@ export class AgentClient implements DynoHost {
     this.rpc.close();
   }
 
-  hello(): Promise<Record<string, unknown> & { dynos: DynoRecord[] }> {
-    return this.rpc.call('hello');
+  hello(): Promise<AgentInfo & { dynos: DynoRecord[] }> {
+    return this.rpc.call('hello', {});
   }
 
   list(): Promise<DynoRecord[]> {
-    return this.rpc.call('dyno.list');
+    return this.rpc.call('dyno.list', {});
   }
 
   start(launch: DynoLaunch): Promise<DynoRecord> {
@@ -43,7 +42,7 @@ export class AgentClient implements DynoHost {
   }
 
   onEvent(listener: (event: DynoEvent) => void): () => void {
-    return this.rpc.on('dyno.state', (data: { dyno: DynoRecord; previous: DynoEvent['previous'] }) => listener({ kind: 'state', dyno: data.dyno, previous: data.previous }));
+    return this.rpc.on('dyno.state', (data) => listener({ kind: 'state', dyno: data.dyno, previous: data.previous }));
   }
 
   setRoutes(apps: AppRouteConfig[]): Promise<void> {
@@ -69,7 +68,7 @@ export class AgentClient implements DynoHost {
     return this.rpc.call('routes.remove', { appId });
   }
 
-  appendLogs(appId: string, lines: Array<{ source: 'app' | 'heroku'; process: string; message: string }>): Promise<void> {
+  appendLogs(appId: string, lines: ForwardedLogLine[]): Promise<void> {
     return this.rpc.call('log.append', { appId, lines });
   }
 
@@ -90,6 +89,6 @@ export class AgentClient implements DynoHost {
   }
 
   shutdown(killDynos: boolean): Promise<void> {
-    return this.rpc.call('shutdown', { killDynos });
+    return this.rpc.call('shutdown', { killDynos }).then(() => undefined);
   }
 }

@@ -5,7 +5,8 @@ import type { LogChannels } from '../logplex/log-channels.js';
 import type { LogSessionRequest, LogSessions } from '../logplex/log-sessions.js';
 import type { DynoSpec, RunningDyno } from '../runtime/types.js';
 import { randomBytes } from 'node:crypto';
-import { RpcError, serveRpc, type RpcServer } from './json-rpc.js';
+import type { AgentContract, AgentInfo, ForwardedLogLine } from './agent-contract.js';
+import { RpcError, serveRpc, type RpcHandlers, type RpcServer } from './json-rpc.js';
 import type { Rendezvous } from './rendezvous.js';
 import { DynoSupervisor } from './dyno-supervisor.js';
 import { RouteState, type AppRouteConfig } from './route-state.js';
@@ -25,7 +26,7 @@ export interface HostAgentDeps {
   /** Attached one-off dynos meet their clients here; `publicHost:port` goes into attach_url. */
   rendezvous?: { server: Rendezvous; publicHost: string; port: number; attachTimeoutMs?: number };
   /** Facts about the agent the control plane checks on connect. */
-  info: Record<string, unknown>;
+  info: AgentInfo;
   /** Uploaded certificates by TLS server name; the router's resolveCertificate reads it. */
   certificates?: CertificateBook;
   /** Makes the router workers forget a cached certificate (every one when servername is undefined). */
@@ -51,14 +52,14 @@ function badRequest<T>(fn: () => T): T {
 
 /**
  * The host agent: dynos (supervisor), the route table (router workers) and logplex (channels,
- * sessions, drains) behind one unix-socket RPC. It outlives the control plane: killing the
+ * sessions, drains) behind the agent contract (agent-contract.ts), served over a unix socket. It outlives the control plane: killing the
  * control plane leaves dynos, routing and logs running; a new control plane reconnects.
  */
 export class HostAgent {
   readonly supervisor: DynoSupervisor;
   readonly routes: RouteState;
   readonly certificates: CertificateBook;
-  private server?: RpcServer;
+  private server?: RpcServer<AgentContract>;
 
   constructor(private readonly deps: HostAgentDeps) {
     this.routes = new RouteState(deps.domain, (diff) => deps.pushRoutes(diff));
@@ -82,18 +83,28 @@ export class HostAgent {
   }
 
   async listen(socketPath: string): Promise<void> {
+    this.server = await serveRpc<AgentContract>(socketPath, this.handlers());
+  }
+
+  /** The agent contract's server side; `params` come off the wire and are checked before use. */
+  handlers(): RpcHandlers<AgentContract> {
     const { supervisor, routes, deps } = this;
-    this.server = await serveRpc(socketPath, {
+    return {
       hello: () => ({ ...deps.info, dynos: supervisor.list() }),
       'dyno.list': () => supervisor.list(),
-      'dyno.start': (launch: DynoLaunch) => (launch.attach ? this.startAttached(launch) : supervisor.start(launch)),
-      'dyno.stop': async (p: { id: unknown; graceMs?: unknown }) => {
+      // Trusted shape: the control plane resolved the launch from its own store.
+      'dyno.start': (p) => {
+        const launch = p as DynoLaunch;
+        return launch.attach ? this.startAttached(launch) : supervisor.start(launch);
+      },
+      'dyno.stop': async (p) => {
         await supervisor.stop(str(p.id, 'id'), typeof p.graceMs === 'number' ? p.graceMs : 30_000);
       },
-      'dyno.forget': (p: { id: unknown }) => supervisor.forget(str(p.id, 'id')),
-      'routes.set': (p: { apps: AppRouteConfig[] }) => routes.setApps(p.apps ?? []),
-      'routes.upsert': (p: AppRouteConfig) => routes.upsertApp(p),
-      'routes.remove': async (p: { appId: unknown }) => {
+      'dyno.forget': (p) => supervisor.forget(str(p.id, 'id')),
+      // Trusted shape: route configs are built by the control plane's RouteSync.
+      'routes.set': (p) => routes.setApps((p.apps as AppRouteConfig[] | undefined) ?? []),
+      'routes.upsert': (p) => routes.upsertApp(p as AppRouteConfig),
+      'routes.remove': async (p) => {
         const appId = str(p.appId, 'appId');
         routes.removeApp(appId);
         this.certificatesChanged(this.certificates.remove(appId));
@@ -102,29 +113,29 @@ export class HostAgent {
       },
       'routes.snapshot': () => routes.current(),
       // Certificates of SNI endpoints: the pairs travel over the private socket and are never logged.
-      'certs.set': (p: { appId: unknown; certs: unknown }) => {
+      'certs.set': (p) => {
         const appId = str(p.appId, 'appId');
         return { hostnames: this.certificatesChanged(badRequest(() => this.certificates.set(appId, p.certs as CertificateEntry[]))) };
       },
-      'certs.reset': (p: { apps: unknown }) => {
+      'certs.reset': (p) => {
         if (!Array.isArray(p.apps)) throw new RpcError('apps must be an array of {appId, certs}', 'bad_request');
         const apps = p.apps.map((a: { appId?: unknown; certs?: unknown } | null) => ({ appId: str(a?.appId, 'appId'), certs: a?.certs as CertificateEntry[] }));
         return { hostnames: this.certificatesChanged(badRequest(() => this.certificates.reset(apps))) };
       },
-      'log.append': (p: { appId: unknown; lines: Array<{ source: 'app' | 'heroku'; process: string; message: string }> }) => {
+      'log.append': (p) => {
         const appId = str(p.appId, 'appId');
-        for (const line of p.lines ?? []) deps.channels.append(appId, line);
+        for (const line of (p.lines as ForwardedLogLine[] | undefined) ?? []) deps.channels.append(appId, line);
       },
-      'log.history': (p: { appId: unknown; limit?: number }) => deps.channels.history(str(p.appId, 'appId'), { limit: typeof p.limit === 'number' ? p.limit : 1500 }),
-      'log.session': (p: { appId: unknown; request: LogSessionRequest }) => deps.sessions.issue(str(p.appId, 'appId'), p.request ?? {}),
-      'drains.add': (p: { appId: unknown; url: unknown }) => deps.drains.add(str(p.appId, 'appId'), p.url),
-      'drains.list': (p: { appId: unknown }) => deps.drains.list(str(p.appId, 'appId')),
-      'drains.remove': (p: { appId: unknown; key: unknown }) => deps.drains.remove(str(p.appId, 'appId'), str(p.key, 'key')),
-      shutdown: (p: { killDynos?: unknown }) => {
+      'log.history': (p) => deps.channels.history(str(p.appId, 'appId'), { limit: typeof p.limit === 'number' ? p.limit : 1500 }),
+      'log.session': (p) => deps.sessions.issue(str(p.appId, 'appId'), (p.request as LogSessionRequest | undefined) ?? {}),
+      'drains.add': (p) => deps.drains.add(str(p.appId, 'appId'), p.url),
+      'drains.list': (p) => deps.drains.list(str(p.appId, 'appId')),
+      'drains.remove': (p) => deps.drains.remove(str(p.appId, 'appId'), str(p.key, 'key')),
+      shutdown: (p) => {
         setImmediate(() => deps.onShutdown({ killDynos: p.killDynos === true }));
         return { ok: true };
       },
-    });
+    };
   }
 
   /** Router workers drop cached certificates of the names touched (all of them for a wildcard). */

@@ -2,9 +2,13 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { rm } from 'node:fs/promises';
 
 /**
- * Newline-delimited JSON over a unix socket between the control plane and the host agent:
- * requests `{id, method, params}`, replies `{id, result}` or `{id, error: {message}}`, and events
- * `{event, data}` pushed by the agent to every connected client. Lines are bounded.
+ * The RPC transport between the control plane and the host agent: newline-delimited JSON, today
+ * over a unix socket. Requests `{id, method, params}`, replies `{id, result}` or
+ * `{id, error: {message, code}}`, and events `{event, data}` pushed to every connected client.
+ * Lines are bounded. The transport is generic over an RpcContract (agent-contract.ts is the
+ * agent's): the server serves exactly its handlers, the client calls only its methods, so a
+ * name or shape mismatch is a compile error. Another transport (TCP + TLS between hosts) would
+ * carry the same contract with the same framing.
  */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
@@ -22,7 +26,28 @@ function errorCode(err: unknown): string {
   return typeof id === 'string' ? id : 'failed';
 }
 
-type Handler = (params: any, connection: RpcConnection) => Promise<unknown> | unknown;
+/** A method → {request, response} map and the events the server pushes: what both sides agree on. */
+export type RpcContract = {
+  methods: { [method: string]: { request: unknown; response: unknown } };
+  events: { [event: string]: unknown };
+};
+export type RpcMethod<C extends RpcContract> = keyof C['methods'] & string;
+export type RpcEvent<C extends RpcContract> = keyof C['events'] & string;
+export type RpcRequest<C extends RpcContract, M extends RpcMethod<C>> = C['methods'][M]['request'];
+export type RpcResponse<C extends RpcContract, M extends RpcMethod<C>> = C['methods'][M]['response'];
+
+/**
+ * A request as the server receives it: the contract's field names, values not yet checked (they
+ * crossed a process boundary). Handlers validate what they use, or say why they trust it.
+ */
+export type Unchecked<T> = T extends object ? { readonly [K in keyof T]?: unknown } : unknown;
+
+/** The server side of a contract: one handler per method, answering the method's response. */
+export type RpcHandlers<C extends RpcContract> = {
+  [M in RpcMethod<C>]: (params: Unchecked<RpcRequest<C, M>>, connection: RpcConnection) => RpcResponse<C, M> | Promise<RpcResponse<C, M>>;
+};
+
+type Handler = (params: unknown, connection: RpcConnection) => Promise<unknown> | unknown;
 
 export interface RpcConnection {
   send(message: unknown): boolean;
@@ -47,13 +72,14 @@ function readLines(socket: Socket, onLine: (line: string) => void): void {
   });
 }
 
-export interface RpcServer {
-  broadcast(event: string, data: unknown): void;
+export interface RpcServer<C extends RpcContract> {
+  broadcast<E extends RpcEvent<C>>(event: E, data: C['events'][E]): void;
   close(): Promise<void>;
   connections(): number;
 }
 
-export async function serveRpc(socketPath: string, handlers: Record<string, Handler>): Promise<RpcServer> {
+export async function serveRpc<C extends RpcContract>(socketPath: string, contractHandlers: RpcHandlers<C>): Promise<RpcServer<C>> {
+  const handlers: Partial<Record<string, Handler>> = contractHandlers as Record<string, Handler>;
   await rm(socketPath, { force: true });
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -69,7 +95,7 @@ export async function serveRpc(socketPath: string, handlers: Record<string, Hand
         connection.send({ id: null, error: { message: 'malformed JSON', code: 'bad_request' } });
         return;
       }
-      const handler = typeof request.method === 'string' ? handlers[request.method] : undefined;
+      const handler = typeof request.method === 'string' && Object.hasOwn(handlers, request.method) ? handlers[request.method] : undefined;
       if (!handler) {
         connection.send({ id: request.id, error: { message: `unknown method ${String(request.method)}`, code: 'unknown_method' } });
         return;
@@ -100,15 +126,16 @@ export async function serveRpc(socketPath: string, handlers: Record<string, Hand
   };
 }
 
-export interface RpcClient {
-  call<T = unknown>(method: string, params?: unknown, timeoutMs?: number): Promise<T>;
-  on(event: string, listener: (data: any) => void): () => void;
+/** The client side of a contract: calls answer the method's response type, events carry theirs. */
+export interface RpcClient<C extends RpcContract> {
+  call<M extends RpcMethod<C>>(method: M, params: RpcRequest<C, M>, timeoutMs?: number): Promise<RpcResponse<C, M>>;
+  on<E extends RpcEvent<C>>(event: E, listener: (data: C['events'][E]) => void): () => void;
   /** Resolves when the connection ends (the agent went away or close() was called). */
   closed: Promise<void>;
   close(): void;
 }
 
-export function connectRpc(socketPath: string, connectTimeoutMs = 2000): Promise<RpcClient> {
+export function connectRpc<C extends RpcContract>(socketPath: string, connectTimeoutMs = 2000): Promise<RpcClient<C>> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath);
     const timer = setTimeout(() => socket.destroy(new RpcError(`no answer from ${socketPath}`, 'timeout')), connectTimeoutMs);
@@ -149,8 +176,9 @@ export function connectRpc(socketPath: string, connectTimeoutMs = 2000): Promise
         else entry.resolve(message.result);
       });
       resolve({
-        call<T>(method: string, params: unknown = {}, timeoutMs = 30_000): Promise<T> {
-          return new Promise<T>((ok, fail) => {
+        // The one place a reply is trusted to match the contract: the server's handlers are typed by it.
+        call<M extends RpcMethod<C>>(method: M, params: RpcRequest<C, M>, timeoutMs = 30_000): Promise<RpcResponse<C, M>> {
+          return new Promise<RpcResponse<C, M>>((ok, fail) => {
             if (socket.destroyed) return fail(new RpcError('connection to the host agent closed', 'closed'));
             const id = nextId++;
             const t = setTimeout(() => {
@@ -164,8 +192,8 @@ export function connectRpc(socketPath: string, connectTimeoutMs = 2000): Promise
         on(event, listener) {
           let set = listeners.get(event);
           if (!set) listeners.set(event, (set = new Set()));
-          set.add(listener);
-          return () => set?.delete(listener);
+          set.add(listener as (data: unknown) => void);
+          return () => set?.delete(listener as (data: unknown) => void);
         },
         closed,
         close: () => socket.end(),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Account, App, Authorization } from '../core/model.js';
+import type { DrainView } from '../core/drain-view.js';
 import type { DynoRecord } from '../core/dyno-host.js';
 import type { Plan } from '../core/dyno-plan.js';
 import type { Accounts } from '../accounts/accounts-service.js';
@@ -56,14 +57,6 @@ export interface BlobPort {
 /** Platform lines into an app's log channel: emit(app.id, 'api', 'Release v3 created by user …') → `app[api]: …`. */
 export interface LogPort {
   emit(appId: string, process: string, message: string): void;
-}
-
-/** A log drain as the API shows it. */
-export interface DrainView {
-  id: string;
-  url: string;
-  token: string;
-  createdAt?: string;
 }
 
 /** Logplex as the API uses it: tail sessions and drains (the host agent serves both). */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AgentClient } from '../agent/agent-client.js';
+import type { AgentContract } from '../agent/agent-contract.js';
 import { connectRpc } from '../agent/json-rpc.js';
 import { agentPaths, instancePrefix } from './agent-paths.js';
 
@@ -25,13 +26,13 @@ const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
  */
 export async function ensureAgent(settings: AgentSettings, log: (message: string) => void): Promise<{ client: AgentClient; adopted: boolean; routerPorts: { http: number; https?: number } }> {
   const paths = agentPaths(settings.dataDir);
-  const existing = await connectRpc(paths.agentSocket).catch(() => undefined);
+  const existing = await connectRpc<AgentContract>(paths.agentSocket).catch(() => undefined);
   if (existing) {
     const client = new AgentClient(existing);
     const hello = await client.hello();
-    const ports = hello.routerPorts as { http: number; https?: number };
+    const ports = hello.routerPorts;
     const wanted = (port: number, actual: number | undefined) => port === 0 || port === actual;
-    if (hello.domain === settings.domain && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort as number)) {
+    if (hello.domain === settings.domain && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort)) {
       log(`adopted the running host agent (pid ${String(hello.pid)}) with ${hello.dynos.length} dyno(s)`);
       return { client, adopted: true, routerPorts: ports };
     }
@@ -63,11 +64,11 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
   await logFile.close();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   for (let attempt = 0; attempt < 300; attempt++) {
-    const rpc = await connectRpc(paths.agentSocket).catch(() => undefined);
+    const rpc = await connectRpc<AgentContract>(paths.agentSocket).catch(() => undefined);
     if (rpc) {
       const client = new AgentClient(rpc);
       const hello = await client.hello();
-      return { client, adopted: false, routerPorts: hello.routerPorts as { http: number; https?: number } };
+      return { client, adopted: false, routerPorts: hello.routerPorts };
     }
     const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]);
     if (code !== undefined) throw new Error(`The host agent exited with status ${String(code)} while starting; see ${paths.agentLog}.`);

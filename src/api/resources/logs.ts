@@ -1,5 +1,6 @@
 import { PlatformError } from '../../core/errors.js';
-import type { DrainView, Route, RequestContext } from '../context.js';
+import type { DrainView } from '../../core/drain-view.js';
+import type { Route, RequestContext } from '../context.js';
 import { findAccessibleApp } from '../app-access.js';
 
 function drainJson(ctx: RequestContext, drain: DrainView) {
