@@ -2,7 +2,7 @@ import { routerCodes, type RouterCode } from '../core/router-codes.js';
 import type { AppDispatcher, Waiter } from './app-dispatcher.js';
 import type { Backend, BackendConn, BackendUser } from './backend-pool.js';
 import type { EngineContext, PageTarget } from './engine-context.js';
-import { routerLogLine } from './log-line.js';
+import { routerLogLine } from './router-log-line.js';
 import type { RequestHead } from './request-head.js';
 import type { ResponseHead } from './response-head.js';
 import { ResponseRelay, type RelayClient, type RelayOwner } from './response-relay.js';
