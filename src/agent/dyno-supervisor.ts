@@ -1,6 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { DynoLaunch, DynoRecord } from '../core/dyno-host.js';
-import type { DynoState } from '../core/dyno-plan.js';
+import type { DynoLaunch, DynoRecord, DynoState } from '../core/dyno-host.js';
 import type { LogSource } from '../core/log-line.js';
 import { dynoError } from '../core/platform-codes.js';
 import type { DynoSpec, RunningDyno } from '../runtime/types.js';

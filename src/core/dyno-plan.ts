@@ -3,8 +3,7 @@
  * The scheduler (src/scheduler) applies the plan; `berth ps --diff` shows it. No clock, no I/O:
  * time comes in as `now` (ms since epoch).
  */
-
-export type DynoState = 'starting' | 'up' | 'crashed' | 'down' | 'stopping';
+import type { DynoRecord } from './dyno-host.js';
 
 export interface DesiredProcess {
   type: string;
@@ -16,22 +15,12 @@ export interface DesiredProcess {
   restartedAt?: number;
 }
 
-export interface LiveDyno {
-  id: string;
-  type: string;
-  /** web.1 → 1 */
-  index: number;
-  releaseVersion: number;
-  size: string;
-  command: string;
-  state: DynoState;
-  /** When the process was started (ms). */
-  startedAt: number;
-  /** When the state last changed (ms); for a crashed dyno, when it crashed. */
-  stateChangedAt: number;
-  /** Consecutive crashes of this index, including this dyno's own if it crashed. */
-  crashCount: number;
-}
+/**
+ * What the plan needs of a live dyno: its record's identity, release, state and crash history.
+ * `stateChangedAt` is, for a crashed dyno, when it crashed; `crashCount` counts consecutive crashes
+ * of the index, including this dyno's own if it crashed.
+ */
+export type LiveDyno = Pick<DynoRecord, 'id' | 'type' | 'index' | 'releaseVersion' | 'size' | 'command' | 'state' | 'startedAt' | 'stateChangedAt' | 'crashCount'>;
 
 export type PlanAction =
   | { kind: 'start'; type: string; index: number; releaseVersion: number; size: string; command: string; reason: StartReason; crashCount: number; replaces?: string }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { herokuPolicy, planApp, type DesiredProcess, type LiveDyno, type Plan, type PlanAction, type PlanPolicy } from '../core/dyno-plan.js';
+import { herokuPolicy, planApp, type DesiredProcess, type Plan, type PlanAction, type PlanPolicy } from '../core/dyno-plan.js';
 import type { DynoHost, DynoRecord } from '../core/dyno-host.js';
 
 /** The desired state of one app: its current release and formation. */
@@ -37,19 +37,6 @@ export interface DynoManagerOptions {
   policy?: PlanPolicy;
   onError?(appId: string, err: unknown): void;
 }
-
-const toLive = (d: DynoRecord): LiveDyno => ({
-  id: d.id,
-  type: d.type,
-  index: d.index,
-  releaseVersion: d.releaseVersion,
-  size: d.size,
-  command: d.command,
-  state: d.state,
-  startedAt: d.startedAt,
-  stateChangedAt: d.stateChangedAt,
-  crashCount: d.crashCount,
-});
 
 /**
  * The dyno manager: one reconcile loop per app over explicit events (formation or release
@@ -111,7 +98,7 @@ export class DynoManager {
   /** The plan the loop would apply now (for `berth ps --diff`). */
   async plan(appId: string): Promise<Plan> {
     const desire = await this.options.source.load(appId);
-    return planApp(this.desired(appId, desire), this.formationDynos(appId).map(toLive), this.options.now(), this.options.policy ?? herokuPolicy);
+    return planApp(this.desired(appId, desire), this.formationDynos(appId), this.options.now(), this.options.policy ?? herokuPolicy);
   }
 
   /**
@@ -169,7 +156,7 @@ export class DynoManager {
 
   private async pass(appId: string): Promise<void> {
     const desire = await this.options.source.load(appId);
-    const plan = planApp(this.desired(appId, desire), this.formationDynos(appId).map(toLive), this.options.now(), this.options.policy ?? herokuPolicy);
+    const plan = planApp(this.desired(appId, desire), this.formationDynos(appId), this.options.now(), this.options.policy ?? herokuPolicy);
     this.schedule(appId, plan.wakeAt);
     await Promise.all(plan.actions.map((action) => this.apply(appId, desire, action)));
   }
