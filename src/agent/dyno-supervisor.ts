@@ -1,10 +1,16 @@
+/**
+ * DynoSupervisor: runs the host's dynos through the runtime and watches each one's lifecycle;
+ * what an exit means is core/exit-outcome.ts, an attached terminal is attach-terminal.ts.
+ */
 import type { Duplex } from 'node:stream';
-import type { DynoLaunch, DynoRecord } from '../core/dyno-host.js';
-import type { DynoState } from '../core/dyno-plan.js';
+import type { DynoLaunch, DynoRecord, DynoState } from '../core/dyno-host.js';
+import { exitOutcome, type DynoEnd } from '../core/exit-outcome.js';
 import type { LogSource } from '../core/log-line.js';
 import { dynoError } from '../core/platform-codes.js';
+import type { Timers } from '../core/timers.js';
 import type { DynoSpec, RunningDyno } from '../runtime/types.js';
 import { formatRuntimeMetrics } from '../logplex/runtime-metrics.js';
+import { attachTerminal } from './attach-terminal.js';
 import { DynoLoad } from './dyno-load.js';
 
 export interface SupervisorLogs {
@@ -18,6 +24,8 @@ export interface SupervisorDeps {
   /** Every state change (the agent broadcasts it and updates the route table). */
   onChange(record: DynoRecord, previous: DynoState | 'down', dyno?: RunningDyno): void;
   now(): number;
+  /** Sampling timers (default: the system's, unref'd). */
+  timers?: Timers;
   /** How often memory is sampled for R14 (default 5 s, or metricsEveryMs when that is shorter). */
   sampleEveryMs?: number;
   /** At most one R14 and one runtime-metrics sample per dyno this often (default 20 s, Heroku's). */
@@ -29,7 +37,8 @@ interface Entry {
   launch: DynoLaunch;
   dyno?: RunningDyno;
   stopping: boolean;
-  timer?: NodeJS.Timeout;
+  /** Cancels the memory/metrics sampling. */
+  stopSampling?: () => void;
   lastR14?: number;
   lastMetrics?: number;
   load?: DynoLoad;
@@ -40,6 +49,19 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const METRICS_EVERY_MS = 20_000;
 const SAMPLE_EVERY_MS = 5_000;
 
+const systemTimers: Timers = {
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+  every(ms, fn) {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
 /**
  * Runs dynos on this host and watches them: boot (R10), exits and crashes, memory (R14/R15),
  * stops (SIGTERM, grace, SIGKILL → R12), runtime metrics. Writes Heroku's platform lines
@@ -49,8 +71,10 @@ export class DynoSupervisor {
   private readonly entries = new Map<string, Entry>();
   private readonly metricsEveryMs: number;
   private readonly sampleEveryMs: number;
+  private readonly timers: Timers;
 
   constructor(private readonly deps: SupervisorDeps) {
+    this.timers = deps.timers ?? systemTimers;
     this.metricsEveryMs = deps.metricsEveryMs ?? METRICS_EVERY_MS;
     this.sampleEveryMs = deps.sampleEveryMs ?? Math.min(SAMPLE_EVERY_MS, this.metricsEveryMs);
   }
@@ -144,42 +168,21 @@ export class DynoSupervisor {
         ...(launch.timeToLiveMs ? { timeoutMs: launch.timeToLiveMs } : {}),
       });
     } catch (err) {
-      this.platform(entry, dynoError('R99', `the dyno could not be started: ${err instanceof Error ? err.message : String(err)}`));
       terminal?.end();
-      if (launch.oneOff) this.exited(entry, null, false);
-      else this.crash(entry, null, 'R99');
+      this.ended(entry, { kind: 'start-failed', error: err instanceof Error ? err.message : String(err) });
       return;
     }
     const dyno = entry.dyno;
-    if (terminal) {
-      // The client's terminal is the dyno's: output goes to it, not to the logs.
-      dyno.stdout.pipe(terminal, { end: false });
-      dyno.stderr.pipe(terminal, { end: false });
-      const stdin = dyno.stdin;
-      if (stdin && launch.attach?.tty) terminal.pipe(stdin);
-      else if (stdin) {
-        // Without a TTY the client sends EOT (\x04) when its input ends: that closes stdin.
-        terminal.on('data', (chunk: Buffer) => {
-          if (stdin.writableEnded) return;
-          const eot = chunk.indexOf(4);
-          if (eot < 0) return void stdin.write(chunk);
-          if (eot > 0) stdin.write(chunk.subarray(0, eot));
-          stdin.end();
-        });
-      }
-      terminal.on('error', () => terminal.destroy());
-      terminal.on('close', () => void this.stop(entry.record.id, 5000));
-      terminal.resume();
-      // The exit status marker the official CLI and ours look for, then the end of the session.
-      void dyno.exited.then((exit) => terminal.end(`\uFFFF heroku-command-exit-status: ${exit.code ?? 255}\r\n`));
-    } else {
+    if (terminal) attachTerminal(dyno, terminal, { tty: launch.attach?.tty ?? false, onClose: () => void this.stop(entry.record.id, 5000) });
+    else {
       void this.deps.logs.ingest(launch.appId, 'app', launch.name, dyno.stdout).catch(() => undefined);
       void this.deps.logs.ingest(launch.appId, 'app', launch.name, dyno.stderr).catch(() => undefined);
     }
-    void dyno.exited.then((exit) => this.exited(entry, exit.code, exit.oomKilled, exit.sandboxFailed ? exit.error ?? 'sandbox failed' : undefined));
+    void dyno.exited.then((exit) =>
+      this.ended(entry, { kind: 'exited', code: exit.code, oomKilled: exit.oomKilled, sandboxError: exit.sandboxFailed ? exit.error ?? 'sandbox failed' : undefined }),
+    );
     entry.load = new DynoLoad(`${dyno.cgroups.memory}/cgroup.procs`);
-    entry.timer = setInterval(() => void this.sample(entry), this.sampleEveryMs);
-    entry.timer.unref();
+    entry.stopSampling = this.timers.every(this.sampleEveryMs, () => void this.sample(entry));
     if (launch.type === 'web' && !launch.oneOff) void this.boot(entry, dyno);
     else this.setState(entry, 'up');
   }
@@ -251,33 +254,27 @@ export class DynoSupervisor {
     await dyno.stop(0);
   }
 
-  private exited(entry: Entry, code: number | null, oomKilled: boolean, sandboxError?: string): void {
-    if (entry.timer) clearInterval(entry.timer);
-    entry.record.exitCode = code;
-    if (oomKilled && !entry.stopping) {
-      this.platform(entry, dynoError('R15'));
-      this.platform(entry, 'Stopping process with SIGKILL');
-    }
-    if (sandboxError) this.platform(entry, dynoError('R99', sandboxError));
-    this.platform(entry, `Process exited with status ${code ?? 'unknown'}`);
-    if (entry.stopping || entry.launch.oneOff) {
-      this.entries.delete(entry.record.id);
-      const previous = entry.record.state;
-      if (entry.launch.oneOff && !entry.stopping) this.platform(entry, `State changed from ${previous} to complete`);
-      else this.platform(entry, `State changed from ${previous === 'stopping' ? 'up' : previous} to down`);
-      entry.record.state = 'down';
-      entry.record.stateChangedAt = this.deps.now();
-      this.deps.onChange({ ...entry.record }, previous);
+  /** The dyno exited or never started: core/exit-outcome.ts decides, this applies it. */
+  private ended(entry: Entry, end: DynoEnd): void {
+    entry.stopSampling?.();
+    const { record } = entry;
+    const previous = record.state;
+    const outcome = exitOutcome({ state: previous, stopping: entry.stopping, oneOff: entry.launch.oneOff, end, lastError: record.lastError, crashCount: entry.launch.crashCount });
+    for (const line of outcome.lines) this.platform(entry, line);
+    record.exitCode = end.kind === 'exited' ? end.code : null;
+    if (outcome.state === 'down') {
+      this.entries.delete(record.id);
+      record.state = 'down';
+      record.stateChangedAt = this.deps.now();
+      this.deps.onChange({ ...record }, previous);
       return;
     }
-    this.crash(entry, code, oomKilled ? 'R15' : entry.record.lastError ?? `exit ${code ?? 'unknown'}`);
-  }
-
-  private crash(entry: Entry, code: number | null, reason: string): void {
-    entry.record.exitCode = code;
-    entry.record.lastError = reason;
-    entry.record.crashCount = entry.launch.crashCount + 1;
-    this.setState(entry, 'crashed');
+    record.lastError = outcome.lastError;
+    record.crashCount = outcome.crashCount;
+    if (previous === 'crashed') return;
+    record.state = 'crashed';
+    record.stateChangedAt = this.deps.now();
+    this.deps.onChange({ ...record }, previous, entry.dyno);
   }
 
   private async sample(entry: Entry): Promise<void> {

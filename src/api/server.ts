@@ -7,7 +7,7 @@ import { authenticate } from './authenticate.js';
 import { readJsonBody } from './body.js';
 import { errorReply, send } from './respond.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RouteTable } from './route-table.js';
+import { RouteMatcher } from './route-matcher.js';
 import { accountRoutes } from './resources/account.js';
 import { appRoutes } from './resources/apps.js';
 import { metaRoutes } from './resources/meta.js';
@@ -63,7 +63,7 @@ export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The Platform API as a plain node:http request handler. */
 export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): ApiHandler {
-  const table = new RouteTable(routes);
+  const table = new RouteMatcher(routes);
   const limiter = new RateLimiter(deps.rateLimitPerHour, deps.now);
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {

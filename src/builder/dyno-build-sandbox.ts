@@ -3,7 +3,7 @@ import { lchown, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynoNetwork, DynoSpec, RunningDyno } from '../runtime/types.js';
 import { fixedBuildTarget, type BindContext, type BindRole, type BuildSandbox, type SandboxExit, type SandboxRunSpec } from './build-sandbox.js';
-import { LineSplitter } from './line-splitter.js';
+import { BuildOutputLines } from './build-output-lines.js';
 
 /** Single-quotes one argument for bash (the runtime takes a command line, Procfile style). */
 export function shellQuote(arg: string): string {
@@ -70,8 +70,8 @@ export class DynoBuildSandbox implements BuildSandbox {
       spec.output.stderr(`Build dyno could not start: ${err instanceof Error ? err.message : String(err)}`);
       return { exitCode: 1 };
     }
-    const stdout = new LineSplitter(spec.output.stdout);
-    const stderr = new LineSplitter(spec.output.stderr);
+    const stdout = new BuildOutputLines(spec.output.stdout);
+    const stderr = new BuildOutputLines(spec.output.stderr);
     dyno.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     dyno.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     const abort = () => void dyno.stop(2000);

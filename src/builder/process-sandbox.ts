@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { BindContext, BindRole, BuildSandbox, SandboxExit, SandboxRunSpec } from './build-sandbox.js';
-import { LineSplitter } from './line-splitter.js';
+import { BuildOutputLines } from './build-output-lines.js';
 
 export interface ProcessSandboxOptions {
   /** Time between SIGTERM and SIGKILL to the process group on abort (default 2 s). */
@@ -30,8 +30,8 @@ export class ProcessSandbox implements BuildSandbox {
     return new Promise((resolve) => {
       if (spec.signal.aborted) return resolve({ exitCode: 128 + constants.signals.SIGKILL });
       const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-      const out = new LineSplitter((line) => spec.output.stdout(line));
-      const err = new LineSplitter((line) => spec.output.stderr(line));
+      const out = new BuildOutputLines((line) => spec.output.stdout(line));
+      const err = new BuildOutputLines((line) => spec.output.stderr(line));
       child.stdout.on('data', (c: Buffer) => out.push(c));
       child.stderr.on('data', (c: Buffer) => err.push(c));
       let killTimer: NodeJS.Timeout | undefined;

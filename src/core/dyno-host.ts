@@ -1,4 +1,5 @@
-import type { DynoState } from './dyno-plan.js';
+/** A dyno's lifecycle state, as Heroku shows it (`down` once it is gone). */
+export type DynoState = 'starting' | 'up' | 'crashed' | 'down' | 'stopping';
 
 /**
  * What the control plane knows about a dyno, as the host agent reports it. The agent is the

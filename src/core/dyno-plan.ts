@@ -3,8 +3,7 @@
  * The scheduler (src/scheduler) applies the plan; `berth ps --diff` shows it. No clock, no I/O:
  * time comes in as `now` (ms since epoch).
  */
-
-export type DynoState = 'starting' | 'up' | 'crashed' | 'down' | 'stopping';
+import type { DynoRecord } from './dyno-host.js';
 
 export interface DesiredProcess {
   type: string;
@@ -16,22 +15,12 @@ export interface DesiredProcess {
   restartedAt?: number;
 }
 
-export interface LiveDyno {
-  id: string;
-  type: string;
-  /** web.1 → 1 */
-  index: number;
-  releaseVersion: number;
-  size: string;
-  command: string;
-  state: DynoState;
-  /** When the process was started (ms). */
-  startedAt: number;
-  /** When the state last changed (ms); for a crashed dyno, when it crashed. */
-  stateChangedAt: number;
-  /** Consecutive crashes of this index, including this dyno's own if it crashed. */
-  crashCount: number;
-}
+/**
+ * What the plan needs of a live dyno: its record's identity, release, state and crash history.
+ * `stateChangedAt` is, for a crashed dyno, when it crashed; `crashCount` counts consecutive crashes
+ * of the index, including this dyno's own if it crashed.
+ */
+export type LiveDyno = Pick<DynoRecord, 'id' | 'type' | 'index' | 'releaseVersion' | 'size' | 'command' | 'state' | 'startedAt' | 'stateChangedAt' | 'crashCount'>;
 
 export type PlanAction =
   | { kind: 'start'; type: string; index: number; releaseVersion: number; size: string; command: string; reason: StartReason; crashCount: number; replaces?: string }
@@ -75,97 +64,178 @@ export function jitterMs(id: string): number {
 
 const nameOf = (d: { type: string; index: number }) => `${d.type}.${d.index}`;
 const alive = (d: LiveDyno) => d.state === 'starting' || d.state === 'up';
+const gone = (d: LiveDyno) => d.state === 'stopping' || d.state === 'down';
 const matches = (d: LiveDyno, p: DesiredProcess) =>
   d.releaseVersion === p.releaseVersion && d.size === p.size && d.command === p.command && (p.restartedAt === undefined || d.startedAt >= p.restartedAt);
 
-/**
- * Plans one app. Web dynos roll with a surge (the new dyno must be up before the old one stops,
- * so a deploy never drops requests); other types stop the old dyno first (no double workers).
- */
-export function planApp(desired: DesiredProcess[], live: LiveDyno[], now: number, policy: PlanPolicy = herokuPolicy): Plan {
-  const actions: PlanAction[] = [];
-  const notes: string[] = [];
-  let wakeAt: number | undefined;
-  const wake = (t: number) => {
-    if (wakeAt === undefined || t < wakeAt) wakeAt = t;
-  };
-  const byType = new Map(desired.map((p) => [p.type, p]));
+/** One index of one process type (web.2) as the rules see it. Dynos stopping or down don't count. */
+export interface Slot {
+  process: DesiredProcess;
+  index: number;
+  name: string;
+  /** Dynos of the desired release, size, command (and started after a ps:restart). */
+  current: LiveDyno[];
+  /** Live (starting or up) dynos among `current`. */
+  liveCurrent: LiveDyno[];
+  upCurrent: LiveDyno[];
+  /** The most recent crash among `current`. */
+  crashed: LiveDyno | undefined;
+  /** Dynos of an older release, size or command. */
+  stale: LiveDyno[];
+  staleAlive: LiveDyno[];
+}
 
+/** What the rules share while planning one app: clock, policy, notes, the wake-up and cycling per type. */
+export interface RuleContext {
+  now: number;
+  policy: PlanPolicy;
+  note(text: string): void;
+  wake(at: number): void;
+  /** Process types with a surge or cycle in flight: they cycle no other dyno meanwhile. */
+  cycling: Set<string>;
+}
+
+type SlotRule = (slot: Slot, ctx: RuleContext) => PlanAction[];
+
+const startAt = (slot: Slot, reason: StartReason, crashCount: number, replaces?: string): PlanAction => {
+  const { type, releaseVersion, size, command } = slot.process;
+  return { kind: 'start', type, index: slot.index, releaseVersion, size, command, reason, crashCount, ...(replaces ? { replaces } : {}) };
+};
+const stop = (dyno: LiveDyno, reason: StopReason): PlanAction => ({ kind: 'stop', dynoId: dyno.id, name: nameOf(dyno), reason });
+
+/**
+ * The rules for one index, in the order their actions are listed. Their guards don't overlap, so
+ * no action is ever planned twice: the starts need no live current dyno (restart after crash,
+ * surge) or exactly one (cycle); each stop rule covers its own dynos.
+ */
+export const slotRules = {
+  /** Nothing of the desired release runs here because it crashed: start it again once its cool-off has passed. */
+  restartAfterCrash(slot, ctx) {
+    const { crashed } = slot;
+    if (slot.liveCurrent.length > 0 || !crashed) return [];
+    const ranFor = crashed.stateChangedAt - crashed.startedAt;
+    const count = ranFor >= ctx.policy.stablePeriodMs ? 1 : crashed.crashCount;
+    const due = crashed.stateChangedAt + ctx.policy.coolOffMs(count);
+    if (due <= ctx.now) return [startAt(slot, 'restart-after-crash', count, crashed.id)];
+    ctx.note(`${slot.name} crashed; restarting in ${Math.ceil((due - ctx.now) / 1000)}s (crash ${count})`);
+    ctx.wake(due);
+    return [];
+  },
+
+  /**
+   * Nothing of the desired release here and no crash: start it. A web dyno starts beside the old
+   * one (the surge: no request is dropped); other types wait until the old dyno is gone.
+   */
+  surge(slot) {
+    if (slot.liveCurrent.length > 0 || slot.crashed) return [];
+    if (slot.process.type !== 'web' && slot.staleAlive.length > 0) return [];
+    const { stale, process } = slot;
+    const reason: StartReason =
+      stale.length === 0 ? 'scale'
+      : stale.some((d) => d.releaseVersion !== process.releaseVersion) ? 'release'
+      : stale.some((d) => d.size !== process.size || d.command !== process.command) ? 'resize'
+      : 'restart';
+    return [startAt(slot, reason, 0)];
+  },
+
+  /** Old live dynos: a web dyno stops once a current one is up (it keeps serving meanwhile), any other type at once. */
+  retireStale(slot, ctx) {
+    if (slot.process.type === 'web' && slot.upCurrent.length === 0) {
+      if (slot.crashed) for (const old of slot.staleAlive) ctx.note(`${slot.name} of v${slot.process.releaseVersion} crashed while booting; v${old.releaseVersion} keeps serving`);
+      return [];
+    }
+    return slot.staleAlive.map((old) => stop(old, 'replaced'));
+  },
+
+  /** The crashed record of an older release goes at once: nothing will restart it. */
+  dropStaleCrashes(slot) {
+    return slot.stale.filter((d) => d.state === 'crashed').map((d) => stop(d, 'crashed-record'));
+  },
+
+  /** Two current dynos at one index (a surge or cycle): the older stops once the newest is up. */
+  finishSurge(slot) {
+    if (slot.upCurrent.length === 0 || slot.liveCurrent.length < 2) return [];
+    const newest = slot.liveCurrent.reduce((a, b) => (b.startedAt > a.startedAt ? b : a));
+    return newest.state === 'up' ? slot.liveCurrent.filter((d) => d !== newest).map((d) => stop(d, 'replaced')) : [];
+  },
+
+  /** The crashed record of the desired release goes once its replacement runs. */
+  clearCrashed(slot) {
+    return slot.crashed && slot.liveCurrent.length > 0 ? [stop(slot.crashed, 'crashed-record')] : [];
+  },
+
+  /** Daily cycling, one dyno per type at a time: web with a surge, other types stop first. */
+  cycle(slot, ctx) {
+    if (slot.liveCurrent.length !== 1 || slot.upCurrent.length !== 1 || slot.staleAlive.length > 0) return [];
+    const dyno = slot.upCurrent[0] as LiveDyno;
+    const due = dyno.startedAt + ctx.policy.cycleAfterMs(dyno.id);
+    if (due > ctx.now) {
+      ctx.wake(due);
+      return [];
+    }
+    if (ctx.cycling.has(slot.process.type)) return [];
+    ctx.cycling.add(slot.process.type);
+    const start = startAt(slot, 'cycle', 0, dyno.id);
+    return slot.process.type === 'web' ? [start] : [start, stop(dyno, 'replaced')];
+  },
+} satisfies Record<string, SlotRule>;
+
+const RULES: SlotRule[] = Object.values(slotRules);
+
+/** Dynos no index wants: their type is gone or scaled to zero, or their index is above the quantity. */
+export function retireUnwanted(live: LiveDyno[], byType: Map<string, DesiredProcess>): PlanAction[] {
+  const actions: PlanAction[] = [];
   for (const dyno of live) {
     const process = byType.get(dyno.type);
     if (!process || process.quantity === 0) {
-      if (alive(dyno)) actions.push({ kind: 'stop', dynoId: dyno.id, name: nameOf(dyno), reason: 'type-removed' });
-      else if (dyno.state === 'crashed') actions.push({ kind: 'stop', dynoId: dyno.id, name: nameOf(dyno), reason: 'crashed-record' });
-    } else if (dyno.index > process.quantity && dyno.state !== 'stopping' && dyno.state !== 'down') {
-      actions.push({ kind: 'stop', dynoId: dyno.id, name: nameOf(dyno), reason: 'scale-down' });
+      if (alive(dyno)) actions.push(stop(dyno, 'type-removed'));
+      else if (dyno.state === 'crashed') actions.push(stop(dyno, 'crashed-record'));
+    } else if (dyno.index > process.quantity && !gone(dyno)) {
+      actions.push(stop(dyno, 'scale-down'));
     }
   }
-
-  for (const process of desired) {
-    let cycling = live.some((d) => d.type === process.type && d.index <= process.quantity && alive(d) && matches(d, process) && live.some((o) => o !== d && o.type === d.type && o.index === d.index && alive(o) && matches(o, process)));
-    for (let index = 1; index <= process.quantity; index++) {
-      const here = live.filter((d) => d.type === process.type && d.index === index && d.state !== 'down' && d.state !== 'stopping');
-      const current = here.filter((d) => matches(d, process));
-      const stale = here.filter((d) => !matches(d, process));
-      const name = `${process.type}.${index}`;
-      const upCurrent = current.filter((d) => d.state === 'up');
-      const liveCurrent = current.filter(alive);
-      const crashed = current.filter((d) => d.state === 'crashed').sort((a, b) => b.stateChangedAt - a.stateChangedAt)[0];
-      const start = (reason: StartReason, crashCount: number, replaces?: string) =>
-        actions.push({ kind: 'start', type: process.type, index, releaseVersion: process.releaseVersion, size: process.size, command: process.command, reason, crashCount, ...(replaces ? { replaces } : {}) });
-
-      if (liveCurrent.length === 0) {
-        if (crashed) {
-          const ranFor = crashed.stateChangedAt - crashed.startedAt;
-          const count = ranFor >= policy.stablePeriodMs ? 1 : crashed.crashCount;
-          const due = crashed.stateChangedAt + policy.coolOffMs(count);
-          if (due <= now) start('restart-after-crash', count, crashed.id);
-          else {
-            notes.push(`${name} crashed; restarting in ${Math.ceil((due - now) / 1000)}s (crash ${count})`);
-            wake(due);
-          }
-        } else if (process.type === 'web' || stale.every((d) => !alive(d))) {
-          const reason: StartReason =
-            stale.length === 0 ? 'scale'
-            : stale.some((d) => d.releaseVersion !== process.releaseVersion) ? 'release'
-            : stale.some((d) => d.size !== process.size || d.command !== process.command) ? 'resize'
-            : 'restart';
-          start(reason, 0);
-        }
-      }
-      // Old dynos at this index: web waits until a current dyno is up; others stop first.
-      for (const old of stale.filter(alive)) {
-        if (process.type !== 'web' || upCurrent.length > 0) actions.push({ kind: 'stop', dynoId: old.id, name, reason: 'replaced' });
-        else if (crashed) notes.push(`${name} of v${process.releaseVersion} crashed while booting; v${old.releaseVersion} keeps serving`);
-      }
-      for (const old of stale.filter((d) => d.state === 'crashed')) actions.push({ kind: 'stop', dynoId: old.id, name, reason: 'crashed-record' });
-      // Two current dynos at one index: a finished surge or cycle; stop the older once the newer is up.
-      if (upCurrent.length > 0 && liveCurrent.length > 1) {
-        const newest = liveCurrent.reduce((a, b) => (b.startedAt > a.startedAt ? b : a));
-        if (newest.state === 'up') for (const d of liveCurrent) if (d !== newest) actions.push({ kind: 'stop', dynoId: d.id, name, reason: 'replaced' });
-      }
-      if (crashed && liveCurrent.length > 0) actions.push({ kind: 'stop', dynoId: crashed.id, name, reason: 'crashed-record' });
-      // Daily cycling, one dyno per type at a time.
-      if (liveCurrent.length === 1 && upCurrent.length === 1 && stale.filter(alive).length === 0) {
-        const dyno = upCurrent[0] as LiveDyno;
-        const due = dyno.startedAt + policy.cycleAfterMs(dyno.id);
-        if (due <= now && !cycling) {
-          cycling = true;
-          start('cycle', 0, dyno.id);
-          if (process.type !== 'web') actions.push({ kind: 'stop', dynoId: dyno.id, name, reason: 'replaced' });
-        } else if (due > now) wake(due);
-      }
-    }
-  }
-  return wakeAt === undefined ? { actions: dedupe(actions), notes } : { actions: dedupe(actions), notes, wakeAt };
+  return actions;
 }
 
-function dedupe(actions: PlanAction[]): PlanAction[] {
-  const seen = new Set<string>();
-  return actions.filter((a) => {
-    const key = a.kind === 'stop' ? `stop:${a.dynoId}` : `start:${a.type}.${a.index}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+function slotOf(process: DesiredProcess, index: number, live: LiveDyno[]): Slot {
+  const here = live.filter((d) => d.type === process.type && d.index === index && !gone(d));
+  const current = here.filter((d) => matches(d, process));
+  const stale = here.filter((d) => !matches(d, process));
+  return {
+    process,
+    index,
+    name: `${process.type}.${index}`,
+    current,
+    liveCurrent: current.filter(alive),
+    upCurrent: current.filter((d) => d.state === 'up'),
+    crashed: current.filter((d) => d.state === 'crashed').sort((a, b) => b.stateChangedAt - a.stateChangedAt)[0],
+    stale,
+    staleAlive: stale.filter(alive),
+  };
+}
+
+/**
+ * Plans one app: the dynos nobody wants stop, then every index of every process type goes
+ * through the slot rules. Web dynos roll with a surge (the new dyno must be up before the old one
+ * stops, so a deploy never drops requests); other types stop the old dyno first (no double workers).
+ */
+export function planApp(desired: DesiredProcess[], live: LiveDyno[], now: number, policy: PlanPolicy = herokuPolicy): Plan {
+  const notes: string[] = [];
+  let wakeAt: number | undefined;
+  const ctx: RuleContext = {
+    now,
+    policy,
+    note: (text) => void notes.push(text),
+    wake: (at) => {
+      if (wakeAt === undefined || at < wakeAt) wakeAt = at;
+    },
+    cycling: new Set(),
+  };
+  const actions = retireUnwanted(live, new Map(desired.map((p) => [p.type, p])));
+  for (const process of desired) {
+    const slots = Array.from({ length: process.quantity }, (_, i) => slotOf(process, i + 1, live));
+    if (slots.some((slot) => slot.liveCurrent.length > 1)) ctx.cycling.add(process.type);
+    for (const slot of slots) for (const rule of RULES) actions.push(...rule(slot, ctx));
+  }
+  return wakeAt === undefined ? { actions, notes } : { actions, notes, wakeAt };
 }

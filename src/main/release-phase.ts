@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { LineSplitter } from '../builder/line-splitter.js';
+import { BuildOutputLines } from '../builder/build-output-lines.js';
 import type { App } from '../core/model.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Release, Store } from '../store/port.js';
@@ -63,8 +63,8 @@ export class ReleasePhase {
         app: { kind: 'slug', slugDir },
         timeoutMs: deps.timeoutMs ?? 60 * 60_000,
       });
-      const out = new LineSplitter((line) => say('app', line));
-      const err = new LineSplitter((line) => say('app', line));
+      const out = new BuildOutputLines((line) => say('app', line));
+      const err = new BuildOutputLines((line) => say('app', line));
       dyno.stdout.on('data', (c: Buffer) => out.push(c));
       dyno.stderr.on('data', (c: Buffer) => err.push(c));
       const exit = await dyno.exited;

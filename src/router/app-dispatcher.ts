@@ -4,9 +4,10 @@ import type { RouterOptions } from './router-options.js';
 
 /** The exchange as the dispatcher sees it. */
 export interface Waiter {
-  waitKind: 'boot' | 'busy';
-  phaseAt: number;
-  tried: Backend[] | null;
+  /** Dynos already tried for this request (never picked again). */
+  readonly tried: readonly Backend[] | null;
+  /** Queued: for a booting dyno (`boot`, H20 after the boot timeout) or a free slot (`busy`, H12). */
+  waitFor(kind: 'boot' | 'busy'): void;
   assign(backend: Backend): void;
   fail(code: 'H10' | 'H11' | 'H14' | 'H80'): void;
   /** Every dyno was tried (connect failures) or none is left. */
@@ -55,7 +56,7 @@ export class AppDispatcher {
     return true;
   }
 
-  pick(tried: Backend[] | null): Backend | 'busy' | null {
+  pick(tried: readonly Backend[] | null): Backend | 'busy' | null {
     const ups = this.ups;
     const n = ups.length;
     const max = this.options.maxInFlightPerDyno;
@@ -118,8 +119,7 @@ export class AppDispatcher {
 
   #enqueue(w: Waiter, kind: 'boot' | 'busy'): void {
     if (kind === 'busy' && this.waiters.length >= this.options.backlogPerDyno * Math.max(1, this.ups.length)) return w.fail('H11');
-    w.waitKind = kind;
-    w.phaseAt = this.clock();
+    w.waitFor(kind);
     this.waiters.push(w);
   }
 }

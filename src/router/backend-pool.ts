@@ -41,6 +41,11 @@ export class Backend {
     return undefined;
   }
 
+  /** A failed connect: checkout skips this dyno until `until` unless nothing else is left. */
+  quarantine(until: number): void {
+    this.quarantinedUntil = until;
+  }
+
   /** A new connection; throws (synchronously) when the address is unusable. */
   connect(user: BackendUser): BackendConn {
     const conn = new BackendConn(this, user);
@@ -90,6 +95,18 @@ export class BackendConn {
     this.socket.on('error', this.#onError);
     this.socket.on('close', this.#onClose);
     this.socket.on('drain', this.#onDrain);
+  }
+
+  /** Hands this idle pooled connection to the next request. */
+  lend(user: BackendUser): void {
+    this.user = user;
+    this.uses++;
+  }
+
+  /** Closes the connection without telling its user (the user is the one giving it up). */
+  discard(): void {
+    this.user = null;
+    this.socket.destroy();
   }
 
   #onConnect = (): void => {

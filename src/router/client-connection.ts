@@ -6,7 +6,7 @@ import type { EngineContext, PageTarget } from './engine-context.js';
 import { errorPage, routerResponse } from './error-page.js';
 import type { ClientSide, Exchange } from './exchange.js';
 import { latin1 } from './latin1.js';
-import { routerLogLine } from './log-line.js';
+import { routerLogLine } from './router-log-line.js';
 import { parseRequestHead, type RequestHead } from './request-head.js';
 
 /** The engine as a client connection sees it. */

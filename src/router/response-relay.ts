@@ -30,16 +30,12 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
  * dyno closing. Head and a small first body part leave in one write.
  */
 export class ResponseRelay {
-  started = false;
-  status = 0;
-  /** Bytes written to the client. */
-  bytes = 0;
-  /** The client connection must close after this response. */
-  closeClient = false;
-  /** The dyno connection can serve another request afterwards. */
-  reusable = true;
-  /** The dyno's Keep-Alive timeout in ms, -1 when it sent none. */
-  keepAliveMs = -1;
+  #started = false;
+  #status = 0;
+  #bytes = 0;
+  #closeClient = false;
+  #reusable = true;
+  #keepAliveMs = -1;
   #partial: Buffer | null = null;
   #mode = Mode.None;
   #remaining = 0;
@@ -53,6 +49,54 @@ export class ResponseRelay {
     private readonly maxHeadBytes: number,
   ) {}
 
+  /** The response head went to the client: a failure now can only close the connection. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** The status the router log line reports (the dyno's, or the router's own error page's). */
+  get status(): number {
+    return this.#status;
+  }
+
+  /** Bytes written to the client. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The client connection must close after this response. */
+  get closeClient(): boolean {
+    return this.#closeClient;
+  }
+
+  /** The dyno connection can serve another request afterwards. */
+  get reusable(): boolean {
+    return this.#reusable;
+  }
+
+  /** The dyno's Keep-Alive timeout in ms, -1 when it sent none. */
+  get keepAliveMs(): number {
+    return this.#keepAliveMs;
+  }
+
+  /** The dyno switched protocols: the 101 head (`headBytes` with early tunnel bytes) went to the client. */
+  markUpgraded(headBytes: number): void {
+    this.#status = 101;
+    this.#started = true;
+    this.#bytes += headBytes;
+  }
+
+  /** Tunnel bytes relayed to the client after a 101. */
+  countTunnelBytes(n: number): void {
+    this.#bytes += n;
+  }
+
+  /** The router answered (or gave up) itself: the status, and the bytes when it sent a page. */
+  recordStatus(status: number, bytes?: number): void {
+    this.#status = status;
+    if (bytes !== undefined) this.#bytes = bytes;
+  }
+
   /** Part of a response head has arrived (a close now is H17 rather than H13). */
   get headPending(): boolean {
     return this.#partial !== null;
@@ -64,7 +108,7 @@ export class ResponseRelay {
   }
 
   onData(chunk: Buffer): void {
-    if (this.started) this.#relay(chunk, 0, null);
+    if (this.#started) this.#relay(chunk, 0, null);
     else this.#head(chunk);
   }
 
@@ -101,9 +145,9 @@ export class ResponseRelay {
     } else if (h.chunked) {
       if (r.http10) {
         this.#mode = Mode.Decode;
-        this.closeClient = true;
+        this.#closeClient = true;
         this.#framer = new ChunkedFramer((b, s, e) => {
-          this.bytes += e - s;
+          this.#bytes += e - s;
           if (!this.client.write(b.subarray(s, e))) this.owner.pauseBackend();
         });
       } else {
@@ -117,20 +161,20 @@ export class ResponseRelay {
       framing = `Content-Length: ${h.contentLength}\r\n`;
     } else {
       this.#mode = Mode.Close;
-      this.closeClient = true;
+      this.#closeClient = true;
     }
-    if (!r.keepAlive || !this.owner.requestComplete || this.client.ended) this.closeClient = true;
-    if (h.close || this.#mode === Mode.Close) this.reusable = false;
-    this.keepAliveMs = h.keepAliveMs;
-    const connection = this.closeClient ? 'Connection: close\r\n' : r.http10 ? 'Connection: keep-alive\r\n' : '';
+    if (!r.keepAlive || !this.owner.requestComplete || this.client.ended) this.#closeClient = true;
+    if (h.close || this.#mode === Mode.Close) this.#reusable = false;
+    this.#keepAliveMs = h.keepAliveMs;
+    const connection = this.#closeClient ? 'Connection: close\r\n' : r.http10 ? 'Connection: keep-alive\r\n' : '';
     const via = h.via === null ? this.via : `${h.via}, ${this.via}`;
     const head = `HTTP/1.1 ${h.status} ${h.reason}\r\n${h.forward}${framing}${connection}Via: ${via}\r\n\r\n`;
-    this.started = true;
-    this.status = h.status;
+    this.#started = true;
+    this.#status = h.status;
     this.owner.responseStarted();
     if (this.#mode === Mode.None) {
-      if (rest < buf.length) this.reusable = false;
-      this.bytes += head.length;
+      if (rest < buf.length) this.#reusable = false;
+      this.#bytes += head.length;
       this.client.writeHead(head, null);
       return this.owner.responseComplete();
     }
@@ -147,7 +191,7 @@ export class ResponseRelay {
         this.#remaining -= n;
         stop = start + n;
         done = this.#remaining === 0;
-        if (stop < end) this.reusable = false;
+        if (stop < end) this.#reusable = false;
         break;
       }
       case Mode.Chunked: {
@@ -156,13 +200,13 @@ export class ResponseRelay {
         if (r >= 0) {
           stop = r;
           done = true;
-          if (stop < end) this.reusable = false;
+          if (stop < end) this.#reusable = false;
         }
         break;
       }
       case Mode.Decode: {
         if (head !== null) {
-          this.bytes += head.length;
+          this.#bytes += head.length;
           this.client.writeHead(head, null);
         }
         const r = (this.#framer as ChunkedFramer).feed(buf, start, end);
@@ -175,7 +219,7 @@ export class ResponseRelay {
     }
     let ok = true;
     if (head !== null) {
-      this.bytes += head.length + (stop - start);
+      this.#bytes += head.length + (stop - start);
       if (head.length <= start) {
         // The rewritten head fits where the dyno's head was (it usually does: Node sends
         // Connection and Keep-Alive, which go): write it there, and send head and body as one
@@ -187,7 +231,7 @@ export class ResponseRelay {
         ok = this.client.writeHead(head, stop > start ? buf.subarray(start, stop) : null);
       }
     } else if (stop > start) {
-      this.bytes += stop - start;
+      this.#bytes += stop - start;
       ok = this.client.write(start === 0 && stop === end ? buf : buf.subarray(start, stop));
     }
     if (done) return this.owner.responseComplete();

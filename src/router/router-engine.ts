@@ -9,7 +9,7 @@ import { CustomPages, type PageFetcher } from './custom-pages.js';
 import type { PageTarget } from './engine-context.js';
 import { errorPage, noSuchAppPage, routerResponse } from './error-page.js';
 import { Exchange } from './exchange.js';
-import { routerLogLine } from './log-line.js';
+import { routerLogLine } from './router-log-line.js';
 import type { RequestHead } from './request-head.js';
 import { routerOptions, sweepIntervalMs, type RouterOptions } from './router-options.js';
 

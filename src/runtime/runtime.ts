@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { BridgeNetwork } from './bridge-network.js';
 import { type Controller, instanceCgroupDirs, removeInstanceCgroups } from './cgroups.js';
-import { DEFAULT_SIZE_SCRATCH, checkPath, type DynoPlan, planDyno } from './dyno-plan.js';
+import { DEFAULT_SIZE_SCRATCH, checkPath, resolveDynoSpec, type ResolvedDynoSpec } from './resolve-dyno-spec.js';
 import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
 import { RuntimeError } from './errors.js';
@@ -135,7 +135,7 @@ export class Runtime {
 
   async start(spec: DynoSpec): Promise<RunningDyno> {
     if (this.closed) throw new RuntimeError('shut_down', 'The runtime has been shut down; start a new one');
-    const plan = planDyno(spec, this.uids);
+    const resolved = resolveDynoSpec(spec, this.uids);
     if (spec.network === 'outbound' && !this.options.allowOutbound) {
       throw new RuntimeError('outbound_disabled', `Dyno ${spec.name} asks for outbound network, which this Berth does not allow; enable outbound dyno networking in the configuration or use network 'bridge'`);
     }
@@ -158,14 +158,14 @@ export class Runtime {
       slot.cgroup.rename(spec.id);
     } else {
       try {
-        slot = await this.sandbox(spec.id, spec.network !== 'none', withStdin, plan.limits.scratchBytes);
+        slot = await this.sandbox(spec.id, spec.network !== 'none', withStdin, resolved.limits.scratchBytes);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntimeError('invalid_spec', `Dyno id ${spec.id} is already in use`);
         throw err;
       }
     }
     try {
-      return await this.launch(slot, spec, plan, withStdin);
+      return await this.launch(slot, spec, resolved, withStdin);
     } catch (err) {
       await destroySandbox(await this.supplies(), slot);
       throw err;
@@ -173,30 +173,30 @@ export class Runtime {
   }
 
   /** Fill in the dyno-specific parts of a ready sandbox and let its bwrap go. */
-  private async launch(slot: SandboxSlot, spec: DynoSpec, plan: DynoPlan, withStdin: boolean): Promise<DynoProcess> {
+  private async launch(slot: SandboxSlot, spec: DynoSpec, resolved: ResolvedDynoSpec, withStdin: boolean): Promise<DynoProcess> {
     if (slot.spawnError) throw slot.spawnError;
     const [appDir, etc] = await Promise.all([
-      spec.app.kind === 'bind' ? Promise.resolve(spec.app.dir) : slot.scratch.prepareApp(plan.uid, plan.limits.scratchBytes, spec.app.kind === 'slug' ? spec.app.slugDir : undefined),
+      spec.app.kind === 'bind' ? Promise.resolve(spec.app.dir) : slot.scratch.prepareApp(resolved.uid, resolved.limits.scratchBytes, spec.app.kind === 'slug' ? spec.app.slugDir : undefined),
       this.etc.current(),
-      slot.cgroup.applyLimits(plan.limits),
+      slot.cgroup.applyLimits(resolved.limits),
       spec.network === 'outbound' && slot.net ? this.enableOutbound().then(() => this.network.addDefaultRoute(slot.net!)) : undefined,
     ]);
     if (!withStdin) slot.pipes.dropStdin();
-    slot.pipes.chown(plan.uid);
+    slot.pipes.chown(resolved.uid);
     const hosts = join(slot.dir, 'hosts');
-    writeFileSync(hosts, hostsFile(plan.hostname, slot.net?.address), { mode: 0o644 });
+    writeFileSync(hosts, hostsFile(resolved.hostname, slot.net?.address), { mode: 0o644 });
     const options = bwrapArgs({
-      hostname: plan.hostname,
-      uid: plan.uid,
-      cwd: plan.cwd,
+      hostname: resolved.hostname,
+      uid: resolved.uid,
+      cwd: resolved.cwd,
       command: spec.command,
       tty: spec.tty === true,
       sharedNetns: slot.net !== undefined,
       app: { source: appDir, writable: spec.app.kind !== 'bind' || spec.app.writable },
       binds: spec.binds ?? [],
-      generated: { etc, ...this.shared.etc(plan.uid), hosts, cgroupMemoryDir: this.shared.memoryDir(plan.limits.memoryQuotaBytes) },
-      tmpBytes: plan.limits.scratchBytes,
-      shmBytes: Math.min(SHM_BYTES, plan.limits.scratchBytes),
+      generated: { etc, ...this.shared.etc(resolved.uid), hosts, cgroupMemoryDir: this.shared.memoryDir(resolved.limits.memoryQuotaBytes) },
+      tmpBytes: resolved.limits.scratchBytes,
+      shmBytes: Math.min(SHM_BYTES, resolved.limits.scratchBytes),
       ...(this.options.nodeBinary ? { nodeBinary: this.options.nodeBinary } : {}),
       infoFd: INFO_FD,
       startedFd: STARTED_FD,
@@ -204,15 +204,15 @@ export class Runtime {
     });
     if (!launcherAlive(slot.child)) throw new RuntimeError('command_failed', 'The dyno launcher died before it could start the dyno');
     const stdio = slot.child.stdio as unknown as Array<Writable | null>;
-    stdio[ENV_FD]?.end(encodeEnv(plan.env));
+    stdio[ENV_FD]?.end(encodeEnv(resolved.env));
     stdio[ARGS_FD]?.end(encodeArgs(options));
     const dyno = new DynoProcess({
       id: spec.id,
       name: spec.name,
-      uid: plan.uid,
-      port: plan.port,
-      limits: plan.limits,
-      ...(slot.net ? { address: { host: slot.net.address, port: plan.port } } : {}),
+      uid: resolved.uid,
+      port: resolved.port,
+      limits: resolved.limits,
+      ...(slot.net ? { address: { host: slot.net.address, port: resolved.port } } : {}),
       child: slot.child,
       infoFd: INFO_FD,
       startedFd: STARTED_FD,

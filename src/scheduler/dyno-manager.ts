@@ -1,6 +1,11 @@
+/**
+ * DynoManager: the reconcile loop that applies core/dyno-plan.ts to every app, plus the ports it
+ * reads desired state and slugs through.
+ */
 import { randomUUID } from 'node:crypto';
-import { herokuPolicy, planApp, type DesiredProcess, type LiveDyno, type Plan, type PlanAction, type PlanPolicy } from '../core/dyno-plan.js';
+import { herokuPolicy, planApp, type DesiredProcess, type Plan, type PlanAction, type PlanPolicy, type StartReason } from '../core/dyno-plan.js';
 import type { DynoHost, DynoRecord } from '../core/dyno-host.js';
+import type { Timers } from '../core/timers.js';
 
 /** The desired state of one app: its current release and formation. */
 export interface AppDesire {
@@ -35,21 +40,32 @@ export interface DynoManagerOptions {
   bootTimeoutMs?: number;
   stopGraceMs?: number;
   policy?: PlanPolicy;
+  /** Wake-up timers for cool-offs and cycling (default: the system's, unref'd). */
+  timers?: Timers;
   onError?(appId: string, err: unknown): void;
+  /** Every step of the loop, as a named event (tests wait on them; see ManagerEvent). */
+  observe?(event: ManagerEvent): void;
 }
 
-const toLive = (d: DynoRecord): LiveDyno => ({
-  id: d.id,
-  type: d.type,
-  index: d.index,
-  releaseVersion: d.releaseVersion,
-  size: d.size,
-  command: d.command,
-  state: d.state,
-  startedAt: d.startedAt,
-  stateChangedAt: d.stateChangedAt,
-  crashCount: d.crashCount,
-});
+/**
+ * What the loop did: planned a pass, started a dyno, asked one to stop (`stopping`: it no longer
+ * counts for the plan) and saw it gone (`stopped`), forgot a crashed record, finished a pass.
+ */
+export type ManagerEvent =
+  | { kind: 'planned'; appId: string; plan: Plan }
+  | { kind: 'started'; appId: string; dyno: DynoRecord; reason: StartReason }
+  | { kind: 'stopping'; appId: string; dynoId: string }
+  | { kind: 'stopped'; appId: string; dynoId: string }
+  | { kind: 'forgotten'; appId: string; dynoId: string }
+  | { kind: 'reconciled'; appId: string };
+
+const systemTimers: Pick<Timers, 'after'> = {
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
 
 /**
  * The dyno manager: one reconcile loop per app over explicit events (formation or release
@@ -60,14 +76,19 @@ export class DynoManager {
   private readonly dynos = new Map<string, DynoRecord>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Armed wake-ups per app (cancel functions). */
+  private readonly wakeups = new Map<string, () => void>();
   private readonly stopping = new Set<string>();
   /** ps:restart requests: app → type (or '*') → time. Dynos started before roll. */
   private readonly restarts = new Map<string, Map<string, number>>();
   private unsubscribe?: () => void;
   private stopped = false;
 
-  constructor(private readonly options: DynoManagerOptions) {}
+  private readonly timers: Pick<Timers, 'after'>;
+
+  constructor(private readonly options: DynoManagerOptions) {
+    this.timers = options.timers ?? systemTimers;
+  }
 
   /** Adopts whatever the host already runs (a restarted control plane) and reconciles everything. */
   async start(): Promise<void> {
@@ -84,8 +105,8 @@ export class DynoManager {
   stop(): void {
     this.stopped = true;
     this.unsubscribe?.();
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    for (const cancel of this.wakeups.values()) cancel();
+    this.wakeups.clear();
   }
 
   /** Live dynos of an app (formation dynos and one-offs), as last reported. */
@@ -111,7 +132,7 @@ export class DynoManager {
   /** The plan the loop would apply now (for `berth ps --diff`). */
   async plan(appId: string): Promise<Plan> {
     const desire = await this.options.source.load(appId);
-    return planApp(this.desired(appId, desire), this.formationDynos(appId).map(toLive), this.options.now(), this.options.policy ?? herokuPolicy);
+    return planApp(this.desired(appId, desire), this.formationDynos(appId), this.options.now(), this.options.policy ?? herokuPolicy);
   }
 
   /**
@@ -169,24 +190,24 @@ export class DynoManager {
 
   private async pass(appId: string): Promise<void> {
     const desire = await this.options.source.load(appId);
-    const plan = planApp(this.desired(appId, desire), this.formationDynos(appId).map(toLive), this.options.now(), this.options.policy ?? herokuPolicy);
+    const plan = planApp(this.desired(appId, desire), this.formationDynos(appId), this.options.now(), this.options.policy ?? herokuPolicy);
+    this.options.observe?.({ kind: 'planned', appId, plan });
     this.schedule(appId, plan.wakeAt);
     await Promise.all(plan.actions.map((action) => this.apply(appId, desire, action)));
+    this.options.observe?.({ kind: 'reconciled', appId });
   }
 
   private schedule(appId: string, wakeAt: number | undefined): void {
-    const existing = this.timers.get(appId);
-    if (existing) clearTimeout(existing);
-    this.timers.delete(appId);
+    this.wakeups.get(appId)?.();
+    this.wakeups.delete(appId);
     if (wakeAt === undefined || this.stopped) return;
     // Timers longer than ~24.8 days overflow; a pass re-arms anyway.
     const delay = Math.min(Math.max(0, wakeAt - this.options.now()), 2 ** 31 - 1);
-    const timer = setTimeout(() => {
-      this.timers.delete(appId);
+    const cancel = this.timers.after(delay, () => {
+      this.wakeups.delete(appId);
       this.kick(appId);
-    }, delay);
-    timer.unref();
-    this.timers.set(appId, timer);
+    });
+    this.wakeups.set(appId, cancel);
   }
 
   private async apply(appId: string, desire: AppDesire | undefined, action: PlanAction): Promise<void> {
@@ -196,9 +217,11 @@ export class DynoManager {
       if (dyno?.state === 'crashed' || action.reason === 'crashed-record') {
         this.dynos.delete(action.dynoId);
         await host.forget(action.dynoId);
+        this.options.observe?.({ kind: 'forgotten', appId, dynoId: action.dynoId });
         return;
       }
       this.stopping.add(action.dynoId);
+      this.options.observe?.({ kind: 'stopping', appId, dynoId: action.dynoId });
       // Stopping can take the whole grace period: don't hold up the loop.
       void host
         .stop(action.dynoId, this.options.stopGraceMs ?? 30_000)
@@ -206,6 +229,7 @@ export class DynoManager {
         .finally(() => {
           this.stopping.delete(action.dynoId);
           this.dynos.delete(action.dynoId);
+          this.options.observe?.({ kind: 'stopped', appId, dynoId: action.dynoId });
         });
       return;
     }
@@ -232,5 +256,6 @@ export class DynoManager {
       runtimeMetrics: desire.runtimeMetrics,
     });
     if (!this.dynos.has(record.id) || this.dynos.get(record.id)?.state === 'starting') this.dynos.set(record.id, record);
+    this.options.observe?.({ kind: 'started', appId, dyno: record, reason: action.reason });
   }
 }

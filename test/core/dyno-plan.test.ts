@@ -146,3 +146,84 @@ describe('planApp', () => {
     assert.deepEqual(starts(planApp([web(1, 2, 'standard-2x')], [old], NOW).actions), ['web.1:resize']);
   });
 });
+
+describe('plan rules, one per dyno index', () => {
+  it('retire unwanted: forgets the crashed record of a removed type and leaves dynos already stopping alone', () => {
+    const w = worker(1);
+    const crashed = dyno(w, 1, 'crashed');
+    assert.deepEqual(stops(planApp([], [crashed], NOW).actions), [`${crashed.id}:crashed-record`]);
+    const p = web(1);
+    const stopping = dyno(p, 2, 'stopping');
+    assert.deepEqual(planApp([p], [dyno(p, 1, 'up'), stopping], NOW).actions, []);
+  });
+
+  it('restart after crash: restarts a crashed new web dyno once its cool-off is over, while the old release keeps serving', () => {
+    const old = dyno(web(1, 1), 1, 'up');
+    const failed = dyno(web(1, 2), 1, 'crashed', { crashCount: 2, startedAt: NOW - 30_000, stateChangedAt: NOW - 20_000 });
+    const plan = planApp([web(1, 2)], [old, failed], NOW);
+    assert.deepEqual(starts(plan.actions), ['web.1:restart-after-crash']);
+    assert.deepEqual(stops(plan.actions), []);
+  });
+
+  it('surge: starts nothing at an index where a current dyno is already starting', () => {
+    const p = web(2);
+    const plan = planApp([p], [dyno(p, 1, 'starting'), dyno(web(2, 1), 2, 'up')], NOW);
+    assert.deepEqual(starts(plan.actions), ['web.2:release']);
+  });
+
+  it('retire stale: each index retires its old web dyno on its own, once its own new dyno is up', () => {
+    const p = web(2, 2);
+    const old1 = dyno(web(2, 1), 1, 'up');
+    const old2 = dyno(web(2, 1), 2, 'up');
+    const plan = planApp([p], [old1, old2, dyno(p, 1, 'up', { startedAt: NOW }), dyno(p, 2, 'starting', { startedAt: NOW })], NOW);
+    assert.deepEqual(stops(plan.actions), [`${old1.id}:replaced`]);
+    assert.deepEqual(starts(plan.actions), []);
+  });
+
+  it('drop stale crashes: forgets the crashed dyno of an older release at once', () => {
+    const p = worker(1, 2);
+    const oldCrash = dyno(worker(1, 1), 1, 'crashed');
+    const plan = planApp([p], [oldCrash], NOW);
+    assert.deepEqual(stops(plan.actions), [`${oldCrash.id}:crashed-record`]);
+    assert.deepEqual(starts(plan.actions), ['worker.1:release']);
+  });
+
+  it('finish surge: keeps both dynos of an index while the newer one is still starting', () => {
+    const p = web(1);
+    const plan = planApp([p], [dyno(p, 1, 'up', { startedAt: NOW - 60_000 }), dyno(p, 1, 'starting', { startedAt: NOW })], NOW);
+    assert.deepEqual(plan.actions, []);
+  });
+
+  it('clear crashed: keeps the crashed record while nothing has replaced it yet', () => {
+    const p = web(1);
+    const crashed = dyno(p, 1, 'crashed', { crashCount: 4, startedAt: NOW - 2_000, stateChangedAt: NOW - 1_000 });
+    assert.deepEqual(stops(planApp([p], [crashed], NOW).actions), []);
+  });
+
+  it('cycle: cycles one dyno per type, so a web and a worker cycle together, but not during a surge of the type', () => {
+    const w = web(2);
+    const k = worker(1);
+    const day = NOW - 30 * 3_600_000;
+    const a = dyno(w, 1, 'up', { startedAt: day });
+    const b = dyno(w, 2, 'up', { startedAt: day });
+    const c = dyno(k, 1, 'up', { startedAt: day });
+    const plan = planApp([w, k], [a, b, c], NOW);
+    assert.deepEqual(starts(plan.actions), ['web.1:cycle', 'worker.1:cycle']);
+    assert.deepEqual(stops(plan.actions), [`${c.id}:replaced`], 'a worker stops first; a web dyno surges');
+    // web.1's replacement is booting: web.2 waits its turn.
+    const booting = dyno(w, 1, 'starting', { startedAt: NOW });
+    assert.deepEqual(starts(planApp([w], [a, booting, b], NOW).actions), []);
+  });
+
+  it('plans each action once: every rule covers its own dynos', () => {
+    const p = web(3);
+    const crashed = dyno(p, 1, 'crashed', { crashCount: 1, stateChangedAt: NOW });
+    const oldCrash = dyno(web(3, 1), 2, 'crashed');
+    const older3 = dyno(p, 3, 'up');
+    const extra = dyno(p, 4, 'up');
+    const live = [crashed, dyno(web(3, 1), 1, 'up'), oldCrash, dyno(p, 2, 'up', { startedAt: NOW - 30 * 3_600_000 }), older3, dyno(p, 3, 'up', { startedAt: NOW }), extra];
+    const keys = planApp([p], live, NOW).actions.map((a) => (a.kind === 'stop' ? `stop:${a.dynoId}` : `start:${a.type}.${a.index}`));
+    // web.2 is due for cycling but waits: web.3 is finishing a surge.
+    assert.deepEqual(keys, [`stop:${extra.id}`, 'start:web.1', `stop:${oldCrash.id}`, `stop:${older3.id}`]);
+  });
+});

@@ -1,3 +1,4 @@
+/** The API's path matcher (method + `/apps/:app/…` path → route); not the router's route table. */
 import type { Route } from './context.js';
 
 interface Compiled {
@@ -5,8 +6,8 @@ interface Compiled {
   segments: string[];
 }
 
-/** Matches `/apps/:app/formation`-style paths; literal segments win over parameters. */
-export class RouteTable {
+/** Matches `/apps/:app/formation`-style API paths to their routes; literal segments win over parameters. */
+export class RouteMatcher {
   private readonly compiled: Compiled[];
 
   constructor(routes: Route[]) {

@@ -1,3 +1,4 @@
+/** Heroku's router log line (`heroku[router]: at=info …`); core/log-line.ts holds the line model every source shares. */
 import { routerCodes, type RouterCode } from '../core/router-codes.js';
 
 /** One router log line's fields; -1 / '' mean "no dyno was reached" (printed empty, like Heroku). */

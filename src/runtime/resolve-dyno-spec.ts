@@ -1,6 +1,7 @@
 /**
- * Validates a DynoSpec and resolves what the runtime needs from it: limits (size + overrides),
- * uid, port, cwd, env. Every rejection says which field is wrong and what is allowed.
+ * resolveDynoSpec: validates a DynoSpec and resolves what the runtime needs from it: limits
+ * (size + overrides), uid, port, cwd, env. Every rejection says which field is wrong and what is
+ * allowed.
  */
 import { posix } from 'node:path';
 import { DEFAULT_DYNO_SIZE, DYNO_SIZES, DYNO_SIZE_NAMES, findDynoSize } from '../core/dyno-size.js';
@@ -9,7 +10,7 @@ import { type UidRange, uidForApp, validUid } from './dyno-uid.js';
 import { RuntimeError } from './errors.js';
 import type { DynoLimits, DynoSpec } from './types.js';
 
-export interface DynoPlan {
+export interface ResolvedDynoSpec {
   limits: DynoLimits;
   uid: number;
   port: number;
@@ -34,7 +35,7 @@ export function checkPath(field: string, path: string, forOverlay = false): stri
   return path;
 }
 
-export function planDyno(spec: DynoSpec, uids: UidRange): DynoPlan {
+export function resolveDynoSpec(spec: DynoSpec, uids: UidRange): ResolvedDynoSpec {
   if (!ID.test(spec.id)) throw invalid(`Dyno id ${JSON.stringify(spec.id)} must be 1–64 letters, digits and dashes (a uuid)`);
   if (!NAME.test(spec.name)) throw invalid(`Dyno name ${JSON.stringify(spec.name)} must look like web.1, run.2 or build`);
   if (typeof spec.command !== 'string' || spec.command.trim() === '' || spec.command.includes('\0')) {
