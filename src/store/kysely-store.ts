@@ -14,6 +14,8 @@ import { KyselyBuildpackInstallations } from './buildpack-installations-reposito
 import { KyselyDomains } from './domains-repository.js';
 import { KyselySniEndpoints } from './sni-endpoints-repository.js';
 import { KyselyAppFeatures } from './app-features-repository.js';
+import { KyselyAddons } from './addons-repository.js';
+import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -34,6 +36,8 @@ export class KyselyStore implements Store {
   readonly domains: KyselyDomains;
   readonly sniEndpoints: KyselySniEndpoints;
   readonly appFeatures: KyselyAppFeatures;
+  readonly addons: KyselyAddons;
+  readonly addonAttachments: KyselyAddonAttachments;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -53,6 +57,8 @@ export class KyselyStore implements Store {
     this.domains = new KyselyDomains(db, clock);
     this.sniEndpoints = new KyselySniEndpoints(db, clock);
     this.appFeatures = new KyselyAppFeatures(db, clock);
+    this.addons = new KyselyAddons(db, clock);
+    this.addonAttachments = new KyselyAddonAttachments(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

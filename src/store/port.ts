@@ -2,11 +2,13 @@ import type { ConfigVars } from '../core/config-vars.js';
 import type { ScaleRequest } from '../core/formation.js';
 import type { Account, App, Authorization, Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
+import type { Addon, AddonAttachment } from './addon-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
 import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
 
 export type * from './records.js';
 export type * from './domain-records.js';
+export type * from './addon-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -27,6 +29,8 @@ export interface Store {
   domains: DomainRepository;
   sniEndpoints: SniEndpointRepository;
   appFeatures: AppFeatureRepository;
+  addons: AddonRepository;
+  addonAttachments: AddonAttachmentRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
@@ -277,4 +281,63 @@ export interface SniEndpointRepository {
   update(appId: string, id: string, changes: { certificateChain: string; privateKey: string }): Promise<SniEndpoint | undefined>;
   /** Deletes it; its domains stay, detached. */
   delete(appId: string, id: string): Promise<SniEndpoint | undefined>;
+}
+
+export interface NewAddon {
+  /** The billing app. */
+  appId: string;
+  name: string;
+  service: string;
+  plan: string;
+}
+
+/**
+ * Add-ons. State changes are methods that apply only from the states they name and return the
+ * add-on as stored (undefined when it is missing or in another state), so a late provider answer
+ * never resurrects a destroyed add-on.
+ */
+export interface AddonRepository {
+  /** A new add-on, provisioning. conflict when a live add-on has the name; not_found for a missing app. */
+  create(input: NewAddon): Promise<Addon>;
+  findById(id: string): Promise<Addon | undefined>;
+  /** The live (not deprovisioned) add-on with this name. */
+  findByName(name: string): Promise<Addon | undefined>;
+  /** The app's own live add-ons, oldest first. */
+  listForApp(appId: string): Promise<Addon[]>;
+  /** Live add-ons whose billing app or an attached app is owned by `ownerId` (all without it), by name. */
+  list(filter: { ownerId?: string }): Promise<Addon[]>;
+  /** provisioning → provisioned, with the provider's id, config and message. */
+  markProvisioned(id: string, result: { providerId: string | null; config: Record<string, string>; message: string | null }): Promise<Addon | undefined>;
+  /** Records the provider's id of an accepted asynchronous provision; it stays provisioning. */
+  markAccepted(id: string, providerId: string, message: string | null): Promise<Addon | undefined>;
+  /** provisioning → failed with a reason for users; its attachments are deleted. */
+  markFailed(id: string, message: string): Promise<Addon | undefined>;
+  /** Any live state → deprovisioned; its attachments are deleted. */
+  markDeprovisioned(id: string): Promise<Addon | undefined>;
+  /** A provisioned add-on's new plan and/or config. */
+  update(id: string, changes: { plan?: string; config?: Record<string, string> }): Promise<Addon | undefined>;
+  /** Add-ons provisioning without a provider id: their provision call never answered (Berth stopped). */
+  listStale(): Promise<Addon[]>;
+}
+
+export interface NewAddonAttachment {
+  addonId: string;
+  appId: string;
+  name: string;
+  namespace?: string | null;
+}
+
+/** Attachments of add-ons to apps; names are unique within an app (conflict otherwise). */
+export interface AddonAttachmentRepository {
+  /** not_found for a missing app or add-on. */
+  create(input: NewAddonAttachment): Promise<AddonAttachment>;
+  findById(id: string): Promise<AddonAttachment | undefined>;
+  findByName(appId: string, name: string): Promise<AddonAttachment | undefined>;
+  /** The app's attachments, by name. */
+  listForApp(appId: string): Promise<AddonAttachment[]>;
+  /** The add-on's attachments, oldest first. */
+  listForAddon(addonId: string): Promise<AddonAttachment[]>;
+  /** Attachments on apps owned by `ownerId` (all without it), by app then name. */
+  list(filter: { ownerId?: string }): Promise<AddonAttachment[]>;
+  delete(id: string): Promise<AddonAttachment | undefined>;
 }

@@ -144,6 +144,32 @@ export interface SniEndpointsTable {
   updated_at: string;
 }
 
+/** An add-on; `config` is a JSON object (suffix → value), a secret. */
+export interface AddonsTable {
+  id: string;
+  app_id: string;
+  name: string;
+  service: string;
+  plan: string;
+  state: string;
+  state_message: string | null;
+  provider_id: string | null;
+  config: string;
+  provision_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AddonAttachmentsTable {
+  id: string;
+  addon_id: string;
+  app_id: string;
+  name: string;
+  namespace: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -157,4 +183,6 @@ export interface Database {
   domains: DomainsTable;
   sni_endpoints: SniEndpointsTable;
   app_features: AppFeaturesTable;
+  addons: AddonsTable;
+  addon_attachments: AddonAttachmentsTable;
 }

@@ -48,6 +48,7 @@ export const LAYERS: LayerRules = {
   scheduler: { mayImport: ['core', 'store'], node: true, packages: false },
   // The host agent: runtime + logplex + router primary behind a unix-socket RPC.
   agent: { mayImport: ['core', 'runtime', 'logplex', 'router'], node: true, packages: false },
-  // Add-on providers: Berth's own Postgres/Redis servers and Heroku's partner API (see provider.ts).
+  // Add-on providers: Berth's own Postgres/Redis servers and Heroku's partner API. Their port
+  // (core/addon-provider.ts) and the catalog are in core, so the API needs no import of addons.
   addons: { mayImport: ['core', 'blobs'], node: true, packages: ['pg'] },
 };

@@ -17,6 +17,7 @@ import { postgresDialect } from '../../src/store/postgres.js';
 import type { Database } from '../../src/store/schema.js';
 import { sqliteDialect } from '../../src/store/sqlite.js';
 import { accountsContract, authorizationsContract } from './accounts-contract.js';
+import { addonsContract } from './addons-contract.js';
 import { appFeaturesContract } from './app-features-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
 import { domainsContract } from './domains-contract.js';
@@ -103,6 +104,14 @@ export function storeContract(name: string, harness: StoreHarness): void {
         for (const table of ['domains', 'sni_endpoints']) assert.ok(tables.includes(table), `${table} in ${tables.join(', ')}`);
       });
 
+      it('the addons and addon_attachments tables exist after opening', async () => {
+        const location = await harness.freshLocation();
+        const store = await openStore(location);
+        await store.close();
+        const tables = await tableNames(location);
+        for (const table of ['addons', 'addon_attachments']) assert.ok(tables.includes(table), `${table} in ${tables.join(', ')}`);
+      });
+
       it('the store names its dialect', async () => {
         const location = await harness.freshLocation();
         const store = await open();
@@ -121,6 +130,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     cascadeContract({ open });
     domainsContract({ open });
     appFeaturesContract({ open });
+    addonsContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

@@ -3,6 +3,7 @@ import * as m0001 from './0001-accounts-and-apps.js';
 import * as m0002 from './0002-releases.js';
 import * as m0003 from './0003-domains.js';
 import * as m0004 from './0004-app-features.js';
+import * as m0005 from './0005-addons.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0002-releases': m0002,
   '0003-domains': m0003,
   '0004-app-features': m0004,
+  '0005-addons': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
