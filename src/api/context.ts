@@ -128,6 +128,10 @@ export interface ApiDeps {
   rateLimitPerHour: number;
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes: number;
+  /** How long a JSON body may take to arrive (default 30 s); a slower client gets 408. */
+  bodyDeadlineMs?: number;
+  /** Failed email:password logins allowed per client address and per email in 15 minutes. */
+  loginFailureLimit?: { perClient: number; perEmail: number };
   log(event: Record<string, unknown>): void;
   now(): Date;
 }
