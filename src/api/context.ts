@@ -47,6 +47,8 @@ export interface PlatformPort {
 export interface BlobPort {
   /** Stores the stream atomically under key; if the stream errors, nothing is stored and it rejects. */
   put(key: string, source: Readable): Promise<{ size: number; sha256: string }>;
+  /** Stores the stream only if the key holds nothing yet; undefined (nothing changed) when it does. */
+  putOnce(key: string, source: Readable): Promise<{ size: number; sha256: string } | undefined>;
   /** The blob's content; rejects when missing (call stat first). */
   get(key: string): Promise<Readable>;
   stat(key: string): Promise<{ size: number } | undefined>;
