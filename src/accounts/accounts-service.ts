@@ -6,6 +6,12 @@ import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 export const MIN_PASSWORD_LENGTH = 8;
+/**
+ * A real scrypt hash of a password nobody knows, with the same parameters as every stored one:
+ * a login for an unknown email verifies against it, so it costs exactly what a real one costs
+ * and timing does not tell which emails have accounts.
+ */
+export const DUMMY_HASH = 'scrypt$32768$8$1$oe6QFPewvoETdL5yEo1dTw$of_SV7GBFC-S0hIoc49b4eid9UIDGOZCfGxjaxiaUkw';
 
 export interface IssuedKey {
   authorization: Authorization;
@@ -51,8 +57,8 @@ export class Accounts {
   /** Email + password login; the same error for an unknown email and a wrong password. */
   async login(email: string, password: string): Promise<Account> {
     const account = await this.store.accounts.findByEmail(email);
-    const ok = account?.passwordHash ? await verifyPassword(password, account.passwordHash) : false;
-    if (!account || !ok) throw new PlatformError('unauthorized', 'Invalid credentials provided: email or password is wrong.');
+    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    if (!account?.passwordHash || !ok) throw new PlatformError('unauthorized', 'Invalid credentials provided: email or password is wrong.');
     return account;
   }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { PlatformError } from '../core/errors.js';
 import type { Account, Authorization } from '../core/model.js';
 import type { ApiDeps, AuthMode } from './context.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 const INVALID = 'Invalid credentials provided: the API key is unknown, expired or revoked.';
 const MISSING = 'Authentication required: send "Authorization: Bearer <API key>" (berth auth:token prints yours).';
@@ -29,7 +30,7 @@ export interface Caller {
   authorization?: Authorization;
 }
 
-export async function authenticate(req: IncomingMessage, mode: AuthMode, deps: ApiDeps): Promise<Caller | undefined> {
+export async function authenticate(req: IncomingMessage, mode: AuthMode, deps: ApiDeps, logins: LoginThrottle): Promise<Caller | undefined> {
   if (mode === 'none') return undefined;
   const credentials = parseAuthorization(req.headers.authorization);
   if (!credentials) throw new PlatformError('unauthorized', MISSING);
@@ -37,8 +38,15 @@ export async function authenticate(req: IncomingMessage, mode: AuthMode, deps: A
   const byKey = await deps.accounts.authenticate(key);
   if (byKey) return byKey;
   if (mode === 'login' && credentials.kind === 'basic' && credentials.user.includes('@')) {
-    const account = await deps.accounts.login(credentials.user, credentials.password);
-    return { account };
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const wait = logins.blockedFor(client, credentials.user);
+    if (wait > 0) throw new PlatformError('rate_limit', `Too many failed logins from this address or for this email. Try again in ${wait} minute${wait === 1 ? '' : 's'}, or use an API key.`);
+    try {
+      return { account: await deps.accounts.login(credentials.user, credentials.password) };
+    } catch (err) {
+      if (err instanceof PlatformError && err.id === 'unauthorized') logins.recordFailure(client, credentials.user);
+      throw err;
+    }
   }
   throw new PlatformError('unauthorized', INVALID);
 }

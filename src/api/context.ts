@@ -48,6 +48,8 @@ export interface PlatformPort {
 export interface BlobPort {
   /** Stores the stream atomically under key; if the stream errors, nothing is stored and it rejects. */
   put(key: string, source: Readable): Promise<{ size: number; sha256: string }>;
+  /** Stores the stream only if the key holds nothing yet; undefined (nothing changed) when it does. */
+  putOnce(key: string, source: Readable): Promise<{ size: number; sha256: string } | undefined>;
   /** The blob's content; rejects when missing (call stat first). */
   get(key: string): Promise<Readable>;
   stat(key: string): Promise<{ size: number } | undefined>;
@@ -121,6 +123,10 @@ export interface ApiDeps {
   rateLimitPerHour: number;
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes: number;
+  /** How long a JSON body may take to arrive (default 30 s); a slower client gets 408. */
+  bodyDeadlineMs?: number;
+  /** Failed email:password logins allowed per client address and per email in 15 minutes. */
+  loginFailureLimit?: { perClient: number; perEmail: number };
   log(event: Record<string, unknown>): void;
   now(): Date;
 }

@@ -2,12 +2,25 @@ import { PlatformError } from '../core/errors.js';
 
 /** Small validators for request bodies: each names the field and the rule it breaks. */
 
-export function optionalString(body: Record<string, unknown>, field: string, maxLength: number): string | null | undefined {
+/** Control characters (C0, DEL, C1): they reach terminals and log lines, where they forge or hide text. */
+const LINE_CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+/** The same, but newline and tab are fine in multi-line text such as a commit message. */
+const TEXT_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+/**
+ * A string field of at most `maxLength` characters. `line` text (names, descriptions, versions,
+ * URLs) holds no control character at all; `text` (commit messages) may hold newlines and tabs.
+ */
+export function optionalString(body: Record<string, unknown>, field: string, maxLength: number, kind: 'line' | 'text' = 'line'): string | null | undefined {
   const value = body[field];
   if (value === undefined || value === null) return value;
   if (typeof value !== 'string') throw new PlatformError('invalid_params', `${field} must be a string.`);
   if (value.length > maxLength) throw new PlatformError('invalid_params', `${field} is ${value.length} characters long, over the limit of ${maxLength}.`);
-  if (value.includes('\0')) throw new PlatformError('invalid_params', `${field} must not contain NUL characters.`);
+  const control = (kind === 'line' ? LINE_CONTROL : TEXT_CONTROL).exec(value);
+  if (control) {
+    const code = `U+${(control[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new PlatformError('invalid_params', `${field} must not contain control characters (found ${code}${kind === 'text' ? '; newlines and tabs are fine' : ''}).`);
+  }
   return value;
 }
 

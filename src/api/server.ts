@@ -6,6 +6,7 @@ import { checkAccept } from './accept.js';
 import { authenticate } from './authenticate.js';
 import { readJsonBody } from './body.js';
 import { errorReply, send } from './respond.js';
+import { LoginThrottle } from './login-throttle.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteMatcher } from './route-matcher.js';
 import { accountRoutes } from './resources/account.js';
@@ -65,6 +66,7 @@ export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): ApiHandler {
   const table = new RouteMatcher(routes);
   const limiter = new RateLimiter(deps.rateLimitPerHour, deps.now);
+  const logins = new LoginThrottle(deps.loginFailureLimit ?? { perClient: 30, perEmail: 10 }, () => deps.now().getTime());
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = parseTarget(req.url ?? '/');
@@ -77,7 +79,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
     if ('allowed' in found) {
       throw new PlatformError('not_found', `${method} is not supported on ${url.pathname}; use ${found.allowed.join(' or ')}.`);
     }
-    const auth = await authenticate(req, found.route.auth ?? 'key', deps);
+    const auth = await authenticate(req, found.route.auth ?? 'key', deps, logins);
     if (auth) {
       const remaining = limiter.take(auth.account.id);
       res.setHeader('RateLimit-Remaining', String(Math.max(0, remaining)));
@@ -93,7 +95,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
       deps,
       account: auth?.account as RequestContext['account'],
       authorization: auth?.authorization,
-      body: () => (bodyPromise ??= readJsonBody(req, deps.maxBodyBytes)),
+      body: () => (bodyPromise ??= readJsonBody(req, deps.maxBodyBytes, deps.bodyDeadlineMs)),
     };
     const reply = await found.route.handler(ctx);
     send(res, reply);
@@ -108,7 +110,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
         deps.log({ at: 'error', request_id: requestId, method: req.method, path: req.url?.split('?')[0], error: err instanceof Error ? err.stack : String(err) });
       }
       // A refused body may still be arriving: close the connection after answering.
-      if (reply.status === 413) res.setHeader('Connection', 'close');
+      if (reply.status === 413 || reply.status === 408) res.setHeader('Connection', 'close');
       send(res, reply);
     });
   };

@@ -19,6 +19,11 @@ export interface PutOptions {
   /** Refuse content over this many bytes (BlobTooLargeError); nothing is stored. */
   maxBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Write once: when the key already holds a blob, reject with BlobExistsError and store nothing.
+   * Of two concurrent exclusive puts exactly one wins, and the loser's bytes never become visible.
+   */
+  exclusive?: boolean;
 }
 
 export interface BlobStore {
@@ -55,6 +60,13 @@ export class BlobNotFoundError extends Error {
     super(`No blob is stored under ${key}.`);
     this.name = 'BlobNotFoundError';
     this.key = key;
+  }
+}
+
+export class BlobExistsError extends Error {
+  constructor(key: string) {
+    super(`A blob is already stored under ${key}, and it is written only once; nothing was changed.`);
+    this.name = 'BlobExistsError';
   }
 }
 

@@ -5,11 +5,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  BlobExistsError,
   BlobNotFoundError,
   BlobTooLargeError,
   validateBlobKey,
@@ -56,12 +57,30 @@ export class LocalBlobStore implements BlobStore {
         await handle.close();
       }
       await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-      await rename(tmp, target);
+      if (options.exclusive) {
+        // link(2) never replaces: the first writer to finish owns the key.
+        await link(tmp, target).catch((err: NodeJS.ErrnoException) => {
+          throw err.code === 'EEXIST' ? new BlobExistsError(key) : err;
+        });
+        await unlink(tmp);
+      } else {
+        await rename(tmp, target);
+      }
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
     return { size, sha256: hash.digest('hex') };
+  }
+
+  /** An exclusive put that answers undefined instead of BlobExistsError. */
+  async putOnce(key: string, source: BlobSource, options: Omit<PutOptions, 'exclusive'> = {}): Promise<BlobInfo | undefined> {
+    try {
+      return await this.put(key, source, { ...options, exclusive: true });
+    } catch (err) {
+      if (err instanceof BlobExistsError) return undefined;
+      throw err;
+    }
   }
 
   async get(key: string): Promise<Readable> {

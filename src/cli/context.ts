@@ -6,6 +6,7 @@ import type { CliIo, Command, CommandContext, FlagValues } from './command.js';
 import { chooseApiKey, chooseApiUrl, credentialsPath } from './credentials.js';
 import { CredentialsFile } from './credentials-file.js';
 import { Git } from './git.js';
+import { terminalText } from './terminal-text.js';
 
 /** Everything a command's `run` gets: parsed input, the API client, git, output helpers. */
 export async function buildContext(command: Command, args: string[], flags: FlagValues, io: CliIo): Promise<CommandContext> {
@@ -36,8 +37,9 @@ export async function buildContext(command: Command, args: string[], flags: Flag
       const value = flags[name];
       return Array.isArray(value) ? [...value] : typeof value === 'string' ? [value] : [];
     },
-    print: (text = '') => void io.stdout.write(`${text}\n`),
-    note: (text) => void io.stderr.write(`${text}\n`),
+    // On a terminal, tenant-controlled text is shown with its control characters escaped.
+    print: (text = '') => void io.stdout.write(`${io.stdout.isTTY ? terminalText(text) : text}\n`),
+    note: (text) => void io.stderr.write(`${io.stderr.isTTY ? terminalText(text) : text}\n`),
     printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
   };
 }

@@ -36,8 +36,15 @@ export interface ConfigChange {
   removed: string[];
 }
 
-function checkName(name: string): void {
+/** Names the dyno launcher itself passes through the environment; an app may not set them. */
+export const RESERVED_CONFIG_PREFIX = '__BERTH_';
+
+function checkName(name: string, value: unknown): void {
   if (!CONFIG_VAR_NAME.test(name)) throw new PlatformError('invalid_params', `Config var name ${JSON.stringify(name)} is invalid. ${NAME_RULE}`);
+  // Removing one (null) stays possible, should an old release carry it.
+  if (value !== null && name.toUpperCase().startsWith(RESERVED_CONFIG_PREFIX)) {
+    throw new PlatformError('invalid_params', `Config var name ${name} is reserved: names starting with ${RESERVED_CONFIG_PREFIX} belong to Berth's dyno launcher. Pick another name.`);
+  }
 }
 
 function checkValue(name: string, value: unknown): asserts value is string | null {
@@ -59,7 +66,7 @@ export function applyConfigPatch(current: ConfigVars, patch: Record<string, unkn
   const set: string[] = [];
   const removed: string[] = [];
   for (const [name, value] of Object.entries(patch)) {
-    checkName(name);
+    checkName(name, value);
     checkValue(name, value);
     if (value === null) {
       if (Object.hasOwn(next, name)) {

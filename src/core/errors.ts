@@ -13,8 +13,10 @@ export const errorRegistry = {
   not_acceptable: { status: 406, summary: 'Accept asks for an API version other than 3.' },
   conflict: { status: 409, summary: 'The resource already exists (e.g. an app name is taken).' },
   payload_too_large: { status: 413, summary: 'The request body is over the size limit.' },
+  unsupported_media_type: { status: 415, summary: 'The request body is not JSON (send Content-Type: application/json).' },
+  request_timeout: { status: 408, summary: 'The request body did not arrive in time.' },
   invalid_params: { status: 422, summary: 'A parameter fails validation; the message names the rule.' },
-  rate_limit: { status: 429, summary: 'Too many requests for this account in the current hour.' },
+  rate_limit: { status: 429, summary: "Too many requests: over an account's hourly API limit, or too many failed logins." },
   internal_server_error: { status: 500, summary: 'A bug in Berth. Logged with the Request-Id.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

@@ -22,7 +22,7 @@ const invalid = (url: string, why: string): PlatformError =>
 export function parseDrainUrl(url: unknown): DrainTarget {
   if (typeof url !== 'string' || url.trim() === '') throw invalid(String(url), 'it is empty');
   if (url.length > 2048) throw invalid(`${url.slice(0, 40)}…`, 'it is longer than 2048 characters');
-  if (/\s/.test(url)) throw invalid(url, 'it contains whitespace');
+  if (/[\s\x00-\x1f\x7f-\x9f]/.test(url)) throw invalid(url, 'it contains whitespace or control characters');
   let parsed: URL;
   try {
     parsed = new URL(url);

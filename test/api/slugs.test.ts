@@ -76,6 +76,21 @@ describe('POST /apps/:app/slugs and the upload', () => {
     await expectError(await putBlob(slug.blob.url, await tarball({ 'app/other': 'x' })), 409, 'conflict');
   });
 
+  it('of two concurrent uploads to one slug, the loser gets 409 and its bytes never become the slug', async () => {
+    const app = await newApp(api, dev.key, 'race');
+    const slug = await createSlug(app.name, { process_types: { web: 'x' } });
+    const first = await tarball({ ...APP_FILES, 'app/which': 'first' });
+    const second = await tarball({ ...APP_FILES, 'app/which': 'second' });
+    const [a, b] = await Promise.all([putBlob(slug.blob.url, first), putBlob(slug.blob.url, second)]);
+    const statuses = [a.status, b.status].sort();
+    assert.deepEqual(statuses, [200, 409], `statuses ${a.status} ${b.status}: ${await a.text()} ${await b.text()}`);
+    const winner = a.status === 200 ? first : second;
+    const got = await expectJson<SlugJson>(await api.request(`/apps/${app.name}/slugs/${slug.id}`, { key: dev.key }), 200);
+    assert.equal(got.checksum, sha256(winner));
+    const download = await fetch(got.blob.url);
+    assert.deepEqual(Buffer.from(await download.arrayBuffer()), winner, 'the stored bytes are the winner\'s');
+  });
+
   it('refuses an upload that does not match the declared checksum, and stores nothing', async () => {
     const app = await newApp(api, dev.key, 'checksum');
     const slug = await createSlug(app.name, { process_types: { web: 'x' }, checksum: `SHA256:${'0'.repeat(64)}` });

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import {
   BlobNotFoundError,
+  BlobExistsError,
   BlobTooLargeError,
   InvalidBlobKeyError,
   type BlobStore,
@@ -56,6 +57,32 @@ export function blobStoreContract(name: string, create: () => Promise<BlobStoreH
       await h.store.put('slugs/r.tgz', Readable.from(['first version']));
       await h.store.put('slugs/r.tgz', Readable.from(['v2']));
       assert.equal(await text(await h.store.get('slugs/r.tgz')), 'v2');
+    });
+
+    it('writes an exclusive blob once: a second exclusive put is refused and changes nothing', async () => {
+      await h.store.put('slugs/once.tgz', Readable.from(['first']), { exclusive: true });
+      await assert.rejects(h.store.put('slugs/once.tgz', Readable.from(['second']), { exclusive: true }), BlobExistsError);
+      assert.equal(await text(await h.store.get('slugs/once.tgz')), 'first');
+    });
+
+    it('lets exactly one of two concurrent exclusive puts win, and shows only its bytes', async () => {
+      const slow = (chunk: string) => Readable.from((async function* () {
+        for (let i = 0; i < 20; i++) {
+          yield Buffer.from(chunk.repeat(4096));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })());
+      const results = await Promise.allSettled([
+        h.store.put('slugs/race.tgz', slow('a'), { exclusive: true }),
+        h.store.put('slugs/race.tgz', slow('b'), { exclusive: true }),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(won.length, 1);
+      assert.equal(lost.length, 1);
+      assert.ok(lost[0]?.reason instanceof BlobExistsError);
+      const stored = await text(await h.store.get('slugs/race.tgz'));
+      assert.equal(stored, (results[0]?.status === 'fulfilled' ? 'a' : 'b').repeat(4096 * 20));
     });
 
     it('refuses content over maxBytes and keeps nothing (nor the old blob changed)', async () => {

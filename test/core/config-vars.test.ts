@@ -41,6 +41,18 @@ describe('applyConfigPatch', () => {
     });
   }
 
+  for (const name of ['__BERTH_UID', '__berth_command', '__BERTH_']) {
+    it(`refuses the launcher's reserved name ${name} and changes nothing`, () => {
+      const current = { KEEP: 'v' };
+      assert.throws(() => applyConfigPatch(current, { OK: 'x', [name]: '0' }), invalid(/reserved: names starting with __BERTH_/));
+      assert.deepEqual(current, { KEEP: 'v' });
+    });
+  }
+
+  it('still removes a reserved name an old config carries', () => {
+    assert.deepEqual(applyConfigPatch({ __BERTH_UID: '0' }, { __BERTH_UID: null }).removed, ['__BERTH_UID']);
+  });
+
   for (const [what, value] of [['a number', 1], ['a boolean', false], ['an array', ['a']], ['an object', {}]] as const) {
     it(`refuses ${what} as a value`, () => {
       assert.throws(() => applyConfigPatch({}, { V: value }), invalid(/V must be a string/));

@@ -16,16 +16,23 @@ function blobName(ctx: RequestContext): string {
   return match[1] as string;
 }
 
-/** Stores the request body under key; 413 over the limit, 400 when the upload broke off. */
-async function storeUpload(ctx: RequestContext, key: string, maxBytes: number): Promise<{ size: number; sha256: string }> {
+/**
+ * Stores the request body under key, once: slugs and sources never change after their upload,
+ * so what a build or a release inspected is what it unpacks. 413 over the limit, 400 when the
+ * upload broke off, 409 when the key already holds a blob (the loser's bytes are discarded).
+ */
+async function storeUpload(ctx: RequestContext, key: string, maxBytes: number, what: string): Promise<{ size: number; sha256: string }> {
   const declared = Number(ctx.req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const upload = meteredUpload(ctx.req, maxBytes);
+  let stored: { size: number; sha256: string } | undefined;
   try {
-    return await ctx.deps.blobs.put(key, upload.body);
+    stored = await ctx.deps.blobs.putOnce(key, upload.body);
   } catch (err) {
     throw upload.problem() ?? err;
   }
+  if (!stored) throw new PlatformError('conflict', `${what} is already uploaded, and it never changes: create a new one for new content. This upload was discarded.`);
+  return stored;
 }
 
 async function download(ctx: RequestContext, key: string) {
@@ -65,7 +72,7 @@ export const blobRoutes: Route[] = [
       requireSignedUrl(ctx, 'PUT');
       const slug = await findSlug(ctx);
       if (slug.size !== null) throw new PlatformError('conflict', `Slug ${slug.id} is already uploaded, and slugs never change: create a new slug (POST /apps/:app/slugs) for new code.`);
-      const stored = await storeUpload(ctx, slug.blobKey, ctx.deps.blobLimits.slugBytes);
+      const stored = await storeUpload(ctx, slug.blobKey, ctx.deps.blobLimits.slugBytes, `Slug ${slug.id}`);
       const checksum = `SHA256:${stored.sha256}`;
       if (slug.checksum !== null && slug.checksum !== checksum) {
         await ctx.deps.blobs.delete(slug.blobKey);
@@ -92,7 +99,7 @@ export const blobRoutes: Route[] = [
     auth: 'none',
     handler: upload(async (ctx) => {
       requireSignedUrl(ctx, 'PUT');
-      await storeUpload(ctx, `sources/${blobName(ctx)}.tgz`, ctx.deps.blobLimits.sourceBytes);
+      await storeUpload(ctx, `sources/${blobName(ctx)}.tgz`, ctx.deps.blobLimits.sourceBytes, `Source ${blobName(ctx)}`);
       return { status: 200 };
     }),
   },

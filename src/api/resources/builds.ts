@@ -70,7 +70,7 @@ export const buildRoutes: Route[] = [
           url,
           checksum: optionalChecksum(blob, 'checksum'),
           version: optionalString(blob, 'version', 256) ?? null,
-          versionDescription: optionalString(blob, 'version_description', 4096) ?? null,
+          versionDescription: optionalString(blob, 'version_description', 4096, 'text') ?? null,
         },
         buildpacks: await buildpacksFor(ctx, app, body.buildpacks),
         user: { id: ctx.account.id, email: ctx.account.email },

@@ -54,7 +54,7 @@ export const slugRoutes: Route[] = [
         processTypes: processTypes(body.process_types),
         stack: checkStack(body.stack),
         commit: optionalString(body, 'commit', 256) ?? null,
-        commitDescription: optionalString(body, 'commit_description', 4096) ?? null,
+        commitDescription: optionalString(body, 'commit_description', 4096, 'text') ?? null,
         buildpackProvidedDescription: optionalString(body, 'buildpack_provided_description', 256) ?? null,
         checksum: optionalChecksum(body, 'checksum'),
       });
