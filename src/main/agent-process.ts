@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AgentClient } from '../agent/agent-client.js';
 import type { AgentContract } from '../agent/agent-contract.js';
@@ -74,4 +74,37 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
     if (code !== undefined) throw new Error(`The host agent exited with status ${String(code)} while starting; see ${paths.agentLog}.`);
   }
   throw new Error(`The host agent did not answer within 15 s; see ${paths.agentLog}.`);
+}
+
+/**
+ * Stops the host agent and every dyno it runs, and waits for its process to exit (the agent
+ * closes its socket before it has stopped its runtime): asked over `client` when connected, by
+ * SIGTERM to the recorded pid otherwise (the agent stops its dynos and itself on SIGTERM too).
+ */
+export async function stopAgent(client: AgentClient | undefined, dataDir: string): Promise<void> {
+  const recorded = Number((await readFile(agentPaths(dataDir).agentPid, 'utf8').catch(() => '')).trim());
+  const pid = (await client?.hello().then((hello) => Number(hello.pid), () => undefined)) ?? (recorded > 0 ? recorded : undefined);
+  const asked = client ? await client.shutdown(true).then(() => true, () => false) : false;
+  if (asked) await client?.closed;
+  else if (pid) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+  if (pid) await waitForExit(pid, 20_000);
+}
+
+/** Resolves once process `pid` is gone, or after `timeoutMs`. */
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -1,8 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { AgentClient } from '../agent/agent-client.js';
 import type { DynoPort, OneOffRequest } from '../api/context.js';
 import { PlatformError } from '../core/errors.js';
-import type { DynoRecord } from '../core/dyno-host.js';
+import type { DynoHost, DynoRecord } from '../core/dyno-host.js';
 import type { App } from '../core/model.js';
 import type { DynoManager } from '../scheduler/dyno-manager.js';
 import type { Store } from '../store/port.js';
@@ -11,7 +10,7 @@ import type { LocalSlugDirs } from './slug-dirs.js';
 /** ps, restart, stop and run, for the API: the dyno manager plus one-off dynos on the agent. */
 export class DynoService implements DynoPort {
   constructor(
-    private readonly deps: { store: Store; manager: DynoManager; slugDirs: LocalSlugDirs; agent: () => AgentClient | undefined },
+    private readonly deps: { store: Store; manager: DynoManager; slugDirs: LocalSlugDirs; agent: Pick<DynoHost, 'start'> },
   ) {}
 
   list(appId: string): DynoRecord[] {
@@ -33,10 +32,8 @@ export class DynoService implements DynoPort {
   async run(app: App, request: OneOffRequest): Promise<DynoRecord> {
     const release = await this.deps.store.releases.current(app.id);
     if (!release?.slugId) throw new PlatformError('invalid_params', `${app.name} has no release to run yet: deploy it first (git push berth main).`);
-    const agent = this.deps.agent();
-    if (!agent) throw new Error('the host agent is not connected');
     const index = randomInt(1000, 10000);
-    const record = await agent.start({
+    const record = await this.deps.agent.start({
       id: randomUUID(),
       appId: app.id,
       appName: app.name,

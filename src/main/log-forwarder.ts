@@ -1,6 +1,7 @@
-import type { AgentClient } from '../agent/agent-client.js';
+import type { AgentConnection } from '../agent/agent-connection.js';
+import type { ForwardedLogLine } from '../agent/agent-contract.js';
 
-type Line = { source: 'app' | 'heroku'; process: string; message: string };
+type Line = ForwardedLogLine;
 
 /**
  * Sends the control plane's log lines (`app[api]`, `app[release.N]`, build notes) to the app's
@@ -13,7 +14,7 @@ export class LogForwarder {
   private dropped = 0;
   private scheduled = false;
 
-  constructor(private agent: () => AgentClient | undefined, private readonly limit = 10_000) {}
+  constructor(private readonly agent: Pick<AgentConnection, 'connected' | 'appendLogs'>, private readonly limit = 10_000) {}
 
   emit(appId: string, line: Line): void {
     if (this.queued >= this.limit) {
@@ -32,8 +33,8 @@ export class LogForwarder {
 
   async flush(): Promise<void> {
     this.scheduled = false;
-    const agent = this.agent();
-    if (!agent) return;
+    const { agent } = this;
+    if (!agent.connected) return;
     const batch = this.queue;
     this.queue = new Map();
     this.queued = 0;

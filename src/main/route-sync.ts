@@ -1,9 +1,12 @@
-import type { AgentClient } from '../agent/agent-client.js';
+import type { AgentConnection } from '../agent/agent-connection.js';
 import type { CertificateEntry } from '../agent/certificate-book.js';
 import { RpcError } from '../agent/json-rpc.js';
 import type { AppRouteConfig } from '../agent/route-state.js';
 import type { App } from '../core/model.js';
 import type { Store } from '../store/port.js';
+
+/** What RouteSync needs of the agent connection; while it is down, changes wait for the full push on reconnect. */
+export type RouteAgent = Pick<AgentConnection, 'connected' | 'setRoutes' | 'upsertRoute' | 'removeApp' | 'setCertificates' | 'resetCertificates'>;
 
 /**
  * Keeps the host agent's view of every app's routing (name, custom domains, maintenance, error
@@ -13,7 +16,7 @@ import type { Store } from '../store/port.js';
  * forget what they cached for every hostname whose certificate changed.
  */
 export class RouteSync {
-  constructor(private readonly store: Store, private readonly agent: () => AgentClient | undefined) {}
+  constructor(private readonly store: Store, private readonly agent: RouteAgent) {}
 
   async config(app: App): Promise<AppRouteConfig> {
     const [config, domains] = await Promise.all([this.store.configVars.get(app.id), this.store.domains.list(app.id)]);
@@ -36,8 +39,8 @@ export class RouteSync {
   }
 
   async pushAll(): Promise<void> {
-    const agent = this.agent();
-    if (!agent) return;
+    const { agent } = this;
+    if (!agent.connected) return;
     const configs: AppRouteConfig[] = [];
     const certs: Array<{ appId: string; certs: CertificateEntry[] }> = [];
     let page = await this.store.apps.list({}, { field: 'id', startExclusive: false, max: 1000, order: 'asc' });
@@ -56,8 +59,8 @@ export class RouteSync {
 
   /** The app changed (created, renamed, maintenance, config, domains, certificates) or is gone (undefined). */
   async push(appId: string): Promise<void> {
-    const agent = this.agent();
-    if (!agent) return;
+    const { agent } = this;
+    if (!agent.connected) return;
     const app = await this.store.apps.findById(appId);
     if (app) {
       const [config, certificates] = await Promise.all([this.config(app), this.certificates(app.id)]);

@@ -5,22 +5,22 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
-import type { AgentClient } from '../agent/agent-client.js';
-import { RpcError } from '../agent/json-rpc.js';
+import { AgentConnection } from '../agent/agent-connection.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
 import { createApiHandler } from '../api/server.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
-import { errorRegistry, PlatformError, type ErrorId } from '../core/errors.js';
 import { createGitService } from '../git/git-service.js';
-import { ensureLocalCa } from '../pki/certificate-authority.js';
+import { ensureLocalCa, type LocalPki } from '../pki/certificate-authority.js';
 import { Runtime } from '../runtime/runtime.js';
 import { DynoManager } from '../scheduler/dyno-manager.js';
 import { StoreDesiredSource } from '../scheduler/store-desired-source.js';
 import { openStore, storeLocationFromUrl, type StoreLocation } from '../store/open-store.js';
+import type { Store } from '../store/port.js';
 import { agentPaths, instancePrefix } from './agent-paths.js';
-import { ensureAgent } from './agent-process.js';
+import { ensureAgent, stopAgent, type AgentSettings } from './agent-process.js';
 import { banner } from './banner.js';
 import { BuildService } from './build-service.js';
+import { CleanupStack } from './cleanup-stack.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
 import { closeServer, listen } from './listen.js';
 import { DynoService } from './dyno-service.js';
@@ -41,6 +41,8 @@ export interface RunningBerth {
   stop(): Promise<void>;
 }
 
+type Paths = ReturnType<typeof dataPaths>;
+
 const withPort = (scheme: 'http' | 'https', host: string, port: number) =>
   (scheme === 'http' && port === 80) || (scheme === 'https' && port === 443) ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
 
@@ -53,102 +55,41 @@ function logLine(event: Record<string, unknown>): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** Errors from the host agent keep their PlatformError id (invalid_params, conflict…). */
-async function viaAgent<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof RpcError && err.code in errorRegistry) throw new PlatformError(err.code as ErrorId, err.message);
-    throw err;
-  }
-}
-
-/** Resolves once process `pid` is gone, or after `timeoutMs`. */
-async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function signingKey(path: string): Promise<string> {
-  const existing = await readFile(path, 'utf8').catch(() => undefined);
-  if (existing && /^[0-9a-f]{64}$/.test(existing.trim())) return existing.trim();
-  const key = randomBytes(32).toString('hex');
-  await writeFileAtomic(path, `${key}\n`, 0o600);
-  return key;
-}
-
 /**
- * The composition root: opens state, connects to (or starts) the host agent, starts the dyno
- * manager and every listener, prints the banner.
+ * The control plane's composition root, as a list of steps: take the data dir, open state,
+ * connect to (or start) the host agent, wire the deploy pipeline and the API, listen, follow the
+ * agent, record and print where everything is. Each step registers its cleanup as it goes;
+ * `stop()` (or a failed start) unwinds them newest first.
  */
 export async function startBerth(options: UpOptions, print: (text: string) => void): Promise<RunningBerth> {
   const paths = dataPaths(options.dataDir);
   await ensureDataDir(paths.root);
-  const unlock = await lockDataDir(paths.pid);
-  const cleanups: Array<() => Promise<void>> = [unlock];
-  const stop = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((err: unknown) => logLine({ at: 'error', during: 'stop', error: String(err) }));
-  };
+  const cleanups = new CleanupStack((err) => logLine({ at: 'error', during: 'stop', error: String(err) }));
+  cleanups.defer(await lockDataDir(paths.pid));
+  // berth.json says this instance is up: it goes right before the lock.
+  cleanups.defer(() => rm(paths.runtime, { force: true }));
   try {
-    const location: StoreLocation = options.databaseUrl ? storeLocationFromUrl(options.databaseUrl) : { kind: 'sqlite', path: paths.sqlite };
-    const store = await openStore(location);
-    cleanups.push(() => store.close());
-    const failedBuilds = await store.builds.failStale('Berth restarted while this build ran; push again.');
-    const failedReleases = await store.releases.failStale();
-    if (failedBuilds.length + failedReleases.length > 0) logLine({ at: 'warn', msg: 'marked builds and releases left by a crash as failed', builds: failedBuilds.length, releases: failedReleases.length });
+    const { store, location } = await openState(options, paths, cleanups);
     const accounts = new Accounts(store);
-    const adminKey = await accounts.bootstrapAdmin(options.adminEmail);
-    if (adminKey !== undefined) await writeFileAtomic(paths.adminKey, `${adminKey}\n`, 0o600);
-    else await access(paths.adminKey).catch(() => logLine({ at: 'warn', msg: `${paths.adminKey} is missing; log in with berth login or create a key with an existing one` }));
+    const createdAdmin = await bootstrapAdmin(accounts, options.adminEmail, paths.adminKey);
     const pki = await ensureLocalCa(paths.tls, { domain: options.domain });
     const blobs = new LocalBlobStore(join(paths.root, 'blobs'));
-
-    // The host agent: dynos, router, logs. It outlives this process unless we stop cleanly.
-    const agentSettings = {
-      dataDir: paths.root,
-      domain: options.domain,
-      bind: options.bind,
-      routerPort: options.routerPort,
-      routerTlsPort: options.routerTlsPort,
-      rendezvousPort: options.rendezvousPort,
-      ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
-    };
-    const started = await ensureAgent(agentSettings, (message) => logLine({ at: 'info', msg: message }));
-    let agent: AgentClient | undefined = started.client;
-    const routerPorts = started.routerPorts;
-    const currentAgent = () => agent;
-    const forwarder = new LogForwarder(currentAgent);
+    const { agent, adopted, routerPorts } = await connectAgent(options, paths.root);
+    const forwarder = new LogForwarder(agent);
     const emit = (appId: string, process: string, source: 'app' | 'heroku', message: string) => forwarder.emit(appId, { source, process, message });
+    const controlRuntime = await startControlRuntime(options, paths.root, cleanups);
+    const { http, https, apiPort, apiTlsPort } = await listenApi(options, pki, cleanups);
 
-    // Build and release-phase dynos of a control plane that was killed are still running (their
-    // pipes died with it): reap them before this one starts its own.
-    const reapedBuilds = await reapOrphanDynos(`${instancePrefix(paths.root)}c`, join(paths.root, 'build-dynos'));
-    if (reapedBuilds > 0) logLine({ at: 'warn', msg: 'stopped build dynos left by a previous control plane', dynos: reapedBuilds });
-    const controlRuntime = new Runtime({ prefix: `${instancePrefix(paths.root)}c`, stateDir: join(paths.root, 'build-dynos'), standby: 0, allowOutbound: options.outbound, warn: (m) => logLine({ at: 'warn', msg: m }) });
-    cleanups.push(() => controlRuntime.shutdown({ killDynos: true }));
-    // The bridge and stack copy for build dynos, made now rather than by the first push.
-    void controlRuntime.prepare().catch((err: unknown) => logLine({ at: 'warn', msg: `build dyno network: ${err instanceof Error ? err.message : String(err)}` }));
-    const outputs = new OutputLogs(join(paths.root, 'outputs'));
+    const host = options.domain;
+    const gitHost = apiTlsPort === 443 ? host : `${host}:${apiTlsPort}`;
+    const apiUrl = withPort('http', host, apiPort);
+    const webUrl = (app: string) => `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
+    const gitUrl = (app: string) => `https://${gitHost}/${app}.git`;
+
+    // The deploy pipeline: dyno manager, builds, release phase, routes.
     const slugDirs = new LocalSlugDirs(store, blobs, join(paths.root, 'slugs'));
     const manager = new DynoManager({
-      host: {
-        list: () => agent ? agent.list() : Promise.resolve([]),
-        start: (launch) => (agent ? agent.start(launch) : Promise.reject(new Error('the host agent is not connected'))),
-        stop: (id, grace) => (agent ? agent.stop(id, grace) : Promise.resolve()),
-        forget: (id) => (agent ? agent.forget(id) : Promise.resolve()),
-        onEvent: (listener) => {
-          const listeners = agentListeners;
-          listeners.add(listener);
-          return () => listeners.delete(listener);
-        },
-      },
+      host: agent,
       source: new StoreDesiredSource(store),
       slugs: slugDirs,
       now: () => Date.now(),
@@ -157,26 +98,10 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       log: (appId, process, message) => emit(appId, process, 'heroku', message),
       onError: (appId, err) => logLine({ at: 'error', during: 'reconcile', app_id: appId, error: err instanceof Error ? err.message : String(err) }),
     });
-    const agentListeners = new Set<Parameters<AgentClient['onEvent']>[0]>();
-    const routes = new RouteSync(store, currentAgent);
-
-    const host = options.domain;
-    const http = createHttpServer();
-    const https = createHttpsServer({ cert: pki.serverCert, key: pki.serverKey });
-    // git pushes can upload for a long time; the git service has its own limits.
-    http.requestTimeout = 0;
-    https.requestTimeout = 0;
-    const apiPort = await listen(http, options.apiPort, options.bind);
-    cleanups.push(() => closeServer(http, 5000));
-    const apiTlsPort = await listen(https, options.apiTlsPort, options.bind);
-    cleanups.push(() => closeServer(https, 5000));
-    const actualGitHost = apiTlsPort === 443 ? host : `${host}:${apiTlsPort}`;
-    const apiUrl = withPort('http', host, apiPort);
-    const webUrl = (app: string) => `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
-    const gitUrl = (app: string) => `https://${actualGitHost}/${app}.git`;
-
-    let platform: Platform;
+    const routes = new RouteSync(store, agent);
+    const outputs = new OutputLogs(join(paths.root, 'outputs'));
     const releasePhase = new ReleasePhase({ store, runtime: controlRuntime, slugDirs, outputs, logs: emit });
+    let platform: Platform;
     const builds = new BuildService({
       store,
       blobs,
@@ -202,20 +127,15 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       verifyTimeoutMs: 60_000,
     });
 
-    const handler = createApiHandler({
+    const api = createApiHandler({
       store,
       accounts,
       urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}` },
       platform,
       blobs,
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },
-      logplex: {
-        issueSession: (appId, request) => viaAgent(() => (agent ? agent.issueLogSession(appId, request) : Promise.reject(new Error('the host agent is not connected')))),
-        addDrain: (appId, url) => viaAgent(() => (agent ? agent.addDrain(appId, url) : Promise.reject(new Error('the host agent is not connected')))),
-        listDrains: (appId) => viaAgent(() => (agent ? agent.listDrains(appId) : Promise.resolve([]))),
-        removeDrain: (appId, key) => viaAgent(() => (agent ? agent.removeDrain(appId, key) : Promise.reject(new Error('the host agent is not connected')))),
-      },
-      dynos: new DynoService({ store, manager, slugDirs, agent: currentAgent }),
+      logplex: agent,
+      dynos: new DynoService({ store, manager, slugDirs, agent }),
       urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),
       blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
@@ -241,68 +161,33 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       onPush: pushHandler({ store, builds, gitUrl }),
       log: logLine,
     });
-    cleanups.push(() => git.close());
+    cleanups.defer(() => git.close());
     const sessions = logSessionProxy(agentPaths(paths.root).logSocket);
     const serve = (req: IncomingMessage, res: ServerResponse) => {
       if (git.handle(req, res) || sessions(req, res)) return;
-      handler(req, res);
+      api(req, res);
     };
     http.on('request', serve);
     https.on('request', serve);
 
-    // Adopt the agent's dynos, push routes, and keep the connection (reconnect if it drops).
-    let stopping = false;
-    const attach = async (client: AgentClient) => {
-      agent = client;
-      client.onEvent((event) => {
-        for (const listener of agentListeners) listener(event);
-      });
-      await routes.pushAll();
-      await manager.start();
-      void client.closed.then(async () => {
-        if (stopping) return;
-        agent = undefined;
-        manager.stop();
-        logLine({ at: 'warn', msg: 'lost the host agent; reconnecting' });
-        for (let attempt = 0; !stopping; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** attempt)));
-          try {
-            await attach((await ensureAgent(agentSettings, (message) => logLine({ at: 'info', msg: message }))).client);
-            return;
-          } catch (err) {
-            logLine({ at: 'error', during: 'agent reconnect', error: err instanceof Error ? err.message : String(err) });
-          }
-        }
-      });
-    };
-    await attach(started.client);
-    cleanups.push(async () => {
-      stopping = true;
+    // Follow the agent: on every (re)connection push the routes and (re)start the dyno manager,
+    // which adopts the agent's dynos; when it drops, pause the manager until it is back.
+    agent.onConnect(() => routes.pushAll());
+    agent.onConnect(() => manager.start());
+    agent.onLost(() => manager.stop());
+    await agent.open();
+    cleanups.defer(async () => {
+      agent.stopReconnecting();
       manager.stop();
       await forwarder.flush();
-      // The agent closes its socket before it has stopped its runtime and exited: wait for the
-      // process itself, so nothing of this instance is left once `berth up` has exited.
-      const recorded = Number((await readFile(agentPaths(paths.root).agentPid, 'utf8').catch(() => '')).trim());
-      const pid = (await agent?.hello().then((hello) => Number(hello.pid), () => undefined)) ?? (recorded > 0 ? recorded : undefined);
-      const asked = agent ? await agent.shutdown(true).then(() => true, () => false) : false;
-      if (asked) await agent?.closed;
-      else if (pid) {
-        // No connection to ask over (it dropped, or is being re-established): the agent stops
-        // its dynos and itself on SIGTERM too.
-        try {
-          process.kill(pid, 'SIGTERM');
-        } catch {
-          // Already gone.
-        }
-      }
-      if (pid) await waitForExit(pid, 20_000);
+      await stopAgent(agent.current, paths.root);
     });
 
     const runtime = {
       pid: process.pid,
       api_url: apiUrl,
       api_tls_url: withPort('https', host, apiTlsPort),
-      git_host: actualGitHost,
+      git_host: gitHost,
       router_url: withPort('http', `<app>.${host}`, routerPorts.http),
       router_tls_url: routerPorts.https ? withPort('https', `<app>.${host}`, routerPorts.https) : null,
       api_port: apiPort,
@@ -313,26 +198,100 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       admin_key: paths.adminKey,
       ca_cert: pki.caCertPath,
       state: store.dialect,
-      agent_adopted: started.adopted,
+      agent_adopted: adopted,
     };
     await writeFileAtomic(paths.runtime, `${JSON.stringify(runtime, null, 2)}\n`, 0o600);
-    cleanups.splice(1, 0, () => rm(paths.runtime, { force: true }));
     print(
       banner({
         dataDir: paths.root,
         state: location.kind === 'sqlite' ? `SQLite ${paths.sqlite}` : 'PostgreSQL',
         apiUrl,
         apiTlsUrl: runtime.api_tls_url,
-        gitHost: actualGitHost,
+        gitHost,
         routerUrl: runtime.router_url,
         adminKeyPath: paths.adminKey,
         caCertPath: pki.caCertPath,
-        createdAdmin: adminKey !== undefined ? { email: options.adminEmail } : undefined,
+        createdAdmin: createdAdmin ? { email: options.adminEmail } : undefined,
       }),
     );
-    return { apiPort, apiTlsPort, routerPort: routerPorts.http, stop };
+    return { apiPort, apiTlsPort, routerPort: routerPorts.http, stop: () => cleanups.unwind() };
   } catch (err) {
-    await stop();
+    await cleanups.unwind();
     throw err;
   }
+}
+
+/** Opens (and migrates) the store; builds and releases a crash left running are marked failed. */
+async function openState(options: UpOptions, paths: Paths, cleanups: CleanupStack): Promise<{ store: Store; location: StoreLocation }> {
+  const location: StoreLocation = options.databaseUrl ? storeLocationFromUrl(options.databaseUrl) : { kind: 'sqlite', path: paths.sqlite };
+  const store = await openStore(location);
+  cleanups.defer(() => store.close());
+  const failedBuilds = await store.builds.failStale('Berth restarted while this build ran; push again.');
+  const failedReleases = await store.releases.failStale();
+  if (failedBuilds.length + failedReleases.length > 0) logLine({ at: 'warn', msg: 'marked builds and releases left by a crash as failed', builds: failedBuilds.length, releases: failedReleases.length });
+  return { store, location };
+}
+
+/** Creates the admin account and admin.key on first start; says so when the key file is gone. */
+async function bootstrapAdmin(accounts: Accounts, email: string, keyPath: string): Promise<boolean> {
+  const adminKey = await accounts.bootstrapAdmin(email);
+  if (adminKey !== undefined) await writeFileAtomic(keyPath, `${adminKey}\n`, 0o600);
+  else await access(keyPath).catch(() => logLine({ at: 'warn', msg: `${keyPath} is missing; log in with berth login or create a key with an existing one` }));
+  return adminKey !== undefined;
+}
+
+/** The host agent (dynos, router, logs): adopted when running, started otherwise. It outlives this process unless we stop cleanly. */
+async function connectAgent(options: UpOptions, dataDir: string) {
+  const settings: AgentSettings = {
+    dataDir,
+    domain: options.domain,
+    bind: options.bind,
+    routerPort: options.routerPort,
+    routerTlsPort: options.routerTlsPort,
+    rendezvousPort: options.rendezvousPort,
+    ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
+  };
+  const say = (message: string) => logLine({ at: 'info', msg: message });
+  const started = await ensureAgent(settings, say);
+  const agent = new AgentConnection(started.client, { reconnect: async () => (await ensureAgent(settings, say)).client, log: logLine });
+  return { agent, adopted: started.adopted, routerPorts: started.routerPorts };
+}
+
+/**
+ * The runtime of build and release-phase dynos (prefix `<prefix>c`). Those of a control plane
+ * that was killed are still running (their pipes died with it): reap them first.
+ */
+async function startControlRuntime(options: UpOptions, dataDir: string, cleanups: CleanupStack): Promise<Runtime> {
+  const prefix = `${instancePrefix(dataDir)}c`;
+  const stateDir = join(dataDir, 'build-dynos');
+  const reaped = await reapOrphanDynos(prefix, stateDir);
+  if (reaped > 0) logLine({ at: 'warn', msg: 'stopped build dynos left by a previous control plane', dynos: reaped });
+  const runtime = new Runtime({ prefix, stateDir, standby: 0, allowOutbound: options.outbound, warn: (m) => logLine({ at: 'warn', msg: m }) });
+  cleanups.defer(() => runtime.shutdown({ killDynos: true }));
+  // The bridge and stack copy for build dynos, made now rather than by the first push.
+  void runtime.prepare().catch((err: unknown) => logLine({ at: 'warn', msg: `build dyno network: ${err instanceof Error ? err.message : String(err)}` }));
+  return runtime;
+}
+
+/** The API's HTTP and HTTPS listeners (git pushes come in on HTTPS); requests are wired later. */
+async function listenApi(options: UpOptions, pki: LocalPki, cleanups: CleanupStack) {
+  const http = createHttpServer();
+  const https = createHttpsServer({ cert: pki.serverCert, key: pki.serverKey });
+  // git pushes can upload for a long time; the git service has its own limits.
+  http.requestTimeout = 0;
+  https.requestTimeout = 0;
+  const apiPort = await listen(http, options.apiPort, options.bind);
+  cleanups.defer(() => closeServer(http, 5000));
+  const apiTlsPort = await listen(https, options.apiTlsPort, options.bind);
+  cleanups.defer(() => closeServer(https, 5000));
+  return { http, https, apiPort, apiTlsPort };
+}
+
+/** The key that signs capability URLs (blob and output URLs), made once per data dir. */
+async function signingKey(path: string): Promise<string> {
+  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  if (existing && /^[0-9a-f]{64}$/.test(existing.trim())) return existing.trim();
+  const key = randomBytes(32).toString('hex');
+  await writeFileAtomic(path, `${key}\n`, 0o600);
+  return key;
 }

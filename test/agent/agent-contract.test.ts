@@ -1,61 +1,30 @@
 // The agent contract end to end over its real transport: an AgentClient talking to a HostAgent
-// (real log channels, sessions and drains in a temp dir) on a unix socket. Dyno methods need
+// (host-agent-fixture.ts: real log channels, sessions and drains) on a unix socket. Dyno methods need
 // sandboxes and are covered by the e2e suite; here every other method's request and answer.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AgentClient } from '../../src/agent/agent-client.js';
 import type { AgentContract } from '../../src/agent/agent-contract.js';
-import { HostAgent } from '../../src/agent/host-agent.js';
 import { connectRpc, RpcError, type RpcClient } from '../../src/agent/json-rpc.js';
-import type { RouteDiff } from '../../src/core/route-table.js';
-import { DrainManager, LogChannels, LogSessions } from '../../src/logplex/index.js';
+import { startAgentFixture, type AgentFixture } from './host-agent-fixture.js';
 
 describe('the agent contract between client and host agent', () => {
-  let dir: string;
-  let channels: LogChannels;
-  let drains: DrainManager;
-  let sessions: LogSessions;
-  let agent: HostAgent;
+  let fixture: AgentFixture;
   let client: AgentClient;
-  const diffs: RouteDiff[] = [];
-  const shutdowns: boolean[] = [];
-  const info = { pid: process.pid, domain: 'berth.test', prefix: 'btest', routerPorts: { http: 18080 }, rendezvousPort: 15001, startedAt: new Date().toISOString() };
-  const socket = () => join(dir, 'agent.sock');
+  const socket = () => fixture.socket;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'berth-contract-'));
-    channels = await LogChannels.open({ dir: join(dir, 'logs') });
-    drains = await DrainManager.open({ channels });
-    sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
-    agent = new HostAgent({
-      domain: info.domain,
-      runtime: { start: () => Promise.reject(new Error('no sandboxes in this test')) },
-      channels,
-      sessions,
-      drains,
-      pushRoutes: (diff) => void diffs.push(diff),
-      now: () => Date.now(),
-      onShutdown: ({ killDynos }) => void shutdowns.push(killDynos),
-      info,
-    });
-    await agent.listen(socket());
+    fixture = await startAgentFixture();
     client = new AgentClient(await connectRpc<AgentContract>(socket()));
   });
   after(async () => {
     client.close();
-    await agent.close();
-    sessions.close();
-    await drains.close();
-    await channels.close();
-    await rm(dir, { recursive: true, force: true });
+    await fixture.remove();
   });
 
   it('hello answers the agent facts with its dynos', async () => {
-    assert.deepEqual(await client.hello(), { ...info, dynos: [] });
+    assert.deepEqual(await client.hello(), { ...fixture.info, dynos: [] });
     assert.deepEqual(await client.list(), []);
   });
 
@@ -69,7 +38,7 @@ describe('the agent contract between client and host agent', () => {
     await client.removeApp(appId);
     assert.deepEqual((await raw.call('routes.snapshot', {})).apps, []);
     raw.close();
-    assert.ok(diffs.length >= 3, `expected a route diff per change, got ${diffs.length}`);
+    assert.ok(fixture.diffs.length >= 3, `expected a route diff per change, got ${fixture.diffs.length}`);
   });
 
   it('certificates of an app are counted by hostname', async () => {
@@ -113,7 +82,7 @@ describe('the agent contract between client and host agent', () => {
   it('shutdown answers first and then asks the agent to stop', async () => {
     await client.shutdown(true);
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(shutdowns, [true]);
+    assert.deepEqual(fixture.shutdowns, [true]);
   });
 });
 
