@@ -1,18 +1,22 @@
 /**
- * Choosing and preparing buildpacks: parse the list entries, copy each buildpack into the build
- * (fetching git ones), or detect over the built-ins in order when the app sets none.
+ * The build's first phase, selectBuildpacks: parse the app's list and copy each buildpack into
+ * the build (fetching git ones), or detect over the built-ins in order when the app sets none.
  */
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { detail, problem, type BuildFailure } from './build-error.js';
+import { detail, headline, problem, type BuildFailure } from './build-error.js';
 import type { BuildOptions } from './build-options.js';
-import { BUILTIN_BUILDPACKS, parseBuildpackRef, BuildpackRefError, type BuildpackRef } from './buildpack-ref.js';
+import { BUILTIN_BUILDPACKS, BUILTIN_NEEDS, parseBuildpackRef, BuildpackRefError, type BuildpackRef } from './buildpack-ref.js';
 import type { BuildMounts, BuildpackRunner, Mount } from './buildpack-runner.js';
 import { BuildpackFetchError, fetchGitBuildpack } from './fetch-buildpack.js';
 
 export interface Selected {
   ref: BuildpackRef;
   mount: Mount;
+  /** Its position in the build (the runner's buildpack index). */
+  index: number;
+  /** What bin/detect printed, when selection already ran it (a detected built-in). */
+  name?: string;
 }
 
 /** Prints the ` !` lines and throws BuildError. */
@@ -25,6 +29,37 @@ export interface Context {
   runner: BuildpackRunner;
   signal: AbortSignal;
   fail: Fail;
+  /** Fails the build (timed out or cancelled) if it was aborted. */
+  checkAborted(): void;
+}
+
+/** The app's buildpacks in order, or the first built-in whose bin/detect accepts the app. */
+export async function selectBuildpacks(context: Context): Promise<Selected[]> {
+  const { options, fail } = context;
+  const out = options.output;
+  if (options.buildpacks.length > 0) {
+    const refs = options.buildpacks.map((text) => parseRef(text, options, fail));
+    if (refs.length === 1) out(headline(`Using buildpack: ${refs[0]?.display}`));
+    else {
+      out(headline('Using buildpacks:'));
+      refs.forEach((ref, i) => out(detail(`${i + 1}. ${ref.display}`)));
+    }
+    const selected: Selected[] = [];
+    for (const ref of refs) selected.push(await materialize(ref, context));
+    return selected;
+  }
+  out(headline('Determining which buildpack to use for this app'));
+  const found = await detectBuiltin(context);
+  context.checkAborted();
+  if (!found) {
+    return fail('no_buildpack_detected', [
+      'No default language could be detected for this app.',
+      `Tried: ${BUILTIN_BUILDPACKS.map((b) => `heroku/${b} (needs ${BUILTIN_NEEDS[b]})`).join(', ')}.`,
+      'Add a Procfile, or choose a buildpack: berth buildpacks:set <name, path or git URL>.',
+    ]);
+  }
+  out(headline(`Using buildpack: ${found.ref.display}`));
+  return [found];
 }
 
 /** A list entry as a BuildpackRef, refusing local ones when the install does not allow them. */
@@ -79,7 +114,7 @@ export async function materialize(ref: BuildpackRef, context: Context): Promise<
       fail('buildpack_invalid', [`Buildpack ${ref.display} has no executable bin/${script}: it is not a classic buildpack.`]);
     }
   }
-  return { ref, mount };
+  return { ref, mount, index };
 }
 
 /** Exit 1 means "not my app"; anything else (126, 127, a signal) means the script or sandbox broke. */
@@ -90,13 +125,13 @@ export function warnIfCrashed(detected: Awaited<ReturnType<BuildpackRunner['dete
 }
 
 /** Runs the built-ins' bin/detect in order; the first match is kept as buildpack 0. */
-export async function detectBuiltin(context: Context): Promise<{ selected: Selected; name: string } | undefined> {
+async function detectBuiltin(context: Context): Promise<Selected | undefined> {
   for (const name of BUILTIN_BUILDPACKS) {
     const selected = await materialize(parseBuildpackRef(name), context);
-    const detected = await context.runner.detect(0);
+    const detected = await context.runner.detect(selected.index);
     if (context.signal.aborted) return undefined;
     warnIfCrashed(detected, selected.ref, context.options.output);
-    if (detected.name !== undefined) return { selected, name: detected.name || selected.ref.display };
+    if (detected.name !== undefined) return { ...selected, name: detected.name || selected.ref.display };
     context.mounts.buildpacks.pop();
     await rm(selected.mount.host, { recursive: true, force: true });
   }
