@@ -8,7 +8,10 @@ import { Accounts } from '../accounts/accounts-service.js';
 import type { AgentClient } from '../agent/agent-client.js';
 import { RpcError } from '../agent/json-rpc.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
+import { AddonLifecycle } from '../api/addon-lifecycle.js';
+import type { ApiDeps } from '../api/context.js';
 import { createApiHandler } from '../api/server.js';
+import { AddonRegistry } from '../core/addon-registry.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { errorRegistry, PlatformError, type ErrorId } from '../core/errors.js';
 import { createGitService } from '../git/git-service.js';
@@ -202,7 +205,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       verifyTimeoutMs: 60_000,
     });
 
-    const handler = createApiHandler({
+    const apiDeps: ApiDeps = {
       store,
       accounts,
       urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}` },
@@ -216,13 +219,22 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
         removeDrain: (appId, key) => viaAgent(() => (agent ? agent.removeDrain(appId, key) : Promise.reject(new Error('the host agent is not connected')))),
       },
       dynos: new DynoService({ store, manager, slugDirs, agent: currentAgent }),
+      addons: new AddonRegistry(),
+      addonTimeoutMs: 30_000,
       urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),
       blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
       maxBodyBytes: 1024 * 1024,
       log: logLine,
       now: () => new Date(),
-    });
+    };
+    // Add-ons: the framework is every provider's config sink. Providers are registered here, before
+    // stale provisions are recovered (recovery asks their provider to clean up), e.g.
+    //   apiDeps.addons.register(new PostgresProvider({ ..., sink: addonLifecycle }));
+    const addonLifecycle = new AddonLifecycle(apiDeps);
+    const staleAddons = await addonLifecycle.recoverStale();
+    if (staleAddons.length > 0) logLine({ at: 'warn', msg: 'marked add-ons left provisioning by a crash as failed', addons: staleAddons.length });
+    const handler = createApiHandler(apiDeps);
     const git = await createGitService({
       reposDir: join(paths.root, 'repos'),
       authenticate: async (header) => {
