@@ -5,6 +5,7 @@ import type { DrainView } from '../core/drain-view.js';
 import type { DynoRecord } from '../core/dyno-host.js';
 import type { Plan } from '../core/dyno-plan.js';
 import type { Accounts } from '../accounts/accounts-service.js';
+import type { AddonRegistry } from '../core/addon-registry.js';
 import type { Build, Release, Slug, Store } from '../store/port.js';
 
 /** Where a build's source tarball is: a blob of ours (from POST /sources) or a URL to fetch. */
@@ -112,6 +113,10 @@ export interface ApiDeps {
   logs: LogPort;
   logplex: LogplexPort;
   dynos: DynoPort;
+  /** Add-on services, plans and the providers that make them (registered by the composition root). */
+  addons: AddonRegistry;
+  /** How long a provider may take to provision, change a plan or deprovision before it counts as failed. */
+  addonTimeoutMs: number;
   /**
    * Secret for capability URLs (blob uploads and downloads, output streams): at least 32 random
    * bytes, kept across restarts so URLs already handed out stay valid until they expire.

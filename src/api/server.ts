@@ -23,6 +23,8 @@ import { formationRoutes } from './resources/formation.js';
 import { blobRoutes } from './resources/blobs.js';
 import { logRoutes } from './resources/logs.js';
 import { addonRoutes } from './resources/addons.js';
+import { addonAttachmentRoutes } from './resources/addon-attachments.js';
+import { addonServiceRoutes } from './resources/addon-services.js';
 import { collaboratorRoutes } from './resources/collaborators.js';
 import { dynoRoutes } from './resources/dynos.js';
 import { domainRoutes } from './resources/domains.js';
@@ -44,6 +46,8 @@ export const apiRoutes: Route[] = [
   ...blobRoutes,
   ...logRoutes,
   ...addonRoutes,
+  ...addonAttachmentRoutes,
+  ...addonServiceRoutes,
   ...collaboratorRoutes,
   ...dynoRoutes,
   ...domainRoutes,

@@ -138,8 +138,16 @@ export class AddonCatalog {
     return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
+  /** The service's plans; exactly one has `default: true` (the marked one, else the first). */
   plans(service: CatalogService): CatalogPlan[] {
-    return service.plans.map((plan) => ({ ...plan, id: nameUuid(`plan:${service.name}:${plan.name}`), fullName: `${service.name}:${plan.name}`, service }));
+    const defaultName = (service.plans.find((p) => p.default) ?? service.plans[0])?.name;
+    return service.plans.map((plan) => ({
+      ...plan,
+      default: plan.name === defaultName,
+      id: nameUuid(`plan:${service.name}:${plan.name}`),
+      fullName: `${service.name}:${plan.name}`,
+      service,
+    }));
   }
 
   /** A service by id, name or alias; undefined when there is none. */
@@ -185,9 +193,32 @@ export class AddonCatalog {
     return plan;
   }
 
+  /**
+   * The catalog entry of a stored add-on's service and plan; a stand-in when the catalog no
+   * longer has them (a partner service not registered since a restart), so the add-on still shows.
+   */
+  storedPlan(serviceName: string, planName: string): CatalogPlan {
+    const service = this.byName.get(serviceName);
+    const plan = service && this.findPlan(service, planName);
+    if (plan) return plan;
+    const standIn: CatalogService = {
+      id: nameUuid(`addon-service:${serviceName}`),
+      name: serviceName,
+      humanName: serviceName,
+      aliases: [],
+      namePrefix: serviceName,
+      attachmentName: serviceName.toUpperCase().replace(/-/g, '_'),
+      colorPrefix: serviceName.toUpperCase().replace(/-/g, '_'),
+      configVarSuffixes: [],
+      supportsSharing: true,
+      supportsMultipleInstallations: true,
+      plans: [{ name: planName, humanName: planName, priceCents: 0, limits: {} }],
+    };
+    return this.plans(standIn)[0] as CatalogPlan;
+  }
+
   defaultPlan(service: CatalogService): CatalogPlan {
-    const plans = this.plans(service);
-    return plans.find((p) => p.default) ?? (plans[0] as CatalogPlan);
+    return this.plans(service).find((p) => p.default) as CatalogPlan;
   }
 
   private describeServices(): string {

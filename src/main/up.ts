@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
 import { AgentConnection } from '../agent/agent-connection.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
+import { AddonLifecycle } from '../api/addon-lifecycle.js';
+import type { ApiDeps } from '../api/context.js';
 import { createApiHandler } from '../api/server.js';
+import { AddonRegistry } from '../core/addon-registry.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { createGitService } from '../git/git-service.js';
 import { ensureLocalCa, type LocalPki } from '../pki/certificate-authority.js';
@@ -127,7 +130,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       verifyTimeoutMs: 60_000,
     });
 
-    const api = createApiHandler({
+    const apiDeps: ApiDeps = {
       store,
       accounts,
       urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}` },
@@ -136,13 +139,22 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },
       logplex: agent,
       dynos: new DynoService({ store, manager, slugDirs, agent }),
+      addons: new AddonRegistry(),
+      addonTimeoutMs: 30_000,
       urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),
       blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
       maxBodyBytes: 1024 * 1024,
       log: logLine,
       now: () => new Date(),
-    });
+    };
+    // Add-ons: the framework is every provider's config sink. Providers are registered here, before
+    // stale provisions are recovered (recovery asks their provider to clean up), e.g.
+    //   apiDeps.addons.register(new PostgresProvider({ ..., sink: addonLifecycle }));
+    const addonLifecycle = new AddonLifecycle(apiDeps);
+    const staleAddons = await addonLifecycle.recoverStale();
+    if (staleAddons.length > 0) logLine({ at: 'warn', msg: 'marked add-ons left provisioning by a crash as failed', addons: staleAddons.length });
+    const api = createApiHandler(apiDeps);
     const git = await createGitService({
       reposDir: join(paths.root, 'repos'),
       authenticate: async (header) => {

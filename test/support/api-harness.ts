@@ -13,6 +13,7 @@ import { DrainManager } from '../../src/logplex/drain-manager.js';
 import { LogChannels } from '../../src/logplex/log-channels.js';
 import { LogSessions } from '../../src/logplex/log-sessions.js';
 import { NoDynos, RecordingPlatform } from './recording-platform.js';
+import { AddonRegistry } from '../../src/core/addon-registry.js';
 
 /** A platform log line the API emitted (`app[api]: …`). */
 export interface EmittedLine {
@@ -23,6 +24,8 @@ export interface EmittedLine {
 
 export interface ApiHarness {
   url: string;
+  /** What the API runs on (e.g. its add-on registry, to register test providers). */
+  deps: ApiDeps;
   store: KyselyStore;
   accounts: Accounts;
   adminKey: string;
@@ -63,7 +66,7 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const handler = createApiHandler({
+  const deps: ApiDeps = {
     store,
     accounts,
     urls: {
@@ -81,6 +84,8 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
       removeDrain: (appId, key) => drains.remove(appId, key),
     },
     dynos: new NoDynos(),
+    addons: options.overrides?.addons ?? new AddonRegistry(),
+    addonTimeoutMs: 30_000,
     urlSigningKey: randomBytes(32).toString('hex'),
     blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
     rateLimitPerHour: 4500,
@@ -88,12 +93,14 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
     log: (event) => logged.push(event),
     now: () => new Date(),
     ...options.overrides,
-  });
+  };
+  const handler = createApiHandler(deps);
   server.on('request', (req, res) => {
     if (!sessions.handle(req, res)) handler(req, res);
   });
   return {
     url,
+    deps,
     store,
     accounts,
     adminKey,

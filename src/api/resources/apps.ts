@@ -4,6 +4,7 @@ import { REGION, STACK } from '../../core/model.js';
 import type { App } from '../../core/model.js';
 import type { CurrentReleaseSummary } from '../../store/port.js';
 import type { Route, RequestContext } from '../context.js';
+import { AddonLifecycle } from '../addon-lifecycle.js';
 import { findAccessibleApp, ownerOf } from '../app-access.js';
 import { pageReply, pageRequest } from '../page-reply.js';
 import { announceRelease, notifyPlatform } from '../releasing.js';
@@ -27,8 +28,12 @@ async function createApp(ctx: RequestContext, name: string, region: string, stac
   return app;
 }
 
-/** Deletes the app (the store cascades to everything it owns), its slug blobs, and tells the dyno manager. */
+/**
+ * Deletes the app (the store cascades to everything it owns), its slug blobs, and tells the dyno
+ * manager. Its own add-ons are deprovisioned first (and detached from apps that share them).
+ */
 async function deleteApp(ctx: RequestContext, app: App): Promise<void> {
+  await new AddonLifecycle(ctx.deps).destroyAppAddons(app, { id: ctx.account.id, email: ctx.account.email });
   const blobKeys = await ctx.deps.store.slugs.blobKeysForApp(app.id);
   await ctx.deps.store.apps.delete(app.id);
   for (const key of blobKeys) {

@@ -1,5 +1,14 @@
 import type { Command } from '../command.js';
 import { accountsCreate } from './accounts-create.js';
+import { addons } from './addons.js';
+import { addonsAttach } from './addons-attach.js';
+import { addonsCreate } from './addons-create.js';
+import { addonsDestroy } from './addons-destroy.js';
+import { addonsDetach } from './addons-detach.js';
+import { addonsInfo } from './addons-info.js';
+import { addonsPlans } from './addons-plans.js';
+import { addonsServices } from './addons-services.js';
+import { addonsUpgrade } from './addons-upgrade.js';
 import { apps } from './apps.js';
 import { appsCreate } from './apps-create.js';
 import { appsDestroy } from './apps-destroy.js';
@@ -85,6 +94,15 @@ export const COMMANDS: readonly Command[] = [
   configUnset,
   configPull,
   configPush,
+  addons,
+  addonsCreate,
+  addonsInfo,
+  addonsAttach,
+  addonsDetach,
+  addonsUpgrade,
+  addonsDestroy,
+  addonsPlans,
+  addonsServices,
   ps,
   psScale,
   psType,
