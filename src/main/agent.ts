@@ -95,6 +95,7 @@ async function main(): Promise<void> {
         }
       : {}),
     table: { domain, apps: [] },
+    options: { cookieDomain: domain.toLowerCase() },
     workers: values.workers !== undefined ? Number(values.workers) : undefined,
     onLog: (app, line) => agent?.routerLog(app, line),
   });

@@ -64,7 +64,7 @@ export class Exchange implements BackendUser, Waiter, RelayOwner {
     this.#phaseAt = engine.clock;
     this.#lastActivity = engine.clock;
     this.#requestComplete = !hasBody;
-    this.#relay = new ResponseRelay(this, client, req, engine.options.via, engine.options.maxResponseHeaderBytes);
+    this.#relay = new ResponseRelay(this, client, req, engine.options.via, engine.options.maxResponseHeaderBytes, engine.options.cookieDomain);
   }
 
   get app(): string {

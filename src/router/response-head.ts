@@ -42,8 +42,27 @@ function keepAliveTimeout(value: string): number {
   return Number.isFinite(n) && n >= 0 ? n * 1000 : -1;
 }
 
-/** Parses `text` (the head as latin1 without the final CRLFCRLF); a string is the reason it is invalid. */
-export function parseResponseHead(text: string): ResponseHead | string {
+/**
+ * A Set-Cookie value without Domain attributes that name `domain` or a parent of it (`Domain=
+ * berth.example` or `.example` for apps under berth.example); null when nothing had to go.
+ */
+export function stripSharedCookieDomain(value: string, domain: string): string | null {
+  const parts = value.split(';');
+  const kept = parts.filter((part, i) => {
+    if (i === 0) return true;
+    const attr = part.trim();
+    if (attr.length < 7 || attr.slice(0, 7).toLowerCase() !== 'domain=') return true;
+    const named = attr.slice(7).trim().replace(/^\./, '').toLowerCase();
+    return !(named === domain || domain.endsWith(`.${named}`));
+  });
+  return kept.length === parts.length ? null : kept.join(';');
+}
+
+/**
+ * Parses `text` (the head as latin1 without the final CRLFCRLF); a string is the reason it is
+ * invalid. With `cookieDomain`, Set-Cookie Domain attributes naming it or a parent are dropped.
+ */
+export function parseResponseHead(text: string, cookieDomain = ''): ResponseHead | string {
   let lineEnd = text.indexOf('\r\n');
   if (lineEnd === -1) lineEnd = text.length;
   const sl = statusLine(text.slice(0, lineEnd));
@@ -74,7 +93,7 @@ export function parseResponseHead(text: string): ResponseHead | string {
     while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
     if (!isFieldValueRange(text, vs, ve)) return 'control characters in a header value';
     // Only names of these lengths need a look: 2 te, 3 via, 7 upgrade/trailer, 10 connection/
-    // keep-alive, 14 content-length, 16 proxy-connection, 17 transfer-encoding.
+    // keep-alive/set-cookie, 14 content-length, 16 proxy-connection, 17 transfer-encoding.
     const n = colon - pos;
     if (n === 2 || n === 3 || n === 7 || n === 10 || n === 14 || n === 16 || n === 17) {
       let keep = false;
@@ -104,6 +123,17 @@ export function parseResponseHead(text: string): ResponseHead | string {
         case 'via':
           via = via === null ? text.slice(vs, ve) : `${via}, ${text.slice(vs, ve)}`;
           break;
+        case 'set-cookie': {
+          const stripped = cookieDomain === '' ? null : stripSharedCookieDomain(text.slice(vs, ve), cookieDomain);
+          if (stripped === null) keep = true;
+          else {
+            if (pos > run) forward += text.slice(run, pos);
+            forward += `${text.slice(pos, colon)}: ${stripped}\r\n`;
+            run = next + 2;
+            keep = true;
+          }
+          break;
+        }
         case 'proxy-connection':
         case 'te':
         case 'trailer':

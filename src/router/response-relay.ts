@@ -47,6 +47,7 @@ export class ResponseRelay {
     private readonly req: RequestHead,
     private readonly via: string,
     private readonly maxHeadBytes: number,
+    private readonly cookieDomain: string = '',
   ) {}
 
   /** The response head went to the client: a failure now can only close the connection. */
@@ -124,7 +125,7 @@ export class ResponseRelay {
       this.#partial = buf;
       return;
     }
-    const h = parseResponseHead(latin1(buf, 0, idx));
+    const h = parseResponseHead(latin1(buf, 0, idx), this.cookieDomain);
     if (typeof h === 'string') return this.owner.responseFailed('H17');
     const rest = idx + 4;
     if (h.status < 200) {

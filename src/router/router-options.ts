@@ -48,6 +48,12 @@ export interface RouterOptions {
   logInfo: boolean;
   /** The Via token added both ways. */
   via: string;
+  /**
+   * Berth's app domain: a dyno's `Set-Cookie` whose Domain attribute names it or a parent of it
+   * loses that attribute (becoming a host-only cookie), so one app cannot set cookies for every
+   * other app (herokuapp.com is on the Public Suffix List for the same reason). '' keeps all.
+   */
+  cookieDomain: string;
 }
 
 export const defaultRouterOptions: RouterOptions = {
@@ -75,6 +81,7 @@ export const defaultRouterOptions: RouterOptions = {
   timingHeaders: false,
   logInfo: true,
   via: '1.1 berth',
+  cookieDomain: '',
 };
 
 export function routerOptions(overrides: Partial<RouterOptions> = {}): RouterOptions {

@@ -36,6 +36,8 @@ export const INFO_FD = 4;
 export const NETNS_FD = 5;
 export const STARTED_FD = 6;
 export const ENV_FD = 7;
+/** The seccomp filter program (seccomp-filter.ts), read by bwrap's `--seccomp`. */
+export const SECCOMP_FD = 8;
 
 export function launchArgv(cgroups: { memory: string; cpu: string; pids: string }, withNetns: boolean): string[] {
   return [

@@ -25,15 +25,19 @@ import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
 import { RuntimeError } from './errors.js';
 import { FifoStock } from './fifo-stock.js';
-import { ARGS_FD, ENV_FD, INFO_FD, STARTED_FD, encodeArgs } from './launcher.js';
+import { ARGS_FD, ENV_FD, INFO_FD, SECCOMP_FD, STARTED_FD, encodeArgs } from './launcher.js';
 import { disableOutbound, enableOutbound } from './outbound-nat.js';
 import { bwrapArgs, encodeEnv, hostsFile } from './sandbox-args.js';
 import { type SandboxSlot, type SandboxSupplies, createSandbox, destroySandbox, launcherAlive } from './sandbox-slot.js';
+import { seccompProgram, seccompSupported } from './seccomp-filter.js';
 import { SharedFiles } from './shared-files.js';
 import { StackEtc } from './stack-etc.js';
 import { StandbyPool } from './standby-pool.js';
 import { formatCidr } from './subnet.js';
 import type { DynoSpec, RunningDyno, RuntimeOptions, StandbyStats } from './types.js';
+
+/** Every dyno's seccomp filter (seccomp-filter.ts); none on machines it is not written for. */
+const SECCOMP: Uint8Array | undefined = seccompSupported(process.arch) ? seccompProgram() : undefined;
 
 export type * from './types.js';
 export { RuntimeError } from './errors.js';
@@ -70,6 +74,7 @@ export class Runtime {
     this.stateDir = options.stateDir;
     this.uids = options.uids ?? DEFAULT_UID_RANGE;
     this.warn = options.warn ?? (() => undefined);
+    if (!SECCOMP) this.warn(`dynos run without a seccomp filter: it is written for x86_64 and this machine is ${process.arch}`);
     this.network = new BridgeNetwork(options.prefix, options.subnet);
     this.shared = new SharedFiles(join(options.stateDir, '.shared'));
     this.fifos = new FifoStock(join(options.stateDir, '.fifos'));
@@ -201,10 +206,12 @@ export class Runtime {
       infoFd: INFO_FD,
       startedFd: STARTED_FD,
       envFd: ENV_FD,
+      ...(SECCOMP ? { seccompFd: SECCOMP_FD } : {}),
     });
     if (!launcherAlive(slot.child)) throw new RuntimeError('command_failed', 'The dyno launcher died before it could start the dyno');
     const stdio = slot.child.stdio as unknown as Array<Writable | null>;
     stdio[ENV_FD]?.end(encodeEnv(resolved.env));
+    if (SECCOMP) stdio[SECCOMP_FD]?.end(SECCOMP);
     stdio[ARGS_FD]?.end(encodeArgs(options));
     const dyno = new DynoProcess({
       id: spec.id,

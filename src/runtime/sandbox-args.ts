@@ -67,6 +67,8 @@ export interface SandboxPlan {
   startedFd: number;
   /** The fd the wrapper reads the dyno's environment from. */
   envFd: number;
+  /** The fd bwrap reads the seccomp filter from; absent where none can be built. */
+  seccompFd?: number;
 }
 
 function dirs(path: string): string[] {
@@ -107,6 +109,7 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
   }
   if (plan.nodeBinary) a.push('--perms', '0755', '--dir', '/usr/local/bin', '--ro-bind', plan.nodeBinary, '/usr/local/bin/node');
   a.push('--remount-ro', '/usr/local', '--remount-ro', '/', '--chdir', plan.cwd, '--clearenv');
+  if (plan.seccompFd !== undefined) a.push('--seccomp', String(plan.seccompFd));
   // Only the launcher's own values here: the dyno's environment goes over envFd (see PROFILE_WRAPPER).
   a.push(
     '--setenv', '__BERTH_UID', String(plan.uid),

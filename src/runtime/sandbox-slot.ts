@@ -81,13 +81,13 @@ export async function createSandbox(supplies: SandboxSupplies, shape: SandboxSha
   const argv = launchArgv(cgroup.value.paths, net.value !== undefined);
   const child = spawn(argv[0]!, argv.slice(1), {
     env: HELPER_ENV,
-    stdio: [...pipes.value.childStdio, 'pipe', 'pipe', net.value ? net.value.fd : 'ignore', 'pipe', 'pipe'],
+    stdio: [...pipes.value.childStdio, 'pipe', 'pipe', net.value ? net.value.fd : 'ignore', 'pipe', 'pipe', 'pipe'], // 8: SECCOMP_FD
     detached: true, // its own session: the agent's terminal signals never reach dynos
   });
   pipes.value.closeChildEnds();
   const slot: PartialSlot = { dir: shape.dir, net: net.value, cgroup: cgroup.value, pipes: pipes.value, child };
   child.on('error', (err) => { slot.spawnError = err; });
-  for (const fd of [3, 4, 6, 7]) (child.stdio[fd] as NodeJS.EventEmitter | null)?.on('error', () => undefined);
+  for (const fd of [3, 4, 6, 7, 8]) (child.stdio[fd] as NodeJS.EventEmitter | null)?.on('error', () => undefined);
   try {
     slot.scratch = await scratchMount;
     if (shape.parked) await parked(slot);

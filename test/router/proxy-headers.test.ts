@@ -2,6 +2,29 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RawClient, app, get, parseResponse, rawRequest, startBackend, startTestRouter, up, type TestBackend, type TestRouter } from './harness.js';
 
+describe('cookies from a dyno', () => {
+  it('lose a Domain attribute that would set them for every app, and keep their own host', async () => {
+    const dyno = await startBackend((_req, res) => {
+      res.setHeader('Set-Cookie', ['session=evil; Domain=.berth.test; Path=/', 'mine=1; Domain=shop.berth.test']);
+      res.end('ok');
+    });
+    const router = await startTestRouter([app('shop', [up(dyno.port)])], { cookieDomain: 'berth.test' });
+    try {
+      const c = new RawClient(router.port);
+      c.send(get('shop.berth.test', '/'));
+      const res = await c.response();
+      c.close();
+      assert.equal(res.status, 200);
+      const raw = res.raw;
+      assert.match(raw, /\r\nSet-Cookie: session=evil; Path=\/\r\n/);
+      assert.match(raw, /\r\nSet-Cookie: mine=1; Domain=shop\.berth\.test\r\n/);
+    } finally {
+      await router.stop();
+      await dyno.close();
+    }
+  });
+});
+
 describe('proxying to a web dyno', () => {
   let dyno: TestBackend;
   let router: TestRouter;

@@ -91,6 +91,29 @@ describe('response head parsing', () => {
     assert.equal(r.forward, 'Set-Cookie: a=1\r\n');
   });
 
+  it('drops Set-Cookie Domain attributes naming the Berth domain or a parent, keeping the cookie', () => {
+    const head = [
+      'HTTP/1.1 200 OK',
+      'Set-Cookie: all=1; Domain=berth.test; Path=/',
+      'set-cookie: dotted=1; path=/; domain=.BERTH.test; HttpOnly',
+      'Set-Cookie: parent=1; Domain=test',
+      'Set-Cookie: own=1; Domain=shop.berth.test',
+      'Set-Cookie: plain=1',
+      'Set-Cookie: custom=1; Domain=shop.example',
+      'Content-Length: 0',
+    ].join('\r\n');
+    const r = parseResponseHead(head, 'berth.test');
+    assert.ok(typeof r !== 'string');
+    assert.equal(
+      r.forward,
+      'Set-Cookie: all=1; Path=/\r\nset-cookie: dotted=1; path=/; HttpOnly\r\nSet-Cookie: parent=1\r\n' +
+        'Set-Cookie: own=1; Domain=shop.berth.test\r\nSet-Cookie: plain=1\r\nSet-Cookie: custom=1; Domain=shop.example\r\n',
+    );
+    const untouched = parseResponseHead(head);
+    assert.ok(typeof untouched !== 'string');
+    assert.match(untouched.forward, /all=1; Domain=berth\.test; Path=\//);
+  });
+
   it('rejects garbage', () => {
     for (const text of ['garbage', 'HTTP/1.1 20 OK', 'HTTP/1.1 200 OK\r\nBad Header', 'HTTP/1.1 200 OK\r\n folded: x', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2']) {
       assert.equal(typeof parseResponseHead(text), 'string', text);

@@ -67,6 +67,33 @@ describe('a dyno sandbox', () => {
     assert.match(stdout, /NoNewPrivs:\s+1/);
   });
 
+  it('refuses user namespaces, keyrings, bpf and ptrace attach under its seccomp filter, but lets a program trace its own child', async () => {
+    const script = [
+      'import ctypes, errno, os, time',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'def call(name, nr, *args):',
+      '    r = libc.syscall(nr, *[ctypes.c_long(a) for a in args])',
+      '    print(name, errno.errorcode.get(ctypes.get_errno(), "?") if r == -1 else "OK")',
+      'call("unshare", 272, 0x10000000)',
+      'call("keyctl", 250, 0, -3, 0, 0, 0)',
+      'call("bpf", 321, 0, 0, 0)',
+      'call("clone3", 435, 0, 0)',
+      'pid = os.fork()',
+      'if pid == 0:',
+      '    time.sleep(5); os._exit(0)',
+      'call("ptrace_attach", 101, 16, pid, 0, 0)',
+      'os.kill(pid, 9); os.waitpid(pid, 0)',
+      'child = os.fork()',
+      'if child == 0:',
+      '    os._exit(0 if libc.ptrace(0, 0, 0, 0) == 0 else 1)',
+      'print("traceme", "OK" if os.waitpid(child, 0)[1] == 0 else "FAILED")',
+      'call("getpid", 39)',
+    ].join('\n');
+    const { exit, stdout } = await run(t, { command: 'python3 probe.py; unshare --user true 2>/dev/null; echo "unshare-cmd $?"', app: { kind: 'slug', slugDir: await t.slug({ 'probe.py': `${script}\n` }) } });
+    assert.equal(exit.code, 0);
+    assert.equal(stdout, 'unshare EPERM\nkeyctl EPERM\nbpf EPERM\nclone3 ENOSYS\nptrace_attach EPERM\ntraceme OK\ngetpid OK\nunshare-cmd 1\n');
+  });
+
   it('has a read-only root and stack but a writable /tmp', async () => {
     const { stdout, stderr } = await run(t, { command: 'for p in /x /etc/x /usr/x /usr/local/x; do touch $p; done; echo ok > /tmp/x && cat /tmp/x' });
     assert.equal(stdout, 'ok\n');
