@@ -125,7 +125,7 @@ export class PostgresProvider implements AddonProvider {
    * on every attached app, dynos rolled), then the old roles lose LOGIN, their sessions end and
    * they are dropped. Returns the new URL.
    */
-  async rotateCredentials(resource: AddonResource, sink: AddonConfigSink): Promise<string> {
+  async rotateCredentials(resource: AddonResource, sink: Pick<AddonConfigSink, 'updateConfig'>): Promise<string> {
     const db = databaseName(resource);
     const { url, old } = await this.admin(async (client, target) => {
       const old = await this.logins(client, db);
