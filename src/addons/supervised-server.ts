@@ -152,9 +152,16 @@ export class SupervisedServer {
       }
     }
     if (child && child.exitCode === null && child.signalCode === null) {
+      // The child is unref'd (it may outlive us): a ref'd timer keeps this wait alive, and ends it.
       await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, 2_000).unref();
+        const timer = setTimeout(() => {
+          try { child.kill('SIGKILL'); } catch { /* gone */ }
+          resolve();
+        }, 2_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
     this.child = undefined;

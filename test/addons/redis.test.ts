@@ -87,8 +87,12 @@ describe('the heroku-redis provider', () => {
     const server = instances.get(r.addonId)!.server;
     const pid = server.pid!;
     process.kill(pid, 'SIGKILL');
-    while (server.state === 'running' && processAlive(pid)) await new Promise((res) => setTimeout(res, 5));
-    await new Promise((res) => setTimeout(res, 0));
+    // Wait until the supervisor itself saw the death (a reaped pid alone may come first).
+    const deadline = Date.now() + 10_000;
+    while (server.state === 'running' && server.pid === pid) {
+      assert.ok(Date.now() < deadline, 'the supervisor never noticed the killed redis-server');
+      await new Promise((res) => setTimeout(res, 5));
+    }
     await server.whenRunning();
     assert.notEqual(server.pid, pid);
     assert.deepEqual(await asApp(url, ['GET', 'durable']), ['yes']);
