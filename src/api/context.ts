@@ -21,9 +21,9 @@ export type SlugCheck = { ok: true } | { ok: false; reason: string };
  */
 export interface PlatformPort {
   /**
-   * A release was created. Succeeded: roll the dynos onto it. Pending (its slug declares a
-   * `release` process type): run the release phase, then store.releases.finish(id, status) and
-   * roll the dynos if it succeeded.
+   * A release was created: announce it in the app's log (core/release-announcement.ts), then,
+   * succeeded: roll the dynos onto it; pending (its slug declares a `release` process type): run
+   * the release phase, then store.releases.finish(id, status) and roll the dynos if it succeeded.
    */
   releaseCreated(app: App, release: Release): void | Promise<void>;
   /** The app's routing changed (renamed, maintenance mode, custom domains, certificates): the router must know at once. */

@@ -14,18 +14,13 @@ export function notifyPlatform(deps: NotifyDeps, what: string, appId: string, ca
     .catch((err: unknown) => deps.log({ at: 'error', during: what, app_id: appId, error: err instanceof Error ? err.message : String(err) }));
 }
 
-/** `by user dev@example.com`, or `by Berth` for a release nobody asked for. */
-export const byUser = (email: string | null | undefined): string => (email ? `by user ${email}` : 'by Berth');
+export { byUser } from '../core/release-announcement.js';
 
 /**
- * Tells the world about a committed release: the two `app[api]` lines Heroku writes
- * (`Set FOO config vars by user …`, `Release v3 created by user …`), then the platform, which
- * rolls the dynos (or runs the release phase first). Config values never appear: descriptions
- * name variables only. Also for the build pipeline in the composition root.
+ * Hands a committed release to the platform, which announces it (the two `app[api]` lines of
+ * core/release-announcement.ts) and rolls the dynos (or runs the release phase first): the same
+ * path as a release made by a build, so every release is announced in one place.
  */
-export function announceRelease(deps: Pick<ApiDeps, 'log' | 'logs' | 'platform'>, app: App, release: Release): void {
-  const by = byUser(release.userEmail);
-  deps.logs.emit(app.id, 'api', `${release.description} ${by}`);
-  deps.logs.emit(app.id, 'api', `Release v${release.version} created ${by}`);
+export function announceRelease(deps: Pick<ApiDeps, 'log' | 'platform'>, app: App, release: Release): void {
   notifyPlatform(deps, 'releaseCreated', app.id, () => deps.platform.releaseCreated(app, release));
 }

@@ -6,36 +6,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
 import { AgentConnection } from '../agent/agent-connection.js';
+import { LogForwarder } from '../agent/log-forwarder.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
 import { AddonLifecycle } from '../api/addon-lifecycle.js';
 import type { ApiDeps } from '../api/context.js';
 import { createApiHandler } from '../api/server.js';
 import { AddonRegistry } from '../core/addon-registry.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
+import { createDeployPipeline } from '../deploy/deploy-pipeline.js';
+import { pushHandler } from '../deploy/push-handler.js';
 import { createGitService } from '../git/git-service.js';
+import { logSessionProxy } from '../logplex/log-session-proxy.js';
 import { ensureLocalCa, type LocalPki } from '../pki/certificate-authority.js';
 import { Runtime } from '../runtime/runtime.js';
-import { DynoManager } from '../scheduler/dyno-manager.js';
-import { StoreDesiredSource } from '../scheduler/store-desired-source.js';
 import { openStore, storeLocationFromUrl, type StoreLocation } from '../store/open-store.js';
 import type { Store } from '../store/port.js';
 import { agentPaths, instancePrefix } from './agent-paths.js';
 import { ensureAgent, stopAgent, type AgentSettings } from './agent-process.js';
 import { banner } from './banner.js';
-import { BuildService } from './build-service.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
 import { closeServer, listen } from './listen.js';
-import { DynoService } from './dyno-service.js';
-import { LogForwarder } from './log-forwarder.js';
-import { logSessionProxy } from './log-session-proxy.js';
 import type { UpOptions } from './options.js';
-import { OutputLogs } from './output-log.js';
-import { Platform } from './platform.js';
-import { pushHandler } from './push-handler.js';
-import { ReleasePhase } from './release-phase.js';
-import { RouteSync } from './route-sync.js';
-import { LocalSlugDirs } from './slug-dirs.js';
 
 export interface RunningBerth {
   apiPort: number;
@@ -89,45 +81,19 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const webUrl = (app: string) => `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
     const gitUrl = (app: string) => `https://${gitHost}/${app}.git`;
 
-    // The deploy pipeline: dyno manager, builds, release phase, routes.
-    const slugDirs = new LocalSlugDirs(store, blobs, join(paths.root, 'slugs'));
-    const manager = new DynoManager({
-      host: agent,
-      source: new StoreDesiredSource(store),
-      slugs: slugDirs,
-      now: () => Date.now(),
-      ...(options.bootTimeoutMs !== undefined ? { bootTimeoutMs: options.bootTimeoutMs } : {}),
-      ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
-      log: (appId, process, message) => emit(appId, process, 'heroku', message),
-      onError: (appId, err) => logLine({ at: 'error', during: 'reconcile', app_id: appId, error: err instanceof Error ? err.message : String(err) }),
-    });
-    const routes = new RouteSync(store, agent);
-    const outputs = new OutputLogs(join(paths.root, 'outputs'));
-    const releasePhase = new ReleasePhase({ store, runtime: controlRuntime, slugDirs, outputs, logs: emit });
-    let platform: Platform;
-    const builds = new BuildService({
+    const { manager, routes, builds, platform, dynos } = createDeployPipeline({
       store,
       blobs,
+      agent,
       runtime: controlRuntime,
-      outputs,
       dataDir: paths.root,
       builtinBuildpacksDir,
       buildNetwork: options.outbound ? 'outbound' : 'none',
-      deploy: (app, release, output) => platform.deploy(app, release, output),
       webUrl,
+      emit,
       log: logLine,
-    });
-    platform = new Platform({
-      store,
-      blobs,
-      manager,
-      builds,
-      releasePhase,
-      outputs,
-      routes,
-      apiLog: (appId, message) => emit(appId, 'api', 'app', message),
-      maxSourceBytes: 500 * 1024 * 1024,
-      verifyTimeoutMs: 60_000,
+      ...(options.bootTimeoutMs !== undefined ? { bootTimeoutMs: options.bootTimeoutMs } : {}),
+      ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
     });
 
     const apiDeps: ApiDeps = {
@@ -138,7 +104,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       blobs,
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },
       logplex: agent,
-      dynos: new DynoService({ store, manager, slugDirs, agent }),
+      dynos,
       addons: new AddonRegistry(),
       addonTimeoutMs: 30_000,
       urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),

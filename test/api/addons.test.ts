@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { releaseAnnouncement } from '../../src/core/release-announcement.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
@@ -71,8 +72,9 @@ describe('POST /apps/:app/addons', () => {
     const release = await latestRelease(bed.api, dev.key, app.name);
     assert.equal(release.description, `Attach DATABASE (${addon.name})`);
     assert.deepEqual(release.addon_plan_names, ['heroku-postgresql:essential-0']);
-    assert.ok(bed.api.platform.of('releaseCreated', app.id).some((e) => e.release.id === release.id), 'the release is rolled to the dynos');
-    assert.ok(bed.api.lines.some((l) => l.appId === app.id && l.message === `Attach DATABASE (${addon.name}) by user addons-dev@example.com`));
+    const notified = bed.api.platform.of('releaseCreated', app.id).find((e) => e.release.id === release.id)?.release;
+    assert.ok(notified, 'the release is rolled to the dynos');
+    assert.equal(releaseAnnouncement(notified)[0], `Attach DATABASE (${addon.name}) by user addons-dev@example.com`, 'and announced by its user');
   });
 
   it('names a second Postgres HEROKU_POSTGRESQL_<COLOR>, --as NAME gives NAME_URL, Redis REDIS_URL, --name the add-on', async () => {

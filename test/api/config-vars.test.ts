@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { releaseAnnouncement } from '../../src/core/release-announcement.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 import { deploy, latestRelease, newApp, setConfig, type ReleaseJson } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
@@ -76,12 +77,13 @@ describe('GET and PATCH /apps/:app/config-vars', () => {
     assert.equal(api.platform.of('startBuild', app.id).length, 0);
   });
 
-  it('writes "Set FOO config vars by user …" and "Release vN created by user …" and never the value', async () => {
+  it('hands the platform a release announced as "Set FOO config vars by user …", never with the value', async () => {
     const app = await newApp(api, dev.key);
     await setConfig(api, dev.key, app.name, { FOO: 'super-secret-value' });
-    const lines = api.lines.filter((l) => l.appId === app.id).map((l) => `${l.process}: ${l.message}`);
-    assert.deepEqual(lines.slice(-2), ['api: Set FOO config vars by user dev@example.com', 'api: Release v2 created by user dev@example.com']);
-    const everything = JSON.stringify([api.lines, api.logged]);
+    const release = api.platform.of('releaseCreated', app.id).at(-1)?.release;
+    assert.ok(release, 'the platform heard of the release');
+    assert.deepEqual(releaseAnnouncement(release), ['Set FOO config vars by user dev@example.com', 'Release v2 created by user dev@example.com']);
+    const everything = JSON.stringify([api.lines, api.logged, release.description]);
     assert.ok(!everything.includes('super-secret-value'), 'the value appears in no log');
   });
 

@@ -33,6 +33,8 @@ export type ImportGraph = Map<string, ImportEdge[]>;
 export interface LayerRule {
   /** Other top-level folders this one may import (its own folder is always allowed). */
   mayImport: string[];
+  /** Folders this one may import types from only (`import type`): the ports it implements. */
+  mayImportTypes?: string[];
   /** May use Node.js builtins (`node:fs`, or unprefixed `fs`). */
   node: boolean;
   /** npm packages allowed: all (true), none (false), or these (subpaths included). */
@@ -339,7 +341,7 @@ function layerOf(file: string): string | undefined {
 }
 
 function describeAllowed(layer: string, rule: LayerRule): string {
-  const parts = [layer, ...rule.mayImport.filter((l) => l !== layer)];
+  const parts = [layer, ...rule.mayImport.filter((l) => l !== layer), ...(rule.mayImportTypes ?? []).map((l) => `types of ${l}`)];
   if (rule.node) parts.push('node: builtins');
   if (rule.packages === true) parts.push('any npm package');
   else if (Array.isArray(rule.packages) && rule.packages.length > 0) parts.push(`npm packages ${rule.packages.join(', ')}`);
@@ -355,9 +357,9 @@ export function checkLayers(graph: ImportGraph, rules: LayerRules, options: { pr
   const violations: string[] = [];
 
   for (const [layer, rule] of Object.entries(rules)) {
-    for (const other of rule.mayImport) {
-      if (!Object.hasOwn(rules, other)) {
-        violations.push(`${TABLE}: ${layer}.mayImport names "${other}", which is not in the table`);
+    for (const [field, others] of [['mayImport', rule.mayImport], ['mayImportTypes', rule.mayImportTypes ?? []]] as const) {
+      for (const other of others) {
+        if (!Object.hasOwn(rules, other)) violations.push(`${TABLE}: ${layer}.${field} names "${other}", which is not in the table`);
       }
     }
   }
@@ -394,7 +396,9 @@ export function checkLayers(graph: ImportGraph, rules: LayerRules, options: { pr
         if (targetLayer === undefined) {
           violations.push(`${what}: ${target} belongs to no layer; ${allowed}`);
         } else if (targetLayer !== layer && !rule.mayImport.includes(targetLayer)) {
-          violations.push(`${what}: ${allowed}`);
+          const typesOnly = rule.mayImportTypes?.includes(targetLayer);
+          if (!typesOnly) violations.push(`${what}: ${allowed}`);
+          else if (!edge.typeOnly) violations.push(`${what}: ${layer} may import only types from ${targetLayer} (write \`import type\`)`);
         } else if (targetLayer === layer && rule.isolated) {
           const targetInLayer = target.slice(layer.length + 1);
           for (const group of rule.isolated) {

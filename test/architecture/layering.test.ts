@@ -236,6 +236,16 @@ test('./x/index.js resolves to x/index.ts and *.d.ts files are skipped', async (
   assert.equal(edgesOf(graph, 'api/a.ts')[0]?.resolved, 'api/routes/index.ts');
 });
 
+test('a layer allowed only the types of another is reported when it imports a value from it', async (t) => {
+  const dir = await fixture(t, {
+    'api/port.ts': `export interface Port { x: number }\nexport const helper = 1;\n`,
+    'deploy/ok.ts': `import type { Port } from '../api/port.js';\nexport const p: Port = { x: 1 };\n`,
+    'deploy/bad.ts': `import { helper } from '../api/port.js';\nexport const h = helper;\n`,
+  });
+  const rules = { api: { mayImport: [], node: false, packages: false }, deploy: { mayImport: [], mayImportTypes: ['api'], node: false, packages: false } };
+  assert.deepEqual(checkLayers(readImportGraph(dir), rules), ['deploy/bad.ts imports ../api/port.js: deploy may import only types from api (write `import type`)']);
+});
+
 test('the layering table only names folders it defines', () => {
   assert.deepEqual(checkLayers(new Map(), LAYERS), []);
   assert.deepEqual(checkLayers(new Map(), { core: { mayImport: ['nowhere'], node: false, packages: false } }), [

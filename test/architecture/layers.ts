@@ -31,9 +31,9 @@ export const LAYERS: LayerRules = {
   api: { mayImport: ['core', 'store', 'accounts'], node: true, packages: false },
   cli: { mayImport: ['core'], node: true, packages: false },
 
-  // Composition root: wires everything together.
+  // Composition roots: wire everything together; the only place reading env and options.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy'],
     node: true,
     packages: true,
   },
@@ -48,6 +48,16 @@ export const LAYERS: LayerRules = {
   scheduler: { mayImport: ['core', 'store'], node: true, packages: false },
   // The host agent: runtime + logplex + router primary behind a unix-socket RPC.
   agent: { mayImport: ['core', 'runtime', 'logplex', 'router'], node: true, packages: false },
+  // The deploy pipeline of the control plane: push → build → release (phase) → dynos → routes.
+  // It implements the API's ports (PlatformPort, DynoPort: types only), drives the builder, the
+  // control plane's runtime and the dyno manager, takes pushes from the git service (types
+  // only), and talks to the host agent through its AgentConnection.
+  deploy: {
+    mayImport: ['core', 'store', 'blobs', 'builder', 'runtime', 'scheduler', 'agent'],
+    mayImportTypes: ['api', 'git'],
+    node: true,
+    packages: false,
+  },
   // Add-on providers: Berth's own Postgres/Redis servers and Heroku's partner API. Their port
   // (core/addon-provider.ts) and the catalog are in core, so the API needs no import of addons.
   addons: { mayImport: ['core', 'blobs'], node: true, packages: ['pg'] },

@@ -57,7 +57,8 @@ describe('git push deploys an app that then serves through the router', () => {
   it('writes the deploy, the dyno state, the app output and the router line to the logs', async () => {
     await routerGet(berth, app, '/logged');
     const logs = await waitForLogs(berth, app, [
-      /app\[api\]: Deploy [0-9a-f]{7}/,
+      /app\[api\]: Deploy [0-9a-f]{7} by user /,
+      /app\[api\]: Release v\d+ created by user /,
       /heroku\[web\.1\]: State changed from starting to up/,
       /app\[web\.1\]: listening on \d+/,
       /heroku\[router\]: at=info method=GET path="\/logged" .*status=200/,

@@ -1,3 +1,4 @@
+// OutputLogs (deploy layer): build and release-phase output, live and on disk (`output_stream_url`).
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 

@@ -1,3 +1,4 @@
+// LocalSlugDirs (deploy layer): each slug unpacked once per host, the read-only /app of its dynos.
 import { execFile } from 'node:child_process';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// The git service's onPush (deploy layer): a push to main/master becomes a build streamed as `remote:` lines.
 import type { GitPush, PushIo } from '../git/git-push.js';
 import type { Store } from '../store/port.js';
 import type { BuildService } from './build-service.js';

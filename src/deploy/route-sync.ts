@@ -1,3 +1,4 @@
+// RouteSync (deploy layer): the store's routing config and SNI certificates, mirrored into the host agent.
 import type { AgentConnection } from '../agent/agent-connection.js';
 import type { CertificateEntry } from '../agent/certificate-book.js';
 import { RpcError } from '../agent/json-rpc.js';

@@ -1,3 +1,4 @@
+// ReleasePhase (deploy layer): the Procfile's `release:` command in a one-off dyno before a release goes live.
 import { randomInt, randomUUID } from 'node:crypto';
 import { BuildOutputLines } from '../builder/build-output-lines.js';
 import type { App } from '../core/model.js';

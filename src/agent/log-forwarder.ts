@@ -1,5 +1,6 @@
-import type { AgentConnection } from '../agent/agent-connection.js';
-import type { ForwardedLogLine } from '../agent/agent-contract.js';
+// LogForwarder (control-plane side of the agent): platform log lines, batched into `log.append` calls.
+import type { AgentConnection } from './agent-connection.js';
+import type { ForwardedLogLine } from './agent-contract.js';
 
 type Line = ForwardedLogLine;
 

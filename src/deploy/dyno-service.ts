@@ -1,3 +1,4 @@
+// DynoService (deploy layer): the API's DynoPort — ps, restart, stop, and one-off `run` dynos.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DynoPort, OneOffRequest } from '../api/context.js';
 import { PlatformError } from '../core/errors.js';

@@ -1,3 +1,5 @@
+// Platform (deploy layer): the API's PlatformPort, and the one path every new release takes
+// (announce, release phase, dynos, routes) whether the API or a build made it.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,11 +7,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BuildSource, PlatformPort, SlugCheck } from '../api/context.js';
-import { byUser } from '../api/releasing.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { inspectArchive } from '../builder/inspect-archive.js';
 import { SLUG_RULES } from '../builder/slug.js';
 import type { App } from '../core/model.js';
+import { releaseAnnouncement } from '../core/release-announcement.js';
 import type { DynoManager } from '../scheduler/dyno-manager.js';
 import type { Build, Release, Slug, Store } from '../store/port.js';
 import type { BuildService } from './build-service.js';
@@ -37,7 +39,7 @@ export class Platform implements PlatformPort {
   constructor(private readonly deps: PlatformDeps) {}
 
   releaseCreated(app: App, release: Release): Promise<void> {
-    return this.goLive(app, release).then(() => undefined);
+    return this.release(app, release).then(() => undefined);
   }
 
   formationChanged(app: App): Promise<void> {
@@ -88,19 +90,21 @@ export class Platform implements PlatformPort {
   }
 
   /**
-   * Logs a release made by a build and makes it live, with `output` receiving the release phase
-   * and the verification: what a git push shows. Resolves with the release's final status.
+   * A release made by a build: the same path as releaseCreated, with `output` receiving the
+   * release phase and the verification — what a git push shows. Resolves with its final status.
    */
   async deploy(app: App, release: Release, output: (line: string) => void): Promise<Release['status']> {
-    const by = byUser(release.userEmail);
-    this.deps.apiLog(app.id, `${release.description} ${by}`);
-    this.deps.apiLog(app.id, `Release v${release.version} created ${by}`);
-    const status = await this.goLive(app, release, output);
+    const status = await this.release(app, release, output);
     if (status === 'succeeded') await this.verify(app, release, output);
     return status;
   }
 
-  private async goLive(app: App, release: Release, output?: (line: string) => void): Promise<Release['status']> {
+  /**
+   * The one path of every new release, whoever made it: the `app[api]` announcement, the release
+   * phase when the release is pending, then the dynos roll and the router learns the app.
+   */
+  private async release(app: App, release: Release, output?: (line: string) => void): Promise<Release['status']> {
+    for (const line of releaseAnnouncement(release)) this.deps.apiLog(app.id, line);
     let status = release.status;
     if (status === 'pending') {
       output?.('-----> Running release command...');

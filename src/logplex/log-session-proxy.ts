@@ -1,3 +1,4 @@
+// The API-side proxy of log sessions: `logplex_url`s on the API's ports, streamed from the agent's log socket.
 import { request } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 

@@ -1,3 +1,4 @@
+// BuildService (deploy layer): one build at a time per app, from pushed source to a live release.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';

@@ -1,0 +1,97 @@
+// The deploy layer's one factory: the pieces of the control plane's pipeline wired to each other.
+import { join } from 'node:path';
+import type { LocalBlobStore } from '../blobs/local-blob-store.js';
+import type { DynoHost } from '../core/dyno-host.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { DynoNetwork } from '../runtime/types.js';
+import { DynoManager } from '../scheduler/dyno-manager.js';
+import { StoreDesiredSource } from '../scheduler/store-desired-source.js';
+import type { Store } from '../store/port.js';
+import { BuildService } from './build-service.js';
+import { DynoService } from './dyno-service.js';
+import { OutputLogs } from './output-log.js';
+import { Platform } from './platform.js';
+import { ReleasePhase } from './release-phase.js';
+import { RouteSync, type RouteAgent } from './route-sync.js';
+import { LocalSlugDirs } from './slug-dirs.js';
+
+export interface DeployPipelineDeps {
+  store: Store;
+  blobs: LocalBlobStore;
+  /** The host agent (AgentConnection): dynos for the manager and one-off runs, routes for RouteSync. */
+  agent: DynoHost & RouteAgent;
+  /** The control plane's own runtime: build dynos and release-phase dynos run here. */
+  runtime: Runtime;
+  /** Builds, build caches, unpacked slugs and outputs live under it. */
+  dataDir: string;
+  builtinBuildpacksDir: string;
+  buildNetwork: DynoNetwork;
+  webUrl(appName: string): string;
+  /** A platform line into an app's log channel (`app[api]`, `heroku[web.1]`, `app[release.N]`). */
+  emit(appId: string, process: string, source: 'app' | 'heroku', message: string): void;
+  /** Structured control-plane log (stderr). */
+  log(event: Record<string, unknown>): void;
+  bootTimeoutMs?: number;
+  stopGraceMs?: number;
+}
+
+/** What the composition root hands on: to the API (platform, dynos), the git service (builds), the agent connection (routes, manager). */
+export interface DeployPipeline {
+  manager: DynoManager;
+  routes: RouteSync;
+  builds: BuildService;
+  platform: Platform;
+  dynos: DynoService;
+}
+
+/**
+ * Push → build (a build dyno) → slug → release (its release phase) → dynos (the dyno manager's
+ * reconcile loop on the host agent) → routes. Platform is the API's PlatformPort and the one path
+ * every release takes; BuildService serves pushes and the builds API; DynoService is the API's
+ * DynoPort. Nothing starts here: the manager starts when the agent connection opens.
+ */
+export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
+  const { store, blobs, agent, runtime, dataDir } = deps;
+  const slugDirs = new LocalSlugDirs(store, blobs, join(dataDir, 'slugs'));
+  const manager = new DynoManager({
+    host: agent,
+    source: new StoreDesiredSource(store),
+    slugs: slugDirs,
+    now: () => Date.now(),
+    ...(deps.bootTimeoutMs !== undefined ? { bootTimeoutMs: deps.bootTimeoutMs } : {}),
+    ...(deps.stopGraceMs !== undefined ? { stopGraceMs: deps.stopGraceMs } : {}),
+    log: (appId, process, message) => deps.emit(appId, process, 'heroku', message),
+    onError: (appId, err) => deps.log({ at: 'error', during: 'reconcile', app_id: appId, error: err instanceof Error ? err.message : String(err) }),
+  });
+  const routes = new RouteSync(store, agent);
+  const outputs = new OutputLogs(join(dataDir, 'outputs'));
+  const releasePhase = new ReleasePhase({ store, runtime, slugDirs, outputs, logs: deps.emit });
+  // BuildService deploys through the Platform, which cancels builds through the BuildService.
+  let platform: Platform | undefined;
+  const builds = new BuildService({
+    store,
+    blobs,
+    runtime,
+    outputs,
+    dataDir,
+    builtinBuildpacksDir: deps.builtinBuildpacksDir,
+    buildNetwork: deps.buildNetwork,
+    deploy: (app, release, output) => (platform as Platform).deploy(app, release, output),
+    webUrl: deps.webUrl,
+    log: deps.log,
+  });
+  platform = new Platform({
+    store,
+    blobs,
+    manager,
+    builds,
+    releasePhase,
+    outputs,
+    routes,
+    apiLog: (appId, message) => deps.emit(appId, 'api', 'app', message),
+    maxSourceBytes: 500 * 1024 * 1024,
+    verifyTimeoutMs: 60_000,
+  });
+  const dynos = new DynoService({ store, manager, slugDirs, agent });
+  return { manager, routes, builds, platform, dynos };
+}
