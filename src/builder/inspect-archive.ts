@@ -5,6 +5,7 @@
  * as the kernel would) and hardlinks to anything but an earlier regular file are all refused.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PlatformError } from '../core/errors.js';
@@ -20,8 +21,27 @@ export interface ArchiveRules {
   /** Absolute symlink targets under this prefix ('/app' for slugs) stay inside the root. */
   absoluteLinkPrefix?: string;
   maxEntries?: number;
-  /** Sum of regular-file sizes (guards against gzip bombs). */
+  /** Sum of regular-file sizes, whatever the compressed size (default 4 GiB). */
   maxUnpackedBytes?: number;
+  /**
+   * Unpacked bytes allowed per compressed byte (default 25), above a floor of 128 MiB: a gzip
+   * bomb (1 MB that unpacks to 1 GB) is refused before anything is written.
+   */
+  maxExpansion?: number;
+}
+
+export const DEFAULT_MAX_UNPACKED_BYTES = 4 * 1024 ** 3;
+export const DEFAULT_MAX_EXPANSION = 25;
+export const EXPANSION_FLOOR_BYTES = 128 * 1024 ** 2;
+
+/** The unpacked-size limit for an archive of `compressedBytes` under `rules`, and how to word it. */
+export function unpackedLimit(compressedBytes: number, rules: Pick<ArchiveRules, 'maxUnpackedBytes' | 'maxExpansion'>): { bytes: number; why: string } {
+  const absolute = rules.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES;
+  const ratio = rules.maxExpansion ?? DEFAULT_MAX_EXPANSION;
+  const proportional = Math.max(EXPANSION_FLOOR_BYTES, ratio * compressedBytes);
+  return proportional < absolute
+    ? { bytes: proportional, why: `${ratio} times its compressed size of ${compressedBytes} bytes (a gzip bomb?)` }
+    : { bytes: absolute, why: 'the limit for any archive' };
 }
 
 export interface ArchivePlan {
@@ -52,7 +72,8 @@ const segmentsOf = (path: string): string[] => path.split('/').filter((s) => s !
 
 export async function inspectArchive(file: string, rules: ArchiveRules): Promise<ArchivePlan> {
   const maxEntries = rules.maxEntries ?? 1_000_000;
-  const maxBytes = rules.maxUnpackedBytes ?? 8 * 1024 ** 3;
+  const limit = unpackedLimit((await stat(file)).size, rules);
+  const maxBytes = limit.bytes;
   const reject = (why: string): never => {
     throw new UnsafeArchiveError(`The ${rules.kind} was rejected: ${why}`);
   };
@@ -75,7 +96,7 @@ export async function inspectArchive(file: string, rules: ArchiveRules): Promise
         continue;
       }
       unpackedBytes += entry.size;
-      if (unpackedBytes > maxBytes) reject(`it unpacks to more than ${maxBytes} bytes.`);
+      if (unpackedBytes > maxBytes) reject(`it unpacks to more than ${maxBytes} bytes, ${limit.why}.`);
       if (items.length >= maxEntries) reject(`it has more than ${maxEntries} entries.`);
       items.push({ segments, type: entry.type, linkname: entry.linkname, shown });
     }

@@ -97,6 +97,10 @@ export interface RuleContext {
 
 type SlotRule = (slot: Slot, ctx: RuleContext) => PlanAction[];
 
+/** The most recently started dyno (of a release, then by start time), or undefined. */
+const newestOf = (dynos: LiveDyno[]): LiveDyno | undefined =>
+  dynos.reduce<LiveDyno | undefined>((a, b) => (!a || b.releaseVersion > a.releaseVersion || (b.releaseVersion === a.releaseVersion && b.startedAt > a.startedAt) ? b : a), undefined);
+
 const startAt = (slot: Slot, reason: StartReason, crashCount: number, replaces?: string): PlanAction => {
   const { type, releaseVersion, size, command } = slot.process;
   return { kind: 'start', type, index: slot.index, releaseVersion, size, command, reason, crashCount, ...(replaces ? { replaces } : {}) };
@@ -138,11 +142,17 @@ export const slotRules = {
     return [startAt(slot, reason, 0)];
   },
 
-  /** Old live dynos: a web dyno stops once a current one is up (it keeps serving meanwhile), any other type at once. */
+  /**
+   * Old live dynos: any other type stops at once. A web index keeps exactly one old dyno serving
+   * (the newest up one) until a current dyno is up; superseded ones stop now — older up dynos and
+   * every old dyno still starting (it would never serve), so releases made in quick succession
+   * never pile up dynos.
+   */
   retireStale(slot, ctx) {
     if (slot.process.type === 'web' && slot.upCurrent.length === 0) {
-      if (slot.crashed) for (const old of slot.staleAlive) ctx.note(`${slot.name} of v${slot.process.releaseVersion} crashed while booting; v${old.releaseVersion} keeps serving`);
-      return [];
+      const serving = newestOf(slot.staleAlive.filter((d) => d.state === 'up'));
+      if (slot.crashed && serving) ctx.note(`${slot.name} of v${slot.process.releaseVersion} crashed while booting; v${serving.releaseVersion} keeps serving`);
+      return slot.staleAlive.filter((d) => d !== serving).map((old) => stop(old, 'replaced'));
     }
     return slot.staleAlive.map((old) => stop(old, 'replaced'));
   },
@@ -155,7 +165,7 @@ export const slotRules = {
   /** Two current dynos at one index (a surge or cycle): the older stops once the newest is up. */
   finishSurge(slot) {
     if (slot.upCurrent.length === 0 || slot.liveCurrent.length < 2) return [];
-    const newest = slot.liveCurrent.reduce((a, b) => (b.startedAt > a.startedAt ? b : a));
+    const newest = newestOf(slot.liveCurrent) as LiveDyno;
     return newest.state === 'up' ? slot.liveCurrent.filter((d) => d !== newest).map((d) => stop(d, 'replaced')) : [];
   },
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import { openStore, storeLocationFromUrl, type StoreLocation } from '../store/op
 import type { Store } from '../store/port.js';
 import { agentPaths, instancePrefix } from './agent-paths.js';
 import { ensureAgent, stopAgent, type AgentSettings } from './agent-process.js';
+import { createApiServers } from './api-servers.js';
 import { banner } from './banner.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
@@ -253,11 +253,7 @@ async function startControlRuntime(options: UpOptions, dataDir: string, cleanups
 
 /** The API's HTTP and HTTPS listeners (git pushes come in on HTTPS); requests are wired later. */
 async function listenApi(options: UpOptions, pki: LocalPki, cleanups: CleanupStack) {
-  const http = createHttpServer();
-  const https = createHttpsServer({ cert: pki.serverCert, key: pki.serverKey });
-  // git pushes can upload for a long time; the git service has its own limits.
-  http.requestTimeout = 0;
-  https.requestTimeout = 0;
+  const { http, https } = createApiServers({ cert: pki.serverCert, key: pki.serverKey });
   const apiPort = await listen(http, options.apiPort, options.bind);
   cleanups.defer(() => closeServer(http, 5000));
   const apiTlsPort = await listen(https, options.apiTlsPort, options.bind);

@@ -25,6 +25,7 @@ import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
 import { RuntimeError } from './errors.js';
 import { FifoStock } from './fifo-stock.js';
+import { clampToCapacity, limitInstanceCgroups, readHostCapacity, type HostCapacity } from './host-capacity.js';
 import { ARGS_FD, ENV_FD, INFO_FD, SECCOMP_FD, STARTED_FD, encodeArgs } from './launcher.js';
 import { disableOutbound, enableOutbound } from './outbound-nat.js';
 import { bwrapArgs, encodeEnv, hostsFile } from './sandbox-args.js';
@@ -61,6 +62,7 @@ export class Runtime {
   private readonly fifos: FifoStock;
   private readonly etc: StackEtc;
   private cgroupDirs: Promise<Record<Controller, string>> | undefined;
+  private hostCapacity: Promise<HostCapacity> | undefined;
   private bridgeReady: Promise<void> | undefined;
   private outboundReady: Promise<void> | undefined;
   private closed = false;
@@ -121,8 +123,18 @@ export class Runtime {
   }
 
   private instanceCgroups(): Promise<Record<Controller, string>> {
-    this.cgroupDirs ??= readFile('/proc/self/cgroup', 'utf8').then((text) => instanceCgroupDirs(text, this.prefix));
+    this.cgroupDirs ??= (async () => {
+      const dirs = instanceCgroupDirs(await readFile('/proc/self/cgroup', 'utf8'), this.prefix);
+      await limitInstanceCgroups(dirs, await this.capacity());
+      return dirs;
+    })();
     return this.cgroupDirs;
+  }
+
+  /** What all dynos of this instance may use together (host-capacity.ts). */
+  capacity(): Promise<HostCapacity> {
+    this.hostCapacity ??= this.options.capacity ? Promise.resolve(this.options.capacity) : readHostCapacity();
+    return this.hostCapacity;
   }
 
   private async supplies(): Promise<SandboxSupplies> {
@@ -140,7 +152,8 @@ export class Runtime {
 
   async start(spec: DynoSpec): Promise<RunningDyno> {
     if (this.closed) throw new RuntimeError('shut_down', 'The runtime has been shut down; start a new one');
-    const resolved = resolveDynoSpec(spec, this.uids);
+    const specified = resolveDynoSpec(spec, this.uids);
+    const resolved = { ...specified, limits: clampToCapacity(specified.limits, await this.capacity()) };
     if (spec.network === 'outbound' && !this.options.allowOutbound) {
       throw new RuntimeError('outbound_disabled', `Dyno ${spec.name} asks for outbound network, which this Berth does not allow; enable outbound dyno networking in the configuration or use network 'bridge'`);
     }

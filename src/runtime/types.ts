@@ -3,6 +3,7 @@
  * (RunningDyno). The host agent starts web/worker/one-off dynos with these; the builder starts
  * build dynos with them.
  */
+import type { HostCapacity } from './host-capacity.js';
 import type { Readable, Writable } from 'node:stream';
 import type { DynoSize } from '../core/dyno-size.js';
 import type { UidRange } from './dyno-uid.js';
@@ -141,6 +142,8 @@ export interface RuntimeOptions {
   nodeBinary?: string;
   /** Warnings about cleanup that did not work (leaked cgroup, netns). */
   warn?: (message: string) => void;
+  /** What all dynos together may use; default: the host's totals minus a reserve (host-capacity.ts). */
+  capacity?: HostCapacity;
 }
 
 export interface StandbyStats {

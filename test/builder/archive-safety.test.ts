@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { extractSource, unpackSlug } from '../../src/builder/extract-archive.js';
-import { UnsafeArchiveError } from '../../src/builder/inspect-archive.js';
+import { UnsafeArchiveError, unpackedLimit } from '../../src/builder/inspect-archive.js';
 import { paxData, tgz, type CraftEntry } from './tar-craft.js';
 
 describe('unpacking slugs and source tarballs', () => {
@@ -153,6 +153,19 @@ describe('unpacking slugs and source tarballs', () => {
   it('rejects an archive that unpacks beyond the size limit', async () => {
     const file = await write(tgz([{ name: 'app/a', content: Buffer.alloc(10_000) }]));
     await assert.rejects(unpackSlug(file, dest(), { maxUnpackedBytes: 5000 }), /unpacks to more than 5000 bytes/);
+  });
+
+  it('rejects a gzip bomb: a small upload that unpacks to far more than 25 times its size', async () => {
+    const file = await write(tgz([{ name: 'app/zeros', content: Buffer.alloc(150 * 1024 * 1024) }]));
+    await assert.rejects(unpackSlug(file, dest()), /unpacks to more than 134217728 bytes, 25 times its compressed size of \d+ bytes \(a gzip bomb\?\)/);
+    await assert.rejects(extractSource(file, dest()), /gzip bomb/);
+  });
+
+  it('allows 25 times the compressed size above a 128 MiB floor, up to 4 GiB', () => {
+    assert.equal(unpackedLimit(1024 * 1024, {}).bytes, 128 * 1024 * 1024);
+    assert.equal(unpackedLimit(100 * 1024 * 1024, {}).bytes, 2500 * 1024 * 1024);
+    assert.equal(unpackedLimit(500 * 1024 * 1024, {}).bytes, 4 * 1024 ** 3);
+    assert.equal(unpackedLimit(10, { maxUnpackedBytes: 5000 }).bytes, 5000);
   });
 
   it('strips the single top directory of a source tarball (GitHub style)', async () => {

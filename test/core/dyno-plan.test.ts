@@ -54,6 +54,23 @@ describe('planApp', () => {
     assert.deepEqual(starts(plan.actions), []);
   });
 
+  it('retire stale: releases in quick succession on a slow-booting app leave one old dyno serving and one new dyno booting', () => {
+    const serving = dyno(web(1, 1), 1, 'up');
+    const superseded = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((v) => dyno(web(1, v), 1, 'starting', { startedAt: NOW - 1000 + v }));
+    const plan = planApp([web(1, 11)], [serving, ...superseded], NOW);
+    assert.deepEqual(starts(plan.actions), ['web.1:release']);
+    assert.deepEqual(stops(plan.actions), superseded.map((d) => `${d.id}:replaced`));
+  });
+
+  it('retire stale: of two old web dynos up at one index only the newer keeps serving', () => {
+    const older = dyno(web(1, 1), 1, 'up');
+    const newer = dyno(web(1, 2), 1, 'up', { startedAt: NOW - 30_000 });
+    const booting = dyno(web(1, 3), 1, 'starting', { startedAt: NOW });
+    const plan = planApp([web(1, 3)], [older, newer, booting], NOW);
+    assert.deepEqual(stops(plan.actions), [`${older.id}:replaced`]);
+    assert.deepEqual(starts(plan.actions), []);
+  });
+
   it('keeps the old release serving when the new web dyno crashes while booting', () => {
     const old = dyno(web(1, 1), 1, 'up');
     const failed = dyno(web(1, 2), 1, 'crashed', { crashCount: 2, startedAt: NOW - 5_000, stateChangedAt: NOW - 1_000 });

@@ -142,4 +142,34 @@ describe('dyno lifecycle and limits', () => {
     await dyno.stop(1000);
     await dyno.exited;
   });
+
+  it('caps all its dynos together under the instance parent cgroup, leaving the host a reserve', async () => {
+    const capacity = await t.runtime.capacity();
+    const total = Number(/^MemTotal:\s+(\d+) kB$/m.exec(await readFile('/proc/meminfo', 'utf8'))![1]) * 1024;
+    assert.ok(capacity.memoryBytes <= total - 1024 * MB, 'at least 1 GiB stays with the host');
+    const dyno = await t.runtime.start(t.spec({ command: 'sleep 60' }));
+    const parent = (path: string) => path.slice(0, path.lastIndexOf('/'));
+    assert.equal(Number((await readFile(`${parent(dyno.cgroups.memory)}/memory.limit_in_bytes`, 'utf8')).trim()), capacity.memoryBytes);
+    assert.equal(Number((await readFile(`${parent(dyno.cgroups.pids)}/pids.max`, 'utf8')).trim()), capacity.pids);
+    await dyno.stop(1000);
+    await dyno.exited;
+  });
+});
+
+describe('a runtime on a small host', () => {
+  let small: TestRuntime;
+  before(async () => {
+    small = await testRuntime({ capacity: { memoryBytes: 768 * MB, pids: 3000 } });
+  });
+  after(() => small.cleanup());
+
+  it('never gives a dyno more than the host has: performance-l is clamped to the aggregate', async () => {
+    const dyno = await small.runtime.start(small.spec({ command: 'sleep 60', size: 'performance-l' }));
+    assert.equal((await readFile(`${dyno.cgroups.memory}/memory.limit_in_bytes`, 'utf8')).trim(), String(768 * MB));
+    assert.equal((await readFile(`${dyno.cgroups.pids}/pids.max`, 'utf8')).trim(), '3000');
+    const parent = dyno.cgroups.memory.slice(0, dyno.cgroups.memory.lastIndexOf('/'));
+    assert.equal((await readFile(`${parent}/memory.limit_in_bytes`, 'utf8')).trim(), String(768 * MB));
+    await dyno.stop(1000);
+    await dyno.exited;
+  });
 });

@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { instanceCgroupDirs } from '../../src/runtime/cgroups.js';
+import { capacityFrom, clampToCapacity } from '../../src/runtime/host-capacity.js';
 import { DYNO_PATH, dynoEnv } from '../../src/runtime/dyno-env.js';
 import { DEFAULT_UID_RANGE, uidForApp } from '../../src/runtime/dyno-uid.js';
 import { ENTRY_SCRIPT, launchArgv, LAUNCH_SCRIPT } from '../../src/runtime/launcher.js';
@@ -127,5 +128,21 @@ describe('instance cgroup directories', () => {
   });
   it('handle co-mounted controllers', () => {
     assert.equal(instanceCgroupDirs('3:cpu,cpuacct:/x\n', 'p').cpu, '/sys/fs/cgroup/cpu/x/berth-p');
+  });
+});
+
+describe('host capacity', () => {
+  const GIB = 1024 ** 3;
+  it('keeps max(1 GiB, 15 %) of memory and max(4096, 10 %) of pids for the host', () => {
+    assert.deepEqual(capacityFrom({ memTotalBytes: 24 * GIB, pidMax: 4_194_304, threadsMax: 200_000 }), { memoryBytes: Math.floor((24 * GIB * 0.85) / 4096) * 4096, pids: 180_000 });
+    assert.deepEqual(capacityFrom({ memTotalBytes: 2 * GIB, pidMax: 32_768, threadsMax: 100_000 }), { memoryBytes: GIB, pids: 32_768 - 4096 });
+  });
+
+  it('clamps a size above the host to the aggregate and leaves smaller ones alone', () => {
+    const capacity = { memoryBytes: 2 * GIB, pids: 5000 };
+    const big = { memoryQuotaBytes: 14 * GIB, memoryLimitBytes: 28 * GIB, pidsMax: 32_768, scratchBytes: 14 * GIB, cpuShares: 1 };
+    assert.deepEqual(clampToCapacity(big, capacity), { memoryQuotaBytes: 2 * GIB, memoryLimitBytes: 2 * GIB, pidsMax: 5000, scratchBytes: 2 * GIB, cpuShares: 1 });
+    const small = { memoryQuotaBytes: GIB / 2, memoryLimitBytes: GIB, pidsMax: 256, scratchBytes: GIB / 2 };
+    assert.deepEqual(clampToCapacity(small, capacity), small);
   });
 });
