@@ -73,12 +73,11 @@ export interface Slot {
   process: DesiredProcess;
   index: number;
   name: string;
-  /** Dynos of the desired release, size, command (and started after a ps:restart). */
-  current: LiveDyno[];
-  /** Live (starting or up) dynos among `current`. */
+  /** Live (starting or up) dynos of the desired release, size and command (started after a ps:restart, if any). */
   liveCurrent: LiveDyno[];
+  /** Those of them that are up. */
   upCurrent: LiveDyno[];
-  /** The most recent crash among `current`. */
+  /** The most recent crash of a dyno of the desired release. */
   crashed: LiveDyno | undefined;
   /** Dynos of an older release, size or command. */
   stale: LiveDyno[];
@@ -215,7 +214,6 @@ function slotOf(process: DesiredProcess, index: number, live: LiveDyno[]): Slot 
     process,
     index,
     name: `${process.type}.${index}`,
-    current,
     liveCurrent: current.filter(alive),
     upCurrent: current.filter((d) => d.state === 'up'),
     crashed: current.filter((d) => d.state === 'crashed').sort((a, b) => b.stateChangedAt - a.stateChangedAt)[0],

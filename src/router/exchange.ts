@@ -71,10 +71,6 @@ export class Exchange implements BackendUser, Waiter, RelayOwner {
     return this.dispatcher.route.app;
   }
 
-  get phase(): Phase {
-    return this.#phase;
-  }
-
   /** The whole request (head and body) has arrived from the client. */
   get requestComplete(): boolean {
     return this.#requestComplete;

@@ -151,11 +151,13 @@ export class DynoManager {
     const dyno = this.dynos.get(dynoId);
     if (!dyno) return;
     this.stopping.add(dynoId);
+    this.options.observe?.({ kind: 'stopping', appId: dyno.appId, dynoId });
     try {
       await this.options.host.stop(dynoId, this.options.stopGraceMs ?? 30_000);
     } finally {
       this.stopping.delete(dynoId);
       this.dynos.delete(dynoId);
+      this.options.observe?.({ kind: 'stopped', appId: dyno.appId, dynoId });
       this.kick(dyno.appId);
     }
   }

@@ -29,6 +29,21 @@ describe('dyno faults', () => {
     assert.ok(r.logs.every((l) => /dyno=web\.2 /.test(l.line)));
   });
 
+  it('queues a request whose dyno refused it while the others are full, and answers H12 when none frees up', async () => {
+    let occupied!: () => void;
+    const web2Taken = new Promise<void>((resolve) => (occupied = resolve));
+    const hang = await startRawBackend(() => occupied()); // accepts and never answers: its one slot stays taken
+    cleanups.push(() => hang.close());
+    const r = await routerFor([app('full', [up(await closedPort(), 'web.1'), up(hang.port, 'web.2')])], { maxInFlightPerDyno: 1, connectTimeoutMs: 200, responseTimeoutMs: 1_500 });
+    const first = rawRequest(r.port, get('full.berth.test', '/first', 'Connection: close\r\n'), 5_000);
+    await web2Taken;
+    // web.1 refuses, web.2 is full: the request waits in the backlog (not in `connecting`, whose timeout would retry it).
+    const second = parseResponse(await rawRequest(r.port, get('full.berth.test', '/second', 'Connection: close\r\n'), 5_000));
+    assert.equal(second.status, 503);
+    assert.match((await r.waitForLog(/path="\/second"/)).line, /^at=error code=H12 /);
+    assert.equal(parseResponse(await first).status, 503);
+  });
+
   it('never retries a request once bytes of it reached a dyno', async () => {
     const received: string[] = [];
     const resetter = await startRawBackend((s) => s.once('data', (d: Buffer) => {

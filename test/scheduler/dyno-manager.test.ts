@@ -187,6 +187,22 @@ describe('dyno manager', () => {
     m.manager.stop();
   });
 
+  it('starts a formation dyno again once ps:stop has asked it to stop', async () => {
+    const m = managed(desire(2, { worker: 1 }));
+    await m.manager.start();
+    const first = (await m.started('worker.1')).dyno;
+    await m.reaches('worker.1', 'up');
+    const stopped = m.manager.stopDyno(first.id);
+    await m.next('stopping', (e) => e.dynoId === first.id);
+    const again = await m.started('worker.1', 'scale');
+    assert.notEqual(again.dyno.id, first.id);
+    await stopped;
+    await m.next('stopped', (e) => e.dynoId === first.id);
+    await m.manager.idle();
+    assert.deepEqual(m.live(), ['worker.1 v2 up']);
+    m.manager.stop();
+  });
+
   it('rolls ps:restart like a deploy, replacing only dynos started before it', async () => {
     const m = managed(desire(2, { web: 1, worker: 1 }));
     await m.manager.start();
