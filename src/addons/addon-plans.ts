@@ -29,6 +29,7 @@ export const POSTGRES_PLANS: readonly PostgresPlan[] = [
   { name: 'basic', description: 'Basic (legacy): 10 GB storage, 20 connections', connections: 20, storageBytes: 10 * GB },
   { name: 'standard-0', description: 'Standard 0: 64 GB storage, 120 connections', connections: 120, storageBytes: 64 * GB },
   { name: 'standard-2', description: 'Standard 2: 256 GB storage, 400 connections', connections: 400, storageBytes: 256 * GB },
+  { name: 'premium-0', description: 'Premium 0: 64 GB storage, 120 connections', connections: 120, storageBytes: 64 * GB },
 ];
 
 /** Heroku's default maxmemory-policy for its Redis plans. */

@@ -4,7 +4,7 @@
  * DATADIR/addons/redis/<add-on id> (append-only file and snapshots), run as the `redis` user
  * (service-jail.ts) and supervised like the PostgreSQL server (supervised-server.ts).
  *
- * Two ACL users per instance: `default`, the app's (the URL `redis://:PASSWORD@host:port`
+ * Two ACL users per instance: `default`, the app's (the URL `redis://default:PASSWORD@host:port`
  * authenticates as it), may run everything except @admin commands (CONFIG, SHUTDOWN, DEBUG,
  * MODULE, REPLICAOF, …), so an app cannot lift its plan's maxmemory or write files elsewhere;
  * and `berth`, for Berth's own CONFIG SET and health checks.
@@ -53,6 +53,35 @@ export interface RedisInstancesOptions {
   log(message: string): void;
   /** false: no fsync of the append-only file (tests and benchmarks). Default true. */
   durable?: boolean;
+}
+
+/** Limits as they arrive over the agent's RPC; a TypeError names what is wrong. */
+export function parseLimits(value: unknown): Partial<RedisLimits> {
+  if (typeof value !== 'object' || value === null) throw new TypeError('limits must be an object');
+  const v = value as Record<string, unknown>;
+  const out: Partial<RedisLimits> = {};
+  if (v.maxmemoryBytes !== undefined) {
+    if (typeof v.maxmemoryBytes !== 'number') throw new TypeError('limits.maxmemoryBytes must be a number');
+    out.maxmemoryBytes = v.maxmemoryBytes;
+  }
+  if (v.maxclients !== undefined) {
+    if (typeof v.maxclients !== 'number') throw new TypeError('limits.maxclients must be a number');
+    out.maxclients = v.maxclients;
+  }
+  if (v.policy !== undefined) {
+    if (typeof v.policy !== 'string') throw new TypeError('limits.policy must be a string');
+    out.policy = v.policy as RedisPolicy;
+  }
+  return out;
+}
+
+/** Full limits for a new instance. */
+export function parseFullLimits(value: unknown): RedisLimits {
+  const limits = parseLimits(value);
+  if (limits.maxmemoryBytes === undefined || limits.maxclients === undefined || limits.policy === undefined) {
+    throw new TypeError('limits needs maxmemoryBytes, maxclients and policy');
+  }
+  return limits as RedisLimits;
 }
 
 export function checkLimits(limits: Partial<RedisLimits>): void {

@@ -1,7 +1,9 @@
 /**
  * The `heroku-redis` provider: one Redis server per add-on, run by the host agent
  * (redis-instances.ts) and reached through the RedisHost port (the agent's RPC in `berth up`,
- * RedisInstances itself in tests). Config `{ URL: 'redis://:PASSWORD@GATEWAY:PORT' }`; a plan
+ * RedisInstances itself in tests). Config `{ URL: 'redis://default:PASSWORD@GATEWAY:PORT' }`: the
+ * user name is Redis's own default user, spelled out because Debian's redis-cli 7.0 ignores the
+ * password of `redis://:PASSWORD@…` (Heroku's older form; every client sends the same AUTH). A plan
  * change sets maxmemory and maxclients at once; `setMaxmemoryPolicy` is `redis:maxmemory`.
  */
 import { DEFAULT_REDIS_POLICY, findPlan, REDIS_PLANS, type RedisPlan, type RedisPolicy } from './addon-plans.js';
@@ -57,7 +59,7 @@ export class RedisProvider implements AddonProvider {
     const plan = this.plan(request.plan);
     const endpoint = await this.call('start the Redis server', () =>
       this.host.create(request.addonId, { maxmemoryBytes: plan.maxmemoryBytes, policy: DEFAULT_REDIS_POLICY, maxclients: plan.connections }));
-    return { state: 'provisioned', providerId: request.addonId, config: { URL: `redis://:${endpoint.password}@${endpoint.host}:${endpoint.port}` } };
+    return { state: 'provisioned', providerId: request.addonId, config: { URL: `redis://default:${endpoint.password}@${endpoint.host}:${endpoint.port}` } };
   }
 
   async changePlan(resource: AddonResource, planName: string): Promise<{ config?: Record<string, string>; message?: string }> {

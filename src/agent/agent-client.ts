@@ -1,3 +1,6 @@
+import type { AddonServerStatus } from '../addons/addon-servers.js';
+import type { PostgresEndpoint } from '../addons/postgres-server.js';
+import type { RedisEndpoint, RedisLimits } from '../addons/redis-instances.js';
 import type { DrainView } from '../core/drain-view.js';
 import type { DynoEvent, DynoHost, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import type { AgentContract, AgentInfo, ForwardedLogLine } from './agent-contract.js';
@@ -86,6 +89,32 @@ export class AgentClient implements DynoHost {
 
   removeDrain(appId: string, key: string): Promise<DrainView> {
     return this.rpc.call('drains.remove', { appId, key });
+  }
+
+  // Add-on data servers (initdb and a first start can take seconds).
+
+  ensurePostgres(): Promise<PostgresEndpoint> {
+    return this.rpc.call('addons.postgres.ensure', {}, 120_000);
+  }
+
+  createRedis(id: string, limits: RedisLimits): Promise<RedisEndpoint> {
+    return this.rpc.call('addons.redis.create', { id, limits }, 60_000);
+  }
+
+  configureRedis(id: string, limits: Partial<RedisLimits>): Promise<RedisLimits> {
+    return this.rpc.call('addons.redis.configure', { id, limits });
+  }
+
+  destroyRedis(id: string): Promise<void> {
+    return this.rpc.call('addons.redis.destroy', { id }, 60_000);
+  }
+
+  redisInfo(id: string): Promise<Record<string, string>> {
+    return this.rpc.call('addons.redis.info', { id });
+  }
+
+  addonServers(): Promise<AddonServerStatus[]> {
+    return this.rpc.call('addons.status', {});
   }
 
   shutdown(killDynos: boolean): Promise<void> {

@@ -1,3 +1,6 @@
+import type { PostgresEndpoint } from '../addons/postgres-server.js';
+import type { RedisEndpoint, RedisLimits } from '../addons/redis-instances.js';
+import type { RedisHost } from '../addons/redis-provider.js';
 import type { DrainView } from '../core/drain-view.js';
 import type { DynoEvent, DynoHost, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import { errorRegistry, PlatformError, type ErrorId } from '../core/errors.js';
@@ -27,7 +30,7 @@ const NOT_CONNECTED = 'the host agent is not connected';
  * deploy pipeline. While disconnected, reads answer empty, stops are no-ops and everything else
  * rejects with "the host agent is not connected"; `onConnect` hooks bring a new agent up to date.
  */
-export class AgentConnection implements DynoHost {
+export class AgentConnection implements DynoHost, RedisHost {
   private client: AgentClient | undefined;
   private readonly listeners = new Set<(event: DynoEvent) => void>();
   private readonly connectHooks: Array<() => Promise<void>> = [];
@@ -165,6 +168,28 @@ export class AgentConnection implements DynoHost {
 
   async appendLogs(appId: string, lines: ForwardedLogLine[]): Promise<void> {
     return this.require().appendLogs(appId, lines);
+  }
+
+  // The add-on data servers the agent runs (RedisHost for the heroku-redis provider).
+
+  async ensurePostgres(): Promise<PostgresEndpoint> {
+    return this.require().ensurePostgres();
+  }
+
+  async create(id: string, limits: RedisLimits): Promise<RedisEndpoint> {
+    return this.require().createRedis(id, limits);
+  }
+
+  async configure(id: string, limits: Partial<RedisLimits>): Promise<RedisLimits> {
+    return this.require().configureRedis(id, limits);
+  }
+
+  async destroy(id: string): Promise<void> {
+    return this.require().destroyRedis(id);
+  }
+
+  async info(id: string): Promise<Record<string, string>> {
+    return this.require().redisInfo(id);
   }
 }
 

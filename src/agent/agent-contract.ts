@@ -1,3 +1,6 @@
+import type { AddonServerStatus } from '../addons/addon-servers.js';
+import type { PostgresEndpoint } from '../addons/postgres-server.js';
+import type { RedisEndpoint, RedisLimits } from '../addons/redis-instances.js';
 import type { DrainView } from '../core/drain-view.js';
 import type { DynoEvent, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import type { RouteSnapshot } from '../core/route-table.js';
@@ -79,6 +82,19 @@ export type AgentMethods = {
   'drains.list': { request: { appId: string }; response: DrainView[] };
   /** `key` is the drain's id, url or token. */
   'drains.remove': { request: { appId: string; key: string }; response: DrainView };
+
+  // Add-on data servers (src/addons/addon-servers.ts): run and supervised by the agent like dynos.
+  /** Berth's PostgreSQL server, initialised and started on first use. */
+  'addons.postgres.ensure': { request: None; response: PostgresEndpoint };
+  /** Starts a Redis server for the add-on `id` (returns the running one when it exists). */
+  'addons.redis.create': { request: { id: string; limits: RedisLimits }; response: RedisEndpoint };
+  /** CONFIG SET of maxmemory, policy, maxclients; kept for restarts. */
+  'addons.redis.configure': { request: { id: string; limits: Partial<RedisLimits> }; response: RedisLimits };
+  /** Stops the add-on's Redis server and deletes its data; unknown ids are already gone. */
+  'addons.redis.destroy': { request: { id: string }; response: void };
+  /** The server's INFO fields (as Berth's admin user). */
+  'addons.redis.info': { request: { id: string }; response: Record<string, string> };
+  'addons.status': { request: None; response: AddonServerStatus[] };
 
   /** Answers, then stops the router and the agent (and every dyno with `killDynos`). */
   shutdown: { request: { killDynos: boolean }; response: { ok: true } };

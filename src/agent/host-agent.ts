@@ -1,3 +1,5 @@
+import type { AddonServers } from '../addons/addon-servers.js';
+import { parseFullLimits, parseLimits } from '../addons/redis-instances.js';
 import type { DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import type { RouteDiff } from '../core/route-table.js';
 import type { DrainManager } from '../logplex/drain-manager.js';
@@ -14,6 +16,8 @@ import { CertificateBook, type CertificateEntry } from './certificate-book.js';
 
 export interface HostAgentDeps {
   domain: string;
+  /** The add-on data servers this agent runs (absent: `addons.*` calls fail with `unavailable`). */
+  addons?: AddonServers;
   runtime: { start(spec: DynoSpec): Promise<RunningDyno> };
   channels: LogChannels;
   sessions: LogSessions;
@@ -131,11 +135,22 @@ export class HostAgent {
       'drains.add': (p) => deps.drains.add(str(p.appId, 'appId'), p.url),
       'drains.list': (p) => deps.drains.list(str(p.appId, 'appId')),
       'drains.remove': (p) => deps.drains.remove(str(p.appId, 'appId'), str(p.key, 'key')),
+      'addons.postgres.ensure': () => this.addons().ensurePostgres(),
+      'addons.redis.create': (p) => this.addons().create(str(p.id, 'id'), badRequest(() => parseFullLimits(p.limits))),
+      'addons.redis.configure': (p) => this.addons().configure(str(p.id, 'id'), badRequest(() => parseLimits(p.limits))),
+      'addons.redis.destroy': (p) => this.addons().destroy(str(p.id, 'id')),
+      'addons.redis.info': (p) => this.addons().info(str(p.id, 'id')),
+      'addons.status': () => this.deps.addons?.status() ?? [],
       shutdown: (p) => {
         setImmediate(() => deps.onShutdown({ killDynos: p.killDynos === true }));
         return { ok: true };
       },
     };
+  }
+
+  private addons(): AddonServers {
+    if (!this.deps.addons) throw new RpcError('this host agent runs no add-on servers', 'unavailable');
+    return this.deps.addons;
   }
 
   /** Router workers drop cached certificates of the names touched (all of them for a wildcard). */

@@ -10,6 +10,8 @@ export function agentPaths(dataDir: string) {
     logSocket: join(run, 'logs.sock'),
     agentPid: join(run, 'agent.pid'),
     agentLog: join(run, 'agent.log'),
+    /** The dyno subnet last used (taken again when free, so add-on URLs keep their address). */
+    subnet: join(run, 'subnet'),
     logs: join(dataDir, 'logs'),
     dynos: join(dataDir, 'dynos'),
   };

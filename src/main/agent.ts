@@ -7,6 +7,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AddonServers } from '../addons/addon-servers.js';
 import { CertificateBook } from '../agent/certificate-book.js';
 import { HostAgent } from '../agent/host-agent.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
@@ -18,7 +19,11 @@ import { LogSessions } from '../logplex/log-sessions.js';
 import { issueCertificate } from '../pki/certificate-authority.js';
 import { startRouterCluster } from '../router/router-cluster.js';
 import { removeStaleSandboxes, Runtime } from '../runtime/runtime.js';
+import { hostAddress, parseCidr } from '../runtime/subnet.js';
 import { agentPaths } from './agent-paths.js';
+
+/** The bridge's own address (.1) in the instance subnet: where dynos reach host services. */
+const gatewayOf = (subnet: string): string => hostAddress(parseCidr(subnet)!, 1);
 
 function log(message: string): void {
   process.stderr.write(`${new Date().toISOString()} agent: ${message}\n`);
@@ -57,8 +62,19 @@ async function main(): Promise<void> {
   await rm(paths.logSocket, { force: true });
   await new Promise<void>((resolve) => sessionServer.listen(paths.logSocket, resolve));
 
-  const runtime = new Runtime({ prefix, stateDir: paths.dynos, warn: (m) => log(m) });
+  // The bridge keeps its /24 across clean stops when it is still free: add-on URLs carry its gateway.
+  const lastSubnet = (await readFile(paths.subnet, 'utf8').catch(() => '')).trim();
+  const runtime = new Runtime({ prefix, stateDir: paths.dynos, warn: (m) => log(m), ...(lastSubnet ? { preferredSubnet: lastSubnet } : {}) });
   await runtime.prepare();
+  if (runtime.subnet !== lastSubnet) {
+    if (lastSubnet) log(`the dyno subnet ${lastSubnet} is taken; using ${runtime.subnet} (add-on URLs of the old gateway no longer work)`);
+    await writeFile(paths.subnet, `${runtime.subnet}\n`, { mode: 0o600 });
+  }
+
+  // Add-on data servers on the bridge gateway: adopted if they still run, else started (in the
+  // background: the control plane's first call waits for PostgreSQL if it needs it).
+  const addons = new AddonServers({ dir: join(dataDir, 'addons'), host: gatewayOf(runtime.subnet), subnet: runtime.subnet, log: (m) => log(`addons: ${m}`) });
+  void addons.startExisting().catch((err: unknown) => log(`addons: ${err instanceof Error ? err.message : String(err)}`));
 
   const tls = join(dataDir, 'tls');
   const minted = new Map<string, Promise<{ cert: string; key: string } | undefined>>();
@@ -109,6 +125,9 @@ async function main(): Promise<void> {
     shuttingDown = true;
     log(`shutting down${killDynos ? ' and stopping every dyno' : ''}`);
     if (killDynos) await agent?.supervisor.stopAll(10_000);
+    // A clean stop stops the add-on servers too; otherwise the next agent adopts them.
+    if (killDynos) await addons.stopAll(10_000);
+    else addons.releaseAll();
     rendezvous.close();
     await router.stop(5_000);
     await agent?.close();
@@ -124,6 +143,7 @@ async function main(): Promise<void> {
 
   agent = new HostAgent({
     domain,
+    addons,
     runtime,
     channels,
     sessions,

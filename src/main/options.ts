@@ -14,6 +14,8 @@ export interface UpOptions {
   /** Build dynos may reach the internet (package registries) through NAT on the dyno bridge. */
   outbound: boolean;
   databaseUrl?: string;
+  /** A superuser URL of an existing PostgreSQL server for heroku-postgresql add-ons (default: Berth runs its own). */
+  addonsPostgresUrl?: string;
   adminEmail: string;
   /** How long a web dyno has to bind $PORT before R10 (default 60 s; hidden flag for tests). */
   bootTimeoutMs?: number;
@@ -43,6 +45,9 @@ Options:
   --domain D            apps are served at <app>.<D> (default localhost)
   --bind ADDR           address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --database-url URL    postgres://user:pass@host:port/db instead of SQLite (or DATABASE_URL)
+  --addons-postgres-url URL
+                        heroku-postgresql add-ons on this existing server (a superuser URL whose
+                        host dynos can reach) instead of the PostgreSQL server Berth runs itself
   --admin-email EMAIL   email of the admin account created on first start (default admin@<domain>)
   -h, --help            this help
 
@@ -57,6 +62,11 @@ function port(name: string, value: string | undefined, fallback: number): number
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new Error(`--${name} must be a port number from 0 to 65535, not ${JSON.stringify(value)}.`);
   return n;
+}
+
+function checkPostgresUrl(value: string): string {
+  if (!/^postgres(ql)?:\/\/[^/]+/.test(value)) throw new Error(`--addons-postgres-url must be a superuser URL such as postgres://postgres:secret@10.0.0.5:5432/postgres, not ${JSON.stringify(value)}.`);
+  return value;
 }
 
 function milliseconds(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -84,6 +94,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       domain: { type: 'string' },
       bind: { type: 'string' },
       'database-url': { type: 'string' },
+      'addons-postgres-url': { type: 'string' },
       'admin-email': { type: 'string' },
       // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms.
       'boot-timeout-ms': { type: 'string' },
@@ -113,6 +124,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     outbound: outbound === 'on',
     domain,
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
+    ...(values['addons-postgres-url'] !== undefined ? { addonsPostgresUrl: checkPostgresUrl(values['addons-postgres-url']) } : {}),
     adminEmail: values['admin-email'] ?? `admin@${domain}`,
     ...(bootTimeout !== undefined ? { bootTimeoutMs: bootTimeout } : {}),
     ...(metricsInterval !== undefined ? { metricsIntervalMs: metricsInterval } : {}),

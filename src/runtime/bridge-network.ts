@@ -15,7 +15,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { RuntimeError } from './errors.js';
 import { execHelper } from './exec.js';
-import { type Cidr, formatCidr, hostAddress, networksInUse, parseCidr, pickSubnet } from './subnet.js';
+import { type Cidr, formatCidr, hostAddress, networksInUse, overlaps, parseCidr, pickSubnet } from './subnet.js';
 
 const IP = '/usr/sbin/ip';
 const FIRST_OCTET = 2;
@@ -33,13 +33,16 @@ export class BridgeNetwork {
   readonly bridge: string;
   private readonly prefix: string;
   private readonly forced: Cidr | undefined;
+  private readonly preferred: Cidr | undefined;
   private subnetValue: Cidr | undefined;
   private readonly used = new Set<number>();
   private cursor = FIRST_OCTET - 1;
 
-  constructor(prefix: string, subnet?: string) {
+  constructor(prefix: string, subnet?: string, preferred?: string) {
     this.prefix = prefix;
     this.bridge = `${prefix}br`;
+    const p = preferred === undefined ? undefined : parseCidr(preferred);
+    this.preferred = p && p.bits === 24 ? p : undefined;
     if (subnet !== undefined) {
       const c = parseCidr(subnet);
       if (!c || c.bits !== 24) throw new RuntimeError('invalid_spec', `Subnet ${JSON.stringify(subnet)} must be an IPv4 /24 such as 10.213.7.0/24`);
@@ -86,7 +89,8 @@ export class BridgeNetwork {
     for (let attempt = 0; attempt < 5; attempt++) {
       const [addrs, routes] = await Promise.all([execHelper(IP, ['-4', '-o', 'addr', 'show']), execHelper(IP, ['-4', 'route', 'show', 'table', 'all'])]);
       const taken = networksInUse(addrs.stdout, routes.stdout);
-      const subnet = this.forced ?? pickSubnet(random, taken);
+      const preferred = attempt === 0 && this.preferred && !taken.some((t) => t.bits > 0 && overlaps(t, this.preferred!)) ? this.preferred : undefined;
+      const subnet = this.forced ?? preferred ?? pickSubnet(random, taken);
       if (!subnet) throw new RuntimeError('no_subnet', 'No free /24 in 10.213.0.0–10.250.255.0 for the dyno bridge; pass a subnet in the runtime options');
       const mac = `02:${randomBytes(5).toString('hex').match(/../g)!.join(':')}`; // fixed, so it never changes as ports come and go
       await execHelper(IP, ['-batch', '-'], {

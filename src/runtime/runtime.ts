@@ -77,7 +77,7 @@ export class Runtime {
     this.uids = options.uids ?? DEFAULT_UID_RANGE;
     this.warn = options.warn ?? (() => undefined);
     if (!SECCOMP) this.warn(`dynos run without a seccomp filter: it is written for x86_64 and this machine is ${process.arch}`);
-    this.network = new BridgeNetwork(options.prefix, options.subnet);
+    this.network = new BridgeNetwork(options.prefix, options.subnet, options.preferredSubnet);
     this.shared = new SharedFiles(join(options.stateDir, '.shared'));
     this.fifos = new FifoStock(join(options.stateDir, '.fifos'));
     this.etc = new StackEtc(join(options.stateDir, '.shared', 'etc'));

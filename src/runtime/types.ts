@@ -133,6 +133,9 @@ export interface RuntimeOptions {
   stateDir: string;
   /** Force the bridge subnet (`10.213.7.0/24`); default: a free random /24 in 10.213–10.250. */
   subnet?: string;
+  /** The subnet to take again when free (the last one this instance used, so addresses that
+   *  add-on URLs carry stay the same); else a random one as usual. Ignored with `subnet`. */
+  preferredSubnet?: string;
   /** Sandboxes kept ready for dynos with a network (standby capacity); default 3, 0 disables. */
   standby?: number;
   uids?: UidRange;

@@ -41,7 +41,7 @@ describe('the heroku-redis provider', () => {
 
   it('provisions an instance whose URL a client can use', async () => {
     const url = await provision(resource());
-    assert.match(url, /^redis:\/\/:[0-9a-f]{64}@127\.0\.0\.1:\d+$/);
+    assert.match(url, /^redis:\/\/default:[0-9a-f]{64}@127\.0\.0\.1:\d+$/);
     assert.deepEqual(await asApp(url, ['SET', 'greeting', 'hello'], ['GET', 'greeting']), ['OK', 'hello']);
   });
 

@@ -46,8 +46,9 @@ export const LAYERS: LayerRules = {
   router: { mayImport: ['core'], node: true, packages: false },
   logplex: { mayImport: ['core'], node: true, packages: false },
   scheduler: { mayImport: ['core', 'store'], node: true, packages: false },
-  // The host agent: runtime + logplex + router primary behind a unix-socket RPC.
-  agent: { mayImport: ['core', 'runtime', 'logplex', 'router'], node: true, packages: false },
+  // The host agent: runtime + logplex + router primary behind a unix-socket RPC, and the add-on
+  // data servers (src/addons/addon-servers.ts) it runs.
+  agent: { mayImport: ['core', 'runtime', 'logplex', 'router', 'addons'], node: true, packages: false },
   // The deploy pipeline of the control plane: push → build → release (phase) → dynos → routes.
   // It implements the API's ports (PlatformPort, DynoPort: types only), drives the builder, the
   // control plane's runtime and the dyno manager, takes pushes from the git service (types

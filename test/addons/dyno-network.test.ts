@@ -1,0 +1,103 @@
+// The add-on servers as dynos see them: real dynos on the instance bridge connect to PostgreSQL
+// and Redis at the gateway address with psql and redis-cli (the stack's own clients) using the
+// add-on URLs; another app's database stays closed; a restarted agent (adoption) and a clean
+// stop and start keep every URL and the data.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { AddonServers } from '../../src/addons/addon-servers.js';
+import { postgresBinDir } from '../../src/addons/postgres-server.js';
+import { PostgresProvider } from '../../src/addons/postgres-provider.js';
+import type { AddonResource } from '../../src/addons/provider.js';
+import { RedisProvider } from '../../src/addons/redis-provider.js';
+import { hostAddress, parseCidr } from '../../src/runtime/subnet.js';
+import { run, testRuntime, type TestRuntime } from '../runtime/support.js';
+
+const PSQL = join(postgresBinDir(), 'psql');
+
+describe('add-on servers seen from dynos', () => {
+  let t: TestRuntime;
+  let servers: AddonServers;
+  let serverOptions: ConstructorParameters<typeof AddonServers>[0];
+  let pgProvider: PostgresProvider;
+  let redisProvider: RedisProvider;
+  const urls: Record<string, string> = {};
+  const appIds = { a: randomUUID(), b: randomUUID() };
+
+  const resource = (plan: string, appId: string): AddonResource => ({ addonId: randomUUID(), addonName: `addon-${Math.floor(Math.random() * 1e5)}`, plan, providerId: null, appId, appName: 'app' });
+  const providers = () => {
+    pgProvider = new PostgresProvider({
+      target: async () => {
+        const e = await servers.ensurePostgres();
+        return { admin: { host: e.socketDir, port: e.port, user: 'postgres', database: 'postgres' }, host: e.host, port: e.port };
+      },
+    });
+    redisProvider = new RedisProvider(servers);
+  };
+  /** Runs `command` in a one-off dyno of `app` on the bridge; its stdout+stderr. */
+  const inDyno = async (app: 'a' | 'b', command: string, env: Record<string, string>): Promise<string> => {
+    const done = await run(t, { appId: appIds[app], network: 'bridge', command: `${command} 2>&1`, env });
+    return done.stdout.trim();
+  };
+
+  before(async () => {
+    t = await testRuntime();
+    await t.runtime.prepare();
+    const subnet = t.runtime.subnet;
+    serverOptions = { dir: join(t.root, 'addons'), host: hostAddress(parseCidr(subnet)!, 1), subnet, durable: false, log: () => undefined };
+    servers = new AddonServers(serverOptions);
+    providers();
+    for (const [key, plan, app, provider] of [['pgA', 'essential-0', 'a', 'pg'], ['pgB', 'essential-0', 'b', 'pg'], ['redisA', 'mini', 'a', 'redis']] as const) {
+      const result = await (provider === 'pg' ? pgProvider : redisProvider).provision({ ...resource(plan, appIds[app]), options: {}, callbackUrl: '' });
+      if (result.state !== 'provisioned') throw new Error('not provisioned');
+      urls[key] = result.config.URL!;
+    }
+  });
+  after(async () => {
+    await servers.stopAll();
+    await t.cleanup();
+  });
+
+  it('gives URLs on the bridge gateway, not on loopback', () => {
+    const gateway = serverOptions.host;
+    for (const url of Object.values(urls)) assert.equal(new URL(url).hostname, gateway);
+  });
+
+  it('lets a dyno use its PostgreSQL database with psql through the dyno network', async () => {
+    const out = await inDyno('a', `${PSQL} "$DATABASE_URL" -tAc "CREATE TABLE t (v int); INSERT INTO t VALUES (41 + 1); SELECT v FROM t"`, { DATABASE_URL: urls.pgA! });
+    assert.match(out, /^INSERT 0 1\n42$|^42$/m);
+    assert.match(out, /42/);
+  });
+
+  it("denies a dyno of app A that uses app B's host, port and database name with its own credentials", async () => {
+    const stolen = new URL(urls.pgA!);
+    stolen.pathname = new URL(urls.pgB!).pathname;
+    const out = await inDyno('a', `${PSQL} "$DATABASE_URL" -tAc "SELECT 1"`, { DATABASE_URL: stolen.toString() });
+    assert.match(out, /no pg_hba.conf entry/);
+  });
+
+  it('lets a dyno use its Redis with redis-cli, and refuses it without the password', async () => {
+    assert.equal(await inDyno('a', 'redis-cli -u "$REDIS_URL" --no-auth-warning SET k v && redis-cli -u "$REDIS_URL" --no-auth-warning GET k', { REDIS_URL: urls.redisA! }), 'OK\nv');
+    const bare = new URL(urls.redisA!);
+    assert.match(await inDyno('b', `redis-cli -h ${bare.hostname} -p ${bare.port} GET k`, {}), /NOAUTH/);
+  });
+
+  it('keeps URLs and data when a new agent adopts the servers, and after a clean stop and start', async () => {
+    const pgPort = new URL(urls.pgA!).port;
+    servers.releaseAll(); // the old agent dies without stopping them
+    servers = new AddonServers(serverOptions);
+    providers();
+    await servers.startExisting();
+    assert.deepEqual(servers.status().map((s) => s.state), ['running', 'running']);
+    assert.match(await inDyno('a', `${PSQL} "$DATABASE_URL" -tAc "SELECT v FROM t"`, { DATABASE_URL: urls.pgA! }), /^42$/m);
+
+    await servers.stopAll(); // a clean stop of berth up
+    servers = new AddonServers(serverOptions);
+    providers();
+    await servers.startExisting();
+    assert.equal(String(servers.status().find((s) => s.name === 'postgres')?.port), pgPort);
+    assert.match(await inDyno('a', `${PSQL} "$DATABASE_URL" -tAc "SELECT v FROM t"`, { DATABASE_URL: urls.pgA! }), /^42$/m);
+    assert.equal(await inDyno('a', 'redis-cli -u "$REDIS_URL" --no-auth-warning GET k', { REDIS_URL: urls.redisA! }), 'v');
+  });
+});
