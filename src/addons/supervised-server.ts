@@ -86,7 +86,7 @@ export class SupervisedServer {
   private restartDelay: number;
   private runningSince = 0;
   private restartCount = 0;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Set<() => boolean>();
 
   constructor(readonly spec: ServerSpec, private readonly options: SupervisorOptions) {
     this.restartDelay = options.firstRestartDelayMs ?? 100;
@@ -127,10 +127,21 @@ export class SupervisedServer {
     return 'started';
   }
 
-  /** Resolves when the server is running again (after a crash and restart). */
+  /** Resolves when the server is running (again, after a crash and restart). */
   whenRunning(): Promise<void> {
-    if (this.stateValue === 'running') return Promise.resolve();
-    return new Promise((resolve) => this.waiters.add(resolve));
+    return this.when(() => this.stateValue === 'running');
+  }
+
+  /** Resolves once the server runs after more than `restarts` restarts. */
+  whenRestarted(restarts: number): Promise<void> {
+    return this.when(() => this.stateValue === 'running' && this.restartCount > restarts);
+  }
+
+  private when(done: () => boolean): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.add(() => (done() ? (resolve(), true) : false));
+    });
   }
 
   /** Stops the server: stopSignal, then SIGKILL after graceMs. The supervisor stays stopped. */
@@ -182,8 +193,7 @@ export class SupervisedServer {
     this.stateValue = state;
     if (state === 'running') {
       this.runningSince = Date.now();
-      for (const resolve of this.waiters) resolve();
-      this.waiters.clear();
+      for (const waiter of this.waiters) if (waiter()) this.waiters.delete(waiter);
     }
   }
 
@@ -209,7 +219,6 @@ export class SupervisedServer {
       closeSync(log);
     }
     this.child = child;
-    child.unref();
     const spawned = new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);

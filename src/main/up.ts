@@ -22,6 +22,7 @@ import { openStore, storeLocationFromUrl, type StoreLocation } from '../store/op
 import type { Store } from '../store/port.js';
 import { agentPaths, instancePrefix } from './agent-paths.js';
 import { ensureAgent, stopAgent, type AgentSettings } from './agent-process.js';
+import { builtinAddonProviders } from './addon-providers.js';
 import { createApiServers } from './api-servers.js';
 import { banner } from './banner.js';
 import { CleanupStack } from './cleanup-stack.js';
@@ -115,8 +116,11 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       now: () => new Date(),
     };
     // Add-ons: the framework is every provider's config sink. Providers are registered here, before
-    // stale provisions are recovered (recovery asks their provider to clean up), e.g.
-    //   apiDeps.addons.register(new PostgresProvider({ ..., sink: addonLifecycle }));
+    // stale provisions are recovered (recovery asks their provider to clean up). Built in:
+    // heroku-postgresql and heroku-redis on the servers the host agent runs (src/addons).
+    const builtinProviders = builtinAddonProviders(agent, options.addonsPostgresUrl);
+    apiDeps.addons.register(builtinProviders.postgres);
+    apiDeps.addons.register(builtinProviders.redis);
     const addonLifecycle = new AddonLifecycle(apiDeps);
     const staleAddons = await addonLifecycle.recoverStale();
     if (staleAddons.length > 0) logLine({ at: 'warn', msg: 'marked add-ons left provisioning by a crash as failed', addons: staleAddons.length });

@@ -56,12 +56,7 @@ describe('the add-on PostgreSQL server', () => {
     await superuser('CREATE TABLE survivors (name text); INSERT INTO survivors VALUES (\'kept\')');
     const before = server.supervisor!.pid!;
     process.kill(before, 'SIGKILL');
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (server.supervisor!.state !== 'running') { clearInterval(poll); resolve(); }
-      }, 5);
-    });
-    await server.supervisor!.whenRunning();
+    await server.supervisor!.whenRestarted(0);
     assert.equal(server.supervisor!.restarts, 1);
     assert.notEqual(server.supervisor!.pid, before);
     const rows = await superuser('SELECT name FROM survivors');
