@@ -148,4 +148,13 @@ describe('the heroku-postgresql provider', () => {
     const down = new PostgresProvider({ target: async () => { throw new Error('the host agent is not connected'); } });
     await assert.rejects(down.provision({ ...resource(), options: {}, callbackUrl: '' }), (err: Error) => err instanceof AddonProviderError && /not available: the host agent is not connected/.test(err.message));
   });
+
+  it('fails provisioning with a clear message while the server is stopped, and works once it is back', async () => {
+    await server.stop();
+    await assert.rejects(provider.provision({ ...resource(), options: {}, callbackUrl: '' }), (err: Error) => err instanceof AddonProviderError && /^Could not connect to the PostgreSQL server for add-ons: /.test(err.message));
+    server = new PostgresServer({ dir: join(root, 'postgres'), host: '127.0.0.1', subnet: '127.0.0.0/8', durable: false, log: () => undefined });
+    await server.start();
+    const { url } = await provision(resource());
+    await query(url, 'SELECT 1');
+  });
 });

@@ -76,6 +76,15 @@ describe('the add-on PostgreSQL server', () => {
     assert.equal((await superuser('SELECT 1 AS one')).rows[0].one, 1);
   });
 
+  it('restarts an adopted server (not its child) when it dies', async () => {
+    const pid = server.supervisor!.pid!;
+    const restarts = server.supervisor!.restarts;
+    process.kill(pid, 'SIGKILL');
+    await server.supervisor!.whenRestarted(restarts);
+    assert.notEqual(server.supervisor!.pid, pid);
+    assert.deepEqual((await superuser('SELECT name FROM survivors')).rows, [{ name: 'kept' }]);
+  });
+
   it('stops on request and starts again with the same port', async () => {
     const pid = server.supervisor!.pid!;
     const port = server.endpoint.port;
