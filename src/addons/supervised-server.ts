@@ -163,7 +163,7 @@ export class SupervisedServer {
       }
     }
     if (child && child.exitCode === null && child.signalCode === null) {
-      // The child is unref'd (it may outlive us): a ref'd timer keeps this wait alive, and ends it.
+      // The jail (bwrap) exits right after its server; a timer bounds the wait all the same.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           try { child.kill('SIGKILL'); } catch { /* gone */ }
