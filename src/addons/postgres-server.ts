@@ -99,7 +99,10 @@ export class PostgresServer {
       },
       { log: this.options.log },
     );
-    return this.server.start();
+    const outcome = await this.server.start();
+    // An adopted server re-reads the access rules just written (the subnet may have changed).
+    if (outcome === 'adopted' && this.server.pid !== undefined) process.kill(this.server.pid, 'SIGHUP');
+    return outcome;
   }
 
   async stop(graceMs = 10_000): Promise<void> {
