@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       process.stderr.write(`round ${i + 1}/${ROUNDS}: dyno…\n`);
       const d = await runtime.start({
         id: randomUUID(), appId: 'bench-app', appName: 'bench', name: 'run.1', command: `${PGBENCH} ${args.join(' ')} "$DATABASE_URL" 2>&1`,
-        env: { DATABASE_URL: url }, size: 'performance-l', network: 'bridge', app: { kind: 'empty' }, timeoutMs: (SECONDS + 60) * 1000,
+        env: { DATABASE_URL: url }, size: 'standard-1x', network: 'bridge', app: { kind: 'empty' }, timeoutMs: (SECONDS + 60) * 1000,
       });
       let out = '';
       d.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
