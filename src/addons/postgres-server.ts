@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { JAIL_DIR, jailedArgv, SERVICE_ENV, serviceUser, type ServiceUser } from './service-jail.js';
@@ -85,6 +85,7 @@ export class PostgresServer {
     await chown(dir, this.user.uid, this.user.gid);
     await chown(join(dir, 'run'), this.user.uid, this.user.gid);
     if (!PostgresServer.exists(dir)) await this.initdb();
+    await this.ensureCertificate();
     this.port = await this.settledPort();
     await this.writeAccessRules();
     this.server = new SupervisedServer(
@@ -121,6 +122,9 @@ export class PostgresServer {
       '-c', `listen_addresses=${this.options.host}`, '-c', 'unix_socket_permissions=0700',
       '-c', `max_connections=${this.options.maxConnections ?? 200}`, '-c', 'password_encryption=scram-sha-256',
       '-c', 'cluster_name=berth-addons',
+      // TLS like Heroku Postgres (apps often connect with `ssl: { rejectUnauthorized: false }`);
+      // plain connections stay allowed.
+      '-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key',
       ...(durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']),
     ];
   }
@@ -136,6 +140,20 @@ export class PostgresServer {
         else resolve();
       });
     });
+  }
+
+  /** A self-signed certificate for TLS connections (made once, kept in the data dir). */
+  private async ensureCertificate(): Promise<void> {
+    const data = join(this.options.dir, 'data');
+    if (existsSync(join(data, 'server.crt')) && existsSync(join(data, 'server.key'))) return;
+    await new Promise<void>((resolve, reject) => {
+      execFile('/usr/bin/openssl', [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650',
+        '-subj', '/CN=berth-addons-postgres', '-keyout', join(data, 'server.key'), '-out', join(data, 'server.crt'),
+      ], { env: SERVICE_ENV, timeout: 30_000 }, (err, _stdout, stderr) => (err ? reject(new Error(`openssl could not make the server certificate: ${stderr.trim() || err.message}`)) : resolve()));
+    });
+    for (const name of ['server.crt', 'server.key']) await chown(join(data, name), this.user.uid, this.user.gid);
+    await chmod(join(data, 'server.key'), 0o600);
   }
 
   /** The port chosen on first start, kept so add-on URLs stay the same across restarts. */

@@ -60,6 +60,23 @@ describe('the heroku-postgresql provider', () => {
     assert.deepEqual((await query(url, 'SELECT body FROM notes')).rows, [{ body: 'hello' }]);
   });
 
+  it('accepts TLS connections (as Heroku apps often ask for) and plain ones', async () => {
+    const { url } = await provision(resource());
+    const sslOf = async (name: string): Promise<unknown[]> => {
+      const admin = new pg.Client(superuser());
+      await admin.connect();
+      const rows = (await admin.query('SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = $1', [name])).rows;
+      await admin.end();
+      return rows;
+    };
+    for (const [name, ssl] of [['tls-probe', { rejectUnauthorized: false }], ['plain-probe', false]] as const) {
+      const client = new pg.Client({ connectionString: url, ssl, application_name: name });
+      await client.connect();
+      assert.deepEqual(await sslOf(name), [{ ssl: ssl !== false }]);
+      await client.end();
+    }
+  });
+
   it('revokes CONNECT from PUBLIC and sets the plan connection limit on the database', async () => {
     const { url } = await provision(resource('essential-2'));
     const db = new URL(url).pathname.slice(1);
