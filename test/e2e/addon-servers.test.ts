@@ -84,6 +84,18 @@ describe('add-on servers under berth up', () => {
     assert.deepEqual(await redis(config.REDIS_URL!, ['GET', 'hits']), ['1']);
   });
 
+  it('applies a plan change at once: the database connection limit and Redis maxmemory', async () => {
+    const addons = (await api(berth, `/apps/${app}/addons`)).body as Array<{ id: string; addon_service: { name: string } }>;
+    for (const addon of addons) {
+      const plan = addon.addon_service.name === 'heroku-redis' ? 'heroku-redis:premium-0' : 'heroku-postgresql:essential-2';
+      const changed = await api(berth, `/apps/${app}/addons/${addon.id}`, { method: 'PATCH', body: JSON.stringify({ plan }) });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    }
+    assert.deepEqual(await sql(config.DATABASE_URL!, 'SELECT datconnlimit FROM pg_database WHERE datname = current_database()'), [{ datconnlimit: 40 }]);
+    const [memory] = await redis(config.REDIS_URL!, ['INFO', 'memory']);
+    assert.match(memory!, /maxmemory:52428800\r?\n/);
+  });
+
   it('drops the database and the Redis server when the add-ons are destroyed', async () => {
     const addons = (await api(berth, `/apps/${app}/addons`)).body as Array<{ id: string }>;
     for (const addon of addons) {
