@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AddonServers } from '../../src/addons/addon-servers.js';
 import { postgresBinDir } from '../../src/addons/postgres-server.js';
@@ -13,8 +14,32 @@ import type { AddonResource } from '../../src/addons/provider.js';
 import { RedisProvider } from '../../src/addons/redis-provider.js';
 import { hostAddress, parseCidr } from '../../src/runtime/subnet.js';
 import { run, testRuntime, type TestRuntime } from '../runtime/support.js';
+import { repoRoot } from '../support/repo-root.js';
 
 const PSQL = join(postgresBinDir(), 'psql');
+
+/** The `pg` package and its dependencies, copied from this repository's node_modules into `dir`. */
+async function installPg(dir: string): Promise<void> {
+  const seen = new Set<string>();
+  const visit = async (name: string): Promise<void> => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const manifest = JSON.parse(await readFile(join(repoRoot(), 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    await cp(join(repoRoot(), 'node_modules', name), join(dir, 'node_modules', name), { recursive: true });
+    for (const dep of Object.keys(manifest.dependencies ?? {})) await visit(dep);
+  };
+  await visit('pg');
+}
+
+// Run inside a dyno with the slug's own node_modules: the app's view of DATABASE_URL.
+const PG_APP = `const { Client } = require('pg');
+const c = new Client({ connectionString: process.env.DATABASE_URL, ssl: { rejectUnauthorized: false } });
+c.connect()
+  .then(() => c.query('CREATE TABLE IF NOT EXISTS seen (v text)'))
+  .then(() => c.query("INSERT INTO seen VALUES ('from a dyno') RETURNING v"))
+  .then((r) => { console.log(r.rows[0].v); return c.end(); })
+  .catch((e) => { console.log('failed: ' + e.message); process.exit(1); });
+`;
 
 describe('add-on servers seen from dynos', () => {
   let t: TestRuntime;
@@ -68,6 +93,13 @@ describe('add-on servers seen from dynos', () => {
     const out = await inDyno('a', `${PSQL} "$DATABASE_URL" -tAc "CREATE TABLE t (v int); INSERT INTO t VALUES (41 + 1); SELECT v FROM t"`, { DATABASE_URL: urls.pgA! });
     assert.match(out, /^INSERT 0 1\n42$|^42$/m);
     assert.match(out, /42/);
+  });
+
+  it('lets an app in a dyno use the pg npm client on DATABASE_URL, over TLS', async () => {
+    const slugDir = await t.slug({ 'app.js': PG_APP });
+    await installPg(slugDir);
+    const done = await run(t, { appId: appIds.a, network: 'bridge', command: 'node app.js 2>&1', env: { DATABASE_URL: urls.pgA! }, app: { kind: 'slug', slugDir } });
+    assert.equal(done.stdout.trim(), 'from a dyno');
   });
 
   it("denies a dyno of app A that uses app B's host, port and database name with its own credentials", async () => {
