@@ -86,6 +86,7 @@ export class SupervisedServer {
   private restartDelay: number;
   private runningSince = 0;
   private restartCount = 0;
+  private released = false;
   private readonly waiters = new Set<() => boolean>();
 
   constructor(readonly spec: ServerSpec, private readonly options: SupervisorOptions) {
@@ -182,6 +183,7 @@ export class SupervisedServer {
 
   /** Stops supervising without stopping the server (a new supervisor adopts it). */
   release(): void {
+    this.released = true;
     clearTimeout(this.restartTimer);
     clearInterval(this.liveness);
     this.child = undefined;
@@ -256,6 +258,7 @@ export class SupervisedServer {
 
   /** The server died while supervised: adopt a survivor (the jail died, not the server) or restart. */
   private died(reason: string): void {
+    if (this.released) return;
     const survivor = findRunning(this.spec.pidFile, this.spec.workDir);
     if (survivor !== undefined) {
       this.adopt(survivor);
