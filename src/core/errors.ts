@@ -13,6 +13,7 @@ export const errorRegistry = {
   not_acceptable: { status: 406, summary: 'Accept asks for an API version other than 3.' },
   conflict: { status: 409, summary: 'The resource already exists (e.g. an app name is taken).' },
   payload_too_large: { status: 413, summary: 'The request body is over the size limit.' },
+  quota_exceeded: { status: 403, summary: "Over the account's quota (dyno size, dynos per type, one-off dynos); an admin can raise it." },
   unsupported_media_type: { status: 415, summary: 'The request body is not JSON (send Content-Type: application/json).' },
   request_timeout: { status: 408, summary: 'The request body did not arrive in time.' },
   invalid_params: { status: 422, summary: 'A parameter fails validation; the message names the rule.' },

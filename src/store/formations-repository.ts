@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { applyScale, type ScaleRequest } from '../core/formation.js';
+import { applyScale, type ScaleRequest, type ScaleResult } from '../core/formation.js';
 import type { FormationRepository } from './port.js';
 import type { Formation } from './records.js';
 import type { Database, FormationsTable } from './schema.js';
@@ -30,11 +30,13 @@ export class KyselyFormations implements FormationRepository {
     return row && toFormation(row);
   }
 
-  scale(appId: string, requests: readonly ScaleRequest[]): Promise<Formation[]> {
+  scale(appId: string, requests: readonly ScaleRequest[], check?: (results: readonly ScaleResult[]) => void | Promise<void>): Promise<Formation[]> {
     return inTransaction(this.db, async (db) => {
       await lockApp(db, appId);
       const current = (await db.selectFrom('formations').selectAll().where('app_id', '=', appId).execute()).map(toFormation);
       const results = applyScale(current, requests);
+      // The whole formation after the change, for checks such as the owner's quota.
+      await check?.(current.map((f) => results.find((r) => r.type === f.type) ?? { type: f.type, quantity: f.quantity, size: f.size }));
       const now = this.clock.now().toISOString();
       for (const result of results) {
         const before = current.find((f) => f.type === result.type);

@@ -14,6 +14,7 @@ import { KyselyBuildpackInstallations } from './buildpack-installations-reposito
 import { KyselyDomains } from './domains-repository.js';
 import { KyselySniEndpoints } from './sni-endpoints-repository.js';
 import { KyselyAppFeatures } from './app-features-repository.js';
+import { KyselyAccountQuotas } from './account-quotas-repository.js';
 import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 
@@ -36,6 +37,7 @@ export class KyselyStore implements Store {
   readonly domains: KyselyDomains;
   readonly sniEndpoints: KyselySniEndpoints;
   readonly appFeatures: KyselyAppFeatures;
+  readonly accountQuotas: KyselyAccountQuotas;
   readonly addons: KyselyAddons;
   readonly addonAttachments: KyselyAddonAttachments;
 
@@ -57,6 +59,7 @@ export class KyselyStore implements Store {
     this.domains = new KyselyDomains(db, clock);
     this.sniEndpoints = new KyselySniEndpoints(db, clock);
     this.appFeatures = new KyselyAppFeatures(db, clock);
+    this.accountQuotas = new KyselyAccountQuotas(db, clock);
     this.addons = new KyselyAddons(db, clock);
     this.addonAttachments = new KyselyAddonAttachments(db, clock);
   }

@@ -1,5 +1,6 @@
 import type { ConfigVars } from '../core/config-vars.js';
-import type { ScaleRequest } from '../core/formation.js';
+import type { ScaleRequest, ScaleResult } from '../core/formation.js';
+import type { AccountQuota } from '../core/account-quota.js';
 import type { Account, App, Authorization, Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
 import type { Addon, AddonAttachment } from './addon-records.js';
@@ -29,6 +30,7 @@ export interface Store {
   domains: DomainRepository;
   sniEndpoints: SniEndpointRepository;
   appFeatures: AppFeatureRepository;
+  accountQuotas: AccountQuotaRepository;
   addons: AddonRepository;
   addonAttachments: AddonAttachmentRepository;
   /**
@@ -204,6 +206,13 @@ export interface BuildRepository {
   failStale(error?: string): Promise<string[]>;
 }
 
+export interface AccountQuotaRepository {
+  /** The account's quota: the admin-set one, else DEFAULT_QUOTA (src/core/account-quota.ts). */
+  get(accountId: string): Promise<AccountQuota>;
+  /** Sets the whole quota; not_found for an unknown account. */
+  set(accountId: string, quota: AccountQuota): Promise<AccountQuota>;
+}
+
 export interface FormationRepository {
   /** The app's formation, by type. */
   list(appId: string): Promise<Formation[]>;
@@ -213,7 +222,7 @@ export interface FormationRepository {
    * values). invalid_params for a type the current release lacks or a quantity out of 0..100.
    * Returns the formation of each requested type, in request order.
    */
-  scale(appId: string, requests: readonly ScaleRequest[]): Promise<Formation[]>;
+  scale(appId: string, requests: readonly ScaleRequest[], check?: (results: readonly ScaleResult[]) => void | Promise<void>): Promise<Formation[]>;
   /** Every app's formation (for the dyno manager's reconcile loop). */
   listAll(): Promise<Formation[]>;
 }

@@ -115,6 +115,15 @@ export interface BuildpackInstallationsTable {
 }
 
 /** An app feature (labs) the app changed from its default; the catalogue is src/core/app-features.ts. */
+export interface AccountQuotasTable {
+  account_id: string;
+  max_size: string;
+  max_quantity: number;
+  max_one_offs_per_app: number;
+  max_one_offs: number;
+  updated_at: string;
+}
+
 export interface AppFeaturesTable {
   app_id: string;
   name: string;
@@ -183,6 +192,7 @@ export interface Database {
   domains: DomainsTable;
   sni_endpoints: SniEndpointsTable;
   app_features: AppFeaturesTable;
+  account_quotas: AccountQuotasTable;
   addons: AddonsTable;
   addon_attachments: AddonAttachmentsTable;
 }

@@ -23,6 +23,8 @@ before(async () => {
   api = await startApi();
   dev = await api.createUser('dev@example.com');
   other = await api.createUser('other@example.com');
+  // Performance sizes and 11 dynos of a type need a quota above the default; quotas.test.ts covers the refusals.
+  await expectJson(await api.request('/accounts/dev@example.com/quota', { key: api.adminKey, method: 'PATCH', body: jsonBody({ max_size: 'performance-m', max_quantity: 20 }) }), 200);
 });
 after(async () => {
   await api.close();

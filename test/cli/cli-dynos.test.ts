@@ -77,6 +77,9 @@ before(async () => {
   home = await mkdtemp(join(tmpdir(), 'berth-cli-dynos-'));
   const user = await api.createUser('dynos@example.test');
   key = user.key;
+  // ps:type to performance-m needs a quota above the default (test/api/quotas.test.ts).
+  const quota = await api.request('/accounts/dynos@example.test/quota', { method: 'PATCH', key: api.adminKey, body: JSON.stringify({ max_size: 'performance-m' }) });
+  assert.equal(quota.status, 200, await quota.text());
   const res = await api.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'dyno-app' }) });
   app = (await api.store.apps.findByName('dyno-app')) as App;
   assert.equal(res.status, 201);

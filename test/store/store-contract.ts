@@ -19,6 +19,7 @@ import { sqliteDialect } from '../../src/store/sqlite.js';
 import { accountsContract, authorizationsContract } from './accounts-contract.js';
 import { addonsContract } from './addons-contract.js';
 import { appFeaturesContract } from './app-features-contract.js';
+import { accountQuotasContract } from './account-quotas-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
 import { domainsContract } from './domains-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
@@ -130,6 +131,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     cascadeContract({ open });
     domainsContract({ open });
     appFeaturesContract({ open });
+    accountQuotasContract({ open });
     addonsContract({ open });
 
     describe('transactions', () => {

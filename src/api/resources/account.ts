@@ -1,5 +1,7 @@
-import { PlatformError } from '../../core/errors.js';
-import type { Route } from '../context.js';
+import { applyQuotaPatch, type AccountQuota } from '../../core/account-quota.js';
+import { notFound, PlatformError } from '../../core/errors.js';
+import type { Account } from '../../core/model.js';
+import type { RequestContext, Route } from '../context.js';
 import { serializeAccount } from '../serialize.js';
 
 export const accountRoutes: Route[] = [
@@ -38,4 +40,42 @@ export const accountRoutes: Route[] = [
       return { status: 201, body: { ...serializeAccount(account), password: body.password === undefined ? password : null } };
     },
   },
+  // Berth extensions: an admin reads and sets an account's quota (src/core/account-quota.ts).
+  {
+    method: 'GET',
+    path: '/accounts/:account/quota',
+    async handler(ctx) {
+      const account = await accountForAdmin(ctx);
+      return { status: 200, body: serializeQuota(account, await ctx.deps.store.accountQuotas.get(account.id)) };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/accounts/:account/quota',
+    async handler(ctx) {
+      const account = await accountForAdmin(ctx);
+      const body = await ctx.body();
+      const next = applyQuotaPatch(await ctx.deps.store.accountQuotas.get(account.id), body);
+      return { status: 200, body: serializeQuota(account, await ctx.deps.store.accountQuotas.set(account.id, next)) };
+    },
+  },
 ];
+
+/** The account named by `:account` (id or email), for an admin; anyone else gets 403. */
+async function accountForAdmin(ctx: RequestContext): Promise<Account> {
+  if (!ctx.account.isAdmin) throw new PlatformError('forbidden', 'Only an admin can read or change account quotas.');
+  const key = ctx.params.account as string;
+  const account = key.includes('@') ? await ctx.deps.store.accounts.findByEmail(key) : await ctx.deps.store.accounts.findById(key);
+  if (!account) throw notFound('account', key);
+  return account;
+}
+
+function serializeQuota(account: Account, quota: AccountQuota) {
+  return {
+    account: { id: account.id, email: account.email },
+    max_size: quota.maxSize,
+    max_quantity: quota.maxQuantityPerType,
+    max_one_offs_per_app: quota.maxOneOffsPerApp,
+    max_one_offs: quota.maxOneOffsPerAccount,
+  };
+}

@@ -3,7 +3,10 @@ import type { DynoRecord } from '../../core/dyno-host.js';
 import { displaySize, resolveDynoSize } from '../../core/formation.js';
 import type { App } from '../../core/model.js';
 import type { Route, RequestContext } from '../context.js';
+import { checkOneOffQuota } from '../../core/account-quota.js';
+import { MAX_PAGE_SIZE } from '../../core/range.js';
 import { findAccessibleApp } from '../app-access.js';
+import { quotaOf } from '../quota.js';
 
 export function dynoJson(app: App, dyno: DynoRecord) {
   return {
@@ -40,6 +43,13 @@ async function stopOne(ctx: RequestContext, verb: 'Restart' | 'Stop') {
   void ctx.deps.dynos.stop(dyno.id);
   ctx.deps.logs.emit(app.id, 'api', `${verb} ${dyno.name} dyno by user ${ctx.account.email}`);
   return { status: 202, body: {} };
+}
+
+/** One-off dynos still running in the app and across its owner's apps. */
+async function runningOneOffs(ctx: RequestContext, app: App): Promise<{ runningInApp: number; runningInAccount: number }> {
+  const count = (appId: string) => ctx.deps.dynos.list(appId).filter((d) => d.oneOff && (d.state === 'starting' || d.state === 'up')).length;
+  const owned = await ctx.deps.store.apps.list({ ownerId: app.ownerId }, { field: 'name', startExclusive: false, max: MAX_PAGE_SIZE, order: 'asc' });
+  return { runningInApp: count(app.id), runningInAccount: owned.items.reduce((sum, other) => sum + count(other.id), 0) };
 }
 
 export const dynoRoutes: Route[] = [
@@ -92,6 +102,8 @@ export const dynoRoutes: Route[] = [
       const ttl = body.time_to_live === undefined || body.time_to_live === null ? TTL_MAX : body.time_to_live;
       if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > TTL_MAX) throw new PlatformError('invalid_params', `time_to_live must be a whole number of seconds from 1 to ${TTL_MAX}.`);
       const size = body.size === undefined || body.size === null ? 'standard-1x' : resolveDynoSize(body.size).name;
+      const quota = await quotaOf(ctx, app);
+      if (quota) checkOneOffQuota({ size, ...(await runningOneOffs(ctx, app)) }, quota);
       const dyno = await ctx.deps.dynos.run(app, {
         command: body.command,
         attach: body.attach === true,

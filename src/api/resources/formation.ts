@@ -2,7 +2,9 @@ import { notFound, PlatformError } from '../../core/errors.js';
 import { describeScale, FORMATION_TYPE_PATTERN, parseQuantity, resolveDynoSize, type ScaleRequest } from '../../core/formation.js';
 import type { App } from '../../core/model.js';
 import type { RequestContext, Route } from '../context.js';
+import { checkFormationQuota } from '../../core/account-quota.js';
 import { findAccessibleApp } from '../app-access.js';
+import { quotaOf } from '../quota.js';
 import { updatesArray } from '../params.js';
 import { byUser, notifyPlatform } from '../releasing.js';
 import { serializeFormation } from '../serialize-deploy.js';
@@ -25,7 +27,8 @@ function scaleRequest(type: unknown, update: Record<string, unknown>): ScaleRequ
 }
 
 async function scale(ctx: RequestContext, app: App, requests: ScaleRequest[]) {
-  const scaled = await ctx.deps.store.formations.scale(app.id, requests);
+  const quota = await quotaOf(ctx, app);
+  const scaled = await ctx.deps.store.formations.scale(app.id, requests, quota && ((results) => checkFormationQuota(results, quota)));
   const resized = new Set(requests.filter((r) => r.size).map((r) => r.type));
   ctx.deps.logs.emit(app.id, 'api', `Scale to ${describeScale(scaled, resized)} ${byUser(ctx.account.email)}`);
   notifyPlatform(ctx.deps, 'formationChanged', app.id, () => ctx.deps.platform.formationChanged(app));

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { accountsCreate } from './accounts-create.js';
+import { accountsQuota } from './accounts-quota.js';
 import { addons } from './addons.js';
 import { addonsAttach } from './addons-attach.js';
 import { addonsCreate } from './addons-create.js';
@@ -128,6 +129,7 @@ export const COMMANDS: readonly Command[] = [
   maintenanceOn,
   maintenanceOff,
   accountsCreate,
+  accountsQuota,
   up,
   test,
 ];
