@@ -196,7 +196,12 @@ export async function shutDown(berth: BerthProcess | undefined, options: { kille
   if (options.killedEarlier) await removeEmptyBridges(berth.dataDir);
   const objects = await kernelObjectsOf(berth.dataDir);
   const remains = [...objects.cgroups.map((c) => `cgroup ${c}`), ...objects.links.map((l) => `link ${l}`), ...objects.netns.map((n) => `netns ${n}`)];
-  if (left.length + remains.length > 0) await removeRemains(berth.dataDir);
+  const found = [...left, ...remains];
+  if (found.length > 0) {
+    await removeRemains(berth.dataDir);
+    // What Berth said last (a warning about its network, a failed stop) explains most leftovers.
+    found.push(`berth output, last lines:\n${berth.output().split('\n').slice(-25).join('\n')}`);
+  }
   await rm(berth.dataDir, { recursive: true, force: true }).catch(() => undefined);
-  return [...left, ...remains];
+  return found;
 }
