@@ -64,10 +64,13 @@ export type AgentMethods = {
   /** Replaces every app's routing config (on connect). */
   'routes.set': { request: { apps: AppRouteConfig[] }; response: void };
   'routes.upsert': { request: AppRouteConfig; response: void };
-  /** Forgets the app: its route, certificates, log channel and drains. */
+  /** Forgets the app: its certificates (once every router worker dropped them), route, log channel and drains. */
   'routes.remove': { request: { appId: string }; response: void };
   'routes.snapshot': { request: None; response: RouteSnapshot };
-  /** Replaces the app's uploaded certificates (SNI endpoints with their domains); [] forgets them. Never logged. */
+  /**
+   * Replaces the app's uploaded certificates (SNI endpoints with their domains); [] forgets them.
+   * Answers once every router worker forgot what it cached for the names that changed. Never logged.
+   */
   'certs.set': { request: { appId: string; certs: CertificateEntry[] }; response: { hostnames: number } };
   /** Replaces every app's uploaded certificates (on connect). */
   'certs.reset': { request: { apps: Array<{ appId: string; certs: CertificateEntry[] }> }; response: { hostnames: number } };

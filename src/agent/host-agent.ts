@@ -33,8 +33,8 @@ export interface HostAgentDeps {
   info: AgentInfo;
   /** Uploaded certificates by TLS server name; the router's resolveCertificate reads it. */
   certificates?: CertificateBook;
-  /** Makes the router workers forget a cached certificate (every one when servername is undefined). */
-  invalidateCertificate?(servername?: string): void;
+  /** Makes the router workers forget a cached certificate (every one when servername is undefined); resolves once they have. */
+  invalidateCertificate?(servername?: string): Promise<void>;
   /** R14 and runtime-metrics interval per dyno (default 20 s; shorter only in tests). */
   metricsEveryMs?: number;
 }
@@ -110,8 +110,8 @@ export class HostAgent {
       'routes.upsert': (p) => routes.upsertApp(p as AppRouteConfig),
       'routes.remove': async (p) => {
         const appId = str(p.appId, 'appId');
+        await this.certificatesChanged(this.certificates.remove(appId));
         routes.removeApp(appId);
-        this.certificatesChanged(this.certificates.remove(appId));
         await deps.drains.removeChannel(appId);
         await deps.channels.remove(appId);
       },
@@ -119,12 +119,12 @@ export class HostAgent {
       // Certificates of SNI endpoints: the pairs travel over the private socket and are never logged.
       'certs.set': (p) => {
         const appId = str(p.appId, 'appId');
-        return { hostnames: this.certificatesChanged(badRequest(() => this.certificates.set(appId, p.certs as CertificateEntry[]))) };
+        return this.certificatesChanged(badRequest(() => this.certificates.set(appId, p.certs as CertificateEntry[]))).then((hostnames) => ({ hostnames }));
       },
       'certs.reset': (p) => {
         if (!Array.isArray(p.apps)) throw new RpcError('apps must be an array of {appId, certs}', 'bad_request');
         const apps = p.apps.map((a: { appId?: unknown; certs?: unknown } | null) => ({ appId: str(a?.appId, 'appId'), certs: a?.certs as CertificateEntry[] }));
-        return { hostnames: this.certificatesChanged(badRequest(() => this.certificates.reset(apps))) };
+        return this.certificatesChanged(badRequest(() => this.certificates.reset(apps))).then((hostnames) => ({ hostnames }));
       },
       'log.append': (p) => {
         const appId = str(p.appId, 'appId');
@@ -153,12 +153,15 @@ export class HostAgent {
     return this.deps.addons;
   }
 
-  /** Router workers drop cached certificates of the names touched (all of them for a wildcard). */
-  private certificatesChanged(hostnames: string[]): number {
+  /**
+   * Router workers drop cached certificates of the names touched (all of them for a wildcard);
+   * resolves with how many names changed once every worker has.
+   */
+  private async certificatesChanged(hostnames: string[]): Promise<number> {
     const invalidate = this.deps.invalidateCertificate;
     if (invalidate && hostnames.length > 0) {
-      if (hostnames.some((h) => h.startsWith('*.'))) invalidate();
-      else for (const hostname of hostnames) invalidate(hostname);
+      if (hostnames.some((h) => h.startsWith('*.'))) await invalidate();
+      else await Promise.all(hostnames.map((hostname) => invalidate(hostname)));
     }
     return hostnames.length;
   }

@@ -48,12 +48,20 @@ export interface PlanPolicy {
 
 const MINUTE = 60_000;
 
-/** Heroku's policy: restart at once after the first crash, then 10 s doubling up to 20 min. */
-export const herokuPolicy: PlanPolicy = {
-  coolOffMs: (n) => (n <= 1 ? 0 : Math.min(20 * MINUTE, 10_000 * 2 ** (n - 2))),
-  stablePeriodMs: 10 * MINUTE,
-  cycleAfterMs: (id) => 24 * 60 * MINUTE + jitterMs(id),
-};
+/**
+ * Heroku's policy: restart at once after the first crash, then `crashCoolOffMs` (10 s) doubling
+ * up to 20 min. A shorter cool-off is for tests (`berth up --crash-cool-off-ms`).
+ */
+export function herokuPolicyWith(options: { crashCoolOffMs?: number } = {}): PlanPolicy {
+  const base = options.crashCoolOffMs ?? 10_000;
+  return {
+    coolOffMs: (n) => (n <= 1 ? 0 : Math.min(20 * MINUTE, base * 2 ** (n - 2))),
+    stablePeriodMs: 10 * MINUTE,
+    cycleAfterMs: (id) => 24 * 60 * MINUTE + jitterMs(id),
+  };
+}
+
+export const herokuPolicy: PlanPolicy = herokuPolicyWith();
 
 /** 0–216 minutes, stable per dyno id (Heroku cycles at 24 h + up to 216 min). */
 export function jitterMs(id: string): number {

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import type { DynoHost } from '../core/dyno-host.js';
+import { herokuPolicyWith } from '../core/dyno-plan.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DynoNetwork } from '../runtime/types.js';
 import { DynoManager } from '../scheduler/dyno-manager.js';
@@ -33,6 +34,8 @@ export interface DeployPipelineDeps {
   log(event: Record<string, unknown>): void;
   bootTimeoutMs?: number;
   stopGraceMs?: number;
+  /** Cool-off before restarting a dyno that crashed twice in a row (default 10 s, doubling). */
+  crashCoolOffMs?: number;
 }
 
 /** What the composition root hands on: to the API (platform, dynos), the git service (builds), the agent connection (routes, manager). */
@@ -60,6 +63,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     now: () => Date.now(),
     ...(deps.bootTimeoutMs !== undefined ? { bootTimeoutMs: deps.bootTimeoutMs } : {}),
     ...(deps.stopGraceMs !== undefined ? { stopGraceMs: deps.stopGraceMs } : {}),
+    ...(deps.crashCoolOffMs !== undefined ? { policy: herokuPolicyWith({ crashCoolOffMs: deps.crashCoolOffMs }) } : {}),
     log: (appId, process, message) => deps.emit(appId, process, 'heroku', message),
     onError: (appId, err) => deps.log({ at: 'error', during: 'reconcile', app_id: appId, error: err instanceof Error ? err.message : String(err) }),
   });

@@ -12,11 +12,15 @@ export type RouteAgent = Pick<AgentConnection, 'connected' | 'setRoutes' | 'upse
 /**
  * Keeps the host agent's view of every app's routing (name, custom domains, maintenance, error
  * pages) and of its uploaded certificates equal to the store's: a full push when the agent
- * connects, one app at a time on every change. The route goes first (routing waits for nothing);
- * a TLS handshake that came in between is corrected by the agent, which makes the router workers
- * forget what they cached for every hostname whose certificate changed.
+ * connects, one app at a time on every change. Pushes of one app run one after another, each
+ * reading the store afresh, so an older view never lands after a newer one. Certificates go
+ * first, and the agent answers only once every router worker forgot what it cached for the names
+ * that changed: a domain that no longer routes no longer gets its certificate either.
  */
 export class RouteSync {
+  /** The last push of each app still running; the next one waits for it. */
+  private readonly pushing = new Map<string, Promise<void>>();
+
   constructor(private readonly store: Store, private readonly agent: RouteAgent) {}
 
   async config(app: App): Promise<AppRouteConfig> {
@@ -58,15 +62,25 @@ export class RouteSync {
     await tolerateOldAgent(agent.resetCertificates(certs));
   }
 
-  /** The app changed (created, renamed, maintenance, config, domains, certificates) or is gone (undefined). */
-  async push(appId: string): Promise<void> {
+  /** The app changed (created, renamed, maintenance, config, domains, certificates) or is gone. */
+  push(appId: string): Promise<void> {
+    const next = (this.pushing.get(appId) ?? Promise.resolve()).catch(() => undefined).then(() => this.pushNow(appId));
+    this.pushing.set(appId, next);
+    const forget = () => {
+      if (this.pushing.get(appId) === next) this.pushing.delete(appId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async pushNow(appId: string): Promise<void> {
     const { agent } = this;
     if (!agent.connected) return;
     const app = await this.store.apps.findById(appId);
     if (app) {
       const [config, certificates] = await Promise.all([this.config(app), this.certificates(app.id)]);
-      await agent.upsertRoute(config);
       await tolerateOldAgent(agent.setCertificates(app.id, certificates));
+      await agent.upsertRoute(config);
     } else await agent.removeApp(appId);
   }
 }

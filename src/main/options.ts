@@ -23,6 +23,10 @@ export interface UpOptions {
   metricsIntervalMs?: number;
   /** SIGTERM → SIGKILL grace when the dyno manager stops a dyno (default 30 s; hidden flag for tests). */
   stopGraceMs?: number;
+  /** Cool-off before restarting a dyno that crashed twice in a row, doubling after (default 10 s; hidden flag for tests). */
+  crashCoolOffMs?: number;
+  /** Router worker processes (default: one per core). */
+  workers?: number;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -49,6 +53,8 @@ Options:
                         heroku-postgresql add-ons on this existing server (a superuser URL whose
                         host dynos can reach) instead of the PostgreSQL server Berth runs itself
   --admin-email EMAIL   email of the admin account created on first start (default admin@<domain>)
+  --workers N           router worker processes (default: one per core; a running host agent
+                        that is adopted keeps its own)
   -h, --help            this help
 
 Examples:
@@ -96,10 +102,12 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'database-url': { type: 'string' },
       'addons-postgres-url': { type: 'string' },
       'admin-email': { type: 'string' },
-      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms.
+      workers: { type: 'string' },
+      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms.
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
       'stop-grace-ms': { type: 'string' },
+      'crash-cool-off-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -113,6 +121,11 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   const bootTimeout = milliseconds('boot-timeout-ms', values['boot-timeout-ms'], 100, 3_600_000);
   const metricsInterval = milliseconds('metrics-interval-ms', values['metrics-interval-ms'], 100, 3_600_000);
   const stopGrace = milliseconds('stop-grace-ms', values['stop-grace-ms'], 0, 3_600_000);
+  const crashCoolOff = milliseconds('crash-cool-off-ms', values['crash-cool-off-ms'], 100, 3_600_000);
+  const workers = values.workers;
+  if (workers !== undefined && (!/^\d+$/.test(workers) || Number(workers) < 1 || Number(workers) > 256)) {
+    throw new Error(`--workers must be a number of router worker processes from 1 to 256, not ${JSON.stringify(workers)}.`);
+  }
   return {
     dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
     bind: values.bind ?? '127.0.0.1',
@@ -129,5 +142,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(bootTimeout !== undefined ? { bootTimeoutMs: bootTimeout } : {}),
     ...(metricsInterval !== undefined ? { metricsIntervalMs: metricsInterval } : {}),
     ...(stopGrace !== undefined ? { stopGraceMs: stopGrace } : {}),
+    ...(crashCoolOff !== undefined ? { crashCoolOffMs: crashCoolOff } : {}),
+    ...(workers !== undefined ? { workers: Number(workers) } : {}),
   };
 }

@@ -95,6 +95,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       log: logLine,
       ...(options.bootTimeoutMs !== undefined ? { bootTimeoutMs: options.bootTimeoutMs } : {}),
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
+      ...(options.crashCoolOffMs !== undefined ? { crashCoolOffMs: options.crashCoolOffMs } : {}),
     });
 
     const apiDeps: ApiDeps = {
@@ -232,6 +233,7 @@ async function connectAgent(options: UpOptions, dataDir: string) {
     routerTlsPort: options.routerTlsPort,
     rendezvousPort: options.rendezvousPort,
     ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
   };
   const say = (message: string) => logLine({ at: 'info', msg: message });
   const started = await ensureAgent(settings, say);

@@ -22,7 +22,7 @@ export type ToWorker =
     }
   | { t: 'update'; id: number; diff: RouteDiff }
   | { t: 'cert'; id: number; pair: CertificatePair | null }
-  | { t: 'invalidate-cert'; servername?: string }
+  | { t: 'invalidate-cert'; id: number; servername?: string }
   | { t: 'stats'; id: number }
   | { t: 'stop'; graceMs: number };
 

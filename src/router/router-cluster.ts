@@ -29,8 +29,11 @@ export interface RouterCluster {
   ports: { http: number; https?: number };
   /** Applies a diff in every worker; resolves once each live worker has applied it. */
   update(diff: RouteDiff): Promise<void>;
-  /** Forgets a cached certificate in every worker (after sni-endpoint changes). */
-  invalidateCertificate(servername?: string): void;
+  /**
+   * Forgets a cached certificate in every worker (after sni-endpoint changes); resolves once
+   * each live worker has, so no handshake that starts afterwards gets the old certificate.
+   */
+  invalidateCertificate(servername?: string): Promise<void>;
   stats(): Promise<RouterStats[]>;
   /** Stops every worker (in-flight requests get `graceMs`), no restarts afterwards. */
   stop(graceMs?: number): Promise<void>;
@@ -189,8 +192,8 @@ export async function startRouterCluster(o: RouterClusterOptions): Promise<Route
       table.apply(diff);
       await broadcast((id) => ({ t: 'update', id, diff }));
     },
-    invalidateCertificate(servername) {
-      for (const w of workers) if (w.isConnected()) w.send({ t: 'invalidate-cert', ...(servername !== undefined ? { servername } : {}) } satisfies ToWorker);
+    async invalidateCertificate(servername) {
+      await broadcast((id) => ({ t: 'invalidate-cert', id, ...(servername !== undefined ? { servername } : {}) }));
     },
     async stats() {
       const data: RouterStats[] = [];

@@ -102,6 +102,7 @@ function runWorker(): void {
         return;
       case 'invalidate-cert':
         router?.sni?.invalidate(msg.servername);
+        send({ t: 'ack', id: msg.id });
         return;
       case 'stats':
         if (router) send({ t: 'stats', id: msg.id, stats: router.engine.stats() });

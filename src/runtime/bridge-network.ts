@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { RuntimeError } from './errors.js';
 import { execHelper } from './exec.js';
 import { type Cidr, formatCidr, hostAddress, networksInUse, overlaps, parseCidr, pickSubnet } from './subnet.js';
@@ -168,7 +168,13 @@ export class BridgeNetwork {
     this.used.delete(slot.octet);
   }
 
+  /** Removes the bridge (nothing to do when it is gone already); throws when it stays. Under
+   *  load `ip` can wait long for the kernel's network lock, hence the roomy timeout. */
   async removeBridge(): Promise<void> {
-    await execHelper(IP, ['link', 'del', this.bridge]).catch(() => undefined);
+    const present = () => access(`/sys/class/net/${this.bridge}`).then(() => true, () => false);
+    if (!(await present())) return;
+    await execHelper(IP, ['link', 'del', this.bridge], { timeoutMs: 60_000 }).catch(async (err: unknown) => {
+      if (await present()) throw err;
+    });
   }
 }

@@ -64,6 +64,10 @@ export class Runtime {
   private cgroupDirs: Promise<Record<Controller, string>> | undefined;
   private hostCapacity: Promise<HostCapacity> | undefined;
   private bridgeReady: Promise<void> | undefined;
+  /** prepare() was called: the bridge may exist, and shutdown removes it. */
+  private prepared = false;
+  /** The last prepare() (bridge and the stack's /etc), settled; shutdown waits for it. */
+  private preparing: Promise<unknown> | undefined;
   private outboundReady: Promise<void> | undefined;
   private closed = false;
   private stateDirMade = false;
@@ -93,6 +97,7 @@ export class Runtime {
   /** Create (or adopt) the bridge, start filling the standby pool and build the stack's /etc, so
    *  the first start() pays none of it. */
   async prepare(): Promise<void> {
+    this.prepared = true;
     this.bridgeReady ??= this.network.ensure().then(
       () => this.pool.refill(),
       (err: unknown) => {
@@ -100,7 +105,9 @@ export class Runtime {
         throw err;
       },
     );
-    await Promise.all([this.bridgeReady, this.etc.current()]);
+    const preparing = Promise.all([this.bridgeReady, this.etc.current()]);
+    this.preparing = preparing.catch(() => undefined);
+    await preparing;
   }
 
   /** Resolves once the standby pool is full. */
@@ -269,11 +276,14 @@ export class Runtime {
     }
     if (this.running.size > 0) return;
     await this.fifos.drain();
-    await rm(join(this.stateDir, '.shared'), { recursive: true, force: true });
-    if (this.bridgeReady) {
-      await this.bridgeReady.catch(() => undefined);
+    // A prepare still running writes the stack's /etc under .shared and makes the bridge: let it
+    // finish first, or it would write into what is being removed and the bridge would outlive us.
+    await this.preparing;
+    await rm(join(this.stateDir, '.shared'), { recursive: true, force: true }).catch((err: unknown) => this.warn(`${join(this.stateDir, '.shared')} could not be removed: ${err instanceof Error ? err.message : String(err)}`));
+    if (this.prepared) {
+      // A prepare that failed half-way may have made the bridge all the same: remove it too.
       if (this.outboundReady) await disableOutbound(this.network.bridge, this.subnet, `berth-${this.prefix}`).catch(() => undefined);
-      await this.network.removeBridge();
+      await this.network.removeBridge().catch((err: unknown) => this.warn(`the bridge ${this.network.bridge} could not be removed: ${err instanceof Error ? err.message : String(err)}`));
     }
     if (this.cgroupDirs) await removeInstanceCgroups(await this.cgroupDirs);
   }

@@ -258,6 +258,14 @@ export class DynoManager {
       runtimeMetrics: desire.runtimeMetrics,
     });
     if (!this.dynos.has(record.id) || this.dynos.get(record.id)?.state === 'starting') this.dynos.set(record.id, record);
+    // The crashed dyno this one restarts leaves ps as its successor appears (one web.1, starting),
+    // rather than on the next pass: ps never lists a crashed and a starting dyno of one index.
+    const crashed = action.reason === 'restart-after-crash' && action.replaces !== undefined && this.dynos.get(action.replaces)?.state === 'crashed' ? action.replaces : undefined;
+    if (crashed !== undefined) this.dynos.delete(crashed);
     this.options.observe?.({ kind: 'started', appId, dyno: record, reason: action.reason });
+    if (crashed !== undefined) {
+      await host.forget(crashed);
+      this.options.observe?.({ kind: 'forgotten', appId, dynoId: crashed });
+    }
   }
 }

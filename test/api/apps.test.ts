@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { APP_NAME_PATTERN } from '../../src/core/app-name.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { expectError, expectJson, jsonBody, uniqueName, UUID } from './helpers.js';
 
 interface AppJson {
@@ -21,18 +21,9 @@ interface AppJson {
   updated_at: string;
 }
 
-let api: ApiHarness;
-let alice: { key: string; accountId: string };
-let bob: { key: string; accountId: string };
-
-before(async () => {
-  api = await startApi();
-  alice = await api.createUser('alice@example.test');
-  bob = await api.createUser('bob@example.test');
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi();
+const alice = api.user('alice@example.test');
+const bob = api.user('bob@example.test');
 
 const createApp = async (key: string, body: Record<string, unknown>): Promise<AppJson> =>
   expectJson<AppJson>(await api.request('/apps', { key, method: 'POST', body: jsonBody(body) }), 201);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
 import { basic, bearer, expectError, expectJson, jsonBody, UUID } from './helpers.js';
 
 interface AuthorizationJson {
@@ -11,13 +10,7 @@ interface AuthorizationJson {
   user: { email: string; id: string };
 }
 
-let api: ApiHarness;
-before(async () => {
-  api = await startApi();
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi();
 
 /** POST /oauth/authorizations the way `heroku login -i` does. */
 const login = (email: string, password: string, body: Record<string, unknown> = { description: 'Heroku CLI login from test', expires_in: 2592000, scope: ['global'] }) =>
@@ -91,7 +84,7 @@ describe('POST /oauth/authorizations (heroku login -i)', () => {
     const { password } = await api.createUser('expiring@example.test');
     const created = await expectJson<AuthorizationJson>(await login('expiring@example.test', password, { expires_in: 1 }), 201);
     assert.equal(typeof created.access_token.expires_in, 'number');
-    await sleep(1200);
+    api.clock.advance(1_500);
     await expectError(await api.request('/account', { key: created.access_token.token as string }), 401, 'unauthorized');
   });
 });

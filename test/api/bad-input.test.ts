@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { describe, it } from 'node:test';
+import { startApi, useApi } from '../support/api-harness.js';
 import { expectError, expectJson, expectRawError, rawRequest, uniqueName, UUID } from './helpers.js';
 
 const LIMIT = 64 * 1024;
 
-let api: ApiHarness;
-let key: string;
-before(async () => {
-  api = await startApi();
-  ({ key } = await api.createUser('bad-input@example.test'));
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi();
+const user = api.user('bad-input@example.test');
 
-const post = (path: string, body: string) => api.request(path, { key, method: 'POST', body });
+const post = (path: string, body: string) => api.request(path, { key: user.key, method: 'POST', body });
 
 describe('Malformed JSON bodies', () => {
   for (const body of ['{"name": ', '{name: "x"}', 'not json at all', '{"a":1}}']) {
@@ -33,28 +26,28 @@ describe('Malformed JSON bodies', () => {
   }
 
   it('treats an empty body as an empty object', async () => {
-    const app = await expectJson(await api.request('/apps', { key, method: 'POST', body: '' }), 201);
+    const app = await expectJson(await api.request('/apps', { key: user.key, method: 'POST', body: '' }), 201);
     assert.equal(typeof app.name, 'string');
   });
 
   it('refuses a bad body on PATCH /account and PATCH /apps/:app as well', async () => {
-    await expectError(await api.request('/account', { key, method: 'PATCH', body: '{oops' }), 400, 'bad_request');
+    await expectError(await api.request('/account', { key: user.key, method: 'PATCH', body: '{oops' }), 400, 'bad_request');
     const name = uniqueName('badpatch');
     await expectJson(await post('/apps', JSON.stringify({ name })), 201);
-    await expectError(await api.request(`/apps/${name}`, { key, method: 'PATCH', body: '[1,2]' }), 400, 'bad_request');
+    await expectError(await api.request(`/apps/${name}`, { key: user.key, method: 'PATCH', body: '[1,2]' }), 400, 'bad_request');
   });
 });
 
 describe('Malformed request targets', () => {
   for (const target of ['//[', 'http://[']) {
     it(`answers the unparseable request target ${JSON.stringify(target)} with 400 bad_request, not 500`, async () => {
-      const res = await rawRequest(api.url, target, { headers: { authorization: `Bearer ${key}` } });
+      const res = await rawRequest(api.url, target, { headers: { authorization: `Bearer ${user.key}` } });
       expectRawError(res, 400, 'bad_request');
     });
   }
 
   it('answers a path with a broken percent-escape with 404, not 500', async () => {
-    const res = await rawRequest(api.url, '/apps/%E0%A4%A', { headers: { authorization: `Bearer ${key}` } });
+    const res = await rawRequest(api.url, '/apps/%E0%A4%A', { headers: { authorization: `Bearer ${user.key}` } });
     expectRawError(res, 404, 'not_found');
   });
 });
@@ -68,7 +61,7 @@ describe('Oversized bodies', () => {
   it('answers a body over the limit with an honest Content-Length with 413 payload_too_large', async () => {
     const res = await rawRequest(api.url, '/apps', {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${user.key}`, 'content-type': 'application/json' },
       body: [oversized()],
       contentLength: true,
     });
@@ -82,7 +75,7 @@ describe('Oversized bodies', () => {
     for (let at = 0; at < whole.length; at += 8 * 1024) chunks.push(whole.subarray(at, at + 8 * 1024));
     const res = await rawRequest(api.url, '/apps', {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${user.key}`, 'content-type': 'application/json' },
       body: chunks,
     });
     expectRawError(res, 413, 'payload_too_large');
@@ -93,12 +86,12 @@ describe('Oversized bodies', () => {
     const name = (JSON.parse(body.toString()) as { name: string }).name;
     const res = await rawRequest(api.url, '/apps', {
       method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${user.key}`, 'content-type': 'application/json' },
       body: [body],
       contentLength: true,
     });
     expectRawError(res, 413, 'payload_too_large');
-    await expectError(await api.request(`/apps/${name}`, { key }), 404, 'not_found');
+    await expectError(await api.request(`/apps/${name}`, { key: user.key }), 404, 'not_found');
   });
 
   it('accepts a body just under the limit', async () => {

@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
 import { expectError, expectJson, jsonBody, uniqueName } from './helpers.js';
 
-let api: ApiHarness;
-let key: string;
-before(async () => {
-  api = await startApi({ overrides: { bodyDeadlineMs: 300 } });
-  key = (await api.createUser('bodies@example.test')).key;
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi({ overrides: { bodyDeadlineMs: 300 } });
+const user = api.user('bodies@example.test');
 
-const appCount = async () => (await expectJson<unknown[]>(await api.request('/apps', { key }), 200)).length;
+const appCount = async () => (await expectJson<unknown[]>(await api.request('/apps', { key: user.key }), 200)).length;
 
 describe('JSON bodies', () => {
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
     it(`refuses a body sent as ${JSON.stringify(type)} with 415 and creates nothing`, async () => {
       const before = await appCount();
-      const res = await api.request('/apps', { method: 'POST', key, body: jsonBody({ name: uniqueName('mt') }), headers: { 'content-type': type } });
+      const res = await api.request('/apps', { method: 'POST', key: user.key, body: jsonBody({ name: uniqueName('mt') }), headers: { 'content-type': type } });
       const error = await expectError(res, 415, 'unsupported_media_type');
       assert.match(error.message, /Content-Type: application\/json/);
       assert.equal(await appCount(), before);
@@ -29,12 +22,12 @@ describe('JSON bodies', () => {
 
   for (const type of ['application/json', 'application/json; charset=utf-8', 'application/vnd.heroku+json; version=3']) {
     it(`accepts a body sent as ${type}`, async () => {
-      await expectJson(await api.request('/apps', { method: 'POST', key, body: jsonBody({ name: uniqueName('ok') }), headers: { 'content-type': type } }), 201);
+      await expectJson(await api.request('/apps', { method: 'POST', key: user.key, body: jsonBody({ name: uniqueName('ok') }), headers: { 'content-type': type } }), 201);
     });
   }
 
   it('accepts a bodiless POST without a Content-Type', async () => {
-    await expectJson(await api.request('/apps', { method: 'POST', key }), 201);
+    await expectJson(await api.request('/apps', { method: 'POST', key: user.key }), 201);
   });
 
   it('answers a body that stops arriving with 408 and closes the connection', async () => {
@@ -42,7 +35,7 @@ describe('JSON bodies', () => {
     const url = new URL(api.url);
     const socket = connect(Number(url.port), url.hostname);
     socket.write(
-      `POST /apps HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/vnd.heroku+json; version=3\r\nAuthorization: Bearer ${key}\r\n` +
+      `POST /apps HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/vnd.heroku+json; version=3\r\nAuthorization: Bearer ${user.key}\r\n` +
         `Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`,
     );
     const chunks: Buffer[] = [];

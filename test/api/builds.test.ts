@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
 import { APP_FILES, newApp, putBlob, tarball, uploadSlug } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
 
@@ -24,17 +24,9 @@ interface SourceJson {
   source_blob: { get_url: string; put_url: string };
 }
 
-let api: ApiHarness;
-let dev: { key: string; accountId: string };
-let other: { key: string; accountId: string };
-before(async () => {
-  api = await startApi();
-  dev = await api.createUser('dev@example.com');
-  other = await api.createUser('other@example.com');
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi();
+const dev = api.user('dev@example.com');
+const other = api.user('other@example.com');
 
 const createBuild = (app: string, body: unknown, key = dev.key) => api.request(`/apps/${app}/builds`, { key, method: 'POST', body: jsonBody(body) });
 const newSource = async () => expectJson<SourceJson>(await api.request('/sources', { key: dev.key, method: 'POST' }), 201);

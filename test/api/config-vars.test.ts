@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { releaseAnnouncement } from '../../src/core/release-announcement.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { deploy, latestRelease, newApp, setConfig, type ReleaseJson } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
 
-let api: ApiHarness;
-let dev: { key: string; accountId: string };
-let other: { key: string; accountId: string };
-before(async () => {
-  api = await startApi();
-  dev = await api.createUser('dev@example.com');
-  other = await api.createUser('other@example.com');
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi();
+const dev = api.user('dev@example.com');
+const other = api.user('other@example.com');
 
 const patch = (app: string, body: unknown, key = dev.key) => api.request(`/apps/${app}/config-vars`, { key, method: 'PATCH', body: jsonBody(body) });
 const releases = async (app: string) => expectJson<ReleaseJson[]>(await api.request(`/apps/${app}/releases`, { key: dev.key }), 200);

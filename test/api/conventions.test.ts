@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { before, describe, it } from 'node:test';
+import { startApi, useApi } from '../support/api-harness.js';
 import { expectError, expectJson, jsonBody, rawRequest, uniqueName, UUID } from './helpers.js';
 
-let api: ApiHarness;
-before(async () => {
-  api = await startApi();
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi();
 
 describe('Request-Id', () => {
   it('is a fresh uuid on every successful response', async () => {

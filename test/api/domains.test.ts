@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { throwawayCa, type ThrowawayCa } from '../support/test-certificates.js';
 import { newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
@@ -16,18 +16,14 @@ interface DomainJson {
   app: { id: string; name: string };
 }
 
-let api: ApiHarness;
+const api = useApi();
+const dev = api.user('domains-dev@example.com');
+const other = api.user('domains-other@example.com');
 let ca: ThrowawayCa;
-let dev: { key: string; accountId: string };
-let other: { key: string; accountId: string };
 before(async () => {
-  api = await startApi();
   ca = await throwawayCa();
-  dev = await api.createUser('domains-dev@example.com');
-  other = await api.createUser('domains-other@example.com');
 });
 after(async () => {
-  await api.close();
   await ca.remove();
 });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
 import { NoDynos } from '../support/recording-platform.js';
+import { waitFor } from '../support/wait.js';
 import { newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
 
@@ -21,19 +22,10 @@ interface AppFeatureJson {
 /** The properties of Heroku's `app-feature` schema, no more, no less. */
 const SCHEMA_FIELDS = ['created_at', 'description', 'display_name', 'doc_url', 'enabled', 'feedback_email', 'id', 'name', 'state', 'updated_at'];
 
-let api: ApiHarness;
-let dynos: NoDynos;
-let dev: { key: string };
-let other: { key: string };
-before(async () => {
-  dynos = new NoDynos();
-  api = await startApi({ overrides: { dynos } });
-  dev = await api.createUser('labs@example.com');
-  other = await api.createUser('labs-other@example.com');
-});
-after(async () => {
-  await api.close();
-});
+const dynos = new NoDynos();
+const api = useApi({ overrides: { dynos } });
+const dev = api.user('labs@example.com');
+const other = api.user('labs-other@example.com');
 
 const features = async (app: string) => expectJson<AppFeatureJson[]>(await api.request(`/apps/${app}/features`, { key: dev.key }), 200);
 const patch = (app: string, feature: string, body: unknown, key = dev.key) =>
@@ -63,7 +55,7 @@ describe('app features', () => {
     assert.deepEqual((await features(app.name)).map((f) => f.enabled), [true]);
     assert.equal((await api.store.appFeatures.find(app.id, 'log-runtime-metrics'))?.enabled, true);
     assert.deepEqual(dynos.restarts.filter((r) => r.appId === app.id), [{ appId: app.id }]);
-    await waitForEvents(() => api.platform.of('appChanged', app.id).length === 1);
+    await waitFor('the platform to hear of the change (a fire-and-forget notification)', () => api.platform.of('appChanged', app.id).length === 1);
 
     await expectJson(await patch(app.name, 'log-runtime-metrics', { enabled: true }), 200);
     assert.equal(dynos.restarts.filter((r) => r.appId === app.id).length, 1, 'no second restart for no change');
@@ -100,9 +92,3 @@ describe('app features', () => {
     await expectError(await api.request('/account/features/log-runtime-metrics', { key: dev.key }), 404, 'not_found');
   });
 });
-
-/** Platform notifications are fire-and-forget: wait a bounded while for them. */
-async function waitForEvents(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(check(), 'the platform was notified');
-}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
 import { deploy, newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
 
@@ -16,19 +16,12 @@ interface FormationJson {
   updated_at: string;
 }
 
-let api: ApiHarness;
-let dev: { key: string; accountId: string };
-let other: { key: string; accountId: string };
-before(async () => {
-  api = await startApi();
-  dev = await api.createUser('dev@example.com');
-  other = await api.createUser('other@example.com');
-  // Performance sizes and 11 dynos of a type need a quota above the default; quotas.test.ts covers the refusals.
-  await expectJson(await api.request('/accounts/dev@example.com/quota', { key: api.adminKey, method: 'PATCH', body: jsonBody({ max_size: 'performance-m', max_quantity: 20 }) }), 200);
+// Performance sizes and 11 dynos of a type need a quota above the default; quotas.test.ts covers the refusals.
+const api = useApi({}, async (started) => {
+  await expectJson(await started.request('/accounts/dev@example.com/quota', { key: started.adminKey, method: 'PATCH', body: jsonBody({ max_size: 'performance-m', max_quantity: 20 }) }), 200);
 });
-after(async () => {
-  await api.close();
-});
+const dev = api.user('dev@example.com');
+const other = api.user('other@example.com');
 
 const PROCESS_TYPES = { web: 'node server.js', worker: 'node worker.js' };
 

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DUMMY_HASH } from '../../src/accounts/accounts-service.js';
 import { hashPassword, verifyPassword } from '../../src/accounts/passwords.js';
 import { LOGIN_WINDOW_MS, LoginThrottle } from '../../src/api/login-throttle.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { basic, expectError, expectJson, jsonBody } from './helpers.js';
 
-let api: ApiHarness;
-before(async () => {
-  api = await startApi({ overrides: { loginFailureLimit: { perClient: 8, perEmail: 3 } } });
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi({ overrides: { loginFailureLimit: { perClient: 8, perEmail: 3 } } });
 
 const login = (email: string, password: string) =>
   api.request('/oauth/authorizations', { method: 'POST', headers: { authorization: basic(email, password) }, body: jsonBody({ description: 'guard test' }) });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
 import { deploy, newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
 
@@ -12,15 +12,8 @@ interface QuotaJson {
   max_one_offs: number;
 }
 
-let api: ApiHarness;
-let tenant: { key: string; accountId: string };
-before(async () => {
-  api = await startApi();
-  tenant = await api.createUser('tenant@example.test');
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi();
+const tenant = api.user('tenant@example.test');
 
 const quota = (who: string, key = api.adminKey) => api.request(`/accounts/${who}/quota`, { key });
 const setQuota = (who: string, body: Record<string, unknown>, key = api.adminKey) => api.request(`/accounts/${who}/quota`, { key, method: 'PATCH', body: jsonBody(body) });

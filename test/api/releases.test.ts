@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { releaseAnnouncement } from '../../src/core/release-announcement.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { deploy, newApp, setConfig, uploadSlug, type ReleaseJson } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
 
 const SDK = 'application/vnd.heroku+json; version=3.sdk';
 
-let api: ApiHarness;
-let dev: { key: string; accountId: string };
-let other: { key: string; accountId: string };
-before(async () => {
-  api = await startApi();
-  dev = await api.createUser('dev@example.com');
-  other = await api.createUser('other@example.com');
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi();
+const dev = api.user('dev@example.com');
+const other = api.user('other@example.com');
 
 const get = (path: string, headers: Record<string, string> = {}, key = dev.key) => api.request(path, { key, headers });
 const post = (app: string, body: unknown, key = dev.key) => api.request(`/apps/${app}/releases`, { key, method: 'POST', headers: { accept: SDK }, body: jsonBody(body) });

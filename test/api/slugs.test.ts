@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
+import { waitFor } from '../support/wait.js';
 import { APP_FILES, newApp, putBlob, sha256, tarball, uploadSlug, type ReleaseJson, type SlugJson } from './deploy-helpers.js';
 import { expectError, expectJson, expectRawError, jsonBody, rawRequest, UUID } from './helpers.js';
 
 const SLUG_LIMIT = 64 * 1024;
 
-let api: ApiHarness;
-let dev: { key: string; accountId: string };
-before(async () => {
-  api = await startApi({ overrides: { blobLimits: { slugBytes: SLUG_LIMIT, sourceBytes: SLUG_LIMIT } } });
-  dev = await api.createUser('dev@example.com');
-});
-after(async () => {
-  await api.close();
-});
+const api = useApi({ overrides: { blobLimits: { slugBytes: SLUG_LIMIT, sourceBytes: SLUG_LIMIT } } });
+const dev = api.user('dev@example.com');
 
 const createSlug = async (app: string, body: Record<string, unknown>) =>
   expectJson<SlugJson>(await api.request(`/apps/${app}/slugs`, { key: dev.key, method: 'POST', body: jsonBody(body) }), 201);
@@ -126,9 +120,8 @@ describe('POST /apps/:app/slugs and the upload', () => {
       });
       req.write(data.subarray(0, Math.floor(data.length / 2)), () => setTimeout(() => req.destroy(), 50));
     });
-    // The server sees the broken upload after the socket closes; poll the store, bounded.
-    for (let i = 0; i < 50 && (await api.blobs.exists(`slugs/${slug.id}.tgz`)); i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await api.blobs.exists(`slugs/${slug.id}.tgz`), false);
+    // The server sees the broken upload after the socket closes.
+    await waitFor('the broken upload to be discarded', async () => !(await api.blobs.exists(`slugs/${slug.id}.tgz`)));
     const got = await expectJson<SlugJson>(await api.request(`/apps/${app.name}/slugs/${slug.id}`, { key: dev.key }), 200);
     assert.equal(got.size, null, 'the slug is still waiting for its upload');
     assert.equal((await putBlob(slug.blob.url, data)).status, 200, 'a retry of the whole upload works');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { throwawayCa, type PemPair, type ThrowawayCa } from '../support/test-certificates.js';
 import { newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
@@ -14,18 +14,14 @@ interface EndpointJson {
   ssl_cert: { cert_domains: string[]; expires_at: string; starts_at: string; issuer: string; subject: string; 'self_signed?': boolean; 'ca_signed?': boolean; id: string };
 }
 
-let api: ApiHarness;
+const api = useApi();
+const dev = api.user('certs-dev@example.com');
+const other = api.user('certs-other@example.com');
 let ca: ThrowawayCa;
-let dev: { key: string; accountId: string };
-let other: { key: string; accountId: string };
 before(async () => {
-  api = await startApi();
   ca = await throwawayCa();
-  dev = await api.createUser('certs-dev@example.com');
-  other = await api.createUser('certs-other@example.com');
 });
 after(async () => {
-  await api.close();
   await ca.remove();
 });
 

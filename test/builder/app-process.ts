@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { waitFor } from '../support/wait.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,15 +47,15 @@ export async function startWeb(appDir: string, command: string): Promise<{ port:
     child.kill('SIGKILL');
     await exited;
   };
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) break;
-    try {
+  try {
+    await waitFor(`${command} to answer HTTP on port ${port}`, async () => {
+      if (child.exitCode !== null) throw new Error(`it exited with ${child.exitCode}`);
       await get(port, '/');
-      return { port, child, stop };
-    } catch {
-      await new Promise((r) => setTimeout(r, 25));
-    }
+      return true;
+    });
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  await stop();
-  throw new Error(`${command} did not answer HTTP on port ${port}`);
+  return { port, child, stop };
 }

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildHarness } from './build-harness.js';
 import { writeBuildpack } from './custom-buildpack.js';
+import { waitFor } from '../support/wait.js';
 
 describe('runBuild', () => {
   let h: BuildHarness;
@@ -200,13 +201,12 @@ describe('runBuild', () => {
 });
 
 async function waitGone(pid: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  await waitFor(`process ${pid} to be gone after the build was cancelled`, () => {
     try {
       process.kill(pid, 0);
+      return false;
     } catch {
-      return;
+      return true;
     }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`process ${pid} is still running after the build was cancelled`);
+  });
 }

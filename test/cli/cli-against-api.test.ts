@@ -4,18 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../../src/cli/main.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { captureIo } from './capture-io.js';
 
-let api: ApiHarness;
+const api = useApi();
 let home: string;
 
 before(async () => {
-  api = await startApi();
   home = await mkdtemp(join(tmpdir(), 'berth-cli-api-'));
 });
 after(async () => {
-  await api.close();
   await rm(home, { recursive: true, force: true });
 });
 

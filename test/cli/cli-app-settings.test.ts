@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import type { App } from '../../src/core/model.js';
 import { runCli } from '../../src/cli/main.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 import { captureIo } from './capture-io.js';
+import { waitFor } from '../support/wait.js';
 
 let api: ApiHarness;
 let home: string;
@@ -172,7 +172,7 @@ test('logs --tail follows new lines until stdout is closed', async () => {
   });
   stdout.on('error', () => undefined);
   const tail = berth(['logs', '--tail', '-n', '1', '-p', 'web'], { stdout });
-  for (let i = 0; i < 500 && !seen.includes('Listening'); i++) await sleep(10);
+  await waitFor('the tail to print the backlog line', () => seen.includes('Listening'));
   assert.match(seen, /app\[web\.1\]: Listening on 5000\n$/);
   api.channels.append(app.id, { source: 'app', process: 'web.2', message: 'live line' });
   const result = await tail;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { herokuPolicy, jitterMs, planApp, type DesiredProcess, type LiveDyno, type PlanAction } from '../../src/core/dyno-plan.js';
+import { herokuPolicy, herokuPolicyWith, jitterMs, planApp, type DesiredProcess, type LiveDyno, type PlanAction } from '../../src/core/dyno-plan.js';
 
 const web = (quantity: number, releaseVersion = 2, size = 'standard-1x'): DesiredProcess => ({ type: 'web', quantity, size, command: 'node server.js', releaseVersion });
 const worker = (quantity: number, releaseVersion = 2): DesiredProcess => ({ type: 'worker', quantity, size: 'standard-1x', command: 'node worker.js', releaseVersion });
@@ -110,6 +110,14 @@ describe('planApp', () => {
     assert.equal(herokuPolicy.coolOffMs(2), 10_000);
     assert.equal(herokuPolicy.coolOffMs(3), 20_000);
     assert.equal(herokuPolicy.coolOffMs(50), 20 * 60_000);
+  });
+
+  it('doubles a shorter configured cool-off the same way, still restarting at once after the first crash', () => {
+    const policy = herokuPolicyWith({ crashCoolOffMs: 1_000 });
+    assert.equal(policy.coolOffMs(1), 0);
+    assert.equal(policy.coolOffMs(2), 1_000);
+    assert.equal(policy.coolOffMs(3), 2_000);
+    assert.equal(policy.coolOffMs(50), 20 * 60_000);
   });
 
   it('forgets earlier crashes when the dyno had been up for a stable period', () => {

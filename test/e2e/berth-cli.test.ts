@@ -1,12 +1,12 @@
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { api, startBerth, testEnv, type BerthProcess } from '../support/berth-process.js';
+import { api, testEnv } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
 import { repoRoot } from '../support/repo-root.js';
 
 /** The `berth` CLI as the README has a user drive it, against a real `bin/berth up`. */
@@ -44,7 +44,7 @@ function describeResult(r: CliResult): string {
 }
 
 describe('the berth CLI against bin/berth up, as the README walks a user through it', () => {
-  let berth: BerthProcess;
+  const berth = useBerth();
   let home: string;
   let repo: string;
   let apiUrl: string;
@@ -76,19 +76,13 @@ describe('the berth CLI against bin/berth up, as the README walks a user through
   const remoteUrls = async () => (await execFileAsync('git', ['remote', '-v'], { cwd: repo, env: cliEnv() })).stdout;
 
   before(async () => {
-    berth = await startBerth();
     apiUrl = `http://localhost:${berth.runtime.api_port}`;
     gitHost = `localhost:${berth.runtime.api_tls_port}`;
     routerPort = berth.runtime.router_port;
-    home = await mkdtemp(join(tmpdir(), 'berth-cli-e2e-'));
+    home = await berth.tempDir('berth-cli');
     repo = join(home, 'my-app');
     await mkdir(repo);
     await execFileAsync('git', ['init', '--quiet'], { cwd: repo, env: cliEnv() });
-  });
-
-  after(async () => {
-    await berth?.destroy();
-    if (home) await rm(home, { recursive: true, force: true });
   });
 
   it('accounts:create with the admin key from the banner creates the account and prints its generated password once', async (t) => {

@@ -1,13 +1,14 @@
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { api, startBerth, testEnv, type BerthProcess } from '../support/berth-process.js';
+import { api, testEnv } from '../support/berth-process.js';
+import { suffix, useBerth } from '../support/e2e-harness.js';
 import { repoRoot } from '../support/repo-root.js';
-import { dynos, routerGet, shutDown, suffix, waitFor, waitForDynos, waitForLogs } from '../support/spine.js';
+import { createApp, dynos, routerGet, waitForDynos, waitForLogs } from '../support/spine.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * The spine driven by the official `heroku` CLI (devDependency heroku@11.10.0), as a user would
@@ -49,7 +50,7 @@ const show = (r: CliResult) => `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n$
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('the official heroku CLI drives the spine: push, config, releases, ps, logs, run, maintenance', () => {
-  let berth: BerthProcess;
+  const berth = useBerth();
   let home: string;
   let repo: string;
   let userKey: string;
@@ -98,28 +99,11 @@ describe('the official heroku CLI drives the spine: push, config, releases, ps, 
   const webUp = (count: number) => (list: Awaited<ReturnType<typeof dynos>>) => list.filter((d) => d.type === 'web' && d.state === 'up').length === count && list.filter((d) => d.type === 'web').length === count;
 
   before(async () => {
-    berth = await startBerth();
-    home = await mkdtemp(join(tmpdir(), 'berth-heroku-spine-'));
+    home = await berth.tempDir('heroku-spine');
     repo = join(home, 'app');
     await cp(join(repoRoot(), 'test', 'fixtures', 'apps', 'procfile-web'), repo, { recursive: true });
-    const account = await api(berth, '/accounts', { method: 'POST', body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
-    assert.equal(account.status, 201, JSON.stringify(account.body));
-    assert.equal(account.body.berth_admin, false);
-    const authorization = await api(berth, '/oauth/authorizations', {
-      method: 'POST',
-      body: JSON.stringify({ description: 'heroku CLI spine test', scope: ['global'] }),
-      headers: { authorization: `Basic ${Buffer.from(`${EMAIL}:${PASSWORD}`).toString('base64')}` },
-    });
-    assert.equal(authorization.status, 201, JSON.stringify(authorization.body));
-    userKey = authorization.body.access_token.token as string;
-    const created = await api(berth, '/apps', { method: 'POST', key: userKey, body: JSON.stringify({ name: app }) });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-  });
-
-  after(async () => {
-    const left = await shutDown(berth);
-    if (home) await rm(home, { recursive: true, force: true });
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+    ({ key: userKey } = await berth.createAccount(EMAIL, PASSWORD));
+    await createApp(berth, app, userKey);
   });
 
   it('git push heroku main, through the remote and credential helper the CLI set up, builds, releases v2 and serves the app', async (t) => {

@@ -1,12 +1,12 @@
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { api, startBerth, testEnv, type BerthProcess } from '../support/berth-process.js';
+import { api, testEnv } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
 import { repoRoot } from '../support/repo-root.js';
 
 /**
@@ -60,7 +60,7 @@ function describeResult(r: CliResult): string {
 }
 
 describe('the official heroku CLI against bin/berth up', () => {
-  let berth: BerthProcess;
+  const berth = useBerth();
   let home: string;
   let repo: string;
   let userKey: string;
@@ -100,28 +100,14 @@ describe('the official heroku CLI against bin/berth up', () => {
   const git = (t: TestContext, args: string[]) => run(t, 'git', args, { env: herokuEnv(userKey), cwd: repo, label: 'git' });
 
   before(async () => {
-    berth = await startBerth();
     gitHost = `localhost:${berth.runtime.api_tls_port}`;
     routerPort = berth.runtime.router_port;
-    home = await mkdtemp(join(tmpdir(), 'berth-heroku-cli-'));
+    home = await berth.tempDir('heroku-cli');
     repo = join(home, 'smoke-app');
     await mkdir(repo);
     await execFileAsync('git', ['init', '--quiet'], { cwd: repo, env: testEnv({ HOME: home }) });
 
-    const account = await api(berth, '/accounts', { method: 'POST', body: JSON.stringify({ email: USER_EMAIL, password: USER_PASSWORD }) });
-    assert.equal(account.status, 201, JSON.stringify(account.body));
-    const authorization = await api(berth, '/oauth/authorizations', {
-      method: 'POST',
-      body: JSON.stringify({ description: 'heroku CLI smoke test', scope: ['global'] }),
-      headers: { authorization: `Basic ${Buffer.from(`${USER_EMAIL}:${USER_PASSWORD}`).toString('base64')}` },
-    });
-    assert.equal(authorization.status, 201, JSON.stringify(authorization.body));
-    userKey = authorization.body.access_token.token as string;
-  });
-
-  after(async () => {
-    await berth?.destroy();
-    if (home) await rm(home, { recursive: true, force: true });
+    ({ key: userKey } = await berth.createAccount(USER_EMAIL, USER_PASSWORD));
   });
 
   it('heroku auth:whoami prints the email of the account behind HEROKU_API_KEY', async (t) => {

@@ -1,34 +1,26 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
 import { startGitDaemon, type GitDaemon } from '../support/git-daemon.js';
-import { appRepo, replaceWithFixture, type AppRepo } from '../support/git-push.js';
+import { replaceWithFixture, type AppRepo } from '../support/git-push.js';
 import { repoRoot } from '../support/repo-root.js';
-import { createApp, routerGet, shutDown, suffix } from '../support/spine.js';
+import { routerGet } from '../support/spine.js';
 
 describe('a broken push is rejected and the running release keeps serving', () => {
-  let berth: BerthProcess;
+  const berth = useBerth();
+  let app: string;
   let repo: AppRepo;
   let daemon: GitDaemon;
-  const app = `broken-${suffix()}`;
   let servedBefore: { status: number; body: string };
 
   before(async () => {
-    berth = await startBerth();
     daemon = await startGitDaemon({ 'fails-buildpack': join(repoRoot(), 'test', 'fixtures', 'apps', 'compile-fails', 'buildpack') });
-    await createApp(berth, app);
-    repo = await appRepo(berth, app, 'procfile-web');
-    const first = await repo.push();
-    assert.equal(first.code, 0, first.stdout + first.stderr);
+    berth.onShutDown(() => daemon.stop());
+    ({ app, repo } = await berth.deploy('broken', 'procfile-web'));
     servedBefore = await routerGet(berth, app, '/still');
     assert.equal(servedBefore.status, 200);
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    await daemon?.stop();
-    await repo?.remove();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
   });
 
   async function assertStillServing(): Promise<void> {

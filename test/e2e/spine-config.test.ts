@@ -1,14 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, type AppRepo } from '../support/git-push.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
 import { startRequestLoop } from '../support/request-loop.js';
-import { createApp, dynos, routerGet, shutDown, suffix, waitFor, waitForDynos } from '../support/spine.js';
+import { dynos, routerGet, waitForDynos } from '../support/spine.js';
+import { waitFor } from '../support/wait.js';
 
 describe('config vars roll the dynos without dropping a request, and rollback restores them', () => {
-  let berth: BerthProcess;
-  let repo: AppRepo;
-  const app = `config-${suffix()}`;
+  const berth = useBerth();
+  let app: string;
 
   const setConfig = async (vars: Record<string, string | null>) => {
     const reply = await api(berth, `/apps/${app}/config-vars`, { method: 'PATCH', body: JSON.stringify(vars) });
@@ -29,18 +29,9 @@ describe('config vars roll the dynos without dropping a request, and rollback re
   };
 
   before(async () => {
-    berth = await startBerth();
-    await createApp(berth, app);
-    repo = await appRepo(berth, app, 'greeting');
-    const pushed = await repo.push();
-    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
+    ({ app } = await berth.deploy('config', 'greeting'));
     await setConfig({ GREETING: 'hello' });
     await waitServing(3, 'GREETING=hello\n');
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    await repo?.remove();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
   });
 
   it('makes a release for a config change and serves the new value after the rolling restart, with no failed request', async () => {
@@ -50,7 +41,7 @@ describe('config vars roll the dynos without dropping a request, and rollback re
     assert.equal(vars.GREETING, 'hi');
     const sawNew = await loop.seen(/GREETING=hi/, 30_000);
     // Keep the load on until the old dyno is gone, then a little longer.
-    await waitForDynos(berth, app, 'the old web dyno stopped', (l) => l.filter((d) => d.type === 'web').every((d) => d.release.version === 4)).catch(() => undefined);
+    await waitForDynos(berth, app, 'the old web dyno stopped', (l) => l.filter((d) => d.type === 'web').every((d) => d.release.version === 4));
     const after = loop.count();
     await waitFor('requests after the old dyno stopped', async () => loop.count() >= after + 20, 10_000);
     const result = await loop.stop();

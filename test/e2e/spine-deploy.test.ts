@@ -1,26 +1,18 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, type AppRepo, type PushResult } from '../support/git-push.js';
-import { createApp, routerGet, shutDown, suffix, waitForDynos, waitForLogs } from '../support/spine.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
+import type { PushResult } from '../support/git-push.js';
+import { routerGet, waitForDynos, waitForLogs } from '../support/spine.js';
 
 describe('git push deploys an app that then serves through the router', () => {
-  let berth: BerthProcess;
-  const repos: AppRepo[] = [];
-  const app = `deploy-${suffix()}`;
+  const berth = useBerth();
+  let app: string;
   let pushed: PushResult;
 
   before(async () => {
-    berth = await startBerth();
-    await createApp(berth, app);
-    const repo = await appRepo(berth, app, 'procfile-web');
-    repos.push(repo);
-    pushed = await repo.push();
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    for (const repo of repos) await repo.remove();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+    app = await berth.createApp('deploy');
+    pushed = await (await berth.repo(app, 'procfile-web')).push();
   });
 
   it('accepts the push of a Procfile app and prints the build, the release and the verification', () => {
@@ -71,10 +63,8 @@ describe('git push deploys an app that then serves through the router', () => {
     ['node-web', '/built', /built by npm run build/],
   ] as const) {
     it(`deploys the ${fixture} fixture and serves it`, async () => {
-      const name = await createApp(berth, `${fixture}-${suffix()}`);
-      const repo = await appRepo(berth, name, fixture);
-      repos.push(repo);
-      const result = await repo.push();
+      const name = await berth.createApp(fixture);
+      const result = await (await berth.repo(name, fixture)).push();
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.match(result.stderr, /Verifying deploy\.\.\. done\./);
       const reply = await routerGet(berth, name, path);

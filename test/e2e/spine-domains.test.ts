@@ -1,17 +1,16 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../cli/capture-io.js';
-import { startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, type AppRepo } from '../support/git-push.js';
-import { createApp, shutDown, suffix, waitFor } from '../support/spine.js';
+import type { BerthProcess } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
 import { throwawayCa, type PemPair, type ThrowawayCa } from '../support/test-certificates.js';
 
 interface Reply {
@@ -68,12 +67,11 @@ function routerGetTls(berth: BerthProcess, servername: string, path: string, ca:
 }
 
 describe('custom domains and SNI certificates through the router', () => {
-  let berth: BerthProcess;
-  let repo: AppRepo | undefined;
+  const berth = useBerth();
+  let app: string;
   let ca: ThrowawayCa;
   let home: string;
   let pair: PemPair;
-  const app = `domains-${suffix()}`;
 
   /** The berth CLI in this process, against this Berth, as the admin. */
   async function berthCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -84,19 +82,9 @@ describe('custom domains and SNI certificates through the router', () => {
 
   before(async () => {
     ca = await throwawayCa();
-    home = await mkdtemp(join(tmpdir(), 'berth-e2e-domains-'));
-    berth = await startBerth();
-    await createApp(berth, app);
-    repo = await appRepo(berth, app, 'procfile-web');
-    const pushed = await repo.push();
-    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    await repo?.remove();
-    await ca?.remove();
-    if (home) await rm(home, { recursive: true, force: true });
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+    berth.onShutDown(() => ca.remove());
+    home = await berth.tempDir('domains');
+    ({ app } = await berth.deploy('domains', 'procfile-web'));
   });
 
   it('serves the app at an exact and a wildcard custom domain once they are added', async () => {

@@ -1,8 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, type AppRepo } from '../support/git-push.js';
-import { createApp, routerGet, shutDown, suffix, waitFor, waitForDynos, waitForLogs } from '../support/spine.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
+import { routerGet, waitForDynos, waitForLogs } from '../support/spine.js';
+import { waitFor } from '../support/wait.js';
 
 /** Lines of `logs` after the first line matching `marker`. */
 const linesAfter = (logs: string, marker: RegExp) => {
@@ -12,9 +13,10 @@ const linesAfter = (logs: string, marker: RegExp) => {
 };
 
 describe('faults show up in ps and the logs, and the platform recovers', () => {
-  let berth: BerthProcess;
-  let repo: AppRepo;
-  const app = `faults-${suffix()}`;
+  // A short boot timeout, so R10 comes in seconds rather than the default minute, and a 4 s
+  // crash cool-off instead of Heroku's 10 s (hidden flags of `berth up`).
+  const berth = useBerth({ args: ['--boot-timeout-ms', '2000', '--crash-cool-off-ms', '4000'] });
+  let app: string;
 
   const patchApp = (body: Record<string, unknown>) => api(berth, `/apps/${app}`, { method: 'PATCH', body: JSON.stringify(body) });
   const setConfig = (vars: Record<string, string | null>) => api(berth, `/apps/${app}/config-vars`, { method: 'PATCH', body: JSON.stringify(vars) });
@@ -22,17 +24,7 @@ describe('faults show up in ps and the logs, and the platform recovers', () => {
   const webUp = () => waitForDynos(berth, app, 'web.1 up', (l) => l.some((d) => d.name === 'web.1' && d.state === 'up'));
 
   before(async () => {
-    // A short boot timeout, so R10 comes in seconds rather than the default minute.
-    berth = await startBerth({ args: ['--boot-timeout-ms', '2000'] });
-    await createApp(berth, app);
-    repo = await appRepo(berth, app, 'greeting');
-    const pushed = await repo.push();
-    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    await repo?.remove();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+    ({ app } = await berth.deploy('faults', 'greeting'));
   });
 
   it('restarts a web dyno that crashed, and logs the crash and the restart', async () => {
@@ -53,7 +45,7 @@ describe('faults show up in ps and the logs, and the platform recovers', () => {
   it('shows a dyno that crashed again soon as crashed, answers H10 meanwhile, and restarts it after the cool-off', async () => {
     await webUp();
     assert.equal((await routerGet(berth, app, '/crash')).status, 200);
-    // The second crash in a row waits out a cool-off (10 s) before the restart: ps shows it.
+    // The second crash in a row waits out a cool-off (4 s here) before the restart: ps shows it.
     const crashed = await waitForDynos(berth, app, 'web.1 crashed', (l) => l.some((d) => d.name === 'web.1' && d.state === 'crashed'));
     assert.equal(crashed.filter((d) => d.type === 'web').length, 1);
     const reply = await routerGet(berth, app, '/while-crashed');
@@ -70,10 +62,9 @@ describe('faults show up in ps and the logs, and the platform recovers', () => {
       /heroku\[web\.1\]: Error R10 \(Boot timeout\) -> Web process failed to bind to \$PORT within 2 seconds of launch/,
       /heroku\[web\.1\]: Stopping process with SIGKILL/,
     ]);
-    // Right after the first crash the restart may be starting beside the crashed record for a moment
-    // (the record goes once the restart runs): wait for the pair the second crash leaves for the cool-off.
-    const list = await waitForDynos(berth, app, 'only a crashed web.1 of v3 beside web.1 of v2 up', (l) =>
-      l.filter((d) => d.type === 'web').length === 2 &&
+    // A restart of the crashed v3 takes its place in ps at once (never a crashed and a starting
+    // web.1 of v3 side by side), so whenever a crashed v3 shows, it is the only other web dyno.
+    const list = await waitForDynos(berth, app, 'a crashed web.1 of v3 beside web.1 of v2 up', (l) =>
       l.some((d) => d.name === 'web.1' && d.release.version === 3 && d.state === 'crashed') && l.some((d) => d.name === 'web.1' && d.release.version === 2 && d.state === 'up'),
     );
     assert.deepEqual(list.filter((d) => d.type === 'web').map((d) => `${d.name} v${d.release.version} ${d.state}`).sort(), ['web.1 v2 up', 'web.1 v3 crashed']);
@@ -91,9 +82,10 @@ describe('faults show up in ps and the logs, and the platform recovers', () => {
   it('answers H14 for an app scaled to no web dynos, in the router log', async () => {
     assert.equal((await scaleWeb('0')).status, 200);
     await waitForDynos(berth, app, 'no web dynos', (l) => l.every((d) => d.type !== 'web'));
-    const reply = await waitFor('a 503 from the router', async () => {
+    const reply = await waitFor('the router to answer H14', async () => {
       const r = await routerGet(berth, app, '/h14');
-      return r.status === 503 ? r : undefined;
+      if (r.status === 503 && r.body.includes('H14:')) return r;
+      throw new Error(`GET /h14 answered ${r.status}: ${r.body.slice(0, 300)}`);
     });
     assert.equal(reply.status, 503);
     await waitForLogs(berth, app, [/heroku\[router\]: at=error code=H14 desc="No web processes running" method=GET path="\/h14"/]);
@@ -106,9 +98,10 @@ describe('faults show up in ps and the logs, and the platform recovers', () => {
     const on = await patchApp({ maintenance: true });
     assert.equal(on.status, 200);
     assert.equal(on.body.maintenance, true);
-    const reply = await waitFor('a 503 from the router', async () => {
+    const reply = await waitFor('the router to answer H80', async () => {
       const r = await routerGet(berth, app, '/h80');
-      return r.status === 503 ? r : undefined;
+      if (r.status === 503 && r.body.includes('H80:')) return r;
+      throw new Error(`GET /h80 answered ${r.status}: ${r.body.slice(0, 300)}`);
     });
     assert.equal(reply.status, 503);
     await waitForLogs(berth, app, [/heroku\[router\]: at=error code=H80 desc="Maintenance mode" method=GET path="\/h80"/]);

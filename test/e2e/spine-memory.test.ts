@@ -1,9 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, type AppRepo } from '../support/git-push.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
 import { startRequestLoop } from '../support/request-loop.js';
-import { appLogs, createApp, routerGet, shutDown, suffix, waitFor, waitForDynos, waitForLogs, type DynoJson } from '../support/spine.js';
+import { appLogs, routerGet, waitForDynos, waitForLogs, type DynoJson } from '../support/spine.js';
+import { waitFor } from '../support/wait.js';
 
 /** Lines of `logs` after the last line matching `marker`. */
 const linesAfter = (logs: string, marker: RegExp) => {
@@ -13,10 +14,11 @@ const linesAfter = (logs: string, marker: RegExp) => {
 };
 
 describe('memory quotas (R14, R15), stop timeouts (R12) and runtime metrics show up in the logs', () => {
-  let berth: BerthProcess;
-  const repos: AppRepo[] = [];
-  const hog = `hog-${suffix()}`;
-  const calm = `calm-${suffix()}`;
+  // Samples (R14, runtime metrics) every second instead of every 20 s, and a 1 s stop grace
+  // instead of 30 s, so each fault shows within seconds (hidden flags of `berth up`).
+  const berth = useBerth({ args: ['--metrics-interval-ms', '1000', '--stop-grace-ms', '1000'] });
+  let hog: string;
+  let calm: string;
   let calmDyno: DynoJson | undefined;
 
   /** Waits until the app runs only web.1, up (no dyno of a roll left), and `check` holds for it. */
@@ -26,25 +28,12 @@ describe('memory quotas (R14, R15), stop timeouts (R12) and runtime metrics show
     api(berth, `/apps/${app}/formation`, { method: 'PATCH', body: JSON.stringify({ updates: [{ type: 'web', ...update }] }) });
 
   before(async () => {
-    // Samples (R14, runtime metrics) every second instead of every 20 s, and a 1 s stop grace
-    // instead of 30 s, so each fault shows within seconds (hidden flags of `berth up`).
-    berth = await startBerth({ args: ['--metrics-interval-ms', '1000', '--stop-grace-ms', '1000'] });
-    for (const [app, fixture] of [[hog, 'memory-hog'], [calm, 'greeting']] as const) {
-      await createApp(berth, app);
-      const repo = await appRepo(berth, app, fixture);
-      repos.push(repo);
-      const pushed = await repo.push();
-      assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
-    }
+    ({ app: hog } = await berth.deploy('hog', 'memory-hog'));
+    ({ app: calm } = await berth.deploy('calm', 'greeting'));
     // Eco dynos: 512 MB quota, 1 GB ceiling, like every small size.
     assert.equal((await formation(hog, { size: 'eco' })).status, 200);
     await webUp(hog, 'only an eco web.1 up', (d) => (d as DynoJson & { size: string }).size === 'Eco');
     [calmDyno] = await webUp(calm);
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    for (const repo of repos) await repo.remove();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
   });
 
   it('emits runtime metrics per dyno once log-runtime-metrics is enabled, restarting the dynos to pick it up', async () => {

@@ -1,10 +1,10 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:tls';
-import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, type AppRepo } from '../support/git-push.js';
-import { createApp, shutDown, suffix, waitForLogs } from '../support/spine.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
+import { waitForLogs } from '../support/spine.js';
 
 /**
  * The client side of `heroku run`: TLS to the attach_url, `SECRET\r\n`, drop the first chunk
@@ -38,21 +38,11 @@ function attach(attachUrl: string, ca: Buffer, timeoutMs = 20_000): Promise<{ fi
 }
 
 describe('one-off dynos run commands against the current release', () => {
-  let berth: BerthProcess;
-  let repo: AppRepo;
-  const app = `run-${suffix()}`;
+  const berth = useBerth();
+  let app: string;
 
   before(async () => {
-    berth = await startBerth();
-    await createApp(berth, app);
-    repo = await appRepo(berth, app, 'procfile-web');
-    const pushed = await repo.push();
-    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    await repo?.remove();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+    ({ app } = await berth.deploy('run', 'procfile-web'));
   });
 
   it('runs a detached command whose output goes to the logs as app[run.N]', async () => {

@@ -1,29 +1,19 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, type AppRepo } from '../support/git-push.js';
-import { createApp, routerGet, shutDown, suffix, waitForDynos, waitForLogs, type DynoJson } from '../support/spine.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
+import { routerGet, waitForDynos, waitForLogs, type DynoJson } from '../support/spine.js';
 
 describe('scaling the formation starts and stops dynos', () => {
-  let berth: BerthProcess;
-  let repo: AppRepo;
-  const app = `scale-${suffix()}`;
+  const berth = useBerth();
+  let app: string;
 
   const scale = (updates: Array<{ type: string; quantity: string }>) => api(berth, `/apps/${app}/formation`, { method: 'PATCH', body: JSON.stringify({ updates }) });
   const ofType = (list: DynoJson[], type: string) => list.filter((d) => d.type === type);
   const upNames = (list: DynoJson[], type: string) => ofType(list, type).filter((d) => d.state === 'up').map((d) => d.name).sort();
 
   before(async () => {
-    berth = await startBerth();
-    await createApp(berth, app);
-    repo = await appRepo(berth, app, 'greeting');
-    const pushed = await repo.push();
-    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    await repo?.remove();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+    ({ app } = await berth.deploy('scale', 'greeting'));
   });
 
   it('scales web to three dynos, all up and serving', async () => {

@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { api, startBerth, testEnv, type BerthProcess } from '../support/berth-process.js';
+import { shutDown } from '../support/e2e-harness.js';
 import { repoRoot } from '../support/repo-root.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/postgres.js';
+import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 
@@ -43,8 +45,9 @@ describe('bin/berth up on the embedded default', () => {
     berth = await startBerth({ dataDir });
   });
   after(async () => {
-    await berth?.stop();
+    const left = await shutDown(berth);
     await rm(dataDir, { recursive: true, force: true });
+    assert.deepEqual(left, [], 'nothing of berth outlives it');
   });
 
   it('prints a banner with the API, git and router URLs, the admin key and the CLI lines', () => {
@@ -78,7 +81,12 @@ describe('bin/berth up on the embedded default', () => {
     const created = await api(berth, '/apps', { method: 'POST', body: JSON.stringify({ name: 'routed-app' }) });
     assert.equal(created.status, 201);
     assert.equal(created.body.web_url, `http://routed-app.localhost:${berth.runtime.router_port}/`);
-    const known = await routerGet(berth.runtime.router_port, `routed-app.localhost:${berth.runtime.router_port}`);
+    // The API answers before the route reaches the router (the platform hears of the app after).
+    const known = await waitFor('the router to route the new app', async () => {
+      const reply = await routerGet(berth.runtime.router_port, `routed-app.localhost:${berth.runtime.router_port}`);
+      if (reply.status === 404 && /No such app/.test(reply.body)) throw new Error('not routed yet (404 No such app)');
+      return reply;
+    });
     assert.equal(known.status, 503);
     assert.match(known.body, /H14/);
     const unknown = await routerGet(berth.runtime.router_port, 'nope.localhost');
@@ -125,7 +133,8 @@ describe('two instances side by side', () => {
       assert.equal((await api(b, '/apps/only-in-a')).status, 404);
       assert.equal((await api(b, '/account', { key: a.adminKey })).status, 401);
     } finally {
-      await Promise.all([a.destroy(), b.destroy()]);
+      const left = [...(await shutDown(a)), ...(await shutDown(b))];
+      assert.deepEqual(left, [], 'nothing of either berth outlives it');
     }
   });
 });
@@ -150,8 +159,8 @@ describe('bin/berth up on PostgreSQL', () => {
       berth = await startBerth({ dataDir, env: { DATABASE_URL: url } });
       assert.equal((await api(berth, '/apps/pg-app')).status, 200);
     } finally {
-      await berth.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      const left = await shutDown(berth);
+      assert.deepEqual(left, [], 'nothing of berth outlives it');
     }
   });
 });
@@ -161,7 +170,7 @@ describe('bin/berth up flags', () => {
 
   it('documents every flag in --help', async () => {
     const { stdout } = await run(berthBin(), ['up', '--help'], { env: testEnv() });
-    for (const flag of ['--data-dir', '--api-port', '--router-port', '--domain', '--database-url', '--api-tls-port', '--bind']) {
+    for (const flag of ['--data-dir', '--api-port', '--router-port', '--domain', '--database-url', '--api-tls-port', '--bind', '--workers']) {
       assert.ok(stdout.includes(flag), `--help mentions ${flag}`);
     }
   });
@@ -170,6 +179,14 @@ describe('bin/berth up flags', () => {
     await assert.rejects(run(berthBin(), ['up', '--api-port', 'abc'], { env: testEnv() }), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, 2);
       assert.match(err.stderr, /--api-port must be a port number/);
+      return true;
+    });
+  });
+
+  it('rejects a number of router workers below one with the rule and exit code 2', async () => {
+    await assert.rejects(run(berthBin(), ['up', '--workers', '0'], { env: testEnv() }), (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr, /--workers must be a number of router worker processes from 1 to 256/);
       return true;
     });
   });

@@ -192,17 +192,6 @@ export async function processesUnder(dir: string): Promise<number[]> {
   return found;
 }
 
-/** Poll `check` every 50 ms until it returns true; false after `limit` tries. */
-export async function eventually(check: () => Promise<boolean> | boolean, limit = 400): Promise<boolean> {
-  for (let i = 0; i < limit; i++) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** The `remote: ` lines of a git client's stderr, without git's trailing padding. */
 export const remoteLines = (stderr: string): string[] =>
   stderr.split('\n').filter((l) => l.startsWith('remote: ')).map((l) => l.slice('remote: '.length).trimEnd());

@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as pause } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { clientRepo, commit, git, mustGit, refIn, remoteLines, sleep, startHarness, type Harness } from './harness.js';
+import { clientRepo, commit, git, mustGit, refIn, remoteLines, startHarness, type Harness } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const ZERO = '0'.repeat(40);
 let h: Harness;
@@ -21,10 +23,11 @@ describe('git push', () => {
     const tarPath = join(h.root, `${appId}.tar`);
     let archiveError: unknown;
     h.onPush = async (push, io) => {
+      // The build prints over time: each write reaches git as its own sideband packet.
       io.write('-----> Building on the Berth stack');
-      await sleep(30);
+      await pause(30);
       io.write('       line two\n       line three');
-      await sleep(30);
+      await pause(30);
       await push.archive(tarPath).catch((err: unknown) => { archiveError = err; });
       io.write('-----> Launching... done');
       return { ok: true };
@@ -164,7 +167,7 @@ describe('git push', () => {
     const calls: string[] = [];
     h.onPush = async (push) => {
       calls.push(push.deploy.newSha);
-      for (let i = 0; i < 400 && !queued(); i++) await sleep(25);
+      await waitFor('the second push to queue behind the first', queued);
       return { ok: true };
     };
     const results = await Promise.all([a, b].map((d) => git(h, ['push', h.remote(name), 'main'], d)));

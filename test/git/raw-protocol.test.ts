@@ -5,7 +5,8 @@ import { request, type ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { ALICE_KEY, clientRepo, eventually, mustGit, processesUnder, refIn, startHarness, type Harness } from './harness.js';
+import { ALICE_KEY, clientRepo, mustGit, processesUnder, refIn, startHarness, type Harness } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const ZERO = '0'.repeat(40);
 let h: Harness;
@@ -84,10 +85,10 @@ describe('the receive-pack endpoint', () => {
     await building;
     assert.ok((await processesUnder(h.reposDir)).length > 0, 'receive-pack and its hook are running');
     req.destroy();
-    assert.ok(await eventually(() => aborted), 'onPush saw io.signal abort');
-    assert.ok(await eventually(async () => (await processesUnder(h.reposDir)).length === 0), 'no git process is left');
+    await waitFor('onPush saw io.signal abort', () => aborted);
+    await waitFor('no git process is left', async () => (await processesUnder(h.reposDir)).length === 0);
     assert.equal(await refIn(h, appId, 'refs/heads/main'), undefined);
-    assert.ok(await eventually(async () => (await quarantines(appId)).length === 0), 'the quarantine directory is removed');
+    await waitFor('the quarantine directory is removed', async () => (await quarantines(appId)).length === 0);
   });
 
   it('a client that disconnects while uploading the pack leaves no git process behind', async () => {
@@ -96,11 +97,11 @@ describe('the receive-pack endpoint', () => {
     const req = post(name, { 'Transfer-Encoding': 'chunked' });
     req.on('error', () => {});
     req.write(body.subarray(0, Math.floor(body.length / 2)));
-    assert.ok(await eventually(async () => (await processesUnder(h.reposDir)).length > 0), 'receive-pack started');
+    await waitFor('receive-pack started', async () => (await processesUnder(h.reposDir)).length > 0);
     req.destroy();
-    assert.ok(await eventually(async () => (await processesUnder(h.reposDir)).length === 0), 'no git process is left');
+    await waitFor('no git process is left', async () => (await processesUnder(h.reposDir)).length === 0);
     assert.equal(await refIn(h, appId, 'refs/heads/main'), undefined);
-    assert.ok(await eventually(async () => (await quarantines(appId)).length === 0), 'the quarantine directory is removed');
+    await waitFor('the quarantine directory is removed', async () => (await quarantines(appId)).length === 0);
   });
 
   it('answers a corrupt gzip body with 400 and a message', async () => {

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as pause } from 'node:timers/promises';
 
 import { DrainManager } from '../../src/logplex/drain-manager.js';
 import { LogChannels } from '../../src/logplex/log-channels.js';
-import { type DrainReceiver, makeCertificate, type ReceivedPost, sleep, startDrainReceiver, type TestCertificate, tempDir, waitFor } from './support.js';
+import { type DrainReceiver, makeCertificate, type ReceivedPost, startDrainReceiver, type TestCertificate, tempDir } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 let dir: string;
 let channels: LogChannels;
@@ -127,7 +129,7 @@ describe('HTTPS drains', () => {
     await drains.add(channel, `http://127.0.0.1:${r.port()}/`);
     for (let i = 0; i < 20; i++) {
       channels.append(channel, { source: 'app', process: 'web.1', message: `n=${i}` });
-      await sleep(20);
+      await pause(20);
     }
     await waitFor('every app line at the live drain', () => frames(r.posts).map(messageOf).filter((m) => m.startsWith('n=')).length === 20);
     await waitFor('several failures', () => drains.stats(channel, deadHttp.token).failures >= 3 && drains.stats(channel, deadSyslog.token).failures >= 3);
@@ -159,7 +161,7 @@ describe('HTTPS drains', () => {
       }
       if (tick === 150) r = await receiver({ port });
       for (let i = tick * 20; i < tick * 20 + 20; i++) channels.append(channel, { source: 'app', process: 'web.1', message: `n=${i}` });
-      await sleep(10);
+      await pause(10);
     }
     // Everything the channel carried, in order: the app's lines and logplex's own reports.
     const tally = (): { got: number; dropped: number; gapsOk: boolean } => {

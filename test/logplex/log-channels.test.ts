@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { LogChannels } from '../../src/logplex/log-channels.js';
-import { tempDir, waitFor } from './support.js';
+import { tempDir } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 const dirs: string[] = [];

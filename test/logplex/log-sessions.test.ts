@@ -12,7 +12,8 @@ import { formatLogLine } from '../../src/core/log-line.js';
 import { LogChannels, type LogInput } from '../../src/logplex/log-channels.js';
 import { createLogSessionServer } from '../../src/logplex/log-session-server.js';
 import { LogSessions, type LogSessionsOptions } from '../../src/logplex/log-sessions.js';
-import { tempDir, waitFor } from './support.js';
+import { tempDir } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 let dir: string;
 let channels: LogChannels;

@@ -8,22 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 
 export async function tempDir(label: string): Promise<string> {
   return mkdtemp(path.join(tmpdir(), `berth-logplex-${label}-`));
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` every 20 ms until it returns true; fails after `limitMs` with `what`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, limitMs = 10_000): Promise<void> {
-  for (let waited = 0; waited < limitMs; waited += 20) {
-    if (await check()) return;
-    await sleep(20);
-  }
-  throw new Error(`gave up waiting for ${what} after ${limitMs} ms`);
 }
 
 /** Splits an application/logplex-1 body (or a syslog stream) into its octet-counted frames. */

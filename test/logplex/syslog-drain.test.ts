@@ -6,7 +6,8 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 
 import { DrainManager } from '../../src/logplex/drain-manager.js';
 import { LogChannels } from '../../src/logplex/log-channels.js';
-import { makeCertificate, parseOctetFrames, type RsyslogReceiver, startRsyslog, type TestCertificate, tempDir, waitFor } from './support.js';
+import { makeCertificate, parseOctetFrames, type RsyslogReceiver, startRsyslog, type TestCertificate, tempDir } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 let dir: string;
 let channels: LogChannels;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startRouterCluster, type RouterCluster } from '../../src/router/router-cluster.js';
-import { DOMAIN, FAST, RawClient, app, get, sleep, startBackend, up, type TestBackend } from './harness.js';
+import { DOMAIN, FAST, RawClient, app, get, startBackend, up, type TestBackend } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 describe('router cluster (one worker per core)', () => {
   let dyno: TestBackend;
@@ -49,9 +50,7 @@ describe('router cluster (one worker per core)', () => {
   });
 
   it('brings the workers\' log lines to the primary, with their app', async () => {
-    for (let i = 0; i < 100 && !logs.some((l) => l.app === 'second'); i++) await sleep(20);
-    const line = logs.find((l) => l.app === 'second');
-    assert.ok(line);
+    const line = await waitFor('a log line of app second from a worker', () => logs.find((l) => l.app === 'second'));
     assert.match(line.line, /^at=info method=GET path="\/" host=second\.berth\.test /);
   });
 });

@@ -3,6 +3,7 @@ import { connect, createServer as createNetServer, type AddressInfo, type Socket
 import type { AppRoute, RouteBackend } from '../../src/core/route-table.js';
 import type { RouterOptions } from '../../src/router/router-options.js';
 import { startRouter, type RunningRouter, type StartRouterOptions } from '../../src/router/start-router.js';
+import { waitFor } from '../support/wait.js';
 
 export const DOMAIN = 'berth.test';
 
@@ -108,19 +109,13 @@ export async function startTestRouter(apps: AppRoute[], options: Partial<RouterO
   return Object.assign(r, {
     port: r.ports.http,
     logs,
-    async waitForLog(pattern: RegExp, timeoutMs = 3_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = logs.find((l) => pattern.test(l.line));
-        if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no router log line matches ${pattern}; got:\n${logs.map((l) => l.line).join('\n')}`);
-        await sleep(10);
-      }
+    waitForLog(pattern: RegExp, timeoutMs = 10_000) {
+      return waitFor(`a router log line matching ${pattern}`, () => logs.find((l) => pattern.test(l.line)), timeoutMs).catch((err: Error) => {
+        throw new Error(`${err.message}; got:\n${logs.map((l) => l.line).join('\n')}`);
+      });
     },
   });
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RawResponse {
   status: number;
@@ -216,7 +211,7 @@ export class RawClient {
   }
 
   /** The next complete response (bounded wait). */
-  async response(timeoutMs = 3_000, noBody = false): Promise<RawResponse> {
+  async response(timeoutMs = 10_000, noBody = false): Promise<RawResponse> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const r = this.#take(noBody);
@@ -232,11 +227,9 @@ export class RawClient {
     }
   }
 
-  /** Resolves when the router closes the connection (bounded). */
-  async closedByPeer(timeoutMs = 3_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed && Date.now() < deadline) await sleep(10);
-    return this.closed;
+  /** Resolves (true) when the router closes the connection; fails after `timeoutMs`. */
+  closedByPeer(timeoutMs = 10_000): Promise<boolean> {
+    return waitFor('the router to close the connection', () => this.closed, timeoutMs);
   }
 
   #take(noBody: boolean): RawResponse | null {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { RawClient, app, get, parseResponse, rawRequest, sleep, startBackend, startTestRouter, up, type TestBackend } from './harness.js';
+import { setTimeout as pause } from 'node:timers/promises';
+import { RawClient, app, get, parseResponse, rawRequest, startBackend, startTestRouter, up, type TestBackend } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 after(async () => {
@@ -8,7 +10,7 @@ after(async () => {
 });
 
 const slowOrHello = (name: string) => async (req: { url?: string }, res: { end(body: string): void }) => {
-  if (req.url === '/slow') await sleep(400);
+  if (req.url === '/slow') await pause(400);
   res.end(name);
 };
 
@@ -20,7 +22,7 @@ describe('route table updates', () => {
     const r = await startTestRouter([app('deploy', [up(v1.port, 'web.1')])], { responseTimeoutMs: 5_000 });
     cleanups.push(() => r.stop());
     const inFlight = rawRequest(r.port, get('deploy.berth.test', '/slow', 'Connection: close\r\n'), 5_000);
-    for (let i = 0; i < 100 && v1.seen.length === 0; i++) await sleep(5);
+    await waitFor('the slow request to reach v1', () => v1.seen.length > 0);
     r.update({ upsert: [app('deploy', [up(v2.port, 'web.2')])] });
     const after = parseResponse(await rawRequest(r.port, get('deploy.berth.test', '/', 'Connection: close\r\n')));
     assert.equal(after.body.toString(), 'v2');
@@ -61,18 +63,19 @@ describe('route table updates', () => {
       c.close();
     };
     const clients = Array.from({ length: 8 }, client);
+    // Three rolls paced while the clients keep sending: surge, switch, then the old dynos close.
     for (let gen = 1; gen <= 3; gen++) {
-      await sleep(100);
+      await pause(100);
       const next = [await dyno(`a${gen}`), await dyno(`b${gen}`)];
       r.update({ upsert: [app('busy', [...route(web, gen - 1).backends, ...next.map((b, i) => up(b.port, `web.${gen}${i}`, 'starting'))])] });
-      await sleep(50);
+      await pause(50);
       r.update({ upsert: [route(next, gen)] });
       const old = web;
       web = next;
-      await sleep(50);
+      await pause(50);
       await Promise.all(old.map((b) => new Promise((resolve) => b.server.close(resolve))));
     }
-    await sleep(100);
+    await pause(100);
     stop = true;
     await Promise.all(clients);
     assert.deepEqual(failures, []);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { RawClient, app, parseResponse, rawRequest, startBackend, startTestRouter, up, type TestBackend, type TestRouter } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -67,10 +68,9 @@ describe('streaming bodies through the router', () => {
   it('relays the first part of a streamed answer before the dyno finishes it', async () => {
     const c = new RawClient(router.port);
     c.send('GET /drip HTTP/1.1\r\nHost: stream.berth.test\r\n\r\n');
-    const deadline = Date.now() + 3_000;
     let seen = '';
     c.socket.on('data', (d: Buffer) => (seen += d.toString('latin1')));
-    while (!seen.includes('first;') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the first part of the streamed answer', () => seen.includes('first;'));
     assert.match(seen, /first;/);
     assert.doesNotMatch(seen, /second/);
     tick?.();

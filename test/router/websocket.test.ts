@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { RawClient, app, sleep, startTestRouter, up, type TestRouter } from './harness.js';
+import { RawClient, app, startTestRouter, up, type TestRouter } from './harness.js';
+import { waitFor } from '../support/wait.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -58,7 +59,7 @@ describe('WebSocket upgrades through the router', () => {
     assert.equal(res.headers.upgrade, 'websocket');
     assert.equal(res.headers['sec-websocket-accept'], createHash('sha1').update(`${key}${GUID}`).digest('base64'));
     const read = async () => {
-      for (let i = 0; i < 300 && pending.length === 0; i++) await sleep(10);
+      await waitFor('a frame from the tunnel', () => pending.length > 0);
       const out = pending;
       pending = Buffer.alloc(0);
       return out;
@@ -80,7 +81,7 @@ describe('WebSocket upgrades through the router', () => {
 
   it('H15: closes an idle tunnel after the idle timeout', async () => {
     const { c } = await handshake();
-    assert.ok(await c.closedByPeer(3_000));
+    assert.ok(await c.closedByPeer());
     await router.waitForLog(/code=H15 desc="Idle connection" method=GET path="\/chat"/);
   });
 
@@ -89,7 +90,7 @@ describe('WebSocket upgrades through the router', () => {
     const { c } = await handshake();
     const socket = dynoSockets[before] as Socket;
     c.close();
-    for (let i = 0; i < 200 && !socket.destroyed && !socket.readableEnded; i++) await sleep(10);
+    await waitFor('the dyno side of the tunnel to close', () => socket.destroyed || socket.readableEnded);
     assert.ok(socket.destroyed || socket.readableEnded);
   });
 });

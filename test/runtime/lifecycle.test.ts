@@ -7,7 +7,8 @@ import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { removeStaleSandboxes } from '../../src/runtime/runtime.js';
-import { capture, finish, run, testRuntime, until, type TestRuntime } from './support.js';
+import { capture, finish, run, testRuntime, type TestRuntime } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const MB = 1024 * 1024;
 
@@ -32,7 +33,7 @@ describe('dyno lifecycle and limits', () => {
 
   it('stops with SIGTERM: the command exits 143 and no SIGKILL is needed', async () => {
     const dyno = await t.runtime.start(t.spec({ command: 'sleep 60' }));
-    await until(async () => (await dyno.processes()).count >= 3, 5000, 'sleep to start');
+    await waitFor('the dyno\'s processes to start', async () => (await dyno.processes()).count >= 3);
     assert.deepEqual(await dyno.stop(5000), { killed: false });
     const exit = await dyno.exited;
     assert.equal(exit.code, 143);
@@ -44,7 +45,7 @@ describe('dyno lifecycle and limits', () => {
     const out = capture(dyno.stdout);
     let seen = '';
     dyno.stdout.on('data', (d: string) => { seen += d; });
-    await until(() => seen.includes('child-ready') && seen.includes('parent-ready'), 5000, 'both processes');
+    await waitFor('both processes', () => seen.includes('child-ready') && seen.includes('parent-ready'));
     assert.deepEqual(await dyno.stop(5000), { killed: false });
     assert.equal((await dyno.exited).code, 0);
     const text = await out;
@@ -56,7 +57,7 @@ describe('dyno lifecycle and limits', () => {
     const dyno = await t.runtime.start(t.spec({ command: 'trap "" TERM; echo ignoring; sleep 60' }));
     let seen = '';
     dyno.stdout.setEncoding('utf8').on('data', (d: string) => { seen += d; });
-    await until(() => seen.includes('ignoring'), 5000, 'the trap');
+    await waitFor('the trap', () => seen.includes('ignoring'));
     assert.deepEqual(await dyno.stop(300), { killed: true });
     assert.equal((await dyno.exited).code, 137);
   });
@@ -75,7 +76,7 @@ describe('dyno lifecycle and limits', () => {
     const dyno = await t.runtime.start(t.spec({ command: 'head -c 20m /dev/zero > /tmp/blob; echo written; sleep 60', size: 'standard-2x' }));
     let seen = '';
     dyno.stdout.setEncoding('utf8').on('data', (d: string) => { seen += d; });
-    await until(() => seen.includes('written'), 5000, 'the write');
+    await waitFor('the write', () => seen.includes('written'));
     const memory = await dyno.memory();
     assert.equal(memory.quotaBytes, 1024 * MB);
     assert.equal(memory.limitBytes, 2048 * MB);
@@ -88,7 +89,7 @@ describe('dyno lifecycle and limits', () => {
   it('contains a fork bomb with its pids limit, and the host keeps working', async () => {
     const dyno = await t.runtime.start(t.spec({ command: 'bomb() { bomb | bomb & }; bomb; sleep 60', limits: { pidsMax: 64 } }));
     const output = finish(dyno);
-    await until(async () => (await dyno.processes()).limitHits > 0, 10_000, 'the bomb to hit the limit');
+    await waitFor('the bomb to hit the limit', async () => (await dyno.processes()).limitHits > 0);
     const processes = await dyno.processes();
     assert.ok(processes.count <= 64, `count ${processes.count}`);
     const { stdout } = await promisify(execFile)('/bin/echo', ['host alive']);

@@ -8,7 +8,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { RunningDyno } from '../../src/runtime/runtime.js';
-import { capture, testRuntime, until, type TestRuntime } from './support.js';
+import { capture, testRuntime, type TestRuntime } from './support.js';
+import { waitFor } from '../support/wait.js';
 
 const SERVER = `require('http').createServer((req, res) => res.end('hello from ' + process.env.DYNO)).listen(process.env.PORT);\n`;
 // Serves like SERVER, and reports whether it can open a TCP connection to TARGET.
@@ -67,7 +68,7 @@ describe('dyno networking', () => {
     let seen = '';
     b.stdout.on('data', (d: string) => { seen += d; });
     assert.equal(await b.waitForPort(10_000), true);
-    await until(() => /reached|blocked/.test(seen), 10_000, 'the probe');
+    await waitFor('the probe', () => /reached|blocked/.test(seen));
     assert.match(seen, /^blocked/);
     assert.equal(await get(a.address!.host, 5000), 'hello from web.2');
     assert.equal(await get(b.address!.host, 5000), 'hello from worker.1');
@@ -90,7 +91,7 @@ describe('dyno networking', () => {
     const after = t.runtime.standbyStats();
     assert.equal(after.takenFromPool, before.takenFromPool + 1);
     assert.equal(after.createdOnDemand, before.createdOnDemand);
-    await until(() => t.runtime.standbyStats().ready === 2, 5000, 'the pool to refill');
+    await waitFor('the pool to refill', () => t.runtime.standbyStats().ready === 2);
     await dyno.stop(1000);
   });
 

@@ -89,12 +89,3 @@ export async function finish(dyno: RunningDyno): Promise<Finished> {
 export async function run(t: TestRuntime, overrides: Partial<DynoSpec>): Promise<Finished> {
   return finish(await t.runtime.start(t.spec({ timeoutMs: 20_000, ...overrides })));
 }
-
-/** Resolves when `predicate` holds (polled), or rejects after `timeoutMs`. */
-export async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -49,9 +49,14 @@ function managed(initial: AppDesire | undefined, sampleEveryMs = 365 * DAY) {
     now: h.clock.now,
     timers: h.clock,
     log: (_appId, process, message) => void logs.push(`${process}: ${message}`),
-    observe: events.push,
+    observe: (event) => {
+      if (event.kind === 'started') psAtStart.push(live());
+      events.push(event);
+    },
     onError: (appId, err) => events.push({ kind: 'error', appId, error: String(err) }),
   });
+  /** What ps listed at the moment each dyno was started. */
+  const psAtStart: string[][] = [];
   /** The next event of `kind` that matches; an error event fails the test at once (as flynn's do). */
   const next = async <K extends ManagerEvent['kind']>(kind: K, match: (e: Extract<ManagerEvent, { kind: K }>) => boolean = () => true, what: string = kind) => {
     const event = await events.next(what, (e) => {
@@ -62,7 +67,7 @@ function managed(initial: AppDesire | undefined, sampleEveryMs = 365 * DAY) {
   };
   const started = (name: string, reason?: string) => next('started', (e) => e.dyno.name === name && (reason === undefined || e.reason === reason), `started ${name}${reason ? ` (${reason})` : ''}`);
   const live = (): string[] => manager.list(APP).map((d) => `${d.name} v${d.releaseVersion} ${d.state}`);
-  return { ...h, desires, manager, events, logs, next, started, live, set: (d: AppDesire) => desires.set(APP, d) };
+  return { ...h, desires, manager, events, logs, next, started, live, psAtStart, set: (d: AppDesire) => desires.set(APP, d) };
 }
 
 describe('dyno manager', () => {
@@ -96,6 +101,18 @@ describe('dyno manager', () => {
     await m.reaches('web.1', 'up');
     await m.manager.idle();
     assert.deepEqual(m.live(), ['web.1 v2 up']);
+    m.manager.stop();
+  });
+
+  it('lists a restarted crashed dyno once, never beside its crashed record', async () => {
+    const m = managed(desire(2, { web: 1 }));
+    await m.manager.start();
+    await m.reaches('web.1', 'up');
+    m.runtime.dyno('web.1').exit(1);
+    await m.started('web.1', 'restart-after-crash');
+    // The fake dyno binds its port at once, so ps may show it up already.
+    assert.deepEqual(m.psAtStart.at(-1)?.map((d) => d.replace(/ (starting|up)$/, ' live')), ['web.1 v2 live']);
+    await m.manager.idle();
     m.manager.stop();
   });
 

@@ -1,8 +1,12 @@
+// The API harness: the real API handler on a real socket over a real store, with recorders for
+// what it asks of the platform. `useApi` gives a test file one for all its tests.
+
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { Accounts } from '../../src/accounts/accounts-service.js';
 import { createApiHandler } from '../../src/api/server.js';
 import type { ApiDeps } from '../../src/api/context.js';
@@ -39,6 +43,8 @@ export interface ApiHarness {
   lines: EmittedLine[];
   /** Real log channels behind the log-sessions and log-drains endpoints (keyed by app id). */
   channels: LogChannels;
+  /** The clock of the API and of the accounts service: real time, moved on by `advance(ms)`. */
+  clock: TestClock;
   /** Creates a non-admin account and returns its API key. */
   createUser(email: string, password?: string): Promise<{ key: string; accountId: string; password: string }>;
   /** fetch against the API with Heroku's Accept header and, unless given, no auth. */
@@ -50,10 +56,11 @@ export interface ApiHarness {
  * The real API handler on a real socket over a real store (SQLite in a temp dir unless a
  * location is given). `overrides` adjusts deps such as the rate limit.
  */
-export async function startApi(options: { location?: StoreLocation; overrides?: Partial<ApiDeps> } = {}): Promise<ApiHarness> {
+export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-api-'));
   const store = await openStore(options.location ?? { kind: 'sqlite', path: join(dir, 'state.sqlite') });
-  const accounts = new Accounts(store);
+  const clock = testClock();
+  const accounts = new Accounts(store, () => clock.now());
   const adminKey = (await accounts.bootstrapAdmin('admin@example.test')) as string;
   const logged: Record<string, unknown>[] = [];
   const lines: EmittedLine[] = [];
@@ -91,7 +98,7 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
     rateLimitPerHour: 4500,
     maxBodyBytes: 64 * 1024,
     log: (event) => logged.push(event),
-    now: () => new Date(),
+    now: () => clock.now(),
     ...options.overrides,
   };
   const handler = createApiHandler(deps);
@@ -109,6 +116,7 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
     blobs,
     lines,
     channels,
+    clock,
     async createUser(email, password = 'correct horse battery') {
       const { account } = await accounts.create({ email, password });
       const { token } = await accounts.issueKey(account.id, 'test key');
@@ -131,4 +139,87 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ApiOptions {
+  location?: StoreLocation;
+  overrides?: Partial<ApiDeps>;
+}
+
+/** Real time plus whatever a test moved it on by. */
+export interface TestClock {
+  now(): Date;
+  advance(ms: number): void;
+}
+
+function testClock(): TestClock {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+/** A user of the API made by useApi before the tests run; fields are filled in then. */
+export interface ApiUser {
+  email: string;
+  key: string;
+  accountId: string;
+  password: string;
+}
+
+/** The file's API (an ApiHarness from its `before` on) and the users it made. */
+export interface ApiSuite extends ApiHarness {
+  /** A non-admin account created (once) before the tests, e.g. `const dev = api.user('dev@example.com')`. */
+  user(email: string): ApiUser;
+}
+
+/**
+ * Starts the API before the tests of the enclosing file or describe block and closes it after
+ * them. Users asked for with `user(email)` at the top of the block exist by the time tests run.
+ * Node 20 runs a file's top-level `before` hooks concurrently: another top-level hook of the file
+ * must not use the API; ask for users with `user()` and do the rest in `setup` (run after them).
+ */
+export function useApi(options: ApiOptions | (() => ApiOptions) = {}, setup?: (api: ApiHarness) => Promise<void>): ApiSuite {
+  let harness: ApiHarness | undefined;
+  const users = new Map<string, ApiUser>();
+  const running = (): ApiHarness => {
+    if (!harness) throw new Error('useApi: the API is not running (used outside the tests of its block?)');
+    return harness;
+  };
+  const suite: ApiSuite = {
+    get url() { return running().url; },
+    get deps() { return running().deps; },
+    get store() { return running().store; },
+    get accounts() { return running().accounts; },
+    get adminKey() { return running().adminKey; },
+    get logged() { return running().logged; },
+    get platform() { return running().platform; },
+    get blobs() { return running().blobs; },
+    get lines() { return running().lines; },
+    get channels() { return running().channels; },
+    get clock() { return running().clock; },
+    createUser: (email, password) => running().createUser(email, password),
+    request: (path, init) => running().request(path, init),
+    close: () => running().close(),
+    user(email) {
+      const known = users.get(email);
+      if (known) return known;
+      if (harness) throw new Error(`useApi: ask for user ${email} at the top of the block, before the tests run`);
+      const user: ApiUser = { email, key: '', accountId: '', password: '' };
+      users.set(email, user);
+      return user;
+    },
+  };
+  before(async () => {
+    harness = await startApi(typeof options === 'function' ? options() : options);
+    for (const user of users.values()) Object.assign(user, await harness.createUser(user.email));
+    await setup?.(harness);
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  return suite;
 }

@@ -19,7 +19,7 @@ export class EventQueue<T> {
    * The next event (after those already taken) that `match`es; the ones before it are skipped.
    * Rejects, listing the events seen, when none arrives within `limitMs` of real time.
    */
-  async next(what: string, match: (event: T) => boolean, limitMs = 2000): Promise<T> {
+  async next(what: string, match: (event: T) => boolean, limitMs = 10_000): Promise<T> {
     const deadline = Date.now() + limitMs;
     for (;;) {
       while (this.#cursor < this.seen.length) {

@@ -4,6 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
 
@@ -56,14 +57,10 @@ export async function startGitDaemon(repos: Record<string, string>): Promise<Git
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     const candidate = spawn('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${port}`, base], { env, stdio: 'ignore' });
-    for (let i = 0; i < 100 && candidate.exitCode === null; i++) {
-      if (await accepts(port)) {
-        child = candidate;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    if (!child) candidate.kill('SIGKILL');
+    // The port may be taken meanwhile: then the daemon exits and the next attempt takes another.
+    const listening = await waitFor(`git daemon to accept on port ${port}`, async () => (candidate.exitCode !== null ? 'exited' : (await accepts(port)) && 'accepting'), 10_000).catch(() => 'no answer');
+    if (listening === 'accepting') child = candidate;
+    else candidate.kill('SIGKILL');
   }
   if (!child) throw new Error('git daemon did not start');
   const daemon = child;

@@ -1,5 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { BerthProcess } from './berth-process.js';
+import { waitFor } from './wait.js';
 
 export interface LoopResult {
   requests: number;
@@ -70,13 +71,8 @@ export function startRequestLoop(berth: BerthProcess, app: string, options: { cl
       return all;
     },
     count: () => result.requests,
-    async seen(pattern, timeoutMs) {
-      const until = Date.now() + timeoutMs;
-      while (Date.now() < until) {
-        if ([...result.bodies.keys()].some((b) => pattern.test(b))) return true;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return false;
+    seen(pattern, timeoutMs) {
+      return waitFor(`a response body matching ${pattern}`, () => [...result.bodies.keys()].some((b) => pattern.test(b)), timeoutMs).catch(() => false);
     },
   };
 }
