@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AddonLifecycle, STALE_ADDON_MESSAGE } from '../../src/api/addon-lifecycle.js';
+import { AddonLifecycle } from '../../src/api/addon-lifecycle.js';
+import { STALE_ADDON_MESSAGE } from '../../src/api/addon-provisioning.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
