@@ -3,7 +3,8 @@ import type { AddonServiceSpec } from './addon-catalog.js';
 /**
  * Berth's built-in add-on services under Heroku's names, so scripts and app.json files written
  * for Heroku work: Postgres plans with connection and storage limits, Redis plans with maxmemory.
- * Prices are Heroku's (shown, never charged).
+ * Prices are Heroku's (shown, never charged). The providers in src/addons apply the same plans
+ * (src/addons/addon-plans.ts); a test keeps the two lists equal.
  */
 
 const GB = 1024 ** 3;
@@ -24,9 +25,10 @@ export const BUILTIN_SERVICES: readonly AddonServiceSpec[] = [
       { name: 'essential-0', humanName: 'Essential 0', priceCents: 500, default: true, limits: { connections: 20, storageBytes: 1 * GB } },
       { name: 'essential-1', humanName: 'Essential 1', priceCents: 900, limits: { connections: 20, storageBytes: 10 * GB } },
       { name: 'essential-2', humanName: 'Essential 2', priceCents: 2000, limits: { connections: 40, storageBytes: 32 * GB } },
+      { name: 'mini', humanName: 'Mini (legacy)', priceCents: 500, limits: { connections: 20, storageBytes: 1 * GB } },
+      { name: 'basic', humanName: 'Basic (legacy)', priceCents: 900, limits: { connections: 20, storageBytes: 10 * GB } },
       { name: 'standard-0', humanName: 'Standard 0', priceCents: 5000, limits: { connections: 120, storageBytes: 64 * GB } },
       { name: 'standard-2', humanName: 'Standard 2', priceCents: 20000, limits: { connections: 400, storageBytes: 256 * GB } },
-      { name: 'premium-0', humanName: 'Premium 0', priceCents: 20000, limits: { connections: 120, storageBytes: 64 * GB } },
     ],
   },
   {
