@@ -38,14 +38,7 @@ export class AddonProvisioning {
     const { store } = this.deps;
     const service = plan.service;
     const provider = this.deps.addons.provider(service.name);
-    const taken = new Set((await store.addonAttachments.listForApp(app.id)).map((a) => a.name));
-    const attachmentName = request.attachmentName ?? defaultAttachmentName(service, taken, this.random);
-    if (taken.has(attachmentName)) throw attachmentTaken(app, attachmentName);
-    const current = await store.configVars.get(app.id);
-    const clash = attachmentVarNames(attachmentName, service.configVarSuffixes).filter((n) => Object.hasOwn(current, n));
-    if (clash.length > 0) throw configClash(app, clash);
-
-    const addon = await this.createRecord(request, attachmentName);
+    const addon = await this.createRecord(request);
     const resource = { addonId: addon.id, addonName: addon.name, plan: plan.name, appId: app.id, appName: app.name };
     const pending = provider.provision({ ...resource, options: request.options, callbackUrl: this.deps.urls.apiUrl(`/addons/${addon.id}`) });
     let result;
@@ -109,19 +102,34 @@ export class AddonProvisioning {
     return failed;
   }
 
-  /** The add-on row and its first attachment, retrying generated names that are taken. */
-  private async createRecord(request: NewAddonRequest, attachmentName: string): Promise<Addon> {
+  /**
+   * Checks the attachment name and its config vars, then stores the add-on (provisioning) with
+   * its first attachment. Generated names that turn out taken (a concurrent creation) are
+   * generated again; names the user gave are refused.
+   */
+  private async createRecord(request: NewAddonRequest): Promise<Addon> {
+    const { app, plan } = request;
+    const { store } = this.deps;
     for (let attempt = 0; ; attempt++) {
-      const name = request.name ?? randomAddonName(request.plan.service, this.random);
+      const taken = new Set((await store.addonAttachments.listForApp(app.id)).map((a) => a.name));
+      const attachmentName = request.attachmentName ?? defaultAttachmentName(plan.service, taken, this.random);
+      if (taken.has(attachmentName)) throw attachmentTaken(app, attachmentName);
+      const current = await store.configVars.get(app.id);
+      const clash = attachmentVarNames(attachmentName, plan.service.configVarSuffixes).filter((n) => Object.hasOwn(current, n));
+      if (clash.length > 0) throw configClash(app, clash);
+      const name = request.name ?? randomAddonName(plan.service, this.random);
       try {
-        return await this.deps.store.transaction(async (tx) => {
-          const addon = await tx.addons.create({ appId: request.app.id, name, service: request.plan.service.name, plan: request.plan.name });
-          await tx.addonAttachments.create({ addonId: addon.id, appId: request.app.id, name: attachmentName });
+        return await store.transaction(async (tx) => {
+          const addon = await tx.addons.create({ appId: app.id, name, service: plan.service.name, plan: plan.name });
+          await tx.addonAttachments.create({ addonId: addon.id, appId: app.id, name: attachmentName });
           return addon;
         });
       } catch (err) {
-        if (request.name !== undefined || !(err instanceof PlatformError && err.id === 'conflict' && err.message.includes(name)) || attempt >= 5) throw err;
+        const generated = (request.name === undefined && messageHas(err, name)) || (request.attachmentName === undefined && messageHas(err, attachmentName));
+        if (!generated || attempt >= 5) throw err;
       }
     }
   }
 }
+
+const messageHas = (err: unknown, name: string): boolean => err instanceof PlatformError && err.id === 'conflict' && err.message.includes(` ${name}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AddonLifecycle } from '../../src/api/addon-lifecycle.js';
 import { releaseAnnouncement } from '../../src/core/release-announcement.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { latestRelease, newApp, setConfig } from './deploy-helpers.js';
@@ -92,6 +93,22 @@ describe('POST /apps/:app/addons', () => {
     assert.deepEqual(vars, ['CACHE_URL', 'DATABASE_URL', second.config_vars[0], 'REDIS_URL'].sort());
     const release = await latestRelease(bed.api, dev.key, app.name);
     assert.deepEqual(release.addon_plan_names, ['heroku-postgresql:essential-0', 'heroku-postgresql:standard-0', 'heroku-redis:mini']);
+  });
+
+  it('concurrent creations on one app each get their own attachment name (DATABASE, then colours)', async () => {
+    const app = await newApp(bed.api, dev.key, 'addon');
+    const record = await bed.api.store.apps.findByName(app.name);
+    assert.ok(record);
+    // In process, so the three really interleave: each reads the app's attachments before any writes.
+    const lifecycle = new AddonLifecycle(bed.api.deps);
+    const plan = bed.api.deps.addons.catalog.resolvePlan('postgresql');
+    const made = await Promise.all([1, 2, 3].map(() => lifecycle.create({ app: record, plan, options: {}, user: null })));
+    const attachments = await bed.api.store.addonAttachments.listForApp(app.id);
+    assert.deepEqual(attachments.map((a) => a.addonId).sort(), made.map((a) => a.id).sort());
+    const vars = attachments.map((a) => `${a.name}_URL`).sort();
+    assert.equal(new Set(vars).size, 3, vars.join(' '));
+    assert.ok(vars.includes('DATABASE_URL'), vars.join(' '));
+    assert.deepEqual(Object.keys(await config(bed.api, dev.key, app.name)).sort(), vars);
   });
 
   it('refuses an unknown service or plan with 422 listing the valid ones, and changes nothing', async () => {
