@@ -94,6 +94,11 @@ export class AddonCatalog {
     return service;
   }
 
+  /** Removes a service registered at runtime; true when it was there. Add-ons of it keep a stand-in entry (storedPlan). */
+  unregister(name: string): boolean {
+    return this.byName.delete(name);
+  }
+
   services(): CatalogService[] {
     return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }

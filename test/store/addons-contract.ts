@@ -171,6 +171,16 @@ export function addonsContract({ open }: ContractContext): void {
       assert.deepEqual((await store.addonAttachments.listForAddon(addon.id)).map((t) => t.appId), [one.appId, two.appId]);
     });
 
+    it('concurrent attachments under one name on one app: exactly one wins, the others are conflicts', async () => {
+      const store = await open();
+      const { appId } = await appWithOwner(store);
+      const addons = await Promise.all([1, 2, 3, 4].map((n) => newAddon(store, appId, `concurrent-${n}`)));
+      const results = await Promise.allSettled(addons.map((a) => store.addonAttachments.create({ addonId: a.id, appId, name: 'DATABASE' })));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results) if (r.status === 'rejected') platformError('conflict')(r.reason);
+      assert.equal((await store.addonAttachments.listForApp(appId)).length, 1);
+    });
+
     it('attaching to a missing app or a missing add-on is not_found', async () => {
       const store = await open();
       const { appId } = await appWithOwner(store);
