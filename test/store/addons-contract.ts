@@ -158,7 +158,7 @@ export function addonsContract({ open }: ContractContext): void {
     });
 
     it('names are unique per app (conflict) but may repeat across apps; apps list theirs by name', async () => {
-      const store = await open();
+      const store = await open(steppingClock());
       const one = await appWithOwner(store, 'one');
       const two = await appWithOwner(store, 'two');
       const addon = await newAddon(store, one.appId);
