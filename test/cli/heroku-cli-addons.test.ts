@@ -92,6 +92,12 @@ describe('the official heroku CLI add-on commands', () => {
     assert.match(listed.stdout, /as DATABASE/);
   });
 
+  it('heroku apps:info lists the add-on plan under Addons', async () => {
+    const info = await heroku(['apps:info', '-a', APP]);
+    assert.equal(info.code, 0, describeResult(info));
+    assert.match(info.stdout, /Addons:\s+heroku-postgresql:essential-0/);
+  });
+
   it('heroku addons:info DATABASE resolves the attachment and shows plan, attachments, owner and state', async () => {
     const info = await heroku(['addons:info', 'DATABASE', '-a', APP]);
     assert.equal(info.code, 0, describeResult(info));
