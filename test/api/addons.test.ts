@@ -265,6 +265,19 @@ describe('PATCH /apps/:app/addons/:addon (plan change)', () => {
     assert.equal((await expectJson<AddonJson>(await bed.api.request(`/apps/${app.name}/addons/${addon.id}`, { key: dev.key, method: 'PATCH', body: jsonBody({ plan: 'essential-1' }) }), 200)).plan.name, 'heroku-postgresql:essential-1');
   });
 
+  it('renames an add-on with {"name"} (the official addons:rename), refusing a taken or invalid name', async () => {
+    const app = await newApp(bed.api, dev.key, 'addon');
+    const addon = await expectJson<AddonJson>(await create(app.name, { plan: 'redis' }), 201);
+    const other = await expectJson<AddonJson>(await create(app.name, { plan: 'redis', attachment: { name: 'SECOND' } }), 201);
+    const rename = (name: unknown) => bed.api.request(`/apps/${app.id}/addons/${addon.id}`, { key: dev.key, method: 'PATCH', body: jsonBody({ name }) });
+    const renamed = await expectJson<AddonJson>(await rename(`cache-${app.name}`), 200);
+    assert.equal(renamed.name, `cache-${app.name}`);
+    assert.equal(renamed.plan.name, 'heroku-redis:mini');
+    assert.equal((await expectJson<AddonJson>(await get(`/addons/cache-${app.name}`), 200)).id, addon.id);
+    await expectError(await rename(other.name), 409, 'conflict');
+    await expectError(await rename('1-bad'), 422, 'invalid_params');
+  });
+
   it('refuses another service (422) and keeps the plan when the provider fails (502)', async () => {
     const app = await newApp(bed.api, dev.key, 'addon');
     const addon = await expectJson<AddonJson>(await create(app.name, { plan: 'postgresql' }), 201);

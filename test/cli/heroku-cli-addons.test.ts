@@ -128,6 +128,13 @@ describe('the official heroku CLI add-on commands', () => {
     assert.match(upgraded.stdout, /Now on standard-0\./);
   });
 
+  it('heroku addons:rename renames it', async () => {
+    const renamed = await heroku(['addons:rename', dbName, `main-${APP}`]);
+    assert.equal(renamed.code, 0, describeResult(renamed));
+    assert.match(renamed.stdout, new RegExp(`${dbName} successfully renamed to main-${APP}\\.`));
+    dbName = `main-${APP}`;
+  });
+
   it('heroku addons:services and addons:plans list the catalog', async () => {
     const services = await heroku(['addons:services']);
     assert.equal(services.code, 0, describeResult(services));

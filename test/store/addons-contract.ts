@@ -109,6 +109,19 @@ export function addonsContract({ open }: ContractContext): void {
       assert.deepEqual(await store.addons.listForApp(two.appId), []);
     });
 
+    it('rename gives a live add-on a free name; a taken one is a conflict', async () => {
+      const store = await open();
+      const { appId } = await appWithOwner(store);
+      const first = await newAddon(store, appId, 'first-db');
+      await newAddon(store, appId, 'second-db');
+      assert.equal((await store.addons.rename(first.id, 'main-db'))?.name, 'main-db');
+      assert.equal((await store.addons.findByName('main-db'))?.id, first.id);
+      assert.equal(await store.addons.findByName('first-db'), undefined);
+      await assert.rejects(store.addons.rename(first.id, 'second-db'), platformError('conflict', /second-db/));
+      await store.addons.markDeprovisioned(first.id);
+      assert.equal(await store.addons.rename(first.id, 'ghost-db'), undefined, 'a deprovisioned add-on keeps its name');
+    });
+
     it('update changes the plan and config of a provisioned add-on only', async () => {
       const store = await open();
       const { appId } = await appWithOwner(store);
