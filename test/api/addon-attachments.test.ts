@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { AddonLifecycle } from '../../src/api/addon-lifecycle.js';
 import { STALE_ADDON_MESSAGE } from '../../src/api/addon-provisioning.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
-import { latestRelease, newApp, setConfig } from './deploy-helpers.js';
+import { deploy, latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
 import { config, createAddon, startAddonApi, type AddonJson, type AddonTestbed, type AttachmentJson } from './addon-helpers.js';
 
@@ -99,6 +99,21 @@ describe('sharing an add-on between apps', () => {
     await expectError(await detach(attachment.id, other.key), 404, 'not_found');
     await expectError(await get(`/addon-attachments/${attachment.id}`, other.key), 404, 'not_found');
     await expectError(await get(`/addons/${addon.id}/addon-attachments`, other.key), 404, 'not_found');
+  });
+});
+
+describe('apps with a release phase', () => {
+  it('attaching makes a pending release that goes through the release phase, as a config change does', async () => {
+    const app = await newApp(bed.api, dev.key, 'phase');
+    const deployed = await deploy(bed.api, dev.key, app.name, { processTypes: { web: 'node server.js', release: 'node migrate.js' } });
+    await bed.api.store.releases.finish(deployed.id, 'succeeded'); // as the release phase would
+    const addon = await expectJson<AddonJson>(await createAddon(bed.api, dev.key, app.name, { plan: 'postgresql' }), 201);
+    const release = await latestRelease(bed.api, dev.key, app.name);
+    assert.equal(release.description, `Attach DATABASE (${addon.name})`);
+    assert.equal(release.status, 'pending', 'the release phase runs before it goes live');
+    const announced = bed.api.platform.of('releaseCreated', app.id).find((e) => e.release.id === release.id);
+    assert.equal(announced?.release.status, 'pending');
+    assert.equal(announced?.release.releaseCommand, 'node migrate.js');
   });
 });
 
