@@ -82,7 +82,7 @@ export async function removeAttachmentVars(tx: Store, appId: string, name: strin
 export const attachmentTaken = (app: Pick<App, 'name'>, name: string): PlatformError =>
   new PlatformError('conflict', `The app ${app.name} already has an attachment named ${name}. Choose another name (--as NAME), or detach that one first.`);
 
-/** Announces committed releases like config changes: `app[api]` lines, then the platform rolls the dynos. */
-export function announceAll(deps: Pick<ApiDeps, 'log' | 'logs' | 'platform'>, releases: readonly AppRelease[]): void {
+/** Hands committed releases to the platform like config changes: announced (`app[api]` lines), dynos rolled. */
+export function announceAll(deps: Pick<ApiDeps, 'log' | 'platform'>, releases: readonly AppRelease[]): void {
   for (const { app, release } of releases) announceRelease(deps, app, release);
 }
