@@ -2,7 +2,7 @@ import type { AddonProvider, AddonResource } from '../core/addon-provider.js';
 import { PlatformError } from '../core/errors.js';
 import type { Addon, Store } from '../store/port.js';
 import type { ApiDeps } from './context.js';
-import { callProvider, describeFailure } from './provider-call.js';
+import { callProvider, describeFailure, invoke } from './provider-call.js';
 
 /** Asking providers to remove resources: strictly (a failure refuses the change) or quietly (cleanup). */
 
@@ -26,7 +26,8 @@ export async function deprovisionAtProvider(deps: Deps, addon: Addon): Promise<v
     return;
   }
   try {
-    await callProvider(provider.deprovision(await resourceOf(deps.store, addon)), deps.addonTimeoutMs, addon.service);
+    const resource = await resourceOf(deps.store, addon);
+    await callProvider(invoke(() => provider.deprovision(resource)), deps.addonTimeoutMs, addon.service);
   } catch (err) {
     if (addon.state === 'failed') {
       deps.log({ at: 'warn', msg: 'deprovisioning a failed add-on failed; forgetting it anyway', addon: addon.name, error: describeFailure(err) });
@@ -38,7 +39,7 @@ export async function deprovisionAtProvider(deps: Deps, addon: Addon): Promise<v
 
 /** Removes a half-made resource (a late or garbage answer, a crash); a failure is only logged. */
 export async function deprovisionQuietly(deps: Deps, provider: AddonProvider, resource: AddonResource): Promise<void> {
-  await callProvider(provider.deprovision(resource), deps.addonTimeoutMs, provider.service).catch((err: unknown) =>
+  await callProvider(invoke(() => provider.deprovision(resource)), deps.addonTimeoutMs, provider.service).catch((err: unknown) =>
     deps.log({ at: 'warn', msg: 'could not deprovision a half-made add-on', addon: resource.addonName, error: describeFailure(err) }),
   );
 }

@@ -8,7 +8,7 @@ import { deprovisionAtProvider, resourceOf } from './addon-deprovision.js';
 import { AddonProvisioning, type NewAddonRequest } from './addon-provisioning.js';
 import { announceAll, attachmentTaken, configClash, removeAttachmentVars, writeAttachmentVars, type AppRelease, type User } from './addon-releases.js';
 import type { ApiDeps } from './context.js';
-import { callProvider, checkProviderConfig, describeFailure } from './provider-call.js';
+import { callProvider, checkProviderConfig, describeFailure, invoke } from './provider-call.js';
 
 /**
  * The add-on framework as the API and the providers use it: create (see addon-provisioning.ts),
@@ -106,7 +106,8 @@ export class AddonLifecycle implements AddonConfigSink {
     const provider = this.deps.addons.provider(addon.service);
     let result;
     try {
-      result = await callProvider(provider.changePlan(await resourceOf(this.store, addon), plan.name), this.deps.addonTimeoutMs, addon.service);
+      const resource = await resourceOf(this.store, addon);
+      result = await callProvider(invoke(() => provider.changePlan(resource, plan.name)), this.deps.addonTimeoutMs, addon.service);
       if (result.config) checkProviderConfig(result.config);
     } catch (err) {
       throw new PlatformError('addon_provider_failed', `Could not change ${addon.name} to ${plan.fullName}: ${describeFailure(err)} The add-on stays on ${addon.service}:${addon.plan}.`);

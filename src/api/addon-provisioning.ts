@@ -6,7 +6,7 @@ import type { Addon } from '../store/port.js';
 import { deprovisionQuietly, resourceOf } from './addon-deprovision.js';
 import { announceAll, attachmentTaken, configClash, writeAttachmentVars, type AppRelease, type User } from './addon-releases.js';
 import type { ApiDeps } from './context.js';
-import { callProvider, checkProviderConfig, describeFailure } from './provider-call.js';
+import { callProvider, checkProviderConfig, describeFailure, invoke } from './provider-call.js';
 
 /**
  * Making add-ons: checks before anything is made, the provider's provision call outside any
@@ -40,7 +40,7 @@ export class AddonProvisioning {
     const provider = this.deps.addons.provider(service.name);
     const addon = await this.createRecord(request);
     const resource = { addonId: addon.id, addonName: addon.name, plan: plan.name, appId: app.id, appName: app.name };
-    const pending = provider.provision({ ...resource, options: request.options, callbackUrl: this.deps.urls.apiUrl(`/addons/${addon.id}`) });
+    const pending = invoke(() => provider.provision({ ...resource, options: request.options, callbackUrl: this.deps.urls.apiUrl(`/addons/${addon.id}`) }));
     let result;
     try {
       result = await callProvider(pending, this.deps.addonTimeoutMs, service.name);

@@ -166,10 +166,11 @@ describe('provider failures', () => {
   for (const [mode, message] of [
     ['fail', /the test provider is down/],
     ['throw', /the provider failed unexpectedly \(cannot read properties of undefined\)/],
+    ['sync-throw', /the provider failed unexpectedly \(thrown synchronously\)/],
     ['garbage', /invalid config name/],
     ['hang', /did not answer within 1 s/],
   ] as const) {
-    it(`a provider that ${mode === 'hang' ? 'never answers' : mode === 'garbage' ? 'answers garbage' : mode === 'throw' ? 'throws a bug' : 'is down'} fails the add-on with a clear message; config and releases stay`, async () => {
+    it(`a provider that ${mode === 'hang' ? 'never answers' : mode === 'garbage' ? 'answers garbage' : mode === 'throw' ? 'throws a bug' : mode === 'sync-throw' ? 'throws before answering' : 'is down'} fails the add-on with a clear message; config and releases stay`, async () => {
       const app = await newApp(bed.api, dev.key, 'addon');
       await setConfig(bed.api, dev.key, app.name, { KEEP: 'me' });
       const before = await releaseCount(app.name);
