@@ -60,11 +60,11 @@ export class AddonProvisioning {
   /** provisioning → provisioned, setting the vars of every attachment (a release each). */
   async complete(addonId: string, result: { providerId: string | null; config: Record<string, string>; message: string | null }, user: User): Promise<Addon> {
     const { store } = this.deps;
-    let releases: AppRelease[];
+    let releases: AppRelease[] | undefined;
     try {
       releases = await store.transaction(async (tx) => {
         const done = await tx.addons.markProvisioned(addonId, result);
-        if (!done) return [];
+        if (!done) return undefined;
         const made: AppRelease[] = [];
         for (const attachment of await tx.addonAttachments.listForAddon(addonId)) {
           made.push(await writeAttachmentVars(tx, attachment.appId, { name: attachment.name, addon: done }, describeAttach(attachment.name, done.name), user));
@@ -80,9 +80,15 @@ export class AddonProvisioning {
       }
       throw err;
     }
-    announceAll(this.deps, releases);
     const addon = await store.addons.findById(addonId);
     if (!addon) throw new Error(`add-on ${addonId} vanished`);
+    if (releases === undefined) {
+      // Too late: the add-on failed or was destroyed meanwhile, so the resource made now goes again.
+      const provider = addon.state === 'provisioned' ? undefined : this.deps.addons.find(addon.service);
+      if (provider) void deprovisionQuietly(this.deps, provider, await resourceOf(store, { ...addon, providerId: result.providerId ?? addon.providerId }));
+      return addon;
+    }
+    announceAll(this.deps, releases);
     return addon;
   }
 

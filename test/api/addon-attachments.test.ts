@@ -5,7 +5,7 @@ import { STALE_ADDON_MESSAGE } from '../../src/api/addon-provisioning.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { deploy, latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
-import { config, createAddon, startAddonApi, type AddonJson, type AddonTestbed, type AttachmentJson } from './addon-helpers.js';
+import { config, createAddon, startAddonApi, waitFor, type AddonJson, type AddonTestbed, type AttachmentJson } from './addon-helpers.js';
 
 let bed: AddonTestbed;
 let dev: { key: string; accountId: string };
@@ -196,6 +196,11 @@ describe('providers reporting back (the config sink)', () => {
     assert.equal(failed.state, 'failed');
     assert.equal(failed.berth_state_message, 'out of capacity');
     assert.equal((await latestRelease(bed.api, dev.key, app.name)).version, 1);
+    // The provider finishing after all changes nothing, and its resource is removed again.
+    await lifecycle().provisioned(addon.id, { URL: 'redis://too-late' });
+    assert.equal((await expectJson<AddonJson>(await get(`/addons/${addon.id}`), 200)).state, 'failed');
+    assert.deepEqual(await config(bed.api, dev.key, app.name), {});
+    await waitFor(() => bed.redis.calls.some((c) => c.op === 'deprovision' && c.addonId === addon.id), 'the late resource to be deprovisioned');
   });
 
   it('a config update (credential rotation) writes one release on every attached app', async () => {

@@ -5,7 +5,7 @@ import { releaseAnnouncement } from '../../src/core/release-announcement.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
-import { config, createAddon, startAddonApi, type AddonJson, type AddonTestbed } from './addon-helpers.js';
+import { config, createAddon, startAddonApi, waitFor, type AddonJson, type AddonTestbed } from './addon-helpers.js';
 
 let bed: AddonTestbed;
 let dev: { key: string; accountId: string };
@@ -210,15 +210,6 @@ describe('provider failures', () => {
     await waitFor(() => bed.redis.calls.some((c) => c.op === 'deprovision' && c.addonId === failed?.id), 'the half-made resource to be deprovisioned');
   });
 });
-
-/** Polls a condition the server reaches asynchronously, failing with `what` if it never does. */
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('reading add-ons', () => {
   it('shows an add-on by id, name and attachment name, to its owner only, and inlines the service on request', async () => {
