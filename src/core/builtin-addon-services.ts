@@ -3,8 +3,8 @@ import type { AddonServiceSpec } from './addon-catalog.js';
 /**
  * Berth's built-in add-on services under Heroku's names, so scripts and app.json files written
  * for Heroku work: Postgres plans with connection and storage limits, Redis plans with maxmemory.
- * Prices are Heroku's (shown, never charged). The providers in src/addons apply the same plans
- * (src/addons/addon-plans.ts); a test keeps the two lists equal.
+ * Prices are Heroku's (shown, never charged). The built-in providers read their plans and limits
+ * from here (src/addons/addon-plans.ts), so what the API offers is what they make.
  */
 
 const GB = 1024 ** 3;
