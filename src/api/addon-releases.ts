@@ -3,6 +3,8 @@ import type { ConfigVars } from '../core/config-vars.js';
 import { PlatformError } from '../core/errors.js';
 import type { App } from '../core/model.js';
 import type { Addon, Release, Store } from '../store/port.js';
+import type { ApiDeps } from './context.js';
+import { announceRelease } from './releasing.js';
 
 /**
  * The config side of attachments, inside the caller's transaction: each call locks the app's
@@ -75,4 +77,12 @@ export async function removeAttachmentVars(tx: Store, appId: string, name: strin
   for (const varName of Object.keys(attachmentConfigVars(name, addon.config))) delete next[varName];
   const release = await tx.releases.create({ appId, configVars: next, description, user, addonPlanNames: await attachedPlanNames(tx, appId) });
   return { app, release };
+}
+
+export const attachmentTaken = (app: Pick<App, 'name'>, name: string): PlatformError =>
+  new PlatformError('conflict', `The app ${app.name} already has an attachment named ${name}. Choose another name (--as NAME), or detach that one first.`);
+
+/** Hands committed releases to the platform like config changes: announced (`app[api]` lines), dynos rolled. */
+export function announceAll(deps: Pick<ApiDeps, 'log' | 'platform'>, releases: readonly AppRelease[]): void {
+  for (const { app, release } of releases) announceRelease(deps, app, release);
 }

@@ -6,6 +6,11 @@ import { CONFIG_VAR_NAME } from '../core/config-vars.js';
  * reach an app's config. Failures become AddonProviderError with a message for users.
  */
 
+/** Runs a provider method so that a synchronous throw becomes a rejection like any other failure. */
+export function invoke<T>(method: () => Promise<T>): Promise<T> {
+  return Promise.resolve().then(method);
+}
+
 /** Resolves with the provider's answer, or rejects with AddonProviderError after `timeoutMs`. */
 export function callProvider<T>(call: Promise<T>, timeoutMs: number, service: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,4 +1,5 @@
 import { PlatformError } from './errors.js';
+import { BUILTIN_SERVICES } from './builtin-addon-services.js';
 import { nameUuid } from './name-uuid.js';
 
 /**
@@ -6,6 +7,9 @@ import { nameUuid } from './name-uuid.js';
  * `heroku-redis` (Heroku's names, so scripts and app.json files keep working) plus services that
  * providers register at runtime (partner API manifests). Pure: plan lookup and its errors.
  */
+
+/** Berth's built-in services (heroku-postgresql, heroku-redis); their providers read their plans here. */
+export { BUILTIN_SERVICES };
 
 export interface AddonPlanLimits {
   /** Most concurrent connections (Postgres) or clients (Redis). */
@@ -58,50 +62,6 @@ export interface CatalogPlan extends AddonPlanSpec {
   service: CatalogService;
 }
 
-const GB = 1024 ** 3;
-const MB = 1024 ** 2;
-
-export const BUILTIN_SERVICES: readonly AddonServiceSpec[] = [
-  {
-    name: 'heroku-postgresql',
-    humanName: 'Heroku Postgres',
-    aliases: ['postgresql', 'postgres', 'pg'],
-    namePrefix: 'postgresql',
-    attachmentName: 'DATABASE',
-    colorPrefix: 'HEROKU_POSTGRESQL',
-    configVarSuffixes: ['URL'],
-    supportsSharing: true,
-    supportsMultipleInstallations: true,
-    plans: [
-      { name: 'essential-0', humanName: 'Essential 0', priceCents: 500, default: true, limits: { connections: 20, storageBytes: 1 * GB } },
-      { name: 'essential-1', humanName: 'Essential 1', priceCents: 900, limits: { connections: 20, storageBytes: 10 * GB } },
-      { name: 'essential-2', humanName: 'Essential 2', priceCents: 2000, limits: { connections: 40, storageBytes: 32 * GB } },
-      { name: 'standard-0', humanName: 'Standard 0', priceCents: 5000, limits: { connections: 120, storageBytes: 64 * GB } },
-      { name: 'standard-2', humanName: 'Standard 2', priceCents: 20000, limits: { connections: 400, storageBytes: 256 * GB } },
-      { name: 'premium-0', humanName: 'Premium 0', priceCents: 20000, limits: { connections: 120, storageBytes: 64 * GB } },
-    ],
-  },
-  {
-    name: 'heroku-redis',
-    humanName: 'Heroku Key-Value Store',
-    aliases: ['redis', 'heroku-key-value-store'],
-    namePrefix: 'redis',
-    attachmentName: 'REDIS',
-    colorPrefix: 'HEROKU_REDIS',
-    configVarSuffixes: ['URL'],
-    supportsSharing: true,
-    supportsMultipleInstallations: true,
-    plans: [
-      { name: 'mini', humanName: 'Mini', priceCents: 300, default: true, limits: { connections: 20, maxmemoryBytes: 25 * MB } },
-      { name: 'premium-0', humanName: 'Premium 0', priceCents: 1500, limits: { connections: 40, maxmemoryBytes: 50 * MB } },
-      { name: 'premium-1', humanName: 'Premium 1', priceCents: 3000, limits: { connections: 80, maxmemoryBytes: 100 * MB } },
-      { name: 'premium-2', humanName: 'Premium 2', priceCents: 6000, limits: { connections: 200, maxmemoryBytes: 250 * MB } },
-      { name: 'premium-3', humanName: 'Premium 3', priceCents: 12000, limits: { connections: 400, maxmemoryBytes: 500 * MB } },
-      { name: 'premium-5', humanName: 'Premium 5', priceCents: 20000, limits: { connections: 1000, maxmemoryBytes: 1 * GB } },
-    ],
-  },
-];
-
 const SERVICE_NAME = /^[a-z][a-z0-9-]{1,62}$/;
 const PLAN_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -132,6 +92,11 @@ export class AddonCatalog {
     const service: CatalogService = { ...spec, id: nameUuid(`addon-service:${spec.name}`) };
     this.byName.set(spec.name, service);
     return service;
+  }
+
+  /** Removes a service registered at runtime; true when it was there. Add-ons of it keep a stand-in entry (storedPlan). */
+  unregister(name: string): boolean {
+    return this.byName.delete(name);
   }
 
   services(): CatalogService[] {

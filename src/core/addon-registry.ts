@@ -27,6 +27,18 @@ export class AddonRegistry {
     this.providers.set(provider.service, provider);
   }
 
+  /**
+   * Removes the provider of `service` (a partner provider taken away); a service it brought
+   * leaves the catalog too. Existing add-ons stay listed; destroying them only forgets them.
+   */
+  unregister(service: string): boolean {
+    const provider = this.providers.get(service);
+    if (!provider) return false;
+    this.providers.delete(service);
+    if (provider.serviceSpec) this.catalog.unregister(service);
+    return true;
+  }
+
   /** The provider of a service (by its catalog name), or undefined. */
   find(service: string): AddonProvider | undefined {
     return this.providers.get(service);

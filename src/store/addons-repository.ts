@@ -105,6 +105,15 @@ export class KyselyAddons implements AddonRepository {
     return this.transition(id, LIVE, { state: 'deprovisioned' }, true);
   }
 
+  async rename(id: string, name: string): Promise<Addon | undefined> {
+    try {
+      return await this.transition(id, LIVE, { name });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new PlatformError('conflict', `The add-on name ${name} is already taken. Choose another name.`);
+      throw err;
+    }
+  }
+
   update(id: string, changes: { plan?: string; config?: Record<string, string> }): Promise<Addon | undefined> {
     return this.transition(id, ['provisioned'], {
       ...(changes.plan !== undefined ? { plan: changes.plan } : {}),

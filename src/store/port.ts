@@ -323,6 +323,8 @@ export interface AddonRepository {
   markFailed(id: string, message: string): Promise<Addon | undefined>;
   /** Any live state → deprovisioned; its attachments are deleted. */
   markDeprovisioned(id: string): Promise<Addon | undefined>;
+  /** A live add-on's new name; conflict when another live add-on has it. */
+  rename(id: string, name: string): Promise<Addon | undefined>;
   /** A provisioned add-on's new plan and/or config. */
   update(id: string, changes: { plan?: string; config?: Record<string, string> }): Promise<Addon | undefined>;
   /** Add-ons provisioning without a provider id: their provision call never answered (Berth stopped). */

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AddonLifecycle, STALE_ADDON_MESSAGE } from '../../src/api/addon-lifecycle.js';
+import { AddonLifecycle } from '../../src/api/addon-lifecycle.js';
+import { STALE_ADDON_MESSAGE } from '../../src/api/addon-provisioning.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
-import { latestRelease, newApp, setConfig } from './deploy-helpers.js';
+import { deploy, latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
-import { config, createAddon, startAddonApi, type AddonJson, type AddonTestbed, type AttachmentJson } from './addon-helpers.js';
+import { config, createAddon, startAddonApi, waitFor, type AddonJson, type AddonTestbed, type AttachmentJson } from './addon-helpers.js';
 
 let bed: AddonTestbed;
 let dev: { key: string; accountId: string };
@@ -101,6 +102,21 @@ describe('sharing an add-on between apps', () => {
   });
 });
 
+describe('apps with a release phase', () => {
+  it('attaching makes a pending release that goes through the release phase, as a config change does', async () => {
+    const app = await newApp(bed.api, dev.key, 'phase');
+    const deployed = await deploy(bed.api, dev.key, app.name, { processTypes: { web: 'node server.js', release: 'node migrate.js' } });
+    await bed.api.store.releases.finish(deployed.id, 'succeeded'); // as the release phase would
+    const addon = await expectJson<AddonJson>(await createAddon(bed.api, dev.key, app.name, { plan: 'postgresql' }), 201);
+    const release = await latestRelease(bed.api, dev.key, app.name);
+    assert.equal(release.description, `Attach DATABASE (${addon.name})`);
+    assert.equal(release.status, 'pending', 'the release phase runs before it goes live');
+    const announced = bed.api.platform.of('releaseCreated', app.id).find((e) => e.release.id === release.id);
+    assert.equal(announced?.release.status, 'pending');
+    assert.equal(announced?.release.releaseCommand, 'node migrate.js');
+  });
+});
+
 describe('detaching', () => {
   it('DELETE /addon-attachments/:id removes the vars with a release "Detach NAME (addon)"; the add-on stays', async () => {
     const { owner, user, addon } = await sharedSetup();
@@ -180,6 +196,11 @@ describe('providers reporting back (the config sink)', () => {
     assert.equal(failed.state, 'failed');
     assert.equal(failed.berth_state_message, 'out of capacity');
     assert.equal((await latestRelease(bed.api, dev.key, app.name)).version, 1);
+    // The provider finishing after all changes nothing, and its resource is removed again.
+    await lifecycle().provisioned(addon.id, { URL: 'redis://too-late' });
+    assert.equal((await expectJson<AddonJson>(await get(`/addons/${addon.id}`), 200)).state, 'failed');
+    assert.deepEqual(await config(bed.api, dev.key, app.name), {});
+    await waitFor(() => bed.redis.calls.some((c) => c.op === 'deprovision' && c.addonId === addon.id), 'the late resource to be deprovisioned');
   });
 
   it('a config update (credential rotation) writes one release on every attached app', async () => {

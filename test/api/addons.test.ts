@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AddonLifecycle } from '../../src/api/addon-lifecycle.js';
 import { releaseAnnouncement } from '../../src/core/release-announcement.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
-import { config, createAddon, startAddonApi, type AddonJson, type AddonTestbed } from './addon-helpers.js';
+import { config, createAddon, startAddonApi, waitFor, type AddonJson, type AddonTestbed } from './addon-helpers.js';
 
 let bed: AddonTestbed;
 let dev: { key: string; accountId: string };
@@ -94,6 +95,22 @@ describe('POST /apps/:app/addons', () => {
     assert.deepEqual(release.addon_plan_names, ['heroku-postgresql:essential-0', 'heroku-postgresql:standard-0', 'heroku-redis:mini']);
   });
 
+  it('concurrent creations on one app each get their own attachment name (DATABASE, then colours)', async () => {
+    const app = await newApp(bed.api, dev.key, 'addon');
+    const record = await bed.api.store.apps.findByName(app.name);
+    assert.ok(record);
+    // In process, so the three really interleave: each reads the app's attachments before any writes.
+    const lifecycle = new AddonLifecycle(bed.api.deps);
+    const plan = bed.api.deps.addons.catalog.resolvePlan('postgresql');
+    const made = await Promise.all([1, 2, 3].map(() => lifecycle.create({ app: record, plan, options: {}, user: null })));
+    const attachments = await bed.api.store.addonAttachments.listForApp(app.id);
+    assert.deepEqual(attachments.map((a) => a.addonId).sort(), made.map((a) => a.id).sort());
+    const vars = attachments.map((a) => `${a.name}_URL`).sort();
+    assert.equal(new Set(vars).size, 3, vars.join(' '));
+    assert.ok(vars.includes('DATABASE_URL'), vars.join(' '));
+    assert.deepEqual(Object.keys(await config(bed.api, dev.key, app.name)).sort(), vars);
+  });
+
   it('refuses an unknown service or plan with 422 listing the valid ones, and changes nothing', async () => {
     const app = await newApp(bed.api, dev.key, 'addon');
     const service = await expectError(await create(app.name, { plan: 'mysql:small' }), 422, 'invalid_params');
@@ -149,10 +166,11 @@ describe('provider failures', () => {
   for (const [mode, message] of [
     ['fail', /the test provider is down/],
     ['throw', /the provider failed unexpectedly \(cannot read properties of undefined\)/],
+    ['sync-throw', /the provider failed unexpectedly \(thrown synchronously\)/],
     ['garbage', /invalid config name/],
     ['hang', /did not answer within 1 s/],
   ] as const) {
-    it(`a provider that ${mode === 'hang' ? 'never answers' : mode === 'garbage' ? 'answers garbage' : mode === 'throw' ? 'throws a bug' : 'is down'} fails the add-on with a clear message; config and releases stay`, async () => {
+    it(`a provider that ${mode === 'hang' ? 'never answers' : mode === 'garbage' ? 'answers garbage' : mode === 'throw' ? 'throws a bug' : mode === 'sync-throw' ? 'throws before answering' : 'is down'} fails the add-on with a clear message; config and releases stay`, async () => {
       const app = await newApp(bed.api, dev.key, 'addon');
       await setConfig(bed.api, dev.key, app.name, { KEEP: 'me' });
       const before = await releaseCount(app.name);
@@ -192,15 +210,6 @@ describe('provider failures', () => {
     await waitFor(() => bed.redis.calls.some((c) => c.op === 'deprovision' && c.addonId === failed?.id), 'the half-made resource to be deprovisioned');
   });
 });
-
-/** Polls a condition the server reaches asynchronously, failing with `what` if it never does. */
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('reading add-ons', () => {
   it('shows an add-on by id, name and attachment name, to its owner only, and inlines the service on request', async () => {
@@ -246,6 +255,19 @@ describe('PATCH /apps/:app/addons/:addon (plan change)', () => {
     assert.deepEqual(release.addon_plan_names, ['heroku-postgresql:standard-0']);
     // A bare plan name means a plan of the add-on's service.
     assert.equal((await expectJson<AddonJson>(await bed.api.request(`/apps/${app.name}/addons/${addon.id}`, { key: dev.key, method: 'PATCH', body: jsonBody({ plan: 'essential-1' }) }), 200)).plan.name, 'heroku-postgresql:essential-1');
+  });
+
+  it('renames an add-on with {"name"} (the official addons:rename), refusing a taken or invalid name', async () => {
+    const app = await newApp(bed.api, dev.key, 'addon');
+    const addon = await expectJson<AddonJson>(await create(app.name, { plan: 'redis' }), 201);
+    const other = await expectJson<AddonJson>(await create(app.name, { plan: 'redis', attachment: { name: 'SECOND' } }), 201);
+    const rename = (name: unknown) => bed.api.request(`/apps/${app.id}/addons/${addon.id}`, { key: dev.key, method: 'PATCH', body: jsonBody({ name }) });
+    const renamed = await expectJson<AddonJson>(await rename(`cache-${app.name}`), 200);
+    assert.equal(renamed.name, `cache-${app.name}`);
+    assert.equal(renamed.plan.name, 'heroku-redis:mini');
+    assert.equal((await expectJson<AddonJson>(await get(`/addons/cache-${app.name}`), 200)).id, addon.id);
+    await expectError(await rename(other.name), 409, 'conflict');
+    await expectError(await rename('1-bad'), 422, 'invalid_params');
   });
 
   it('refuses another service (422) and keeps the plan when the provider fails (502)', async () => {

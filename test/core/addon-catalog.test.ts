@@ -99,4 +99,17 @@ describe('the add-on registry', () => {
     assert.equal(registry.catalog.resolvePlan('acme-mail:test').service.name, 'acme-mail');
     rejects(() => registry.register(provider('nothing-here')), 'invalid_params', /not in the catalog/);
   });
+
+  it('unregistering a provider takes its own service out of the catalog, but leaves built-in services listed', () => {
+    const registry = new AddonRegistry();
+    registry.register(provider('acme-mail', partnerSpec));
+    registry.register(provider('heroku-redis'));
+    assert.equal(registry.unregister('acme-mail'), true);
+    assert.equal(registry.unregister('acme-mail'), false);
+    rejects(() => registry.catalog.resolvePlan('acme-mail:test'), 'invalid_params', /Unknown add-on service/);
+    assert.equal(registry.catalog.storedPlan('acme-mail', 'test').fullName, 'acme-mail:test', 'existing add-ons still show their plan');
+    assert.equal(registry.unregister('heroku-redis'), true);
+    assert.equal(registry.find('heroku-redis'), undefined);
+    assert.equal(registry.catalog.resolvePlan('redis').fullName, 'heroku-redis:mini');
+  });
 });

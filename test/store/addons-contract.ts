@@ -109,6 +109,19 @@ export function addonsContract({ open }: ContractContext): void {
       assert.deepEqual(await store.addons.listForApp(two.appId), []);
     });
 
+    it('rename gives a live add-on a free name; a taken one is a conflict', async () => {
+      const store = await open();
+      const { appId } = await appWithOwner(store);
+      const first = await newAddon(store, appId, 'first-db');
+      await newAddon(store, appId, 'second-db');
+      assert.equal((await store.addons.rename(first.id, 'main-db'))?.name, 'main-db');
+      assert.equal((await store.addons.findByName('main-db'))?.id, first.id);
+      assert.equal(await store.addons.findByName('first-db'), undefined);
+      await assert.rejects(store.addons.rename(first.id, 'second-db'), platformError('conflict', /second-db/));
+      await store.addons.markDeprovisioned(first.id);
+      assert.equal(await store.addons.rename(first.id, 'ghost-db'), undefined, 'a deprovisioned add-on keeps its name');
+    });
+
     it('update changes the plan and config of a provisioned add-on only', async () => {
       const store = await open();
       const { appId } = await appWithOwner(store);
@@ -158,7 +171,7 @@ export function addonsContract({ open }: ContractContext): void {
     });
 
     it('names are unique per app (conflict) but may repeat across apps; apps list theirs by name', async () => {
-      const store = await open();
+      const store = await open(steppingClock());
       const one = await appWithOwner(store, 'one');
       const two = await appWithOwner(store, 'two');
       const addon = await newAddon(store, one.appId);
@@ -169,6 +182,16 @@ export function addonsContract({ open }: ContractContext): void {
       await store.addonAttachments.create({ addonId: addon.id, appId: two.appId, name: 'DATABASE' });
       assert.deepEqual((await store.addonAttachments.listForApp(one.appId)).map((t) => t.name), ['DATABASE', 'HEROKU_POSTGRESQL_AMBER']);
       assert.deepEqual((await store.addonAttachments.listForAddon(addon.id)).map((t) => t.appId), [one.appId, two.appId]);
+    });
+
+    it('concurrent attachments under one name on one app: exactly one wins, the others are conflicts', async () => {
+      const store = await open();
+      const { appId } = await appWithOwner(store);
+      const addons = await Promise.all([1, 2, 3, 4].map((n) => newAddon(store, appId, `concurrent-${n}`)));
+      const results = await Promise.allSettled(addons.map((a) => store.addonAttachments.create({ addonId: a.id, appId, name: 'DATABASE' })));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results) if (r.status === 'rejected') platformError('conflict')(r.reason);
+      assert.equal((await store.addonAttachments.listForApp(appId)).length, 1);
     });
 
     it('attaching to a missing app or a missing add-on is not_found', async () => {

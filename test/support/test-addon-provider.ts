@@ -5,7 +5,8 @@
 import { AddonProviderError, type AddonProvider, type AddonResource, type ProvisionRequest, type ProvisionResult } from '../../src/core/addon-provider.js';
 import type { AddonServiceSpec } from '../../src/core/addon-catalog.js';
 
-export type ProviderMode = 'ok' | 'fail' | 'hang' | 'garbage' | 'async' | 'throw';
+/** `sync-throw`: a buggy provider whose method throws before returning a promise. */
+export type ProviderMode = 'ok' | 'fail' | 'hang' | 'garbage' | 'async' | 'throw' | 'sync-throw';
 
 export class TestAddonProvider implements AddonProvider {
   /** What the next calls do. */
@@ -25,8 +26,13 @@ export class TestAddonProvider implements AddonProvider {
     return `${service}://user:secret-${generation}@db.example.test/${addonName}`;
   }
 
-  async provision(request: ProvisionRequest): Promise<ProvisionResult> {
+  provision(request: ProvisionRequest): Promise<ProvisionResult> {
     this.calls.push({ op: 'provision', addonId: request.addonId, plan: request.plan });
+    if (this.mode === 'sync-throw') throw new RangeError('thrown synchronously');
+    return this.provisionLater(request);
+  }
+
+  private async provisionLater(request: ProvisionRequest): Promise<ProvisionResult> {
     await this.misbehave();
     const providerId = `res-${++this.serial}`;
     if (this.mode === 'async') {

@@ -94,8 +94,11 @@ export const addonRoutes: Route[] = [
     async handler(ctx) {
       const body = await ctx.body();
       const app = await findAccessibleApp(ctx, ctx.params.app as string);
-      const addon = await appAddon(ctx, app, ctx.params.addon as string);
+      let addon = await appAddon(ctx, app, ctx.params.addon as string);
       ownAddon(app, addon);
+      const name = optionalText(body, 'name');
+      if (name !== undefined) addon = (await ctx.deps.store.addons.rename(addon.id, validateAddonName(name))) ?? addon;
+      if (name !== undefined && (body.plan === undefined || body.plan === null)) return { status: 200, body: await addonJson(ctx, addon) };
       const reference = identityField(body, 'plan', 'heroku-postgresql:standard-0');
       const { catalog } = ctx.deps.addons;
       // A bare plan name (`standard-0`) means a plan of the add-on's own service.
