@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Accounts } from '../../src/accounts/accounts-service.js';
 import { createApiHandler } from '../../src/api/server.js';
 import type { ApiDeps } from '../../src/api/context.js';
+import type { DataPort } from '../../src/api/data-port.js';
 import { LocalBlobStore } from '../../src/blobs/local-blob-store.js';
 import { openStore, type StoreLocation } from '../../src/store/open-store.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
@@ -50,7 +51,14 @@ export interface ApiHarness {
  * The real API handler on a real socket over a real store (SQLite in a temp dir unless a
  * location is given). `overrides` adjusts deps such as the rate limit.
  */
-export async function startApi(options: { location?: StoreLocation; overrides?: Partial<ApiDeps> } = {}): Promise<ApiHarness> {
+export async function startApi(
+  options: {
+    location?: StoreLocation;
+    overrides?: Partial<ApiDeps>;
+    /** Builds the data services (pg:*, redis:*) over the harness's store and blobs. */
+    data?: (parts: { store: KyselyStore; blobs: LocalBlobStore }) => Promise<{ data: DataPort; stop(): Promise<void> }>;
+  } = {},
+): Promise<ApiHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-api-'));
   const store = await openStore(options.location ?? { kind: 'sqlite', path: join(dir, 'state.sqlite') });
   const accounts = new Accounts(store);
@@ -59,6 +67,7 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
   const lines: EmittedLine[] = [];
   const blobs = new LocalBlobStore(join(dir, 'blobs'));
   const platform = new RecordingPlatform(store, blobs);
+  const dataServices = options.data ? await options.data({ store, blobs }) : undefined;
   const channels = await LogChannels.open({ dir: join(dir, 'logs') });
   const drains = await DrainManager.open({ channels });
   const sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
@@ -86,6 +95,7 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
     dynos: new NoDynos(),
     addons: options.overrides?.addons ?? new AddonRegistry(),
     addonTimeoutMs: 30_000,
+    ...(dataServices ? { data: dataServices.data } : {}),
     urlSigningKey: randomBytes(32).toString('hex'),
     blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
     rateLimitPerHour: 4500,
@@ -125,6 +135,7 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       sessions.close();
+      await dataServices?.stop();
       await drains.close();
       await channels.close();
       await store.close();
