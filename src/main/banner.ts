@@ -37,7 +37,7 @@ export function banner(info: BannerInfo): string {
     '',
     'Point the official heroku CLI at it:',
     `  export HEROKU_HOST=${info.apiUrl} HEROKU_API_KEY=${key} HEROKU_GIT_HOST=${info.gitHost} HEROKU_PARTICLEBOARD_URL=${info.apiUrl} DISABLE_TELEMETRY=true`,
-    `  export HEROKU_DATA_HOST=${data} HEROKU_REDIS_HOST=${data}`,
+    `  export HEROKU_DATA_HOST=${data} HEROKU_REDIS_HOST=${data} PGSSLMODE=prefer`,
     '',
     'Trust the local CA (git push over HTTPS, heroku run):',
     `  export NODE_EXTRA_CA_CERTS=${info.caCertPath} GIT_SSL_CAINFO=${info.caCertPath}`,
