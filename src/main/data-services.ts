@@ -26,6 +26,7 @@ export interface DataProviderHooks {
   resetDatabase?(addon: DataAddon): Promise<void>;
   postgresFacts?(addon: DataAddon): Promise<PostgresFacts>;
   setRedisMaxmemoryPolicy?(addon: DataAddon, policy: string): Promise<void>;
+  redisFacts?(addon: DataAddon): Promise<RedisFacts>;
 }
 
 /** No add-ons at all: the data API answers 404 for every database. */
@@ -75,6 +76,7 @@ export class DataServices implements DataPort {
   }
 
   redisFacts(addon: DataAddon): Promise<RedisFacts> {
+    if (this.hooks.redisFacts) return this.hooks.redisFacts(addon);
     return readRedisFacts(url(addon));
   }
 
