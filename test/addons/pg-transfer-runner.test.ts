@@ -95,6 +95,25 @@ describe('pg transfers on a real PostgreSQL server', () => {
     assert.equal(await blobs.exists('backups/app/b009.dump'), false);
   });
 
+  it('fails a capture whose server goes down in the middle: a clear message and no blob', async () => {
+    const dying = await startThrowawayPostgres();
+    try {
+      const url = await dying.createDatabase('dying');
+      await query(url, 'CREATE TABLE bulk AS SELECT g AS id, md5(random()::text) || md5(random()::text) || md5(random()::text) AS payload FROM generate_series(1, 600000) g');
+      let firstBytes!: () => void;
+      const flowing = new Promise<void>((resolve) => (firstBytes = resolve));
+      const watch = { ...recorder(), progress: () => firstBytes() };
+      const capture = captureBackup({ url, blobs, key: 'backups/app/b011.dump', watch, ...LIMITS });
+      await flowing;
+      await dying.stop();
+      await assert.rejects(capture, (err: unknown) => err instanceof PgTransferError && /^pg_dump exited with status 1: .*(terminating connection|server closed the connection|connection to server)/s.test(err.message));
+      assert.equal(await blobs.exists('backups/app/b011.dump'), false);
+      assert.deepEqual(await readdir(join(dir, 'blobs', '.tmp')), [], 'no partial file is left in the blob store');
+    } finally {
+      await dying.stop();
+    }
+  });
+
   it('fails a capture when the blob store’s disk fills up: partial blob removed, database untouched', async (t) => {
     if (process.getuid?.() !== 0) {
       t.skip('mounting a small tmpfs needs root');
