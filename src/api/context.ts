@@ -108,6 +108,8 @@ export interface ApiDeps {
     gitUrl(appName: string): string;
     /** The absolute URL of an API path (`/blobs/…`), for capability URLs handed to clients. */
     apiUrl(path: string): string;
+    /** The same over HTTPS, when the API listens on TLS too (clients that only speak https, e.g. `heroku pg:backups:download`). */
+    apiTlsUrl?(path: string): string;
   };
   platform: PlatformPort;
   blobs: BlobPort;

@@ -106,7 +106,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const apiDeps: ApiDeps = {
       store,
       accounts,
-      urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}` },
+      urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}`, apiTlsUrl: (path) => `${withPort('https', host, apiTlsPort)}${path}` },
       platform,
       blobs,
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },

@@ -77,7 +77,8 @@ export const pgTransferRoutes: Route[] = [
     path: '/client/v11/apps/:app/transfers/:transfer/actions/public-url',
     async handler(ctx) {
       const { backup } = await findBackup(ctx);
-      const url = signedUrl(ctx.deps, 'GET', backupPath(backup), BLOB_URL_TTL_SECONDS);
+      // HTTPS when the API has it: the official CLI downloads with https.get only.
+      const url = signedUrl(ctx.deps, 'GET', backupPath(backup), BLOB_URL_TTL_SECONDS, { tls: true });
       return { status: 200, body: { url, expires_at: new Date(ctx.deps.now().getTime() + BLOB_URL_TTL_SECONDS * 1000).toISOString() } };
     },
   },
