@@ -114,6 +114,21 @@ describe('pg transfers on a real PostgreSQL server', () => {
     }
   });
 
+  it('stops a capture that is canceled part-way and keeps no blob', async () => {
+    await query(source, 'CREATE TABLE big AS SELECT g AS id, md5(random()::text) || md5(random()::text) || md5(random()::text) AS payload FROM generate_series(1, 400000) g');
+    try {
+      const abort = new AbortController();
+      const watch = { ...recorder(), progress: () => abort.abort() };
+      await assert.rejects(
+        captureBackup({ url: source, blobs, key: 'backups/app/b012.dump', watch, ...LIMITS, signal: abort.signal }),
+        (err: unknown) => err instanceof PgTransferError && err.message === 'pg_dump was canceled.',
+      );
+      assert.equal(await blobs.exists('backups/app/b012.dump'), false);
+    } finally {
+      await query(source, 'DROP TABLE big');
+    }
+  });
+
   it('fails a capture when the blob store’s disk fills up: partial blob removed, database untouched', async (t) => {
     if (process.getuid?.() !== 0) {
       t.skip('mounting a small tmpfs needs root');
