@@ -16,11 +16,12 @@ function signature(key: string, method: Method, path: string, expires: number): 
   return createHmac('sha256', key).update(`${method}\n${path}\n${expires}`).digest('base64url');
 }
 
-/** An absolute URL that lets its holder `method` `path` for `ttlSeconds`. */
-export function signedUrl(deps: Pick<ApiDeps, 'urlSigningKey' | 'urls' | 'now'>, method: Method, path: string, ttlSeconds: number): string {
+/** An absolute URL that lets its holder `method` `path` for `ttlSeconds` (over HTTPS with `tls` when the API has it). */
+export function signedUrl(deps: Pick<ApiDeps, 'urlSigningKey' | 'urls' | 'now'>, method: Method, path: string, ttlSeconds: number, options: { tls?: boolean } = {}): string {
   const expires = Math.floor(deps.now().getTime() / 1000) + ttlSeconds;
   const query = new URLSearchParams({ expires: String(expires), signature: signature(deps.urlSigningKey, method, path, expires) });
-  return deps.urls.apiUrl(`${path}?${query.toString()}`);
+  const target = `${path}?${query.toString()}`;
+  return options.tls && deps.urls.apiTlsUrl ? deps.urls.apiTlsUrl(target) : deps.urls.apiUrl(target);
 }
 
 /** True when `url` carries a valid, unexpired signature for `method` on its path. */

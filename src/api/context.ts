@@ -7,6 +7,7 @@ import type { Plan } from '../core/dyno-plan.js';
 import type { Accounts } from '../accounts/accounts-service.js';
 import type { AddonRegistry } from '../core/addon-registry.js';
 import type { Build, Release, Slug, Store } from '../store/port.js';
+import type { DataPort } from './data-port.js';
 
 /** Where a build's source tarball is: a blob of ours (from POST /sources) or a URL to fetch. */
 export type BuildSource = { kind: 'blob'; key: string } | { kind: 'url'; url: string };
@@ -107,6 +108,8 @@ export interface ApiDeps {
     gitUrl(appName: string): string;
     /** The absolute URL of an API path (`/blobs/…`), for capability URLs handed to clients. */
     apiUrl(path: string): string;
+    /** The same over HTTPS, when the API listens on TLS too (clients that only speak https, e.g. `heroku pg:backups:download`). */
+    apiTlsUrl?(path: string): string;
   };
   platform: PlatformPort;
   blobs: BlobPort;
@@ -117,6 +120,8 @@ export interface ApiDeps {
   addons: AddonRegistry;
   /** How long a provider may take to provision, change a plan or deprovision before it counts as failed. */
   addonTimeoutMs: number;
+  /** Data services behind `pg:*` and `redis:*` (Heroku's data API); absent, those routes answer 404. */
+  data?: DataPort;
   /**
    * Secret for capability URLs (blob uploads and downloads, output streams): at least 32 random
    * bytes, kept across restarts so URLs already handed out stay valid until they expire.

@@ -30,6 +30,11 @@ import { dynoRoutes } from './resources/dynos.js';
 import { domainRoutes } from './resources/domains.js';
 import { sniEndpointRoutes } from './resources/sni-endpoints.js';
 import { featureRoutes } from './resources/features.js';
+import { pgDatabaseRoutes } from './resources/pg-databases.js';
+import { pgTransferRoutes } from './resources/pg-transfers.js';
+import { pgScheduleRoutes } from './resources/pg-schedules.js';
+import { dataCredentialRoutes } from './resources/data-credentials.js';
+import { redisDatabaseRoutes } from './resources/redis-databases.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -53,6 +58,11 @@ export const apiRoutes: Route[] = [
   ...domainRoutes,
   ...sniEndpointRoutes,
   ...featureRoutes,
+  ...pgDatabaseRoutes,
+  ...pgTransferRoutes,
+  ...pgScheduleRoutes,
+  ...dataCredentialRoutes,
+  ...redisDatabaseRoutes,
 ];
 
 /** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */

@@ -19,6 +19,7 @@ export const errorRegistry = {
   invalid_params: { status: 422, summary: 'A parameter fails validation; the message names the rule.' },
   confirmation_required: { status: 422, summary: 'The action needs confirming (e.g. destroying an add-on other apps use): resend with `confirm` set to the app name.' },
   rate_limit: { status: 429, summary: "Too many requests: over an account's hourly API limit, or too many failed logins." },
+  service_unavailable: { status: 503, summary: "An add-on's server (PostgreSQL, Redis) or provider did not answer; nothing was changed." },
   internal_server_error: { status: 500, summary: 'A bug in Berth. Logged with the Request-Id.' },
   addon_provider_failed: { status: 502, summary: "An add-on's provider failed, answered garbage or timed out; the add-on is failed or unchanged, the app untouched." },
 } as const satisfies Record<string, { status: number; summary: string }>;

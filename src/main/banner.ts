@@ -10,9 +10,18 @@ export interface BannerInfo {
   createdAdmin?: { email: string };
 }
 
+/**
+ * The host the official CLI's data commands (`pg:*`, `redis:*`) call: a bare host name, because
+ * the CLI takes the scheme and port from HEROKU_HOST and only swaps the host.
+ */
+export function dataHost(apiUrl: string): string {
+  return new URL(apiUrl).hostname;
+}
+
 /** What `bin/berth up` prints once everything listens. */
 export function banner(info: BannerInfo): string {
   const key = `$(cat ${info.adminKeyPath})`;
+  const data = dataHost(info.apiUrl);
   const lines = [
     '',
     `Berth is up (data ${info.dataDir}, state in ${info.state}).`,
@@ -28,6 +37,7 @@ export function banner(info: BannerInfo): string {
     '',
     'Point the official heroku CLI at it:',
     `  export HEROKU_HOST=${info.apiUrl} HEROKU_API_KEY=${key} HEROKU_GIT_HOST=${info.gitHost} HEROKU_PARTICLEBOARD_URL=${info.apiUrl} DISABLE_TELEMETRY=true`,
+    `  export HEROKU_DATA_HOST=${data} HEROKU_REDIS_HOST=${data} PGSSLMODE=prefer`,
     '',
     'Trust the local CA (git push over HTTPS, heroku run):',
     `  export NODE_EXTRA_CA_CERTS=${info.caCertPath} GIT_SSL_CAINFO=${info.caCertPath}`,

@@ -14,6 +14,9 @@ import { AddonRegistry } from '../core/addon-registry.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { createDeployPipeline } from '../deploy/deploy-pipeline.js';
 import { pushHandler } from '../deploy/push-handler.js';
+import { startDataServices } from './data-services.js';
+import { StoreAddonDirectory } from './store-addon-directory.js';
+import { providerHooks } from './provider-hooks.js';
 import { createGitService } from '../git/git-service.js';
 import { logSessionProxy } from '../logplex/log-session-proxy.js';
 import { ensureLocalCa, type LocalPki } from '../pki/certificate-authority.js';
@@ -70,6 +73,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const createdAdmin = await bootstrapAdmin(accounts, options.adminEmail, paths.adminKey);
     const pki = await ensureLocalCa(paths.tls, { domain: options.domain });
     const blobs = new LocalBlobStore(join(paths.root, 'blobs'));
+    // Backups, restores and copies of Postgres add-ons, and the daily backup timer.
+    const dataServices = await startDataServices({ store, blobs, directory: new StoreAddonDirectory(store), log: logLine });
+    cleanups.defer(() => dataServices.stop());
     const { agent, adopted, routerPorts } = await connectAgent(options, paths.root);
     const forwarder = new LogForwarder(agent);
     const emit = (appId: string, process: string, source: 'app' | 'heroku', message: string) => forwarder.emit(appId, { source, process, message });
@@ -101,7 +107,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const apiDeps: ApiDeps = {
       store,
       accounts,
-      urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}` },
+      urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}`, apiTlsUrl: (path) => `${withPort('https', host, apiTlsPort)}${path}` },
       platform,
       blobs,
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },
@@ -109,6 +115,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       dynos,
       addons: new AddonRegistry(),
       addonTimeoutMs: 30_000,
+      data: dataServices.data,
       urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),
       blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
@@ -123,6 +130,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     apiDeps.addons.register(builtinProviders.postgres);
     apiDeps.addons.register(builtinProviders.redis);
     const addonLifecycle = new AddonLifecycle(apiDeps);
+    dataServices.data.useProviders(() => providerHooks(apiDeps.addons, addonLifecycle, store));
     const staleAddons = await addonLifecycle.recoverStale();
     if (staleAddons.length > 0) logLine({ at: 'warn', msg: 'marked add-ons left provisioning by a crash as failed', addons: staleAddons.length });
     const api = createApiHandler(apiDeps);

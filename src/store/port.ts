@@ -5,11 +5,13 @@ import type { Account, App, Authorization, Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
 import type { Addon, AddonAttachment } from './addon-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
+import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
 import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
 
 export type * from './records.js';
 export type * from './domain-records.js';
 export type * from './addon-records.js';
+export type * from './pg-transfer-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -33,6 +35,8 @@ export interface Store {
   accountQuotas: AccountQuotaRepository;
   addons: AddonRepository;
   addonAttachments: AddonAttachmentRepository;
+  pgTransfers: PgTransferRepository;
+  pgBackupSchedules: PgBackupScheduleRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection

@@ -179,6 +179,51 @@ export interface AddonAttachmentsTable {
   updated_at: string;
 }
 
+/** A backup, restore or copy (src/store/pg-transfer-records.ts). */
+export interface PgTransfersTable {
+  id: string;
+  app_id: string;
+  num: number;
+  kind: string;
+  schedule_id: string | null;
+  from_addon_id: string | null;
+  from_name: string;
+  from_type: string;
+  to_addon_id: string | null;
+  to_name: string;
+  to_type: string;
+  backup_id: string | null;
+  blob_key: string | null;
+  source_bytes: number | string;
+  processed_bytes: number | string;
+  warnings: number;
+  succeeded: number | null;
+  error: string | null;
+  /** JSON array of {created_at, message}. */
+  logs: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  canceled_at: string | null;
+  deleted_at: string | null;
+  updated_at: string;
+}
+
+/** A daily backup schedule of a Postgres add-on. */
+export interface PgBackupSchedulesTable {
+  id: string;
+  app_id: string;
+  addon_id: string;
+  name: string;
+  hour: number;
+  timezone: string;
+  retain_daily: number;
+  retain_weekly: number;
+  next_run_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -195,4 +240,6 @@ export interface Database {
   account_quotas: AccountQuotasTable;
   addons: AddonsTable;
   addon_attachments: AddonAttachmentsTable;
+  pg_transfers: PgTransfersTable;
+  pg_backup_schedules: PgBackupSchedulesTable;
 }

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { STALE_ADDON_MESSAGE } from '../../src/api/addon-provisioning.js';
 import { openStore } from '../../src/store/open-store.js';
 import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
-import { createApp, shutDown, suffix } from '../support/spine.js';
+import { shutDown, suffix } from '../support/e2e-harness.js';
+import { createApp } from '../support/spine.js';
 
 /**
  * A control plane killed with SIGKILL while a provider was provisioning leaves the add-on

@@ -25,6 +25,7 @@ import { domainsContract } from './domains-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
 import { buildpackInstallationsContract, buildsContract, cascadeContract, formationContract, slugsContract } from './deploy-contract.js';
 import { releasesContract } from './releases-contract.js';
+import { pgTransfersContract } from './pg-transfers-contract.js';
 
 export interface StoreHarness {
   /** Runs once before the suite (e.g. starts a database server). */
@@ -133,6 +134,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     appFeaturesContract({ open });
     accountQuotasContract({ open });
     addonsContract({ open });
+    pgTransfersContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

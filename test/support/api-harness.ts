@@ -10,6 +10,7 @@ import { after, before } from 'node:test';
 import { Accounts } from '../../src/accounts/accounts-service.js';
 import { createApiHandler } from '../../src/api/server.js';
 import type { ApiDeps } from '../../src/api/context.js';
+import type { DataPort } from '../../src/api/data-port.js';
 import { LocalBlobStore } from '../../src/blobs/local-blob-store.js';
 import { openStore, type StoreLocation } from '../../src/store/open-store.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
@@ -66,6 +67,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
   const lines: EmittedLine[] = [];
   const blobs = new LocalBlobStore(join(dir, 'blobs'));
   const platform = new RecordingPlatform(store, blobs);
+  const dataServices = options.data ? await options.data({ store, blobs }) : undefined;
   const channels = await LogChannels.open({ dir: join(dir, 'logs') });
   const drains = await DrainManager.open({ channels });
   const sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
@@ -93,6 +95,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
     dynos: new NoDynos(),
     addons: options.overrides?.addons ?? new AddonRegistry(),
     addonTimeoutMs: 30_000,
+    ...(dataServices ? { data: dataServices.data } : {}),
     urlSigningKey: randomBytes(32).toString('hex'),
     blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
     rateLimitPerHour: 4500,
@@ -133,6 +136,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       sessions.close();
+      await dataServices?.stop();
       await drains.close();
       await channels.close();
       await store.close();
@@ -144,6 +148,8 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
 export interface ApiOptions {
   location?: StoreLocation;
   overrides?: Partial<ApiDeps>;
+  /** Builds the data services (pg:*, redis:*) over the harness's store and blobs. */
+  data?: (parts: { store: KyselyStore; blobs: LocalBlobStore }) => Promise<{ data: DataPort; stop(): Promise<void> }>;
 }
 
 /** Real time plus whatever a test moved it on by. */

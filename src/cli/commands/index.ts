@@ -52,6 +52,23 @@ import { logs } from './logs.js';
 import { maintenance } from './maintenance.js';
 import { maintenanceOff } from './maintenance-off.js';
 import { maintenanceOn } from './maintenance-on.js';
+import { pgInfo } from './pg-info.js';
+import { pgPsql } from './pg-psql.js';
+import { pgCredentialsRotate } from './pg-credentials-rotate.js';
+import { pgReset } from './pg-reset.js';
+import { pgBackups } from './pg-backups.js';
+import { pgBackupsCapture } from './pg-backups-capture.js';
+import { pgBackupsRestore } from './pg-backups-restore.js';
+import { pgBackupsInfo } from './pg-backups-info.js';
+import { pgBackupsDownload } from './pg-backups-download.js';
+import { pgBackupsDelete } from './pg-backups-delete.js';
+import { pgBackupsSchedule } from './pg-backups-schedule.js';
+import { pgBackupsUnschedule } from './pg-backups-unschedule.js';
+import { pgBackupsSchedules } from './pg-backups-schedules.js';
+import { pgCopy } from './pg-copy.js';
+import { redisInfo } from './redis-info.js';
+import { redisCli } from './redis-cli.js';
+import { redisMaxmemory } from './redis-maxmemory.js';
 import { ps } from './ps.js';
 import { psRestart } from './ps-restart.js';
 import { psScale } from './ps-scale.js';
@@ -128,6 +145,23 @@ export const COMMANDS: readonly Command[] = [
   maintenance,
   maintenanceOn,
   maintenanceOff,
+  pgInfo,
+  pgPsql,
+  pgCredentialsRotate,
+  pgReset,
+  pgBackups,
+  pgBackupsCapture,
+  pgBackupsRestore,
+  pgBackupsInfo,
+  pgBackupsDownload,
+  pgBackupsDelete,
+  pgBackupsSchedule,
+  pgBackupsUnschedule,
+  pgBackupsSchedules,
+  pgCopy,
+  redisInfo,
+  redisCli,
+  redisMaxmemory,
   accountsCreate,
   accountsQuota,
   up,

@@ -5,6 +5,7 @@ import * as m0003 from './0003-domains.js';
 import * as m0004 from './0004-app-features.js';
 import * as m0005 from './0005-addons.js';
 import * as m0009 from './0009-account-quotas.js';
+import * as m0010 from './0010-pg-transfers.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0004-app-features': m0004,
   '0005-addons': m0005,
   '0009-account-quotas': m0009,
+  '0010-pg-transfers': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
