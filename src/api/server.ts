@@ -30,6 +30,9 @@ import { dynoRoutes } from './resources/dynos.js';
 import { domainRoutes } from './resources/domains.js';
 import { sniEndpointRoutes } from './resources/sni-endpoints.js';
 import { featureRoutes } from './resources/features.js';
+import { addonProviderRoutes } from './resources/addon-providers.js';
+import { partnerOauthRoutes } from './resources/partner-oauth.js';
+import { partnerCallbackRoutes } from './resources/partner-callbacks.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -53,6 +56,9 @@ export const apiRoutes: Route[] = [
   ...domainRoutes,
   ...sniEndpointRoutes,
   ...featureRoutes,
+  ...addonProviderRoutes,
+  ...partnerOauthRoutes,
+  ...partnerCallbackRoutes,
 ];
 
 /** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */

@@ -134,6 +134,11 @@ export class AddonCatalog {
     return service;
   }
 
+  /** Takes a registered service out (a partner provider was removed); false when there was none. */
+  unregister(name: string): boolean {
+    return this.byName.delete(name);
+  }
+
   services(): CatalogService[] {
     return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }

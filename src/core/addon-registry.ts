@@ -27,6 +27,13 @@ export class AddonRegistry {
     this.providers.set(provider.service, provider);
   }
 
+  /** Removes the provider of `service` and, when it brought its own serviceSpec, the service too. */
+  unregister(service: string): void {
+    const provider = this.providers.get(service);
+    this.providers.delete(service);
+    if (provider?.serviceSpec) this.catalog.unregister(service);
+  }
+
   /** The provider of a service (by its catalog name), or undefined. */
   find(service: string): AddonProvider | undefined {
     return this.providers.get(service);

@@ -17,6 +17,7 @@ import { KyselyAppFeatures } from './app-features-repository.js';
 import { KyselyAccountQuotas } from './account-quotas-repository.js';
 import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
+import { KyselyAddonProviders } from './addon-providers-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -40,6 +41,7 @@ export class KyselyStore implements Store {
   readonly accountQuotas: KyselyAccountQuotas;
   readonly addons: KyselyAddons;
   readonly addonAttachments: KyselyAddonAttachments;
+  readonly addonProviders: KyselyAddonProviders;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -62,6 +64,7 @@ export class KyselyStore implements Store {
     this.accountQuotas = new KyselyAccountQuotas(db, clock);
     this.addons = new KyselyAddons(db, clock);
     this.addonAttachments = new KyselyAddonAttachments(db, clock);
+    this.addonProviders = new KyselyAddonProviders(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

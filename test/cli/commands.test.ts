@@ -14,7 +14,7 @@ test('every command name and alias is unique', () => {
 
 for (const command of COMMANDS) {
   test(`${command.name} lives in its own kebab-case file`, () => {
-    assert.ok(existsSync(join(commandsDir, `${command.name.replace(':', '-')}.js`)));
+    assert.ok(existsSync(join(commandsDir, `${command.name.replace(/:/g, '-')}.js`)));
   });
   test(`${command.name} has a summary, a usage starting with its name and runnable examples`, () => {
     assert.ok(command.summary.length > 0);

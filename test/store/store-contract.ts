@@ -18,6 +18,7 @@ import type { Database } from '../../src/store/schema.js';
 import { sqliteDialect } from '../../src/store/sqlite.js';
 import { accountsContract, authorizationsContract } from './accounts-contract.js';
 import { addonsContract } from './addons-contract.js';
+import { addonProvidersContract } from './addon-providers-contract.js';
 import { appFeaturesContract } from './app-features-contract.js';
 import { accountQuotasContract } from './account-quotas-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
@@ -133,6 +134,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     appFeaturesContract({ open });
     accountQuotasContract({ open });
     addonsContract({ open });
+    addonProvidersContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

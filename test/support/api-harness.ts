@@ -14,6 +14,8 @@ import { LogChannels } from '../../src/logplex/log-channels.js';
 import { LogSessions } from '../../src/logplex/log-sessions.js';
 import { NoDynos, RecordingPlatform } from './recording-platform.js';
 import { AddonRegistry } from '../../src/core/addon-registry.js';
+import { PartnerTokens } from '../../src/accounts/partner-tokens.js';
+import { PartnerProviders } from '../../src/main/partner-providers.js';
 
 /** A platform log line the API emitted (`app[api]: …`). */
 export interface EmittedLine {
@@ -26,6 +28,8 @@ export interface ApiHarness {
   url: string;
   /** What the API runs on (e.g. its add-on registry, to register test providers). */
   deps: ApiDeps;
+  /** Third-party providers: registered ones become real PartnerProviders in `deps.addons`; their OAuth tokens. */
+  partners: PartnerProviders;
   store: KyselyStore;
   accounts: Accounts;
   adminKey: string;
@@ -62,6 +66,8 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
   const channels = await LogChannels.open({ dir: join(dir, 'logs') });
   const drains = await DrainManager.open({ channels });
   const sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
+  const registry = options.overrides?.addons ?? new AddonRegistry();
+  const partners = new PartnerProviders({ store, tokens: new PartnerTokens(store, () => new Date()), registry, region: 'us', timeoutMs: 5_000, log: (event) => logged.push(event) });
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -84,8 +90,9 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
       removeDrain: (appId, key) => drains.remove(appId, key),
     },
     dynos: new NoDynos(),
-    addons: options.overrides?.addons ?? new AddonRegistry(),
+    addons: registry,
     addonTimeoutMs: 30_000,
+    partners,
     urlSigningKey: randomBytes(32).toString('hex'),
     blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
     rateLimitPerHour: 4500,
@@ -101,6 +108,7 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
   return {
     url,
     deps,
+    partners,
     store,
     accounts,
     adminKey,

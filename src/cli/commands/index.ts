@@ -10,6 +10,9 @@ import { addonsInfo } from './addons-info.js';
 import { addonsPlans } from './addons-plans.js';
 import { addonsServices } from './addons-services.js';
 import { addonsUpgrade } from './addons-upgrade.js';
+import { addonsProviders } from './addons-providers.js';
+import { addonsProvidersAdd } from './addons-providers-add.js';
+import { addonsProvidersRemove } from './addons-providers-remove.js';
 import { apps } from './apps.js';
 import { appsCreate } from './apps-create.js';
 import { appsDestroy } from './apps-destroy.js';
@@ -104,6 +107,9 @@ export const COMMANDS: readonly Command[] = [
   addonsDestroy,
   addonsPlans,
   addonsServices,
+  addonsProviders,
+  addonsProvidersAdd,
+  addonsProvidersRemove,
   ps,
   psScale,
   psType,
