@@ -123,6 +123,15 @@ describe('callbacks with wrong credentials change nothing', () => {
     assert.deepEqual(await config(api, dev.key, target.name), {}, 'provisioned with no config: nothing refused was kept');
   });
 
+  it('a destroyed add-on’s token is revoked at its next use', async () => {
+    const { app: target, addon, code } = await provisioning();
+    const { access_token: token, refresh_token: refresh } = await accessToken(code);
+    await expectJson(await api.request(`/apps/${target.name}/addons/${addon.name}`, { key: dev.key, method: 'DELETE' }), 200);
+    assert.match((await expectError(await callback(`/addons/${addon.id}/config`, token), 401, 'unauthorized')).message, /was destroyed and its tokens are revoked/);
+    await expectError(await callback(`/addons/${addon.id}/config`, token), 401, 'unauthorized');
+    await expectError(await exchange({ grant_type: 'refresh_token', refresh_token: refresh, client_secret: partner.manifest.api.password }), 401, 'unauthorized');
+  });
+
   it('a failed add-on takes no more config and cannot be marked provisioned', async () => {
     const { app: target, addon, code } = await provisioning();
     const { access_token: token } = await accessToken(code);

@@ -51,5 +51,19 @@ export function addonProvidersContract({ open }: ContractContext): void {
       await store.addonProviders.delete('kv');
       assert.equal(await store.addonProviders.findToken('a2'), undefined, 'removing the provider revokes its tokens');
     });
+
+    it('config sent before provisioning finished merges, is read back, and is taken once; it goes with its provider', async () => {
+      const store = await open(steppingClock());
+      await store.addonProviders.create(manifest('kv'));
+      assert.equal(await store.addonProviders.findPending(ADDON), undefined);
+      assert.deepEqual(await store.addonProviders.mergePending(ADDON, 'kv', { URL: 'a', TOKEN: 't' }), { URL: 'a', TOKEN: 't' });
+      assert.deepEqual(await store.addonProviders.mergePending(ADDON, 'kv', { URL: 'b' }), { URL: 'b', TOKEN: 't' });
+      assert.deepEqual(await store.addonProviders.findPending(ADDON), { URL: 'b', TOKEN: 't' });
+      assert.deepEqual(await store.addonProviders.takePending(ADDON), { URL: 'b', TOKEN: 't' });
+      assert.equal(await store.addonProviders.takePending(ADDON), undefined);
+      await store.addonProviders.mergePending(ADDON, 'kv', { URL: 'c' });
+      await store.addonProviders.delete('kv');
+      assert.equal(await store.addonProviders.findPending(ADDON), undefined);
+    });
   });
 }

@@ -22,6 +22,11 @@ async function partnerCaller(ctx: RequestContext): Promise<{ addon: Addon; provi
   const provider = await ctx.deps.store.addonProviders.find(caller.providerId);
   const addon = await ctx.deps.store.addons.findById(id);
   if (!provider || !addon || addon.service !== provider.id) throw notFound('add-on', id);
+  if (addon.state === 'deprovisioned') {
+    // Destroyed add-ons keep no partner access: the first call after the destroy revokes it all.
+    await ctx.deps.partners.tokens.revoke(addon.id);
+    throw new PlatformError('unauthorized', `Invalid credentials provided: the add-on ${addon.name} was destroyed and its tokens are revoked.`);
+  }
   return { addon, provider };
 }
 
@@ -47,7 +52,7 @@ function parseConfigBody(provider: AddonProviderRecord, body: Record<string, unk
 }
 
 function refuseEnded(addon: Addon): void {
-  if (addon.state === 'failed' || addon.state === 'deprovisioned') {
+  if (addon.state === 'failed') {
     throw new PlatformError('invalid_params', `The add-on ${addon.name} is ${addon.state}; it takes no more config.`);
   }
 }
