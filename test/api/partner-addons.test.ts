@@ -86,6 +86,22 @@ describe('partner faults leave the app untouched', () => {
     await expectFailedUntouched(app, await createAddon(api, dev.key, app.name, { plan: 'acme-down:test' }), /Acme KV could not be reached to provision the add-on \(ECONNREFUSED\)/, before);
   });
 
+  it('provider too slow (timeout)', async () => {
+    const slowApi = await startApi({ overrides: { addonTimeoutMs: 10_000 }, partnerTimeoutMs: 300 });
+    try {
+      await expectJson(await slowApi.request('/addon-providers', { key: slowApi.adminKey, method: 'POST', body: jsonBody(partner.manifest) }), 201);
+      partner.behaviour = { kind: 'slow' };
+      const app = await newApp(slowApi, slowApi.adminKey, 'partner-slow');
+      const error = await expectError(await createAddon(slowApi, slowApi.adminKey, app.name, { plan: 'acme-kv:test' }), 502, 'addon_provider_failed');
+      assert.match(error.message, /Acme KV did not answer within 300 ms when asked to provision the add-on/);
+      assert.deepEqual(await config(slowApi, slowApi.adminKey, app.name), {});
+      const [addon] = await expectJson<AddonJson[]>(await slowApi.request(`/apps/${app.name}/addons`, { key: slowApi.adminKey }), 200);
+      assert.equal(addon?.state, 'failed');
+    } finally {
+      await slowApi.close();
+    }
+  });
+
   it('provider answering garbage', async () => {
     partner.behaviour = { kind: 'raw', status: 200, contentType: 'text/html', body: '<h1>It works!</h1>' };
     const app = await appWithConfig();

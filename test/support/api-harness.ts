@@ -54,7 +54,7 @@ export interface ApiHarness {
  * The real API handler on a real socket over a real store (SQLite in a temp dir unless a
  * location is given). `overrides` adjusts deps such as the rate limit.
  */
-export async function startApi(options: { location?: StoreLocation; overrides?: Partial<ApiDeps> } = {}): Promise<ApiHarness> {
+export async function startApi(options: { location?: StoreLocation; overrides?: Partial<ApiDeps>; partnerTimeoutMs?: number } = {}): Promise<ApiHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-api-'));
   const store = await openStore(options.location ?? { kind: 'sqlite', path: join(dir, 'state.sqlite') });
   const accounts = new Accounts(store);
@@ -67,7 +67,7 @@ export async function startApi(options: { location?: StoreLocation; overrides?: 
   const drains = await DrainManager.open({ channels });
   const sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
   const registry = options.overrides?.addons ?? new AddonRegistry();
-  const partners = new PartnerProviders({ store, tokens: new PartnerTokens(store, () => new Date()), registry, region: 'us', timeoutMs: 5_000, log: (event) => logged.push(event) });
+  const partners = new PartnerProviders({ store, tokens: new PartnerTokens(store, () => new Date()), registry, region: 'us', timeoutMs: options.partnerTimeoutMs ?? 5_000, log: (event) => logged.push(event) });
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
