@@ -76,6 +76,12 @@ describe('add-on providers (admin API)', () => {
     assert.deepEqual((await api.store.addonProviders.list()).map((p) => p.id).filter((id) => id !== 'acme-one'), []);
   });
 
+  it('an id that already names a built-in service is refused and not kept', async () => {
+    const error = await expectError(await register({ ...partner.manifest, id: 'redis', api: { ...partner.manifest.api, config_vars_prefix: 'REDIS', config_vars: ['REDIS_URL'] } }), 409, 'conflict');
+    assert.match(error.message, /redis already names the service heroku-redis/);
+    assert.equal(await api.store.addonProviders.find('redis'), undefined);
+  });
+
   it('a provider with live add-ons cannot be removed; without any it can', async () => {
     await expectJson(await register({ ...partner.manifest, id: 'acme-gone' }), 201);
     const app = await newApp(api, api.adminKey, 'provider-gone');
