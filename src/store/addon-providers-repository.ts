@@ -41,6 +41,17 @@ export class KyselyAddonProviders implements AddonProviderRepository {
     return toProvider(row);
   }
 
+  async update(manifest: PartnerManifest): Promise<AddonProviderRecord | undefined> {
+    const now = this.clock.now().toISOString();
+    const row = await this.db
+      .updateTable('addon_providers')
+      .set({ name: manifest.name, manifest: JSON.stringify(manifest), updated_at: now })
+      .where('id', '=', manifest.id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toProvider(row);
+  }
+
   async find(id: string): Promise<AddonProviderRecord | undefined> {
     const row = await this.db.selectFrom('addon_providers').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toProvider(row);

@@ -362,6 +362,8 @@ export interface AddonAttachmentRepository {
 export interface AddonProviderRepository {
   /** conflict when the id is registered already. */
   create(manifest: PartnerManifest): Promise<AddonProviderRecord>;
+  /** Replaces the manifest of the provider with its id; undefined when there is none. */
+  update(manifest: PartnerManifest): Promise<AddonProviderRecord | undefined>;
   find(id: string): Promise<AddonProviderRecord | undefined>;
   /** By id. */
   list(): Promise<AddonProviderRecord[]>;

@@ -47,6 +47,26 @@ describe('add-on providers (admin API)', () => {
     await expectError(await register(manifest), 409, 'conflict');
   });
 
+  it('an admin replaces a manifest (new base URL and password reach the provider); plans in use stay; the id never changes', async () => {
+    const id = 'acme-moved';
+    await expectJson(await register({ ...partner.manifest, id }), 201);
+    const app = await newApp(api, dev.key, 'provider-moved');
+    const addon = await api.store.addons.create({ appId: app.id, name: 'acme-moved-1', service: id, plan: 'big' });
+    const put = (body: unknown, key = api.adminKey) => api.request(`/addon-providers/${id}`, { key, method: 'PUT', body: jsonBody(body) });
+    const dropping = await expectError(await put({ ...partner.manifest, id, plans: [{ name: 'test' }] }), 422, 'invalid_params');
+    assert.match(dropping.message, /drops plan big, which add-ons still use/);
+    assert.match((await expectError(await put({ ...partner.manifest, id: 'acme-other' }), 422, 'invalid_params')).message, /never changes/);
+    await expectError(await put({ ...partner.manifest, id }, dev.key), 403, 'forbidden');
+    const moved = { ...partner.manifest, id, name: 'Acme Moved', api: { ...partner.manifest.api, password: 'a-brand-new-password', production: { base_url: 'https://moved.example.test' } } };
+    const updated = await expectJson<{ name: string; api: { production: { base_url: string } } }>(await put(moved), 200);
+    assert.deepEqual([updated.name, updated.api.production.base_url], ['Acme Moved', 'https://moved.example.test']);
+    const stored = await api.store.addonProviders.find(id);
+    assert.deepEqual([stored?.manifest.password, stored?.manifest.baseUrl], ['a-brand-new-password', 'https://moved.example.test']);
+    assert.equal(api.partners.find(id)?.manifest.baseUrl, 'https://moved.example.test', 'the registered provider is the new one');
+    assert.equal(api.deps.addons.catalog.findService(id)?.humanName, 'Acme Moved');
+    await api.store.addons.markDeprovisioned(addon.id);
+  });
+
   it('a non-admin can neither register, list nor remove providers, and nothing is stored', async () => {
     const manifest = { ...partner.manifest, id: 'acme-sneaky' };
     await expectError(await register(manifest, dev.key), 403, 'forbidden');
@@ -73,7 +93,8 @@ describe('add-on providers (admin API)', () => {
       const error = await expectError(await register(manifest), 422, 'invalid_params');
       assert.match(error.message, rule);
     }
-    assert.deepEqual((await api.store.addonProviders.list()).map((p) => p.id).filter((id) => id !== 'acme-one'), []);
+    const stored = (await api.store.addonProviders.list()).map((p) => p.id);
+    for (const id of ['acme-kv', 'heroku-postgresql', 'acme-noplans', 'acme-twice']) assert.ok(!stored.includes(id), `${id} was not stored`);
   });
 
   it('an id that already names a built-in service is refused and not kept', async () => {

@@ -41,6 +41,12 @@ test('an admin adds a provider from its manifest, lists it and removes it', asyn
   assert.match(lines[0] as string, /^Service +Name +Config Vars +Plans +Base URL$/);
   assert.deepEqual(lines[1]?.split(/ {2,}/), ['acme-cli', 'Acme KV', 'ACME_KV_URL, ACME_KV_TOKEN', 'test (free), big ($25/month)', 'https://partner.example.test']);
 
+  const changed = { ...partnerManifest('https://moved.example.test', 'acme-cli'), name: 'Acme KV 2' };
+  await writeFile(join(home, 'addon-manifest-2.json'), JSON.stringify(changed));
+  const updated = await berth(['addons:providers:update', 'addon-manifest-2.json']);
+  assert.equal(updated.stdout, 'Updating add-on provider acme-cli (Acme KV 2)... done\nPlans: acme-cli:test (free), acme-cli:big ($25/month)\n');
+  assert.match((await berth(['addons:providers'])).stdout, /acme-cli +Acme KV 2 .*https:\/\/moved\.example\.test/);
+
   assert.deepEqual(await berth(['addons:providers:remove', 'acme-cli']), { code: 0, stdout: 'Removing add-on provider acme-cli... done\n', stderr: '' });
   assert.match((await berth(['addons:providers'])).stderr, /No add-on providers are registered/);
 });

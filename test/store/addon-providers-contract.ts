@@ -27,7 +27,13 @@ export function addonProvidersContract({ open }: ContractContext): void {
       assert.deepEqual(await store.addonProviders.find('zeta'), zeta);
       assert.deepEqual((await store.addonProviders.list()).map((p) => p.id), ['alpha', 'zeta']);
       await assert.rejects(store.addonProviders.create(manifest('alpha')), platformError('conflict', /alpha is already registered/));
-      assert.deepEqual(await store.addonProviders.delete('alpha'), alpha);
+      const renamed = { ...manifest('alpha'), name: 'Alpha 2', baseUrl: 'https://elsewhere.example.test' };
+      const updated = await store.addonProviders.update(renamed);
+      assert.deepEqual(updated, { ...alpha, name: 'Alpha 2', manifest: renamed, updatedAt: updated?.updatedAt });
+      assert.ok((updated?.updatedAt ?? '') > alpha.updatedAt);
+      assert.deepEqual(await store.addonProviders.find('alpha'), updated);
+      assert.equal(await store.addonProviders.update(manifest('nobody')), undefined);
+      assert.deepEqual(await store.addonProviders.delete('alpha'), updated);
       assert.equal(await store.addonProviders.delete('alpha'), undefined);
       assert.equal(await store.addonProviders.find('alpha'), undefined);
     });

@@ -55,6 +55,29 @@ export const addonProviderRoutes: Route[] = [
     },
   },
   {
+    method: 'PUT',
+    path: '/addon-providers/:id',
+    async handler(ctx) {
+      requireAdmin(ctx);
+      const before = await findProvider(ctx);
+      const manifest = parseAddonManifest(await ctx.body());
+      if (manifest.id !== before.id) throw new PlatformError('invalid_params', `The manifest's id ${manifest.id} is not ${before.id}; a provider's id never changes (register a new one instead).`);
+      const inUse = [...new Set((await ctx.deps.store.addons.list({})).filter((a) => a.service === before.id).map((a) => a.plan))];
+      const dropped = inUse.filter((plan) => !manifest.plans.some((p) => p.name === plan)).sort();
+      if (dropped.length > 0) throw new PlatformError('invalid_params', `The manifest drops plan${dropped.length === 1 ? '' : 's'} ${dropped.join(', ')}, which add-ons still use; keep ${dropped.length === 1 ? 'it' : 'them'} until those add-ons change plan or are destroyed.`);
+      const record = await ctx.deps.store.addonProviders.update(manifest);
+      if (!record) throw notFound('add-on provider', before.id);
+      try {
+        ctx.deps.partners.registered(record);
+      } catch (err) {
+        await ctx.deps.store.addonProviders.update(before.manifest);
+        throw err;
+      }
+      ctx.deps.log({ at: 'info', event: 'addon_provider_updated', provider: record.id, by: ctx.account.email });
+      return { status: 200, body: serializeAddonProvider(record) };
+    },
+  },
+  {
     method: 'DELETE',
     path: '/addon-providers/:id',
     async handler(ctx) {

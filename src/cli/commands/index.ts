@@ -13,6 +13,7 @@ import { addonsUpgrade } from './addons-upgrade.js';
 import { addonsProviders } from './addons-providers.js';
 import { addonsProvidersAdd } from './addons-providers-add.js';
 import { addonsProvidersRemove } from './addons-providers-remove.js';
+import { addonsProvidersUpdate } from './addons-providers-update.js';
 import { apps } from './apps.js';
 import { appsCreate } from './apps-create.js';
 import { appsDestroy } from './apps-destroy.js';
@@ -109,6 +110,7 @@ export const COMMANDS: readonly Command[] = [
   addonsServices,
   addonsProviders,
   addonsProvidersAdd,
+  addonsProvidersUpdate,
   addonsProvidersRemove,
   ps,
   psScale,
