@@ -31,8 +31,8 @@ import { CleanupStack } from './cleanup-stack.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
 import { closeServer, listen } from './listen.js';
 import type { UpOptions } from './options.js';
-import { partnerDeadlinePort } from './partner-deadline-port.js';
-import { PartnerProviders } from './partner-providers.js';
+import { partnerDeadlinePort } from '../addons/partner-deadline-port.js';
+import { PartnerProviders } from '../addons/partner-providers.js';
 
 export interface RunningBerth {
   apiPort: number;

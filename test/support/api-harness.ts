@@ -15,7 +15,7 @@ import { LogSessions } from '../../src/logplex/log-sessions.js';
 import { NoDynos, RecordingPlatform } from './recording-platform.js';
 import { AddonRegistry } from '../../src/core/addon-registry.js';
 import { PartnerTokens } from '../../src/accounts/partner-tokens.js';
-import { PartnerProviders } from '../../src/main/partner-providers.js';
+import { PartnerProviders } from '../../src/addons/partner-providers.js';
 
 /** A platform log line the API emitted (`app[api]: …`). */
 export interface EmittedLine {

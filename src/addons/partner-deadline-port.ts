@@ -5,7 +5,7 @@
  * effort, to drop whatever it made.
  */
 import type { PartnerTokens } from '../accounts/partner-tokens.js';
-import type { ProvisionDeadlinePort } from '../addons/provision-deadline.js';
+import type { ProvisionDeadlinePort } from './provision-deadline.js';
 import type { Store } from '../store/port.js';
 import type { PartnerProviders } from './partner-providers.js';
 

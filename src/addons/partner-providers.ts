@@ -1,11 +1,11 @@
 /**
- * The composition root's side of third-party add-on providers: a PartnerProvider per registered
+ * Third-party add-on providers as Berth runs them: a PartnerProvider per registered
  * manifest, built at start from the store and whenever an admin registers one, registered in
  * the add-on registry (so its service and plans join the catalog and resolve like built-ins),
  * with the OAuth grants its provision requests carry. It is the API's PartnerPort.
  */
 import type { PartnerTokens } from '../accounts/partner-tokens.js';
-import { PartnerProvider } from '../addons/partner-provider.js';
+import { PartnerProvider } from './partner-provider.js';
 import type { PartnerPort } from '../api/context.js';
 import type { AddonRegistry } from '../core/addon-registry.js';
 import type { AddonProviderRecord, Store } from '../store/port.js';
