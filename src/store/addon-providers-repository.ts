@@ -100,8 +100,12 @@ export class KyselyAddonProviders implements AddonProviderRepository {
       const before = await db.selectFrom('addon_partner_pending').select('config').where('addon_id', '=', addonId).executeTakeFirst();
       const merged = { ...(before ? (JSON.parse(before.config) as Record<string, string>) : {}), ...config };
       const row = { addon_id: addonId, provider_id: providerId, config: JSON.stringify(merged), updated_at: this.clock.now().toISOString() };
-      if (before) await db.updateTable('addon_partner_pending').set(row).where('addon_id', '=', addonId).execute();
-      else await db.insertInto('addon_partner_pending').values(row).execute();
+      // An upsert: two PATCHes at once must not turn into a unique violation.
+      await db
+        .insertInto('addon_partner_pending')
+        .values(row)
+        .onConflict((oc) => oc.column('addon_id').doUpdateSet({ config: row.config, updated_at: row.updated_at }))
+        .execute();
       return merged;
     });
   }

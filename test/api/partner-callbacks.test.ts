@@ -70,6 +70,17 @@ describe('asynchronous provisioning callbacks', () => {
     assert.deepEqual(await expectJson(await callback(`/addons/${addon.id}/config`, token), 200), patched);
   });
 
+  it('a partner calling back before it answered the provision request is told to retry, and succeeds after', async () => {
+    partner.behaviour = { kind: 'early' };
+    const target = await newApp(api, dev.key, 'partner-cb');
+    const addon = await expectJson<AddonJson>(await createAddon(api, dev.key, target.name, { plan: 'acme-kv:test' }), 201);
+    assert.deepEqual(partner.early.at(-1), { token: 200, config: 200, provision: 409 });
+    assert.equal(addon.state, 'provisioning');
+    assert.deepEqual(await partner.completeProvision(addon.id, api.url), { token: 200, config: 200, provision: 200 });
+    assert.equal((await api.store.addons.findById(addon.id))?.providerId, partner.resources.get(addon.id)?.id);
+    assert.deepEqual(Object.keys(await config(api, dev.key, target.name)).sort(), ['ACME_KV_TOKEN', 'ACME_KV_URL']);
+  });
+
   it('a refresh token gets a new access token that works', async () => {
     const { addon, code } = await provisioning();
     const first = await accessToken(code);

@@ -23,7 +23,9 @@ export type PartnerBehaviour =
   | { kind: 'raw'; status: number; contentType: string; body: string }
   | { kind: 'status'; status: number; message: string }
   /** Answers 200 with this config (e.g. a var outside the manifest). */
-  | { kind: 'config'; config: unknown };
+  | { kind: 'config'; config: unknown }
+  /** Calls back (token, config, provision) before answering 202: a partner in a hurry. */
+  | { kind: 'early' };
 
 export interface PartnerResource {
   uuid: string;
@@ -32,6 +34,8 @@ export interface PartnerResource {
   callbackUrl: string;
   grantCode: string;
   options: Record<string, unknown>;
+  /** The access token once the grant was exchanged (a partner keeps it). */
+  accessToken?: string;
 }
 
 export const partnerManifest = (baseUrl: string, id = 'acme-kv') => ({
@@ -56,6 +60,8 @@ export class PartnerServer {
   readonly requests: RecordedRequest[] = [];
   readonly resources = new Map<string, PartnerResource>();
   behaviour: PartnerBehaviour = { kind: 'sync' };
+  /** What the early callbacks of `{kind: 'early'}` got. */
+  readonly early: { token: number; config: number; provision: number }[] = [];
   private constructor(private readonly server: Server, readonly url: string, readonly manifest: ReturnType<typeof partnerManifest>) {}
 
   static async start(id = 'acme-kv'): Promise<PartnerServer> {
@@ -112,7 +118,11 @@ export class PartnerServer {
       };
       this.resources.set(uuid, resource);
       if (b.kind === 'config') return reply(200, { id: resource.id, config: b.config });
-      if (b.kind === 'async') return reply(202, { id: resource.id, message: 'Your store is being prepared.' });
+      if (b.kind === 'early') {
+        const callback = resource.callbackUrl;
+        this.early.push(await this.completeProvision(uuid, callback.slice(0, callback.lastIndexOf('/addons/'))));
+      }
+      if (b.kind === 'async' || b.kind === 'early') return reply(202, { id: resource.id, message: 'Your store is being prepared.' });
       return reply(201, { id: resource.id, config: this.configFor(resource), message: 'Acme KV is ready.' });
     }
     const resource = [...this.resources.values()].find((r) => r.id === id);
@@ -140,14 +150,19 @@ export class PartnerServer {
   async completeProvision(uuid: string, apiUrl: string, config?: Record<string, string>): Promise<{ token: number; config: number; provision: number }> {
     const resource = this.resources.get(uuid);
     if (!resource) throw new Error(`partner has no resource ${uuid}`);
-    const tokenRes = await fetch(`${apiUrl}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: resource.grantCode, client_secret: this.manifest.api.password }).toString(),
-    });
-    const token = (await tokenRes.json()) as { access_token?: string };
-    if (!tokenRes.ok || !token.access_token) return { token: tokenRes.status, config: 0, provision: 0 };
-    const headers = { authorization: `Bearer ${token.access_token}`, accept: 'application/vnd.heroku+json; version=3', 'content-type': 'application/json' };
+    let tokenStatus = 200;
+    if (!resource.accessToken) {
+      const tokenRes = await fetch(`${apiUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: resource.grantCode, client_secret: this.manifest.api.password }).toString(),
+      });
+      const token = (await tokenRes.json()) as { access_token?: string };
+      tokenStatus = tokenRes.status;
+      if (!tokenRes.ok || !token.access_token) return { token: tokenRes.status, config: 0, provision: 0 };
+      resource.accessToken = token.access_token;
+    }
+    const headers = { authorization: `Bearer ${resource.accessToken}`, accept: 'application/vnd.heroku+json; version=3', 'content-type': 'application/json' };
     const values = config ?? this.configFor(resource);
     const configRes = await fetch(`${apiUrl}/addons/${uuid}/config`, {
       method: 'PATCH',
@@ -157,7 +172,7 @@ export class PartnerServer {
     await configRes.arrayBuffer();
     const provisionRes = await fetch(`${apiUrl}/addons/${uuid}/actions/provision`, { method: 'POST', headers });
     await provisionRes.arrayBuffer();
-    return { token: tokenRes.status, config: configRes.status, provision: provisionRes.status };
+    return { token: tokenStatus, config: configRes.status, provision: provisionRes.status };
   }
 
   async close(): Promise<void> {

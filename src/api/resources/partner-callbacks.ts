@@ -93,6 +93,9 @@ export const partnerCallbackRoutes: Route[] = [
       const { addon, provider } = await partnerCaller(ctx);
       refuseEnded(addon);
       if (addon.state === 'provisioning') {
+        if (addon.providerId === null) {
+          throw new PlatformError('conflict', `Berth has not received your answer to the provision request of ${addon.name} yet; answer it (202 with your id), then call this again.`);
+        }
         const config = (await ctx.deps.store.addonProviders.takePending(addon.id)) ?? {};
         await new AddonLifecycle(ctx.deps).provisioned(addon.id, config, addon.provisionMessage ?? undefined);
       }
