@@ -5,7 +5,9 @@
  * size-capped, must be JSON, and may only carry the manifest's config vars. Failures become
  * AddonProviderError in words for the user; the framework then leaves the app untouched.
  */
-import { checkPartnerConfig, partnerMessage, partnerServiceSpec, type PartnerManifest } from '../core/addon-manifest.js';
+import type { PartnerManifest } from '../core/addon-manifest.js';
+import { checkPartnerConfig, partnerMessage } from '../core/partner-config.js';
+import { partnerServiceSpec } from '../core/partner-service.js';
 import type { AddonServiceSpec } from '../core/addon-catalog.js';
 import { AddonProviderError, type AddonProvider, type AddonResource, type ProvisionRequest, type ProvisionResult } from './provider.js';
 import { callPartner, type PartnerCall, type PartnerReply } from './partner-http.js';

@@ -1,11 +1,10 @@
 /**
- * A third-party add-on provider's manifest (Heroku's `addon-manifest.json`, partner API v3) and
- * the rules for what a provider may tell Berth. The manifest is admin-supplied; the provider's
- * answers are not trusted: only the manifest's config vars, as short single-line-safe text.
+ * A third-party add-on provider's manifest (Heroku's `addon-manifest.json`, partner API v3, plus
+ * the plans Heroku keeps in its Partner Portal), validated into Berth's shape. The manifest is
+ * admin-supplied; what its provider answers is checked by partner-config.ts.
  */
 import { invalidParams } from './errors.js';
 import { CONFIG_VAR_NAME } from './config-vars.js';
-import type { AddonServiceSpec } from './addon-catalog.js';
 
 export interface PartnerPlan {
   /** Short name within the service, e.g. `test`. */
@@ -33,10 +32,8 @@ export interface PartnerManifest {
 
 const SLUG = /^[a-z][a-z0-9-]{1,49}$/;
 /** Control characters (C0, DEL, C1) and the line/paragraph separators. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const PLAN_NAME = /^[a-z0-9][a-z0-9-]{0,49}$/;
-/** Longest config value a provider may hand out (a URL with credentials fits easily). */
-export const MAX_PARTNER_CONFIG_VALUE = 4096;
 
 const record = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 function text(where: string, value: unknown, max = 200): string {
@@ -118,60 +115,4 @@ export function parseAddonManifest(input: unknown): PartnerManifest {
   const regions = api.regions === undefined ? ['us'] : Array.isArray(api.regions) ? api.regions.map((r, i) => text(`api.regions[${i}]`, r, 50)) : [];
   if (regions.length === 0) throw invalidParams('Manifest api.regions must be a non-empty array of region names (e.g. ["us", "eu"]).');
   return { id, name, configVarsPrefix, configVars, password, ssoSalt, baseUrl, regions, version: '3', plans: parsePlans(input.plans) };
-}
-
-/** The suffix the framework appends to each attachment name: `MYADDON_URL` → `URL`. */
-export const configVarSuffix = (manifest: PartnerManifest, name: string): string => name.slice(manifest.configVarsPrefix.length + 1);
-
-/**
- * A provider's config (sync provision answer, plan change, `PATCH /addons/:id/config`) checked
- * against the manifest: only its config vars, each a string without control characters and of
- * bounded length. Returns suffixes → values, or the reason it is refused.
- */
-export function checkPartnerConfig(manifest: PartnerManifest, config: Record<string, unknown>): { ok: true; config: Record<string, string> } | { ok: false; reason: string } {
-  const out: [string, string][] = [];
-  for (const [name, value] of Object.entries(config)) {
-    if (!manifest.configVars.includes(name)) {
-      return { ok: false, reason: `config var ${JSON.stringify(name.slice(0, 100))} is not in the manifest (allowed: ${manifest.configVars.join(', ')})` };
-    }
-    if (typeof value !== 'string') return { ok: false, reason: `config var ${name} is not a string` };
-    if (value.length > MAX_PARTNER_CONFIG_VALUE) return { ok: false, reason: `config var ${name} is longer than ${MAX_PARTNER_CONFIG_VALUE} characters` };
-    if (CONTROL.test(value)) return { ok: false, reason: `config var ${name} contains control characters` };
-    out.push([configVarSuffix(manifest, name), value]);
-  }
-  return { ok: true, config: Object.fromEntries(out) };
-}
-
-/** A provider's message, made safe to show: control characters out, at most 500 characters. */
-export function partnerMessage(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-  return clean === '' ? undefined : clean.length > 500 ? `${clean.slice(0, 499)}…` : clean;
-}
-
-/**
- * The catalog entry of a partner's service: named by the manifest's id, attached as its config
- * vars' prefix (`ACME_KV` → `ACME_KV_URL`; later attachments `ACME_KV_<COLOR>_URL`), plans from
- * the manifest (the first is the default; hourly prices shown per month of 720 hours).
- */
-export function partnerServiceSpec(manifest: PartnerManifest): AddonServiceSpec {
-  return {
-    name: manifest.id,
-    humanName: manifest.name,
-    aliases: [],
-    namePrefix: manifest.id,
-    attachmentName: manifest.configVarsPrefix,
-    colorPrefix: manifest.configVarsPrefix,
-    configVarSuffixes: manifest.configVars.map((name) => configVarSuffix(manifest, name)),
-    supportsSharing: true,
-    supportsMultipleInstallations: true,
-    plans: manifest.plans.map((plan, i) => ({
-      name: plan.name,
-      humanName: plan.description,
-      description: plan.description,
-      priceCents: plan.price.unit === 'hour' ? plan.price.cents * 720 : plan.price.cents,
-      ...(i === 0 ? { default: true } : {}),
-      limits: {},
-    })),
-  };
 }

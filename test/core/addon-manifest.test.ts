@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkPartnerConfig, configVarSuffix, parseAddonManifest, partnerMessage } from '../../src/core/addon-manifest.js';
+import { parseAddonManifest } from '../../src/core/addon-manifest.js';
+import { checkPartnerConfig, configVarSuffix, partnerMessage } from '../../src/core/partner-config.js';
 
 const manifest = (api: Record<string, unknown> = {}, rest: Record<string, unknown> = {}) =>
   parseAddonManifest({

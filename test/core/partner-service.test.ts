@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAddonManifest, partnerServiceSpec } from '../../src/core/addon-manifest.js';
+import { parseAddonManifest } from '../../src/core/addon-manifest.js';
+import { partnerServiceSpec } from '../../src/core/partner-service.js';
 import { AddonRegistry } from '../../src/core/addon-registry.js';
 import type { AddonProvider } from '../../src/core/addon-provider.js';
 import { partnerManifest } from '../support/partner-server.js';

@@ -1,4 +1,4 @@
-import { checkPartnerConfig } from '../../core/addon-manifest.js';
+import { checkPartnerConfig } from '../../core/partner-config.js';
 import { notFound, PlatformError } from '../../core/errors.js';
 import { parseAuthorization } from '../authenticate.js';
 import type { RequestContext, Route } from '../context.js';
