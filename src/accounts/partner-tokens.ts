@@ -47,12 +47,23 @@ export class PartnerTokens {
     return new Date(this.now().getTime() + seconds * 1000).toISOString();
   }
 
-  /** The `oauth_grant` of a provision request for `addonId`. */
-  async issue(providerId: string, addonId: string): Promise<{ code: string; expiresAt: string }> {
+  /**
+   * The secrets of a provision request for `addonId`: its `oauth_grant` code, and the password of
+   * its `log_input_url` (good as long as the add-on lives).
+   */
+  async issue(providerId: string, addonId: string): Promise<{ code: string; expiresAt: string; logToken: string }> {
     const code = newToken('bpg_');
+    const logToken = newToken('bpl_');
     const expiresAt = this.at(PARTNER_GRANT_SECONDS);
     await this.store.addonProviders.addToken({ tokenHash: hashApiKey(code), kind: 'grant', providerId, addonId, expiresAt });
-    return { code, expiresAt };
+    await this.store.addonProviders.addToken({ tokenHash: hashApiKey(logToken), kind: 'log', providerId, addonId, expiresAt: null });
+    return { code, expiresAt, logToken };
+  }
+
+  /** The provider and add-on of a `log_input_url` password, or undefined. */
+  async authenticateLog(logToken: string): Promise<{ providerId: string; addonId: string } | undefined> {
+    const token = await this.store.addonProviders.findToken(hashApiKey(logToken));
+    return token?.kind === 'log' ? { providerId: token.providerId, addonId: token.addonId } : undefined;
   }
 
   /** `grant_type=authorization_code` or `refresh_token`, with the provider's client secret; unauthorized otherwise. */

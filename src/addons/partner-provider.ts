@@ -12,9 +12,21 @@ import type { AddonServiceSpec } from '../core/addon-catalog.js';
 import { AddonProviderError, type AddonProvider, type AddonResource, type ProvisionRequest, type ProvisionResult } from './provider.js';
 import { callPartner, type PartnerCall, type PartnerReply } from './partner-http.js';
 
-/** Issues the one-time OAuth grant a provider exchanges for its access token (Heroku's `oauth_grant`). */
+/**
+ * Issues the secrets of a provision request: the one-time OAuth grant a provider exchanges for
+ * its access token (Heroku's `oauth_grant`) and the password of the add-on's `log_input_url`.
+ */
 export interface PartnerGrants {
-  issue(providerId: string, addonId: string): Promise<{ code: string; expiresAt: string }>;
+  issue(providerId: string, addonId: string): Promise<{ code: string; expiresAt: string; logToken: string }>;
+}
+
+/** `https://token:SECRET@<berth>/addons/<uuid>/logs`, next to the callback URL: where the provider may write app log lines. */
+function logInputUrl(callbackUrl: string, logToken: string): string {
+  const url = new URL(callbackUrl);
+  url.username = 'token';
+  url.password = logToken;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/logs`;
+  return url.toString();
 }
 
 export interface PartnerProviderOptions {
@@ -69,6 +81,8 @@ export class PartnerProvider implements AddonProvider {
       callback_url: request.callbackUrl,
       options: request.options,
       oauth_grant: { code: grant.code, expires_at: grant.expiresAt, type: 'authorization_code' },
+      log_input_url: logInputUrl(request.callbackUrl, grant.logToken),
+      log_drain_token: `d.${request.addonId}`,
     };
     const reply = await this.send('provision', { method: 'POST', url: this.resources(), body }, retryProvision);
     const json = reply.json ?? {};

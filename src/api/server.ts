@@ -33,6 +33,7 @@ import { featureRoutes } from './resources/features.js';
 import { addonProviderRoutes } from './resources/addon-providers.js';
 import { partnerOauthRoutes } from './resources/partner-oauth.js';
 import { partnerCallbackRoutes } from './resources/partner-callbacks.js';
+import { partnerLogRoutes } from './resources/partner-logs.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -59,6 +60,7 @@ export const apiRoutes: Route[] = [
   ...addonProviderRoutes,
   ...partnerOauthRoutes,
   ...partnerCallbackRoutes,
+  ...partnerLogRoutes,
 ];
 
 /** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */

@@ -11,8 +11,11 @@ export interface AddonProviderRecord {
   updatedAt: string;
 }
 
-/** `grant`: one-time, sent with a provision request; `access`/`refresh`: what a provider exchanges it for. */
-export type PartnerTokenKind = 'grant' | 'access' | 'refresh';
+/**
+ * `grant`: one-time, sent with a provision request; `access`/`refresh`: what a provider exchanges
+ * it for; `log`: the password of the add-on's `log_input_url`.
+ */
+export type PartnerTokenKind = 'grant' | 'access' | 'refresh' | 'log';
 
 export interface PartnerToken {
   /** SHA-256 of the token (hex); the token itself is never stored. */

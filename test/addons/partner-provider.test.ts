@@ -8,11 +8,12 @@ import { PartnerServer } from '../support/partner-server.js';
 
 /** Grants as the store would issue them: a fresh code per add-on, remembered for the assertions. */
 class IssuedGrants implements PartnerGrants {
-  readonly issued: { providerId: string; addonId: string; code: string }[] = [];
-  async issue(providerId: string, addonId: string): Promise<{ code: string; expiresAt: string }> {
+  readonly issued: { providerId: string; addonId: string; code: string; logToken: string }[] = [];
+  async issue(providerId: string, addonId: string): Promise<{ code: string; expiresAt: string; logToken: string }> {
     const code = randomUUID();
-    this.issued.push({ providerId, addonId, code });
-    return { code, expiresAt: new Date(Date.now() + 300_000).toISOString() };
+    const logToken = randomUUID();
+    this.issued.push({ providerId, addonId, code, logToken });
+    return { code, expiresAt: new Date(Date.now() + 300_000).toISOString(), logToken };
   }
 }
 
@@ -71,6 +72,8 @@ describe('PartnerProvider against a partner API server', () => {
       callback_url: req.callbackUrl,
       options: { size: 'small' },
       oauth_grant: { code: grants.issued[0]?.code, expires_at: (sent.body?.oauth_grant as { expires_at: string }).expires_at, type: 'authorization_code' },
+      log_input_url: `http://token:${grants.issued[0]?.logToken}@berth.example.test/addons/${req.addonId}/logs`,
+      log_drain_token: `d.${req.addonId}`,
     });
     assert.deepEqual(grants.issued.map((g) => [g.providerId, g.addonId]), [['acme-kv', req.addonId]]);
   });

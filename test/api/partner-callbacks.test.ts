@@ -81,6 +81,35 @@ describe('asynchronous provisioning callbacks', () => {
     assert.deepEqual(Object.keys(await config(api, dev.key, target.name)).sort(), ['ACME_KV_TOKEN', 'ACME_KV_URL']);
   });
 
+  it('the provider writes log lines to its log_input_url; they reach the app’s log as app[PROCID], escaped', async () => {
+    partner.behaviour = { kind: 'sync' };
+    const target = await newApp(api, dev.key, 'partner-cb');
+    const addon = await expectJson<AddonJson>(await createAddon(api, dev.key, target.name, { plan: 'acme-kv:test' }), 201);
+    const status = await partner.writeLogs(addon.id, [
+      { procId: 'acme-kv', message: 'slow query: 1200 ms' },
+      { procId: 'acme-kv', message: 'ünïcode and a \u001b[31mcolour' },
+      { procId: 'bad/proc', message: 'falls back to the service' },
+    ]);
+    assert.equal(status, 204);
+    const mine = api.lines.filter((l) => l.appId === target.id && l.process !== 'api');
+    assert.deepEqual(mine.map((l) => [l.process, l.message]), [
+      ['acme-kv', 'slow query: 1200 ms'],
+      ['acme-kv', 'ünïcode and a \\x1b[31mcolour'],
+      ['acme-kv', 'falls back to the service'],
+    ]);
+    assert.equal(await partner.writeLogs(addon.id, [], '12 not a frame'), 422);
+    partner.behaviour = { kind: 'async' };
+    const other = await provisioning();
+    const resource = partner.resources.get(other.addon.id);
+    assert.ok(resource);
+    const theirs = resource.logInputUrl;
+    resource.logInputUrl = theirs.replace(`/addons/${other.addon.id}/`, `/addons/${addon.id}/`);
+    assert.equal(await partner.writeLogs(other.addon.id, [{ procId: 'x', message: 'into another add-on' }]), 403);
+    resource.logInputUrl = theirs.replace(/token:[^@]+@/, 'token:bpl_guessed@');
+    assert.equal(await partner.writeLogs(other.addon.id, [{ procId: 'x', message: 'guessed' }]), 401);
+    assert.equal(api.lines.filter((l) => /another add-on|guessed/.test(l.message)).length, 0);
+  });
+
   it('a refresh token gets a new access token that works', async () => {
     const { addon, code } = await provisioning();
     const first = await accessToken(code);

@@ -34,6 +34,7 @@ export interface PartnerResource {
   callbackUrl: string;
   grantCode: string;
   options: Record<string, unknown>;
+  logInputUrl: string;
   /** The access token once the grant was exchanged (a partner keeps it). */
   accessToken?: string;
 }
@@ -115,6 +116,7 @@ export class PartnerServer {
         callbackUrl: body.callback_url as string,
         grantCode: (body.oauth_grant as { code: string }).code,
         options: (body.options ?? {}) as Record<string, unknown>,
+        logInputUrl: body.log_input_url as string,
       };
       this.resources.set(uuid, resource);
       if (b.kind === 'config') return reply(200, { id: resource.id, config: b.config });
@@ -173,6 +175,30 @@ export class PartnerServer {
     const provisionRes = await fetch(`${apiUrl}/addons/${uuid}/actions/provision`, { method: 'POST', headers });
     await provisionRes.arrayBuffer();
     return { token: tokenStatus, config: configRes.status, provision: provisionRes.status };
+  }
+
+  /**
+   * Writes log lines to the add-on's `log_input_url` as a partner does: octet-counted RFC 5424
+   * frames (`application/logplex-1`), the URL's user info sent as Basic auth. Returns the status.
+   */
+  async writeLogs(uuid: string, lines: { procId: string; message: string }[], raw?: string): Promise<number> {
+    const resource = this.resources.get(uuid);
+    if (!resource) throw new Error(`partner has no resource ${uuid}`);
+    const url = new URL(resource.logInputUrl);
+    const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+    const body =
+      raw ??
+      lines
+        .map(({ procId, message }) => {
+          const frame = `<190>1 ${new Date().toISOString()} host app ${procId} - ${message}`;
+          return `${Buffer.byteLength(frame)} ${frame}`;
+        })
+        .join('');
+    const res = await fetch(url, { method: 'POST', headers: { authorization, 'content-type': 'application/logplex-1' }, body });
+    await res.arrayBuffer();
+    return res.status;
   }
 
   async close(): Promise<void> {
