@@ -39,6 +39,19 @@ export async function readJsonBody(req: IncomingMessage, limit: number, deadline
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * Reads a body of any type as UTF-8 text (the partner OAuth token endpoint takes a form, as
+ * Heroku's does): more than `limit` bytes is 413, a body slower than `deadlineMs` 408.
+ */
+export async function readBodyText(req: IncomingMessage, limit: number, deadlineMs = BODY_DEADLINE_MS): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw tooLarge(limit);
+  }
+  return Buffer.concat(await collect(req, limit, deadlineMs)).toString('utf8');
+}
+
 /** The body's chunks, or a 413/408 as soon as it is too big or too slow (the rest is drained). */
 function collect(req: IncomingMessage, limit: number, deadlineMs: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {

@@ -6,8 +6,9 @@ import type { DynoRecord } from '../core/dyno-host.js';
 import type { Plan } from '../core/dyno-plan.js';
 import type { Accounts } from '../accounts/accounts-service.js';
 import type { AddonRegistry } from '../core/addon-registry.js';
-import type { Build, Release, Slug, Store } from '../store/port.js';
 import type { DataPort } from './data-port.js';
+import type { PartnerTokens } from '../accounts/partner-tokens.js';
+import type { AddonProviderRecord, Build, Release, Slug, Store } from '../store/port.js';
 
 /** Where a build's source tarball is: a blob of ours (from POST /sources) or a URL to fetch. */
 export type BuildSource = { kind: 'blob'; key: string } | { kind: 'url'; url: string };
@@ -97,6 +98,19 @@ export interface DynoPort {
   plan(appId: string): Promise<Plan>;
 }
 
+/**
+ * Third-party add-on providers as the API uses them: their OAuth tokens, and telling the
+ * composition root (which builds providers) that an admin registered or removed one, so the
+ * add-on registry and its catalog follow at once.
+ */
+export interface PartnerPort {
+  tokens: PartnerTokens;
+  /** Builds the provider and registers it (its service and plans join the catalog); throws if the catalog refuses it. */
+  registered(record: AddonProviderRecord): void;
+  /** Unregisters the provider and its service. */
+  removed(id: string): void;
+}
+
 /** Everything the API needs from the composition root. */
 export interface ApiDeps {
   store: Store;
@@ -122,6 +136,8 @@ export interface ApiDeps {
   addonTimeoutMs: number;
   /** Data services behind `pg:*` and `redis:*` (Heroku's data API); absent, those routes answer 404. */
   data?: DataPort;
+  /** Third-party providers (partner API): registration and their OAuth tokens. */
+  partners: PartnerPort;
   /**
    * Secret for capability URLs (blob uploads and downloads, output streams): at least 32 random
    * bytes, kept across restarts so URLs already handed out stay valid until they expire.

@@ -35,6 +35,10 @@ import { pgTransferRoutes } from './resources/pg-transfers.js';
 import { pgScheduleRoutes } from './resources/pg-schedules.js';
 import { dataCredentialRoutes } from './resources/data-credentials.js';
 import { redisDatabaseRoutes } from './resources/redis-databases.js';
+import { addonProviderRoutes } from './resources/addon-providers.js';
+import { partnerOauthRoutes } from './resources/partner-oauth.js';
+import { partnerCallbackRoutes } from './resources/partner-callbacks.js';
+import { partnerLogRoutes } from './resources/partner-logs.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -63,6 +67,10 @@ export const apiRoutes: Route[] = [
   ...pgScheduleRoutes,
   ...dataCredentialRoutes,
   ...redisDatabaseRoutes,
+  ...addonProviderRoutes,
+  ...partnerOauthRoutes,
+  ...partnerCallbackRoutes,
+  ...partnerLogRoutes,
 ];
 
 /** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */

@@ -4,6 +4,8 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
+import { PartnerTokens } from '../accounts/partner-tokens.js';
+import { ProvisionDeadline } from '../addons/provision-deadline.js';
 import { AgentConnection } from '../agent/agent-connection.js';
 import { LogForwarder } from '../agent/log-forwarder.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
@@ -32,6 +34,8 @@ import { CleanupStack } from './cleanup-stack.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
 import { closeServer, listen } from './listen.js';
 import type { UpOptions } from './options.js';
+import { partnerDeadlinePort } from '../addons/partner-deadline-port.js';
+import { PartnerProviders } from '../addons/partner-providers.js';
 
 export interface RunningBerth {
   apiPort: number;
@@ -44,6 +48,9 @@ type Paths = ReturnType<typeof dataPaths>;
 
 const withPort = (scheme: 'http' | 'https', host: string, port: number) =>
   (scheme === 'http' && port === 80) || (scheme === 'https' && port === 443) ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
+
+/** How long a partner provider that answered 202 may take to call back before its add-on fails. */
+const PARTNER_PROVISION_DEADLINE_MS = 30 * 60_000;
 
 const builtinBuildpacksDir = fileURLToPath(new URL('../../../buildpacks', import.meta.url));
 
@@ -104,6 +111,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       ...(options.crashCoolOffMs !== undefined ? { crashCoolOffMs: options.crashCoolOffMs } : {}),
     });
 
+    const addonRegistry = new AddonRegistry();
+    const partnerTokens = new PartnerTokens(store, () => new Date());
+    const partners = new PartnerProviders({ store, tokens: partnerTokens, registry: addonRegistry, region: 'us', log: logLine });
     const apiDeps: ApiDeps = {
       store,
       accounts,
@@ -113,9 +123,10 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },
       logplex: agent,
       dynos,
-      addons: new AddonRegistry(),
+      addons: addonRegistry,
       addonTimeoutMs: 30_000,
       data: dataServices.data,
+      partners,
       urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),
       blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
@@ -129,10 +140,22 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const builtinProviders = builtinAddonProviders(agent, options.addonsPostgresUrl);
     apiDeps.addons.register(builtinProviders.postgres);
     apiDeps.addons.register(builtinProviders.redis);
+    await partners.load();
     const addonLifecycle = new AddonLifecycle(apiDeps);
     dataServices.data.useProviders(() => providerHooks(apiDeps.addons, addonLifecycle, store));
     const staleAddons = await addonLifecycle.recoverStale();
     if (staleAddons.length > 0) logLine({ at: 'warn', msg: 'marked add-ons left provisioning by a crash as failed', addons: staleAddons.length });
+    // A partner that answered 202 has PARTNER_PROVISION_DEADLINE_MS to call back, then the add-on fails.
+    const partnerDeadline = new ProvisionDeadline(
+      partnerDeadlinePort({ store, providers: partners, tokens: partnerTokens, failed: (id, message) => addonLifecycle.failed(id, message), log: logLine }),
+      PARTNER_PROVISION_DEADLINE_MS,
+      () => new Date(),
+    );
+    const sweepPartners = () => void partnerDeadline.sweep().catch((err: unknown) => logLine({ at: 'warn', msg: 'partner provision deadline sweep failed', error: err instanceof Error ? err.message : String(err) }));
+    sweepPartners();
+    const partnerTimer = setInterval(sweepPartners, 30_000);
+    partnerTimer.unref();
+    cleanups.defer(() => clearInterval(partnerTimer));
     const api = createApiHandler(apiDeps);
     const git = await createGitService({
       reposDir: join(paths.root, 'repos'),

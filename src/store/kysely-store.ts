@@ -18,6 +18,7 @@ import { KyselyAccountQuotas } from './account-quotas-repository.js';
 import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 import { KyselyPgBackupSchedules, KyselyPgTransfers } from './pg-transfers-repository.js';
+import { KyselyAddonProviders } from './addon-providers-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -43,6 +44,7 @@ export class KyselyStore implements Store {
   readonly addonAttachments: KyselyAddonAttachments;
   readonly pgTransfers: KyselyPgTransfers;
   readonly pgBackupSchedules: KyselyPgBackupSchedules;
+  readonly addonProviders: KyselyAddonProviders;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -67,6 +69,7 @@ export class KyselyStore implements Store {
     this.addonAttachments = new KyselyAddonAttachments(db, clock);
     this.pgTransfers = new KyselyPgTransfers(db, clock);
     this.pgBackupSchedules = new KyselyPgBackupSchedules(db, clock);
+    this.addonProviders = new KyselyAddonProviders(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

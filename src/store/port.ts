@@ -3,7 +3,9 @@ import type { ScaleRequest, ScaleResult } from '../core/formation.js';
 import type { AccountQuota } from '../core/account-quota.js';
 import type { Account, App, Authorization, Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
+import type { PartnerManifest } from '../core/addon-manifest.js';
 import type { Addon, AddonAttachment } from './addon-records.js';
+import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
 import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
 import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
@@ -12,6 +14,7 @@ export type * from './records.js';
 export type * from './domain-records.js';
 export type * from './addon-records.js';
 export type * from './pg-transfer-records.js';
+export type * from './addon-provider-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -37,6 +40,7 @@ export interface Store {
   addonAttachments: AddonAttachmentRepository;
   pgTransfers: PgTransferRepository;
   pgBackupSchedules: PgBackupScheduleRepository;
+  addonProviders: AddonProviderRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
@@ -355,4 +359,31 @@ export interface AddonAttachmentRepository {
   /** Attachments on apps owned by `ownerId` (all without it), by app then name. */
   list(filter: { ownerId?: string }): Promise<AddonAttachment[]>;
   delete(id: string): Promise<AddonAttachment | undefined>;
+}
+
+/**
+ * Third-party add-on providers (partner API manifests) and the OAuth tokens issued to them.
+ * Tokens are stored as hashes; `takeToken` deletes as it reads, so a grant is used once.
+ */
+export interface AddonProviderRepository {
+  /** conflict when the id is registered already. */
+  create(manifest: PartnerManifest): Promise<AddonProviderRecord>;
+  /** Replaces the manifest of the provider with its id; undefined when there is none. */
+  update(manifest: PartnerManifest): Promise<AddonProviderRecord | undefined>;
+  find(id: string): Promise<AddonProviderRecord | undefined>;
+  /** By id. */
+  list(): Promise<AddonProviderRecord[]>;
+  /** Removes it and its tokens; undefined when there was none. */
+  delete(id: string): Promise<AddonProviderRecord | undefined>;
+  addToken(token: Omit<PartnerToken, 'createdAt'>): Promise<PartnerToken>;
+  findToken(tokenHash: string): Promise<PartnerToken | undefined>;
+  /** Deletes and returns the token of that kind (whether expired or not: the caller checks). */
+  takeToken(tokenHash: string, kind: PartnerTokenKind): Promise<PartnerToken | undefined>;
+  /** Revokes every token of an add-on (it was destroyed or failed); returns how many. */
+  deleteTokensForAddon(addonId: string): Promise<number>;
+  /** Merges config (suffix → value) a provider sent before provisioning finished; returns the whole of it. */
+  mergePending(addonId: string, providerId: string, config: Record<string, string>): Promise<Record<string, string>>;
+  findPending(addonId: string): Promise<Record<string, string> | undefined>;
+  /** Deletes and returns the add-on's pending config (undefined when none was sent). */
+  takePending(addonId: string): Promise<Record<string, string> | undefined>;
 }

@@ -224,6 +224,32 @@ export interface PgBackupSchedulesTable {
   updated_at: string;
 }
 
+export interface AddonProvidersTable {
+  id: string;
+  name: string;
+  /** A secret (holds the manifest's password): never returned by the API. */
+  manifest: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AddonPartnerTokensTable {
+  token_hash: string;
+  kind: string;
+  provider_id: string;
+  addon_id: string;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface AddonPartnerPendingTable {
+  addon_id: string;
+  provider_id: string;
+  /** Suffix → value (JSON). */
+  config: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -242,4 +268,7 @@ export interface Database {
   addon_attachments: AddonAttachmentsTable;
   pg_transfers: PgTransfersTable;
   pg_backup_schedules: PgBackupSchedulesTable;
+  addon_providers: AddonProvidersTable;
+  addon_partner_tokens: AddonPartnerTokensTable;
+  addon_partner_pending: AddonPartnerPendingTable;
 }

@@ -61,5 +61,7 @@ export const LAYERS: LayerRules = {
   },
   // Add-on providers: Berth's own Postgres/Redis servers and Heroku's partner API. Their port
   // (core/addon-provider.ts) and the catalog are in core, so the API needs no import of addons.
-  addons: { mayImport: ['core', 'blobs'], node: true, packages: ['pg'] },
+  // The partner providers implement the API's PartnerPort over the store and the partner
+  // tokens they are handed (types only).
+  addons: { mayImport: ['core', 'blobs'], mayImportTypes: ['api', 'store', 'accounts'], node: true, packages: ['pg'] },
 };

@@ -18,6 +18,7 @@ import type { Database } from '../../src/store/schema.js';
 import { sqliteDialect } from '../../src/store/sqlite.js';
 import { accountsContract, authorizationsContract } from './accounts-contract.js';
 import { addonsContract } from './addons-contract.js';
+import { addonProvidersContract } from './addon-providers-contract.js';
 import { appFeaturesContract } from './app-features-contract.js';
 import { accountQuotasContract } from './account-quotas-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
@@ -135,6 +136,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     accountQuotasContract({ open });
     addonsContract({ open });
     pgTransfersContract({ open });
+    addonProvidersContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

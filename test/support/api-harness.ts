@@ -19,6 +19,8 @@ import { LogChannels } from '../../src/logplex/log-channels.js';
 import { LogSessions } from '../../src/logplex/log-sessions.js';
 import { NoDynos, RecordingPlatform } from './recording-platform.js';
 import { AddonRegistry } from '../../src/core/addon-registry.js';
+import { PartnerTokens } from '../../src/accounts/partner-tokens.js';
+import { PartnerProviders } from '../../src/addons/partner-providers.js';
 
 /** A platform log line the API emitted (`app[api]: …`). */
 export interface EmittedLine {
@@ -31,6 +33,8 @@ export interface ApiHarness {
   url: string;
   /** What the API runs on (e.g. its add-on registry, to register test providers). */
   deps: ApiDeps;
+  /** Third-party providers: registered ones become real PartnerProviders in `deps.addons`; their OAuth tokens. */
+  partners: PartnerProviders;
   store: KyselyStore;
   accounts: Accounts;
   adminKey: string;
@@ -71,6 +75,8 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
   const channels = await LogChannels.open({ dir: join(dir, 'logs') });
   const drains = await DrainManager.open({ channels });
   const sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
+  const registry = options.overrides?.addons ?? new AddonRegistry();
+  const partners = new PartnerProviders({ store, tokens: new PartnerTokens(store, () => new Date()), registry, region: 'us', timeoutMs: options.partnerTimeoutMs ?? 5_000, log: (event) => logged.push(event) });
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -93,9 +99,10 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
       removeDrain: (appId, key) => drains.remove(appId, key),
     },
     dynos: new NoDynos(),
-    addons: options.overrides?.addons ?? new AddonRegistry(),
+    addons: registry,
     addonTimeoutMs: 30_000,
     ...(dataServices ? { data: dataServices.data } : {}),
+    partners,
     urlSigningKey: randomBytes(32).toString('hex'),
     blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
     rateLimitPerHour: 4500,
@@ -111,6 +118,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
   return {
     url,
     deps,
+    partners,
     store,
     accounts,
     adminKey,
@@ -148,6 +156,8 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
 export interface ApiOptions {
   location?: StoreLocation;
   overrides?: Partial<ApiDeps>;
+  /** How long partner-provider calls may take (default 8 s). */
+  partnerTimeoutMs?: number;
   /** Builds the data services (pg:*, redis:*) over the harness's store and blobs. */
   data?: (parts: { store: KyselyStore; blobs: LocalBlobStore }) => Promise<{ data: DataPort; stop(): Promise<void> }>;
 }
@@ -206,6 +216,7 @@ export function useApi(options: ApiOptions | (() => ApiOptions) = {}, setup?: (a
     get blobs() { return running().blobs; },
     get lines() { return running().lines; },
     get channels() { return running().channels; },
+    get partners() { return running().partners; },
     get clock() { return running().clock; },
     createUser: (email, password) => running().createUser(email, password),
     request: (path, init) => running().request(path, init),

@@ -10,6 +10,10 @@ import { addonsInfo } from './addons-info.js';
 import { addonsPlans } from './addons-plans.js';
 import { addonsServices } from './addons-services.js';
 import { addonsUpgrade } from './addons-upgrade.js';
+import { addonsProviders } from './addons-providers.js';
+import { addonsProvidersAdd } from './addons-providers-add.js';
+import { addonsProvidersRemove } from './addons-providers-remove.js';
+import { addonsProvidersUpdate } from './addons-providers-update.js';
 import { apps } from './apps.js';
 import { appsCreate } from './apps-create.js';
 import { appsDestroy } from './apps-destroy.js';
@@ -121,6 +125,10 @@ export const COMMANDS: readonly Command[] = [
   addonsDestroy,
   addonsPlans,
   addonsServices,
+  addonsProviders,
+  addonsProvidersAdd,
+  addonsProvidersUpdate,
+  addonsProvidersRemove,
   ps,
   psScale,
   psType,

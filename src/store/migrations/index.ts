@@ -4,6 +4,7 @@ import * as m0002 from './0002-releases.js';
 import * as m0003 from './0003-domains.js';
 import * as m0004 from './0004-app-features.js';
 import * as m0005 from './0005-addons.js';
+import * as m0006 from './0006-addon-providers.js';
 import * as m0009 from './0009-account-quotas.js';
 import * as m0010 from './0010-pg-transfers.js';
 
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0003-domains': m0003,
   '0004-app-features': m0004,
   '0005-addons': m0005,
+  '0006-addon-providers': m0006,
   '0009-account-quotas': m0009,
   '0010-pg-transfers': m0010,
 };
