@@ -15,6 +15,8 @@ export interface AgentSettings {
   rendezvousPort: number;
   /** Hidden test setting: R14 and runtime-metrics every N ms instead of every 20 s (an adopted agent keeps its own). */
   metricsIntervalMs?: number;
+  /** Hidden test setting: router worker processes (default one per core; an adopted agent keeps its own). */
+  routerWorkers?: number;
 }
 
 const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
@@ -57,6 +59,7 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
       '--router-tls-port', String(settings.routerTlsPort),
       '--rendezvous-port', String(settings.rendezvousPort),
       ...(settings.metricsIntervalMs !== undefined ? ['--metrics-interval-ms', String(settings.metricsIntervalMs)] : []),
+      ...(settings.routerWorkers !== undefined ? ['--workers', String(settings.routerWorkers)] : []),
     ],
     { detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env },
   );

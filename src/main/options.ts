@@ -23,6 +23,8 @@ export interface UpOptions {
   metricsIntervalMs?: number;
   /** SIGTERM → SIGKILL grace when the dyno manager stops a dyno (default 30 s; hidden flag for tests). */
   stopGraceMs?: number;
+  /** Router worker processes (default one per core; hidden flag for tests). */
+  routerWorkers?: number;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -96,10 +98,11 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'database-url': { type: 'string' },
       'addons-postgres-url': { type: 'string' },
       'admin-email': { type: 'string' },
-      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms.
+      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --router-workers.
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
       'stop-grace-ms': { type: 'string' },
+      'router-workers': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -113,6 +116,10 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   const bootTimeout = milliseconds('boot-timeout-ms', values['boot-timeout-ms'], 100, 3_600_000);
   const metricsInterval = milliseconds('metrics-interval-ms', values['metrics-interval-ms'], 100, 3_600_000);
   const stopGrace = milliseconds('stop-grace-ms', values['stop-grace-ms'], 0, 3_600_000);
+  const workers = values['router-workers'];
+  if (workers !== undefined && (!/^\d+$/.test(workers) || Number(workers) < 1 || Number(workers) > 64)) {
+    throw new Error(`--router-workers must be a number from 1 to 64, not ${JSON.stringify(workers)}.`);
+  }
   return {
     dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
     bind: values.bind ?? '127.0.0.1',
@@ -129,5 +136,6 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(bootTimeout !== undefined ? { bootTimeoutMs: bootTimeout } : {}),
     ...(metricsInterval !== undefined ? { metricsIntervalMs: metricsInterval } : {}),
     ...(stopGrace !== undefined ? { stopGraceMs: stopGrace } : {}),
+    ...(workers !== undefined ? { routerWorkers: Number(workers) } : {}),
   };
 }

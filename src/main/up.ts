@@ -232,6 +232,7 @@ async function connectAgent(options: UpOptions, dataDir: string) {
     routerTlsPort: options.routerTlsPort,
     rendezvousPort: options.rendezvousPort,
     ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
+    ...(options.routerWorkers !== undefined ? { routerWorkers: options.routerWorkers } : {}),
   };
   const say = (message: string) => logLine({ at: 'info', msg: message });
   const started = await ensureAgent(settings, say);
