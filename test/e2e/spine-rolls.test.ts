@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
 import { appRepo, type AppRepo } from '../support/git-push.js';
-import { startRequestLoop } from '../support/request-loop.js';
+import { startRequestLoop, type LoopResult } from '../support/request-loop.js';
 import { createApp, shutDown, suffix, waitFor, waitForDynos, type DynoJson } from '../support/spine.js';
 
 /**
@@ -49,10 +49,11 @@ describe('rolling and stopping web dynos under load answers every request', () =
       await settled(app, 'web.1 and web.2 up', ['web.1', 'web.2']);
 
       // GETs (the router may replay one whose pooled connection died) and POSTs (never replayed).
-      const gets = startRequestLoop(berth, app, { clients: 2, maxMs: 50_000 });
-      const posts = startRequestLoop(berth, app, { clients: 2, maxMs: 50_000, method: 'POST', path: '/delay/200' });
+      const gets = startRequestLoop(berth, app, { clients: 2, maxMs: 120_000 });
+      const posts = startRequestLoop(berth, app, { clients: 2, maxMs: 120_000, method: 'POST', path: '/delay/200' });
       const loop = { count: () => gets.count() + posts.count(), seen: gets.seen };
       const steps: string[] = [];
+      const results: LoopResult[] = [];
       /** Runs one roll and waits until `names` are up and the dynos it stopped (`stops`, default all) are gone. */
       const roll = async (what: string, names: string[], act: () => Promise<void>, stops?: string[]) => {
         const before = await idsOf(app, stops);
@@ -85,11 +86,13 @@ describe('rolling and stopping web dynos under load answers every request', () =
         const count = loop.count();
         await waitFor('requests after the last roll', async () => loop.count() >= count + 20, 20_000);
       } finally {
-        const [g, p] = [await gets.stop(), await posts.stop()];
-        const failures = [...g.failures, ...p.failures];
+        results.push(await gets.stop(), await posts.stop());
+        const [g, p] = results as [LoopResult, LoopResult];
         process.stderr.write(`# ${app}: ${g.requests} GETs and ${p.requests} POSTs, ${g.failures.length} and ${p.failures.length} failed; rolls: ${steps.join(', ')}\n`);
-        assert.deepEqual(failures.slice(0, 10), [], `${failures.length} of ${g.requests + p.requests} requests failed (rolls done: ${steps.join(', ')})`);
       }
+      const failures = results.flatMap((r) => r.failures);
+      const requests = results.reduce((n, r) => n + r.requests, 0);
+      assert.deepEqual(failures.slice(0, 10), [], `${failures.length} of ${requests} requests failed (rolls: ${steps.join(', ')})`);
     });
   }
 });
