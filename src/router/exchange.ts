@@ -262,7 +262,7 @@ export class Exchange implements BackendUser, Waiter, RelayOwner {
         this.#bconn = null;
         // A reused keep-alive connection the dyno closed or reset before any response byte: the
         // request most likely never reached the app. Bodyless idempotent requests are replayed,
-        // once (as vegur does): on a new connection to the same dyno, or on another dyno when
+        // once (RFC 9110 §9.2.2): on a new connection to the same dyno, or on another dyno when
         // this one has left the route.
         if (conn.uses > 0 && !this.#relay.headPending && !this.#staleRetried && this.#pending === null && code !== 'ETIMEDOUT' &&
             this.req.contentLength <= 0 && this.req.transferEncoding === null && IDEMPOTENT_METHODS.has(this.req.method)) {
