@@ -37,7 +37,8 @@ export class AgentClient implements DynoHost {
   }
 
   stop(dynoId: string, graceMs: number): Promise<void> {
-    return this.rpc.call('dyno.stop', { id: dynoId, graceMs }, graceMs + 60_000);
+    // Draining (≤ grace) + SIGTERM → grace → SIGKILL, and a margin.
+    return this.rpc.call('dyno.stop', { id: dynoId, graceMs }, 2 * graceMs + 60_000);
   }
 
   forget(dynoId: string): Promise<void> {

@@ -56,7 +56,11 @@ export type AgentMethods = {
   'dyno.list': { request: None; response: DynoRecord[] };
   /** With `attach`, the record carries the rendezvous attach URL and the dyno waits for its client. */
   'dyno.start': { request: DynoLaunch; response: DynoRecord };
-  /** SIGTERM, `graceMs` (default 30 s), SIGKILL; answers once the dyno has exited. */
+  /**
+   * A web dyno that served drains first (out of the route, every router worker confirms, requests
+   * in flight finish; at most `graceMs`), then SIGTERM, `graceMs` (default 30 s), SIGKILL;
+   * answers once the dyno has exited.
+   */
   'dyno.stop': { request: { id: string; graceMs?: number }; response: void };
   'dyno.forget': { request: { id: string }; response: void };
 

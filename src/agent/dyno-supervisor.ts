@@ -23,6 +23,12 @@ export interface SupervisorDeps {
   logs: SupervisorLogs;
   /** Every state change (the agent broadcasts it and updates the route table). */
   onChange(record: DynoRecord, previous: DynoState | 'down', dyno?: RunningDyno): void;
+  /**
+   * A web dyno that served is leaving the route (its `stopping` change was just reported): resolves
+   * once no router sends it new requests and its requests in flight finished. SIGTERM waits for it
+   * (at most `timeoutMs`, the stop grace). Without it, SIGTERM follows at once.
+   */
+  drain?(record: DynoRecord, address: { host: string; port: number }, timeoutMs: number): Promise<unknown>;
   now(): number;
   /** Sampling timers (default: the system's, unref'd). */
   timers?: Timers;
@@ -201,7 +207,9 @@ export class DynoSupervisor {
     }
     if (!entry.stopping) {
       entry.stopping = true;
+      const served = entry.record.state === 'up' && entry.launch.type === 'web' && !entry.launch.oneOff;
       this.setState(entry, 'stopping');
+      if (served) await this.drain(entry, entry.dyno, graceMs);
       this.platform(entry, 'Stopping all processes with SIGTERM');
       const { killed } = await entry.dyno.stop(graceMs);
       if (killed) {
@@ -210,6 +218,23 @@ export class DynoSupervisor {
       }
     }
     await entry.dyno.exited;
+  }
+
+  /**
+   * The draining phase of a stop: the route dropped the dyno when it entered `stopping`; wait
+   * until every router worker confirmed that and its requests in flight finished, at most
+   * `graceMs` (a dyno that exits meanwhile ends the wait too).
+   */
+  private async drain(entry: Entry, dyno: RunningDyno, graceMs: number): Promise<void> {
+    const drain = this.deps.drain;
+    if (!drain || !dyno.address || graceMs <= 0) return;
+    let cancel: () => void = () => undefined;
+    const timeUp = new Promise<void>((resolve) => (cancel = this.timers.after(graceMs, resolve)));
+    try {
+      await Promise.race([drain({ ...entry.record }, dyno.address, graceMs).catch(() => undefined), timeUp, dyno.exited]);
+    } finally {
+      cancel();
+    }
   }
 
   /** Drops the record of a crashed dyno. */

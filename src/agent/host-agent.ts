@@ -24,6 +24,11 @@ export interface HostAgentDeps {
   drains: DrainManager;
   /** Pushes a route diff to the router workers. */
   pushRoutes(diff: RouteDiff): void | Promise<void>;
+  /**
+   * Resolves once every router worker applied the diffs pushed so far and has no request in
+   * flight to `address` (see RouterCluster.drain); a stopping web dyno gets SIGTERM after that.
+   */
+  drainRoute?(address: { host: string; port: number }, timeoutMs: number): Promise<boolean>;
   now(): number;
   /** Called by the `shutdown` RPC after it answered. */
   onShutdown(options: { killDynos: boolean }): void;
@@ -76,6 +81,7 @@ export class HostAgent {
         ingest: (appId, source, process, stream) => deps.channels.ingest(appId, source, process, stream as never),
       },
       onChange: (record, previous, dyno) => this.changed(record, previous, dyno),
+      drain: async (_record, address, timeoutMs) => deps.drainRoute?.(address, timeoutMs),
       ...(deps.metricsEveryMs !== undefined ? { metricsEveryMs: deps.metricsEveryMs } : {}),
     });
   }

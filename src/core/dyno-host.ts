@@ -54,7 +54,11 @@ export type DynoEvent = { kind: 'state'; dyno: DynoRecord; previous: DynoState |
 export interface DynoHost {
   list(): Promise<DynoRecord[]>;
   start(launch: DynoLaunch): Promise<DynoRecord>;
-  /** SIGTERM every process, wait `graceMs`, then SIGKILL (R12). Resolves when it has exited. */
+  /**
+   * A web dyno that served first leaves the route and drains (every router confirmed, requests in
+   * flight finished; at most `graceMs`); then SIGTERM every process, wait `graceMs`, then SIGKILL
+   * (R12). Resolves when it has exited.
+   */
   stop(dynoId: string, graceMs: number): Promise<void>;
   /** Forgets a crashed dyno's record. */
   forget(dynoId: string): Promise<void>;

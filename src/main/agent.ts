@@ -149,6 +149,7 @@ async function main(): Promise<void> {
     sessions,
     drains,
     pushRoutes: (diff) => router.update(diff),
+    drainRoute: (address, timeoutMs) => router.drain(address, timeoutMs),
     now: () => Date.now(),
     onShutdown: ({ killDynos }) => void shutdown(killDynos),
     rendezvous: { server: rendezvous, publicHost: domain, port: rendezvousPort },

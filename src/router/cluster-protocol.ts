@@ -21,6 +21,8 @@ export type ToWorker =
       options: Partial<RouterOptions>;
     }
   | { t: 'update'; id: number; diff: RouteDiff }
+  /** Answer `drained` once no request is in flight to the dyno at host:port (see RouterEngine.drain). */
+  | { t: 'drain'; id: number; host: string; port: number; timeoutMs: number }
   | { t: 'cert'; id: number; pair: CertificatePair | null }
   | { t: 'invalidate-cert'; id: number; servername?: string }
   | { t: 'stats'; id: number }
@@ -32,5 +34,7 @@ export type FromWorker =
   | { t: 'listening'; ports: { http: number; https?: number } }
   | { t: 'failed'; message: string }
   | { t: 'ack'; id: number }
+  /** `drained` false: requests were still in flight when `timeoutMs` ran out. */
+  | { t: 'drained'; id: number; drained: boolean }
   | { t: 'cert?'; id: number; servername: string }
   | { t: 'stats'; id: number; stats: RouterStats };

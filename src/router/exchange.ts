@@ -26,7 +26,8 @@ export interface ClientSide extends RelayClient, PageTarget {
  */
 export type Phase = 'queued' | 'connecting' | 'sending' | 'waiting' | 'streaming' | 'tunnel' | 'done';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/** Methods a request may be sent twice with (RFC 9110 §9.2.2). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 /** One request through the router: checkout, connect, send, relay, log. */
 export class Exchange implements BackendUser, Waiter, RelayOwner {
@@ -134,6 +135,16 @@ export class Exchange implements BackendUser, Waiter, RelayOwner {
     (this.#tried ??= []).push(b);
     this.engine.backendFreed(b);
     if (this.#tried.length >= this.engine.options.maxConnectAttempts || !this.dispatcher.retry(this)) this.fail(this.#connectError);
+  }
+
+  /** Sends the request again from the start: to `b` unless it left the route, else to another dyno. */
+  #replay(b: Backend): void {
+    if (!b.retired) return this.#connect(b);
+    this.#backend = null;
+    b.inFlight--;
+    this.engine.backendFreed(b);
+    this.#enter('queued');
+    this.dispatcher.admit(this);
   }
 
   noDynoLeft(): void {
@@ -249,12 +260,14 @@ export class Exchange implements BackendUser, Waiter, RelayOwner {
       case 'waiting': {
         const conn = this.#bconn as BackendConn;
         this.#bconn = null;
-        // A reused keep-alive connection the dyno closed as we sent: the request never reached
-        // the app. Only bodyless safe requests are replayed, once, on a new connection.
+        // A reused keep-alive connection the dyno closed or reset before any response byte: the
+        // request most likely never reached the app. Bodyless idempotent requests are replayed,
+        // once (RFC 9110 §9.2.2): on a new connection to the same dyno, or on another dyno when
+        // this one has left the route.
         if (conn.uses > 0 && !this.#relay.headPending && !this.#staleRetried && this.#pending === null && code !== 'ETIMEDOUT' &&
-            this.req.contentLength <= 0 && this.req.transferEncoding === null && SAFE_METHODS.has(this.req.method)) {
+            this.req.contentLength <= 0 && this.req.transferEncoding === null && IDEMPOTENT_METHODS.has(this.req.method)) {
           this.#staleRetried = true;
-          return this.#connect(this.#backend as Backend);
+          return this.#replay(this.#backend as Backend);
         }
         return this.fail(this.#relay.headPending ? 'H17' : 'H13');
       }

@@ -30,6 +30,12 @@ export interface RouterCluster {
   /** Applies a diff in every worker; resolves once each live worker has applied it. */
   update(diff: RouteDiff): Promise<void>;
   /**
+   * Resolves once every worker has applied the diffs sent before (so none routes new requests to
+   * the dyno at `address` if they removed it) and has no request in flight to it: true then, false
+   * when `timeoutMs` ran out first. Called before a dyno gets SIGTERM.
+   */
+  drain(address: { host: string; port: number }, timeoutMs: number): Promise<boolean>;
+  /**
    * Forgets a cached certificate in every worker (after sni-endpoint changes); resolves once
    * each live worker has, so no handshake that starts afterwards gets the old certificate.
    */
@@ -80,7 +86,7 @@ export async function startRouterCluster(o: RouterClusterOptions): Promise<Route
   const count = Math.max(1, o.workers ?? availableParallelism());
   const table = new RouteTable(o.table);
   const workers = new Set<Worker>();
-  const waiting = new Map<number, { left: Set<Worker>; done: () => void; data?: RouterStats[] }>();
+  const waiting = new Map<number, { left: Set<Worker>; done: () => void; data?: unknown[] }>();
   let nextId = 0;
   let stopping = false;
   let ports: { http: number; https?: number } | null = null;
@@ -108,6 +114,9 @@ export async function startRouterCluster(o: RouterClusterOptions): Promise<Route
         return settle(w, msg.id);
       case 'stats':
         waiting.get(msg.id)?.data?.push(msg.stats);
+        return settle(w, msg.id);
+      case 'drained':
+        waiting.get(msg.id)?.data?.push(msg.drained);
         return settle(w, msg.id);
       case 'cert?': {
         const reply = (pair: { cert: string; key: string } | undefined) => {
@@ -150,16 +159,17 @@ export async function startRouterCluster(o: RouterClusterOptions): Promise<Route
       w.on('error', () => undefined);
     });
 
-  const broadcast = <T>(make: (id: number) => ToWorker, collect?: RouterStats[]): Promise<T | void> =>
+  /** Sends a message to every live worker; resolves once each answered (or died), or after timeoutMs (false). */
+  const broadcast = (make: (id: number) => ToWorker, collect?: unknown[], timeoutMs = ACK_TIMEOUT_MS): Promise<boolean> =>
     new Promise((resolve) => {
       const id = ++nextId;
       const left = new Set([...workers].filter((w) => w.isConnected()));
-      if (left.size === 0) return resolve();
+      if (left.size === 0) return resolve(true);
       const timer = setTimeout(() => {
         waiting.delete(id);
-        resolve();
-      }, ACK_TIMEOUT_MS);
-      waiting.set(id, { left, data: collect, done: () => { clearTimeout(timer); resolve(); } });
+        resolve(false);
+      }, timeoutMs);
+      waiting.set(id, { left, data: collect, done: () => { clearTimeout(timer); resolve(true); } });
       for (const w of left) w.send(make(id));
     });
 
@@ -191,6 +201,13 @@ export async function startRouterCluster(o: RouterClusterOptions): Promise<Route
     async update(diff) {
       table.apply(diff);
       await broadcast((id) => ({ t: 'update', id, diff }));
+    },
+    async drain(address, timeoutMs) {
+      // Sent after every update so far on each worker's ordered channel: a worker answers once
+      // it has applied them and its last request to the dyno has finished.
+      const answers: unknown[] = [];
+      const all = await broadcast((id) => ({ t: 'drain', id, host: address.host, port: address.port, timeoutMs }), answers, timeoutMs + ACK_TIMEOUT_MS);
+      return all && answers.every((drained) => drained === true);
     },
     async invalidateCertificate(servername) {
       await broadcast((id) => ({ t: 'invalidate-cert', id, ...(servername !== undefined ? { servername } : {}) }));

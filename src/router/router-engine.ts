@@ -66,6 +66,8 @@ export class RouterEngine implements ConnectionEngine {
   readonly #onLog: (app: string | null, line: string) => void;
   readonly #timer: NodeJS.Timeout;
   readonly #ids = new RequestIds();
+  /** Callers of drain() waiting for a dyno's requests in flight to finish. */
+  readonly #drains = new Set<DrainWait>();
 
   constructor(deps: RouterEngineDeps) {
     this.options = routerOptions(deps.options);
@@ -85,6 +87,39 @@ export class RouterEngine implements ConnectionEngine {
   update(diff: RouteDiff): void {
     const touched = this.#table.apply(diff);
     for (const name of touched) this.#sync(name);
+  }
+
+  /**
+   * Resolves true once no request is in flight to the dyno at `host:port` and the route table no
+   * longer has it (its idle pooled connections were closed when it left), or false after
+   * `timeoutMs`. The host agent asks every worker this before a dyno gets SIGTERM.
+   */
+  drain(host: string, port: number, timeoutMs: number): Promise<boolean> {
+    const wait: DrainWait = { host, port, done: () => undefined };
+    if (this.#drained(wait)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => wait.done(false), timeoutMs);
+      wait.done = (drained) => {
+        clearTimeout(timer);
+        this.#drains.delete(wait);
+        resolve(drained);
+      };
+      this.#drains.add(wait);
+    });
+  }
+
+  #drained(wait: DrainWait): boolean {
+    for (const b of this.#backends.values()) {
+      if (b.port === wait.port && b.host === wait.host && (!b.retired || b.inFlight > 0)) return false;
+    }
+    return true;
+  }
+
+  /** A retired dyno's last request finished, or a dyno left the route: wake drain() callers. */
+  #checkDrains(b: Backend): void {
+    for (const wait of this.#drains) {
+      if (wait.port === b.port && wait.host === b.host && this.#drained(wait)) wait.done(true);
+    }
   }
 
   snapshot(): RouteSnapshot {
@@ -127,6 +162,10 @@ export class RouterEngine implements ConnectionEngine {
   }
 
   backendFreed(backend: Backend): void {
+    if (backend.retired) {
+      if (backend.inFlight === 0 && this.#drains.size > 0) this.#checkDrains(backend);
+      return;
+    }
     const d = this.#apps.get(backend.app);
     if (d !== undefined && d.waiters.length > 0) d.drain();
   }
@@ -196,10 +235,12 @@ export class RouterEngine implements ConnectionEngine {
     if (route.maintenancePageUrl) this.#pages.prefetch(route.maintenancePageUrl);
   }
 
+  /** A dyno left the route: its idle connections close now, those in use when their request ends. */
   #retire(b: Backend): void {
     b.retired = true;
     b.expireIdle(this.clock, true);
     if (b.open === 0 && b.inFlight === 0) this.#backends.delete(b.key);
+    if (this.#drains.size > 0) this.#checkDrains(b);
   }
 
   #sweep = (): void => {
@@ -220,5 +261,12 @@ export class RouterEngine implements ConnectionEngine {
     clearInterval(this.#timer);
     for (const conn of this.#connections) conn.destroy();
     for (const b of this.#backends.values()) this.#retire(b);
+    for (const wait of this.#drains) wait.done(false);
   }
+}
+
+interface DrainWait {
+  host: string;
+  port: number;
+  done(drained: boolean): void;
 }

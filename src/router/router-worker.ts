@@ -6,6 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { Socket } from 'node:net';
+import type { RouteDiff } from '../core/route-table.js';
 import { LOG_FD, type FromWorker, type ToWorker } from './cluster-protocol.js';
 import type { CertificatePair } from './sni.js';
 import { startRouter, type RunningRouter } from './start-router.js';
@@ -20,6 +21,8 @@ function send(msg: FromWorker): void {
 
 function runWorker(): void {
   let router: RunningRouter | null = null;
+  /** Route diffs that arrived while the router was starting: applied as soon as it runs. */
+  const early: RouteDiff[] = [];
   // Log lines are copied straight into a buffer (one latin1 write each; lines are ASCII: the
   // formatter escapes the rest) and the buffer goes down the pipe every FLUSH_MS.
   let logBuf = Buffer.allocUnsafe(LOG_BUFFER_BYTES);
@@ -84,6 +87,7 @@ function runWorker(): void {
         }).then(
           (r) => {
             router = r;
+            for (const diff of early.splice(0)) r.update(diff);
             send({ t: 'listening', ports: r.ports });
           },
           (err: Error) => {
@@ -93,8 +97,13 @@ function runWorker(): void {
         );
         return;
       case 'update':
-        router?.update(msg.diff);
+        if (router) router.update(msg.diff);
+        else early.push(msg.diff);
         send({ t: 'ack', id: msg.id });
+        return;
+      case 'drain':
+        if (!router) send({ t: 'drained', id: msg.id, drained: true }); // not serving yet: nothing in flight
+        else void router.engine.drain(msg.host, msg.port, msg.timeoutMs).then((drained) => send({ t: 'drained', id: msg.id, drained }));
         return;
       case 'cert':
         certWaiters.get(msg.id)?.(msg.pair ?? undefined);

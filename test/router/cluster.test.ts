@@ -53,4 +53,33 @@ describe('router cluster (one worker per core)', () => {
     const line = await waitFor('a log line of app second from a worker', () => logs.find((l) => l.app === 'second'));
     assert.match(line.line, /^at=info method=GET path="\/" host=second\.berth\.test /);
   });
+
+  it('confirms a drain from every worker only once the request in flight to the dyno has finished', async () => {
+    const held: Array<() => void> = [];
+    const leaving = await startBackend((req, res) => {
+      if (req.url === '/hold') held.push(() => res.end('leaving'));
+      else res.end('leaving');
+    });
+    const staying = await startBackend();
+    try {
+      await cluster.update({ upsert: [app('rolling', [up(leaving.port, 'web.1')])] });
+      const c = new RawClient(cluster.ports.http);
+      c.send(get('rolling.berth.test', '/hold'));
+      await waitFor('the held request to reach the leaving dyno', () => held.length > 0, 5_000);
+      assert.equal(held.length, 1, 'the held request reached the leaving dyno');
+      await cluster.update({ upsert: [app('rolling', [up(staying.port, 'web.2')])] });
+      const address = { host: '127.0.0.1', port: leaving.port };
+      assert.equal(await cluster.drain(address, 100), false, 'one worker still has the request in flight');
+      assert.ok((await burst('rolling.berth.test', 10)).every((s) => s === 200));
+      assert.equal(leaving.seen.length, 1, 'no worker sent the leaving dyno a new request');
+      const drained = cluster.drain(address, 10_000);
+      for (const answer of held) answer();
+      assert.equal((await c.response(5_000)).body.toString(), 'leaving');
+      c.close();
+      assert.equal(await drained, true);
+    } finally {
+      await leaving.close();
+      await staying.close();
+    }
+  });
 });

@@ -20,11 +20,12 @@ export interface RequestLoop {
 }
 
 /**
- * `clients` concurrent clients sending GETs through the router to one app, back to back, until
- * stopped or `maxMs` passed (the loop is bounded either way). Half keep their connection alive,
- * half open a new one per request, so both router paths are exercised.
+ * `clients` concurrent clients sending requests (GET, or `method`, without a body) through the
+ * router to one app, back to back, until stopped or `maxMs` passed (the loop is bounded either
+ * way). Half keep their connection alive, half open a new one per request, so both router paths
+ * are exercised. A POST is never replayed by the router, so it shows every request a dyno lost.
  */
-export function startRequestLoop(berth: BerthProcess, app: string, options: { clients?: number; maxMs?: number; path?: string } = {}): RequestLoop {
+export function startRequestLoop(berth: BerthProcess, app: string, options: { clients?: number; maxMs?: number; path?: string; method?: string } = {}): RequestLoop {
   const result: LoopResult = { requests: 0, failures: [], bodies: new Map() };
   const deadline = Date.now() + (options.maxMs ?? 60_000);
   let stopping = false;
@@ -32,7 +33,7 @@ export function startRequestLoop(berth: BerthProcess, app: string, options: { cl
   const once = (agent: Agent | false) =>
     new Promise<void>((resolve) => {
       const req = httpRequest(
-        { host: '127.0.0.1', port: berth.runtime.router_port, path: options.path ?? '/', agent, headers: { host: `${app}.${berth.runtime.domain}` }, timeout: 10_000 },
+        { host: '127.0.0.1', port: berth.runtime.router_port, path: options.path ?? '/', method: options.method ?? 'GET', agent, headers: { host: `${app}.${berth.runtime.domain}` }, timeout: 10_000 },
         (res) => {
           let body = '';
           res.setEncoding('utf8');
