@@ -17,6 +17,8 @@ export interface AgentSettings {
   metricsIntervalMs?: number;
   /** Router worker processes (default: one per core; an adopted agent keeps its own). */
   workers?: number;
+  /** `--allow-private-urls`: ranges drains and custom error pages may reach (an agent with others is replaced). */
+  allowPrivateUrls: readonly string[];
 }
 
 const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
@@ -34,7 +36,8 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
     const hello = await client.hello();
     const ports = hello.routerPorts;
     const wanted = (port: number, actual: number | undefined) => port === 0 || port === actual;
-    if (hello.domain === settings.domain && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort)) {
+    const sameAllowance = (hello.allowPrivateUrls ?? []).join(' ') === settings.allowPrivateUrls.join(' ');
+    if (hello.domain === settings.domain && sameAllowance && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort)) {
       log(`adopted the running host agent (pid ${String(hello.pid)}) with ${hello.dynos.length} dyno(s)`);
       return { client, adopted: true, routerPorts: ports };
     }
@@ -60,6 +63,7 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
       '--rendezvous-port', String(settings.rendezvousPort),
       ...(settings.metricsIntervalMs !== undefined ? ['--metrics-interval-ms', String(settings.metricsIntervalMs)] : []),
       ...(settings.workers !== undefined ? ['--workers', String(settings.workers)] : []),
+      ...settings.allowPrivateUrls.flatMap((range) => ['--allow-private-urls', range]),
     ],
     { detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env },
   );
