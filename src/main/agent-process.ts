@@ -26,7 +26,7 @@ const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
 /**
  * Connects to this instance's host agent, starting it (detached, so it outlives this process)
  * when none answers. An agent left by an earlier run is adopted with its dynos, unless it was
- * started with other router settings: then it is replaced.
+ * started with other router or --allow-private-urls settings: then it is replaced.
  */
 export async function ensureAgent(settings: AgentSettings, log: (message: string) => void): Promise<{ client: AgentClient; adopted: boolean; routerPorts: { http: number; https?: number } }> {
   const paths = agentPaths(settings.dataDir);
@@ -36,12 +36,14 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
     const hello = await client.hello();
     const ports = hello.routerPorts;
     const wanted = (port: number, actual: number | undefined) => port === 0 || port === actual;
-    const sameAllowance = (hello.allowPrivateUrls ?? []).join(' ') === settings.allowPrivateUrls.join(' ');
+    // An agent without the field predates the egress guard: its drains and router would fetch
+    // tenant URLs unchecked, so it is replaced too.
+    const sameAllowance = hello.allowPrivateUrls !== undefined && hello.allowPrivateUrls.join(' ') === settings.allowPrivateUrls.join(' ');
     if (hello.domain === settings.domain && sameAllowance && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort)) {
       log(`adopted the running host agent (pid ${String(hello.pid)}) with ${hello.dynos.length} dyno(s)`);
       return { client, adopted: true, routerPorts: ports };
     }
-    log('the running host agent has other router settings; replacing it');
+    log('the running host agent has other router or --allow-private-urls settings; replacing it');
     await client.shutdown(true);
     await client.closed;
   }
