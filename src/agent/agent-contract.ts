@@ -35,6 +35,8 @@ export interface AgentInfo {
   /** Instance prefix of cgroup, bridge and netns names. */
   prefix: string;
   routerPorts: { http: number; https?: number };
+  /** Ranges tenant URLs may reach although private (`--allow-private-urls`); absent from older agents. */
+  allowPrivateUrls?: string[];
   rendezvousPort: number;
   startedAt: string;
 }

@@ -1,6 +1,7 @@
 /** The inputs and outputs of a build (see build.ts). */
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { ProcessTypes } from '../core/procfile.js';
+import type { EgressGuard } from '../egress/egress-guard.js';
 import type { BuildSandbox } from './build-sandbox.js';
 import type { SlugRef } from './slug.js';
 
@@ -39,6 +40,8 @@ export interface BuildOptions {
   path?: string;
   /** Extra environment for `git` when fetching buildpacks (proxies). */
   gitEnv?: Record<string, string>;
+  /** Which addresses git buildpack URLs may be fetched from (default: public ones only). */
+  egress?: EgressGuard;
 }
 
 export interface BuildResult {

@@ -92,6 +92,7 @@ export async function materialize(ref: BuildpackRef, context: Context): Promise<
         allowLocal: options.allowLocalBuildpacks !== false,
         signal: context.signal,
         ...(options.gitEnv ? { env: options.gitEnv } : {}),
+        ...(options.egress ? { egress: options.egress } : {}),
       });
       options.output(detail(`${fetched.cached ? 'Using cached' : 'Fetched'} buildpack ${ref.display} (${fetched.commit.slice(0, 7)})`));
       source = fetched.dir;

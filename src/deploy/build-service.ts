@@ -7,6 +7,7 @@ import { runBuild } from '../builder/build.js';
 import { DynoBuildSandbox } from '../builder/dyno-build-sandbox.js';
 import { extractSource } from '../builder/extract-archive.js';
 import type { App } from '../core/model.js';
+import type { EgressGuard } from '../egress/egress-guard.js';
 import { uidForApp, type Runtime } from '../runtime/runtime.js';
 import type { DynoNetwork } from '../runtime/types.js';
 import type { Build, Release, Store } from '../store/port.js';
@@ -24,6 +25,8 @@ export interface BuildServiceDeps {
   deploy(app: App, release: Release, output: (line: string) => void): Promise<Release['status']>;
   webUrl(appName: string): string;
   log(event: Record<string, unknown>): void;
+  /** Checks every address a buildpack git URL is fetched from. */
+  egress: EgressGuard;
 }
 
 /** Where the source comes from: a git push (archived from the pushed commit) or a tarball. */
@@ -118,6 +121,7 @@ export class BuildService {
         builtinBuildpacksDir: deps.builtinBuildpacksDir,
         buildpackCacheDir: join(deps.dataDir, 'buildpacks'),
         allowLocalBuildpacks: false,
+        egress: deps.egress,
         stack: app.stack,
         ...(version ? { sourceVersion: version } : {}),
         output: out,

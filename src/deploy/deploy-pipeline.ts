@@ -4,6 +4,7 @@ import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import type { DynoHost } from '../core/dyno-host.js';
 import { herokuPolicyWith } from '../core/dyno-plan.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { EgressGuard } from '../egress/egress-guard.js';
 import type { DynoNetwork } from '../runtime/types.js';
 import { DynoManager } from '../scheduler/dyno-manager.js';
 import { StoreDesiredSource } from '../scheduler/store-desired-source.js';
@@ -36,6 +37,8 @@ export interface DeployPipelineDeps {
   stopGraceMs?: number;
   /** Cool-off before restarting a dyno that crashed twice in a row (default 10 s, doubling). */
   crashCoolOffMs?: number;
+  /** Which addresses tenant URLs (source_blob.url, buildpack git URLs) may reach; default: public ones only. */
+  egress?: EgressGuard;
 }
 
 /** What the composition root hands on: to the API (platform, dynos), the git service (builds), the agent connection (routes, manager). */
@@ -55,6 +58,7 @@ export interface DeployPipeline {
  */
 export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
   const { store, blobs, agent, runtime, dataDir } = deps;
+  const egress = deps.egress ?? new EgressGuard();
   const slugDirs = new LocalSlugDirs(store, blobs, join(dataDir, 'slugs'));
   const manager = new DynoManager({
     host: agent,
@@ -83,6 +87,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     deploy: (app, release, output) => (platform as Platform).deploy(app, release, output),
     webUrl: deps.webUrl,
     log: deps.log,
+    egress,
   });
   platform = new Platform({
     store,
@@ -94,6 +99,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     routes,
     apiLog: (appId, message) => deps.emit(appId, 'api', 'app', message),
     maxSourceBytes: 500 * 1024 * 1024,
+    egress,
     verifyTimeoutMs: 60_000,
   });
   const dynos = new DynoService({ store, manager, slugDirs, agent });

@@ -1,20 +1,19 @@
 // Platform (deploy layer): the API's PlatformPort, and the one path every new release takes
 // (announce, release phase, dynos, routes) whether the API or a build made it.
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BuildSource, PlatformPort, SlugCheck } from '../api/context.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { inspectArchive } from '../builder/inspect-archive.js';
 import { SLUG_RULES } from '../builder/slug.js';
 import type { App } from '../core/model.js';
 import { releaseAnnouncement } from '../core/release-announcement.js';
+import type { EgressGuard } from '../egress/egress-guard.js';
 import type { DynoManager } from '../scheduler/dyno-manager.js';
 import type { Build, Release, Slug, Store } from '../store/port.js';
 import type { BuildService } from './build-service.js';
+import { downloadSource } from './download-source.js';
 import type { OutputLogs } from './output-log.js';
 import type { ReleasePhase } from './release-phase.js';
 import type { RouteSync } from './route-sync.js';
@@ -30,6 +29,8 @@ export interface PlatformDeps {
   /** `app[api]` lines. */
   apiLog(appId: string, message: string): void;
   maxSourceBytes: number;
+  /** Checks every address a source_blob.url download connects to. */
+  egress: EgressGuard;
   /** How long a push waits for the new release's web dynos to come up. */
   verifyTimeoutMs: number;
 }
@@ -58,7 +59,7 @@ export class Platform implements PlatformPort {
       if (source.kind === 'blob') path = this.deps.blobs.path(source.key);
       else {
         path = join(dir, 'source.tar.gz');
-        await this.download(source.url, path);
+        await downloadSource(source.url, path, { egress: this.deps.egress, maxBytes: this.deps.maxSourceBytes });
       }
       await this.deps.builds.run({ app, build, source: { kind: 'tarball', path, version: build.sourceBlob.version } });
     } catch (err) {
@@ -131,19 +132,5 @@ export class Platform implements PlatformPort {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     output(`Verifying deploy... v${release.version}'s web dynos are not up yet; check \`berth ps\` and \`berth logs\`.`);
-  }
-
-  private async download(url: string, path: string): Promise<void> {
-    if (!/^https?:\/\//.test(url)) throw new Error(`source_blob.url must be an http(s) URL, not ${JSON.stringify(url)}`);
-    const response = await fetch(url, { signal: AbortSignal.timeout(10 * 60_000) });
-    if (!response.ok || !response.body) throw new Error(`Could not download the source from ${url}: HTTP ${response.status}`);
-    let size = 0;
-    const limit = this.deps.maxSourceBytes;
-    const body = Readable.fromWeb(response.body as never);
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) body.destroy(new Error(`The source tarball is larger than ${limit} bytes.`));
-    });
-    await pipeline(body, createWriteStream(path));
   }
 }

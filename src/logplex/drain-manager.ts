@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 
 import { notFound, PlatformError } from '../core/errors.js';
+import { EgressGuard } from '../egress/egress-guard.js';
 import type { Drain, DrainInfo, DrainStats, DrainTuning } from './drain.js';
 import { DrainOutbox } from './drain-outbox.js';
 import { DrainReporter } from './drain-reporter.js';
@@ -20,6 +21,8 @@ export interface DrainManagerOptions {
   /** At most one in-band error line per drain per this interval (default 60 s). */
   readonly reportIntervalMs?: number;
   readonly tuning?: Partial<DrainTuning>;
+  /** Which addresses drains may connect to (default: public addresses only). */
+  readonly egress?: EgressGuard;
 }
 
 const DEFAULT_TUNING: DrainTuning = {
@@ -40,10 +43,12 @@ export class DrainManager {
   private readonly drains = new Map<string, Drain[]>();
   private readonly unsubscribe = new Map<string, () => void>();
   private readonly tuning: DrainTuning;
+  private readonly egress: EgressGuard;
   private saving: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: DrainManagerOptions) {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.egress = options.egress ?? new EgressGuard();
   }
 
   /** Starts the manager and the drains recorded in `stateFile`. */
@@ -137,6 +142,7 @@ export class DrainManager {
       ),
       clock: () => channels.now(),
       tuning: this.tuning,
+      egress: this.egress,
     };
     const drain: Drain = target.kind === 'http' ? new HttpDrain(ctx, target) : new SyslogDrain(ctx, target);
     const list = this.drains.get(info.channelId);

@@ -1,4 +1,5 @@
 import type { LogLine } from '../core/log-line.js';
+import type { EgressGuard } from '../egress/egress-guard.js';
 import type { MicroClock } from './clock.js';
 import type { DrainOutbox, OutboxStats } from './drain-outbox.js';
 import type { DrainReporter } from './drain-reporter.js';
@@ -46,6 +47,8 @@ export interface DrainWorkerContext {
   readonly reporter: DrainReporter;
   readonly clock: MicroClock;
   readonly tuning: DrainTuning;
+  /** Checks every address a drain connects to (tenant URLs never reach private addresses). */
+  readonly egress: EgressGuard;
 }
 
 /** Exponential backoff with ±20 % jitter. */

@@ -135,9 +135,15 @@ export class HttpDrain implements Drain {
     if (auth) headers.Authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
     const send = (retryStale: boolean): Promise<Outcome> =>
       new Promise((resolve) => {
+        try {
+          this.ctx.egress.assertHost(this.target.host);
+        } catch (refused) {
+          return resolve({ ok: false, error: refused as Error });
+        }
         const mod = this.target.tls ? https : http;
         const req = mod.request({
           agent: this.agent,
+          lookup: this.ctx.egress.lookup,
           method: 'POST',
           host: this.target.host,
           port: this.target.port,

@@ -61,15 +61,25 @@ export class SyslogDrain implements Drain {
     if (this.closed) return;
     const { host, port } = this.target;
     const { timeoutMs, ca } = this.ctx.tuning;
+    try {
+      this.ctx.egress.assertHost(host);
+    } catch (refused) {
+      // Timer first: the in-band report is a log line, which offer() hands straight back here.
+      this.retryLater(backoffDelay(this.failures + 1, this.ctx.tuning));
+      this.failed(refused as Error);
+      return;
+    }
+    const lookup = this.ctx.egress.lookup;
     const socket = this.target.tls
       ? tls.connect({
           host,
           port,
+          lookup,
           servername: net.isIP(host) ? undefined : host,
           ca: ca.length > 0 ? [...tls.rootCertificates, ...ca] : undefined,
           minVersion: 'TLSv1.2',
         })
-      : net.connect({ host, port });
+      : net.connect({ host, port, lookup });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
@@ -128,7 +138,10 @@ export class SyslogDrain implements Drain {
     // Reconnect when there is something to send (otherwise the next line will); right away after
     // a clean close by the receiver, with backoff after a failure.
     if (this.ctx.outbox.queued === 0) return;
-    const delay = wasConnected && this.failures === 0 ? 0 : backoffDelay(this.failures, this.ctx.tuning);
+    this.retryLater(wasConnected && this.failures === 0 ? 0 : backoffDelay(this.failures, this.ctx.tuning));
+  }
+
+  private retryLater(delay: number): void {
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       this.connect();

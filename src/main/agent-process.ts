@@ -17,6 +17,8 @@ export interface AgentSettings {
   metricsIntervalMs?: number;
   /** Router worker processes (default: one per core; an adopted agent keeps its own). */
   workers?: number;
+  /** `--allow-private-urls`: ranges drains and custom error pages may reach (an agent with others is replaced). */
+  allowPrivateUrls: readonly string[];
 }
 
 const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
@@ -24,7 +26,7 @@ const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
 /**
  * Connects to this instance's host agent, starting it (detached, so it outlives this process)
  * when none answers. An agent left by an earlier run is adopted with its dynos, unless it was
- * started with other router settings: then it is replaced.
+ * started with other router or --allow-private-urls settings: then it is replaced.
  */
 export async function ensureAgent(settings: AgentSettings, log: (message: string) => void): Promise<{ client: AgentClient; adopted: boolean; routerPorts: { http: number; https?: number } }> {
   const paths = agentPaths(settings.dataDir);
@@ -34,11 +36,14 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
     const hello = await client.hello();
     const ports = hello.routerPorts;
     const wanted = (port: number, actual: number | undefined) => port === 0 || port === actual;
-    if (hello.domain === settings.domain && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort)) {
+    // An agent without the field predates the egress guard: its drains and router would fetch
+    // tenant URLs unchecked, so it is replaced too.
+    const sameAllowance = hello.allowPrivateUrls !== undefined && hello.allowPrivateUrls.join(' ') === settings.allowPrivateUrls.join(' ');
+    if (hello.domain === settings.domain && sameAllowance && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort)) {
       log(`adopted the running host agent (pid ${String(hello.pid)}) with ${hello.dynos.length} dyno(s)`);
       return { client, adopted: true, routerPorts: ports };
     }
-    log('the running host agent has other router settings; replacing it');
+    log('the running host agent has other router or --allow-private-urls settings; replacing it');
     await client.shutdown(true);
     await client.closed;
   }
@@ -60,6 +65,7 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
       '--rendezvous-port', String(settings.rendezvousPort),
       ...(settings.metricsIntervalMs !== undefined ? ['--metrics-interval-ms', String(settings.metricsIntervalMs)] : []),
       ...(settings.workers !== undefined ? ['--workers', String(settings.workers)] : []),
+      ...settings.allowPrivateUrls.flatMap((range) => ['--allow-private-urls', range]),
     ],
     { detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env },
   );

@@ -12,6 +12,7 @@ import { CertificateBook } from '../agent/certificate-book.js';
 import { HostAgent } from '../agent/host-agent.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
 import { Rendezvous } from '../agent/rendezvous.js';
+import { EgressGuard } from '../egress/egress-guard.js';
 import { DrainManager } from '../logplex/drain-manager.js';
 import { LogChannels } from '../logplex/log-channels.js';
 import { createLogSessionServer } from '../logplex/log-session-server.js';
@@ -42,11 +43,13 @@ async function main(): Promise<void> {
       'rendezvous-port': { type: 'string' },
       // Hidden, for tests: R14 and runtime-metrics every N ms instead of every 20 s.
       'metrics-interval-ms': { type: 'string' },
+      'allow-private-urls': { type: 'string', multiple: true },
     },
   });
   const dataDir = values['data-dir'] as string;
   const prefix = values.prefix as string;
   const domain = values.domain as string;
+  const allowPrivateUrls = values['allow-private-urls'] ?? [];
   const paths = agentPaths(dataDir);
   await mkdir(paths.run, { recursive: true, mode: 0o700 });
 
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
   if (stale > 0) log(`removed ${stale} stale sandbox directories`);
 
   const channels = await LogChannels.open({ dir: paths.logs, onError: (err) => log(`logplex: ${err.message}`) });
-  const drains = await DrainManager.open({ channels, stateFile: join(paths.logs, 'drains.json') });
+  const drains = await DrainManager.open({ channels, stateFile: join(paths.logs, 'drains.json'), egress: new EgressGuard(allowPrivateUrls) });
   const sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
   const sessionServer = createLogSessionServer(sessions);
   await rm(paths.logSocket, { force: true });
@@ -111,7 +114,7 @@ async function main(): Promise<void> {
         }
       : {}),
     table: { domain, apps: [] },
-    options: { cookieDomain: domain.toLowerCase() },
+    options: { cookieDomain: domain.toLowerCase(), allowPrivateUrls },
     workers: values.workers !== undefined ? Number(values.workers) : undefined,
     onLog: (app, line) => agent?.routerLog(app, line),
   });
@@ -155,7 +158,7 @@ async function main(): Promise<void> {
     rendezvous: { server: rendezvous, publicHost: domain, port: rendezvousPort },
     certificates,
     invalidateCertificate: (servername) => router.invalidateCertificate(servername),
-    info: { pid: process.pid, domain, prefix, routerPorts: router.ports, rendezvousPort, startedAt: new Date().toISOString() },
+    info: { pid: process.pid, domain, prefix, routerPorts: router.ports, rendezvousPort, allowPrivateUrls, startedAt: new Date().toISOString() },
     ...(values['metrics-interval-ms'] !== undefined ? { metricsEveryMs: Number(values['metrics-interval-ms']) } : {}),
   });
   await agent.listen(paths.agentSocket);

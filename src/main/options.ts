@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAllowedRanges } from '../core/address-policy.js';
 
 export interface UpOptions {
   dataDir: string;
@@ -27,6 +28,8 @@ export interface UpOptions {
   crashCoolOffMs?: number;
   /** Router worker processes (default: one per core). */
   workers?: number;
+  /** CIDR ranges tenant URLs (drains, source URLs, buildpacks, error pages) may reach although private. */
+  allowPrivateUrls: string[];
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -55,6 +58,10 @@ Options:
   --admin-email EMAIL   email of the admin account created on first start (default admin@<domain>)
   --workers N           router worker processes (default: one per core; a running host agent
                         that is adopted keeps its own)
+  --allow-private-urls CIDR
+                        let app-supplied URLs (log drains, source_blob.url, buildpack git URLs,
+                        ERROR_PAGE_URL) reach this private or loopback range; repeatable
+                        (default: none; such URLs are refused by policy)
   -h, --help            this help
 
 Examples:
@@ -103,6 +110,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'addons-postgres-url': { type: 'string' },
       'admin-email': { type: 'string' },
       workers: { type: 'string' },
+      'allow-private-urls': { type: 'string', multiple: true },
       // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms.
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
@@ -126,6 +134,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   if (workers !== undefined && (!/^\d+$/.test(workers) || Number(workers) < 1 || Number(workers) > 256)) {
     throw new Error(`--workers must be a number of router worker processes from 1 to 256, not ${JSON.stringify(workers)}.`);
   }
+  const allowPrivateUrls = values['allow-private-urls'] ?? [];
+  parseAllowedRanges(allowPrivateUrls);
   return {
     dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
     bind: values.bind ?? '127.0.0.1',
@@ -139,6 +149,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
     ...(values['addons-postgres-url'] !== undefined ? { addonsPostgresUrl: checkPostgresUrl(values['addons-postgres-url']) } : {}),
     adminEmail: values['admin-email'] ?? `admin@${domain}`,
+    allowPrivateUrls,
     ...(bootTimeout !== undefined ? { bootTimeoutMs: bootTimeout } : {}),
     ...(metricsInterval !== undefined ? { metricsIntervalMs: metricsInterval } : {}),
     ...(stopGrace !== undefined ? { stopGraceMs: stopGrace } : {}),

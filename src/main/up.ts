@@ -15,6 +15,7 @@ import { createApiHandler } from '../api/server.js';
 import { AddonRegistry } from '../core/addon-registry.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { createDeployPipeline } from '../deploy/deploy-pipeline.js';
+import { EgressGuard } from '../egress/egress-guard.js';
 import { pushHandler } from '../deploy/push-handler.js';
 import { startDataServices } from './data-services.js';
 import { StoreAddonDirectory } from './store-addon-directory.js';
@@ -109,6 +110,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       ...(options.bootTimeoutMs !== undefined ? { bootTimeoutMs: options.bootTimeoutMs } : {}),
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
       ...(options.crashCoolOffMs !== undefined ? { crashCoolOffMs: options.crashCoolOffMs } : {}),
+      egress: new EgressGuard(options.allowPrivateUrls),
     });
 
     const addonRegistry = new AddonRegistry();
@@ -265,6 +267,7 @@ async function connectAgent(options: UpOptions, dataDir: string) {
     rendezvousPort: options.rendezvousPort,
     ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    allowPrivateUrls: options.allowPrivateUrls,
   };
   const say = (message: string) => logLine({ at: 'info', msg: message });
   const started = await ensureAgent(settings, say);

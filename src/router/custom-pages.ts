@@ -1,5 +1,7 @@
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
+// ERROR_PAGE_URL / MAINTENANCE_PAGE_URL: fetching (through the egress guard: these are tenant
+// URLs) and the router's cache of the pages.
+import type { EgressGuard } from '../egress/egress-guard.js';
+import { guardedGet } from '../egress/guarded-get.js';
 
 export interface CustomPage {
   body: Buffer;
@@ -9,35 +11,31 @@ export interface CustomPage {
 /** Fetches one page; rejects on a non-200 answer, a timeout or a body over `maxBytes`. */
 export type PageFetcher = (url: string, timeoutMs: number, maxBytes: number) => Promise<CustomPage>;
 
-export const fetchPage: PageFetcher = (url, timeoutMs, maxBytes) =>
-  new Promise((resolve, reject) => {
-    const get = url.startsWith('https:') ? httpsGet : url.startsWith('http:') ? httpGet : null;
-    if (get === null) return reject(new Error(`${url} is not an http(s) URL`));
-    const timer = setTimeout(() => req.destroy(new Error(`no page from ${url} within ${timeoutMs} ms`)), timeoutMs);
-    const req = get(url, { headers: { 'user-agent': 'berth-router' } }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        clearTimeout(timer);
-        return reject(new Error(`${url} answered ${res.statusCode}`));
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > maxBytes) req.destroy(new Error(`${url} is over ${maxBytes} bytes`));
-        else chunks.push(c);
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ body: Buffer.concat(chunks), contentType: String(res.headers['content-type'] ?? 'text/html; charset=utf-8') });
-      });
-      res.on('error', () => undefined);
-    });
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
+/**
+ * The router's fetcher: a GET through `guard` (no redirects followed, so the checked address is
+ * the one the page comes from); a refused address, a non-200 answer, a timeout or an oversized
+ * page all reject, and the router falls back to its own page.
+ */
+export const pageFetcher = (guard: EgressGuard): PageFetcher => async (url, timeoutMs, maxBytes) => {
+  if (!/^https?:\/\//.test(url)) throw new Error(`${url} is not an http(s) URL`);
+  const signal = AbortSignal.timeout(timeoutMs);
+  const res = await guardedGet(url, guard, { maxRedirects: 0, headers: { 'user-agent': 'berth-router' }, signal });
+  if (res.statusCode !== 200) {
+    res.resume();
+    throw new Error(`${url} answered ${res.statusCode}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      res.destroy();
+      throw new Error(`${url} is over ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return { body: Buffer.concat(chunks), contentType: String(res.headers['content-type'] ?? 'text/html; charset=utf-8') };
+};
 
 interface Entry {
   at: number;
@@ -55,7 +53,7 @@ export class CustomPages {
 
   constructor(
     private readonly o: { errorPageFetchTimeoutMs: number; errorPageMaxBytes: number; errorPageTtlMs: number },
-    private readonly fetcher: PageFetcher = fetchPage,
+    private readonly fetcher: PageFetcher,
     private readonly maxEntries = 1000,
   ) {}
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { EgressGuard } from '../egress/egress-guard.js';
 import { RouteTable, type AppRoute, type RouteDiff, type RouteSnapshot } from '../core/route-table.js';
 import { routerCodes, type RouterCode } from '../core/router-codes.js';
 import { AppDispatcher } from './app-dispatcher.js';
 import { Backend, type BackendConn } from './backend-pool.js';
 import { ClientConnection, type ConnectionEngine } from './client-connection.js';
-import { CustomPages, type PageFetcher } from './custom-pages.js';
+import { CustomPages, type PageFetcher, pageFetcher } from './custom-pages.js';
 import type { PageTarget } from './engine-context.js';
 import { errorPage, noSuchAppPage, routerResponse } from './error-page.js';
 import { Exchange } from './exchange.js';
@@ -72,7 +73,7 @@ export class RouterEngine implements ConnectionEngine {
   constructor(deps: RouterEngineDeps) {
     this.options = routerOptions(deps.options);
     this.#onLog = deps.onLog;
-    this.#pages = new CustomPages(this.options, deps.fetchPage);
+    this.#pages = new CustomPages(this.options, deps.fetchPage ?? pageFetcher(new EgressGuard(this.options.allowPrivateUrls)));
     this.#table = new RouteTable(deps.table);
     for (const app of this.#table.apps()) this.#sync(app.app);
     this.#timer = setInterval(this.#sweep, sweepIntervalMs(this.options));

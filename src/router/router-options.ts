@@ -54,6 +54,11 @@ export interface RouterOptions {
    * other app (herokuapp.com is on the Public Suffix List for the same reason). '' keeps all.
    */
   cookieDomain: string;
+  /**
+   * CIDR ranges custom pages may be fetched from although they are private (`bin/berth up
+   * --allow-private-urls`); everything else private, loopback or the host's own is refused.
+   */
+  allowPrivateUrls: readonly string[];
 }
 
 export const defaultRouterOptions: RouterOptions = {
@@ -82,6 +87,7 @@ export const defaultRouterOptions: RouterOptions = {
   logInfo: true,
   via: '1.1 berth',
   cookieDomain: '',
+  allowPrivateUrls: [],
 };
 
 export function routerOptions(overrides: Partial<RouterOptions> = {}): RouterOptions {

@@ -33,18 +33,21 @@ export const LAYERS: LayerRules = {
 
   // Composition roots: wire everything together; the only place reading env and options.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress'],
     node: true,
     packages: true,
   },
 
   // Spine components (see /work/spine-brief.md and ARCHITECTURE.md).
   git: { mayImport: ['core'], node: true, packages: false },
-  builder: { mayImport: ['core', 'runtime', 'blobs'], node: true, packages: false },
+  builder: { mayImport: ['core', 'runtime', 'blobs', 'egress'], node: true, packages: false },
   blobs: { mayImport: ['core'], node: true, packages: false },
   runtime: { mayImport: ['core'], node: true, packages: false },
-  router: { mayImport: ['core'], node: true, packages: false },
-  logplex: { mayImport: ['core'], node: true, packages: false },
+  router: { mayImport: ['core', 'egress'], node: true, packages: false },
+  logplex: { mayImport: ['core', 'egress'], node: true, packages: false },
+  // The connect-time guard for tenant-supplied URLs (drains, source URLs, buildpack git URLs,
+  // custom error pages); the address policy itself is pure, in core/address-policy.ts.
+  egress: { mayImport: ['core'], node: true, packages: false },
   scheduler: { mayImport: ['core', 'store'], node: true, packages: false },
   // The host agent: runtime + logplex + router primary behind a unix-socket RPC, and the add-on
   // data servers (src/addons/addon-servers.ts) it runs.
@@ -54,7 +57,7 @@ export const LAYERS: LayerRules = {
   // control plane's runtime and the dyno manager, takes pushes from the git service (types
   // only), and talks to the host agent through its AgentConnection.
   deploy: {
-    mayImport: ['core', 'store', 'blobs', 'builder', 'runtime', 'scheduler', 'agent'],
+    mayImport: ['core', 'store', 'blobs', 'builder', 'runtime', 'scheduler', 'agent', 'egress'],
     mayImportTypes: ['api', 'git'],
     node: true,
     packages: false,

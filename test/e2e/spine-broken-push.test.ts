@@ -9,7 +9,8 @@ import { repoRoot } from '../support/repo-root.js';
 import { routerGet } from '../support/spine.js';
 
 describe('a broken push is rejected and the running release keeps serving', () => {
-  const berth = useBerth();
+  // The buildpack comes from a git daemon on 127.0.0.1: an address Berth refuses for tenant URLs unless allowed.
+  const berth = useBerth({ args: ['--allow-private-urls', '127.0.0.0/8'] });
   let app: string;
   let repo: AppRepo;
   let daemon: GitDaemon;

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as pause } from 'node:timers/promises';
 
+import { EgressGuard } from '../../src/egress/egress-guard.js';
 import { DrainManager } from '../../src/logplex/drain-manager.js';
 import { LogChannels } from '../../src/logplex/log-channels.js';
 import { type DrainReceiver, makeCertificate, type ReceivedPost, startDrainReceiver, type TestCertificate, tempDir } from './support.js';
@@ -30,7 +31,7 @@ after(async () => {
 const fast = { backoffMs: 50, backoffMaxMs: 200, timeoutMs: 2000 };
 
 async function manager(options: Partial<Parameters<typeof DrainManager.open>[0]> = {}): Promise<DrainManager> {
-  const drains = await DrainManager.open({ channels, tuning: fast, ...options });
+  const drains = await DrainManager.open({ channels, tuning: fast, egress: new EgressGuard(['127.0.0.0/8']), ...options });
   cleanups.push(() => drains.close());
   return drains;
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 
+import { EgressGuard } from '../../src/egress/egress-guard.js';
 import { DrainManager } from '../../src/logplex/drain-manager.js';
 import { LogChannels } from '../../src/logplex/log-channels.js';
 import { makeCertificate, parseOctetFrames, type RsyslogReceiver, startRsyslog, type TestCertificate, tempDir } from './support.js';
@@ -30,7 +31,7 @@ after(async () => {
 const fast = { backoffMs: 50, backoffMaxMs: 200, timeoutMs: 2000 };
 
 async function manager(ca: string[] = []): Promise<DrainManager> {
-  const drains = await DrainManager.open({ channels, tuning: { ...fast, ca } });
+  const drains = await DrainManager.open({ channels, tuning: { ...fast, ca }, egress: new EgressGuard(['127.0.0.0/8']) });
   cleanups.push(() => drains.close());
   return drains;
 }

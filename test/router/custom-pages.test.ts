@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { EgressGuard } from '../../src/egress/egress-guard.js';
+import { pageFetcher } from '../../src/router/custom-pages.js';
+import { type CountingServer, PRIVATE_ADDRESS, REDIRECTOR_ONLY, startCountingServer, startRedirector } from '../egress/targets.js';
 import { app, closedPort, get, parseResponse, rawRequest, startBackend, startTestRouter, type TestBackend, type TestRouter } from './harness.js';
 
 describe('custom error and maintenance pages', () => {
@@ -17,7 +20,7 @@ describe('custom error and maintenance pages', () => {
       app('custom-maint', [], { maintenance: true, errorPageUrl: `${base}/error.html`, maintenancePageUrl: `${base}/maint.html` }),
       app('gone-page', [], { errorPageUrl: `http://127.0.0.1:${await closedPort()}/error.html` }),
       app('missing-page', [], { errorPageUrl: `${base}/nope.html` }),
-    ]);
+    ], { allowPrivateUrls: ['127.0.0.0/8'] });
   });
   after(async () => {
     await router.stop();
@@ -52,5 +55,48 @@ describe('custom error and maintenance pages', () => {
       assert.match(res.body.toString(), /no web dynos/, name);
     }
     await router.waitForLog(/code=H14 .*host=gone-page\.berth\.test/);
+  });
+});
+
+describe('custom pages from private addresses', () => {
+  let forbidden: CountingServer;
+  let redirector: CountingServer;
+  before(async () => {
+    forbidden = await startCountingServer('127.0.0.1', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>internal</h1>'));
+    redirector = await startRedirector(`http://127.0.0.1:${forbidden.port}`);
+  });
+  after(async () => {
+    await redirector.close();
+    await forbidden.close();
+  });
+
+  it('are refused by policy without an allowance, before any connection', async () => {
+    const fetch = pageFetcher(new EgressGuard());
+    for (const url of [`http://127.0.0.1:${forbidden.port}/e.html`, `http://localhost:${forbidden.port}/e.html`, `https://${PRIVATE_ADDRESS}/e.html`]) {
+      await assert.rejects(fetch(url, 2_000, 1024), (err: Error) => /refused by policy/.test(err.message) && !err.message.includes(String(forbidden.port)), url);
+    }
+    assert.equal(forbidden.connections, 0);
+  });
+
+  it('fall back to the built-in page, redirects to a private address included', async () => {
+    const router = await startTestRouter(
+      [
+        app('loopback-page', [], { errorPageUrl: `http://127.0.0.1:${forbidden.port}/error.html` }),
+        app('named-page', [], { maintenance: true, maintenancePageUrl: `http://localhost:${forbidden.port}/maint.html` }),
+        app('redirected-page', [], { errorPageUrl: `http://127.0.0.2:${redirector.port}/error.html` }),
+      ],
+      { allowPrivateUrls: REDIRECTOR_ONLY },
+    );
+    try {
+      for (const name of ['loopback-page', 'named-page', 'redirected-page']) {
+        const res = parseResponse(await rawRequest(router.port, get(`${name}.berth.test`, '/', 'Connection: close\r\n')));
+        assert.equal(res.status, 503, name);
+        assert.doesNotMatch(res.body.toString(), /internal/, name);
+      }
+      assert.equal(redirector.connections, 1, 'the allowed page server was asked');
+      assert.equal(forbidden.connections, 0);
+    } finally {
+      await router.stop();
+    }
   });
 });
