@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { instancePrefix } from '../../src/main/agent-paths.js';
+import { removeHostFirewall } from '../../src/runtime/host-firewall.js';
 import { api, type BerthProcess } from './berth-process.js';
 
 const run = promisify(execFile);
@@ -156,14 +157,17 @@ async function removeRemains(dataDir: string): Promise<void> {
 }
 
 /**
- * A control plane killed with SIGKILL cannot remove its bridges; a test that never restarts on
- * that data dir removes them here, once no dyno port is left on them.
+ * A control plane killed with SIGKILL cannot remove its bridges (nor their host firewall chains); a
+ * test that never restarts on that data dir removes them here, once no dyno port is left on them.
  */
 async function removeEmptyBridges(dataDir: string): Promise<void> {
   const prefix = instancePrefix(dataDir);
-  for (const bridge of [`${prefix}br`, `${prefix}cbr`]) {
+  for (const p of [prefix, `${prefix}c`]) {
+    const bridge = `${p}br`;
     const ports = await readdir(`/sys/class/net/${bridge}/brif`).catch(() => undefined);
-    if (ports && ports.length === 0) await run('ip', ['link', 'del', bridge]).catch(() => undefined);
+    if (ports && ports.length > 0) continue;
+    if (ports) await run('ip', ['link', 'del', bridge]).catch(() => undefined);
+    await removeHostFirewall(bridge, `berth-${p}-in`, `berth-${p}`);
   }
 }
 
