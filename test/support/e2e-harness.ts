@@ -9,6 +9,7 @@ import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
 import { instancePrefix } from '../../src/main/agent-paths.js';
+import { removeHostFirewall } from '../../src/runtime/host-firewall.js';
 import { api, startBerth, type BerthProcess } from './berth-process.js';
 import { appRepo, type AppRepo, type PushResult } from './git-push.js';
 import { createApp } from './spine.js';
@@ -165,9 +166,13 @@ async function removeRemains(dataDir: string): Promise<void> {
  */
 async function removeEmptyBridges(dataDir: string): Promise<void> {
   const prefix = instancePrefix(dataDir);
-  for (const bridge of [`${prefix}br`, `${prefix}cbr`]) {
+  for (const p of [prefix, `${prefix}c`]) {
+    const bridge = `${p}br`;
     const ports = await readdir(`/sys/class/net/${bridge}/brif`).catch(() => undefined);
-    if (ports && ports.length === 0) await run('ip', ['link', 'del', bridge]).catch(() => undefined);
+    if (ports && ports.length > 0) continue;
+    if (ports) await run('ip', ['link', 'del', bridge]).catch(() => undefined);
+    // Its host firewall chain (src/runtime/host-firewall.ts) goes with it.
+    await removeHostFirewall(bridge, `berth-${p}-in`, `berth-${p}`);
   }
 }
 
