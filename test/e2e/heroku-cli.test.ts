@@ -161,6 +161,29 @@ describe('the official heroku CLI against bin/berth up', () => {
     },
   );
 
+  it('heroku addons:create, addons, addons:info and addons:destroy drive a real Postgres add-on', async (t) => {
+    const created = await heroku(t, ['addons:create', 'heroku-postgresql:essential-0', '-a', 'smoke-app']);
+    assert.equal(created.code, 0, describeResult(created));
+    const name = /Created (postgresql-[a-z]+-\d{5}) as DATABASE_URL/.exec(created.stdout)?.[1];
+    assert.ok(name, describeResult(created));
+    const config = await api(berth, '/apps/smoke-app/config-vars');
+    assert.match(String(config.body.DATABASE_URL), /^postgres(ql)?:\/\//);
+
+    const listed = await heroku(t, ['addons', '-a', 'smoke-app']);
+    assert.equal(listed.code, 0, describeResult(listed));
+    assert.match(listed.stdout, new RegExp(`heroku-postgresql \\(${name}\\)\\s+essential-0\\s+.*created`));
+    assert.match(listed.stdout, /as DATABASE/);
+
+    const info = await heroku(t, ['addons:info', 'DATABASE', '-a', 'smoke-app']);
+    assert.equal(info.code, 0, describeResult(info));
+    assert.match(info.stdout, /Attachments:\s+smoke-app::DATABASE/);
+
+    const destroyed = await heroku(t, ['addons:destroy', name, '-a', 'smoke-app', '--confirm', 'smoke-app']);
+    assert.equal(destroyed.code, 0, describeResult(destroyed));
+    assert.match(flat(destroyed.stderr), new RegExp(`Destroying ${name} on .*smoke-app\\.\\.\\. done`));
+    assert.equal((await api(berth, '/apps/smoke-app/config-vars')).body.DATABASE_URL, undefined);
+  });
+
   it('heroku apps:rename renames the app: the API answers to the new name, the old one is gone', async (t) => {
     const renamed = await heroku(t, ['apps:rename', 'smoke-renamed', '-a', 'smoke-app']);
     assert.equal(renamed.code, 0, describeResult(renamed));
