@@ -5,7 +5,7 @@
  * piped into pg_restore). Failures are PgTransferError with a sentence for the user; a capture
  * that fails leaves no blob behind and never writes to the database.
  */
-import { Readable, Transform, type Writable } from 'node:stream';
+import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import type { BlobStore } from '../blobs/blob-store.js';
@@ -122,20 +122,21 @@ export async function captureBackup(input: { url: string; blobs: BlobStore; key:
   watch.log(`Capturing ${describeDatabaseUrl(url)} (${sourceBytes} bytes on disk) with pg_dump -Fc`);
   const dump = startDump(url, input, watch);
   const counter = { bytes: 0 };
-  async function* body(): AsyncGenerator<Buffer> {
-    for await (const chunk of dump.child.stdout as AsyncIterable<Buffer>) {
-      counter.bytes += chunk.length;
-      watch.progress(counter.bytes);
-      yield chunk;
-    }
-    const exit = await dump.exited;
-    if (exit.code !== 0 || exit.stoppedBecause) throw new PgTransferError(dump.describeFailure(exit, input.timeoutMs));
-  }
+  // pg_dump's stdout goes through `body` into the blob store; only a clean exit ends `body`
+  // (the blob is committed), anything else destroys it with the reason (put removes its file).
+  const body = new PassThrough();
+  body.on('error', () => {}); // put() reports the error; a late one after put gave up must not go unhandled
+  dump.child.stdout.on('data', (chunk: Buffer) => {
+    counter.bytes += chunk.length;
+    watch.progress(counter.bytes);
+  });
+  dump.child.stdout.pipe(body, { end: false });
+  void dump.exited.then((exit) => {
+    if (exit.code === 0 && !exit.stoppedBecause) body.end();
+    else body.destroy(new PgTransferError(dump.describeFailure(exit, input.timeoutMs)));
+  });
   try {
-    const stream = Readable.from(body());
-    // pipeline in put() reports the error; a late one after put gave up must not go unhandled.
-    stream.on('error', () => {});
-    const info = await blobs.put(key, stream);
+    const info = await blobs.put(key, body);
     watch.log(`Stored ${info.size} bytes as ${key}`);
     return { sourceBytes, processedBytes: info.size, sha256: info.sha256 };
   } catch (err) {
