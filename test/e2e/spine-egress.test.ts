@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { type CountingServer, REDIRECTOR_ONLY, startCountingServer, startRedirector } from '../egress/targets.js';
-import { api, type BerthProcess, startBerth } from '../support/berth-process.js';
-import { shutDown, suffix } from '../support/e2e-harness.js';
-import { createApp, routerGet, waitForLogs } from '../support/spine.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
+import { routerGet, waitForLogs } from '../support/spine.js';
 import { waitFor } from '../support/wait.js';
 
 // Berth runs with `--allow-private-urls 127.0.0.2/32`: a page server there, which redirects
@@ -11,27 +11,22 @@ import { waitFor } from '../support/wait.js';
 // to (so the flag reached the control plane, the agent and the router workers) and the
 // loopback service shows nothing else was connected to.
 describe('a running Berth never connects tenant URLs to the host\'s loopback services', () => {
-  let berth: BerthProcess;
+  const berth = useBerth({ args: REDIRECTOR_ONLY.flatMap((range) => ['--allow-private-urls', range]) });
   let forbidden: CountingServer;
   // One redirector per path, so each count says which path connected.
   let redirector: CountingServer;
   let drainRedirector: CountingServer;
   let pageRedirector: CountingServer;
-  const app = `egress-${suffix()}`;
+  let app: string;
 
   before(async () => {
-    berth = await startBerth({ args: REDIRECTOR_ONLY.flatMap((range) => ['--allow-private-urls', range]) });
     forbidden = await startCountingServer('127.0.0.1', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>internal</h1>'));
+    berth.onShutDown(() => forbidden.close());
     redirector = await startRedirector(`http://127.0.0.1:${forbidden.port}`);
     drainRedirector = await startRedirector(`http://127.0.0.1:${forbidden.port}`);
     pageRedirector = await startRedirector(`http://127.0.0.1:${forbidden.port}`);
-    await createApp(berth, app);
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    for (const server of [redirector, drainRedirector, pageRedirector]) await server?.close();
-    await forbidden?.close();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+    for (const server of [redirector, drainRedirector, pageRedirector]) berth.onShutDown(() => server.close());
+    app = await berth.createApp('egress');
   });
 
   const build = async (url: string): Promise<string> => {
