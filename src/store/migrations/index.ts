@@ -5,8 +5,8 @@ import * as m0003 from './0003-domains.js';
 import * as m0004 from './0004-app-features.js';
 import * as m0005 from './0005-addons.js';
 import * as m0006 from './0006-addon-providers.js';
-import * as m0009 from './0009-account-quotas.js';
-import * as m0010 from './0010-pg-transfers.js';
+import * as m0007 from './0007-account-quotas.js';
+import * as m0008 from './0008-pg-transfers.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -19,8 +19,8 @@ export const migrations: Record<string, Migration> = {
   '0004-app-features': m0004,
   '0005-addons': m0005,
   '0006-addon-providers': m0006,
-  '0009-account-quotas': m0009,
-  '0010-pg-transfers': m0010,
+  '0007-account-quotas': m0007,
+  '0008-pg-transfers': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
