@@ -5,7 +5,8 @@ import { STALE_ADDON_MESSAGE } from '../../src/api/addon-provisioning.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { deploy, latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
-import { config, createAddon, startAddonApi, waitFor, type AddonJson, type AddonTestbed, type AttachmentJson } from './addon-helpers.js';
+import { config, createAddon, startAddonApi, type AddonJson, type AddonTestbed, type AttachmentJson } from './addon-helpers.js';
+import { waitFor } from '../support/wait.js';
 
 let bed: AddonTestbed;
 let dev: { key: string; accountId: string };
@@ -200,7 +201,7 @@ describe('providers reporting back (the config sink)', () => {
     await lifecycle().provisioned(addon.id, { URL: 'redis://too-late' });
     assert.equal((await expectJson<AddonJson>(await get(`/addons/${addon.id}`), 200)).state, 'failed');
     assert.deepEqual(await config(bed.api, dev.key, app.name), {});
-    await waitFor(() => bed.redis.calls.some((c) => c.op === 'deprovision' && c.addonId === addon.id), 'the late resource to be deprovisioned');
+    await waitFor('the late resource to be deprovisioned', () => bed.redis.calls.some((c) => c.op === 'deprovision' && c.addonId === addon.id));
   });
 
   it('a config update (credential rotation) writes one release on every attached app', async () => {

@@ -1,6 +1,5 @@
 // Helpers for the add-on API tests: a harness with test providers registered, and requests.
 
-import assert from 'node:assert/strict';
 import { AddonRegistry } from '../../src/core/addon-registry.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
@@ -51,14 +50,3 @@ export async function config(api: ApiHarness, key: string, app: string): Promise
   return expectJson<Record<string, string>>(await api.request(`/apps/${app}/config-vars`, { key }), 200);
 }
 
-/**
- * Waits for something the server does after answering (cleanup of a half-made resource),
- * checking after every turn of the event loop; fails naming `what` if it never happens.
- */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -5,7 +5,8 @@ import { releaseAnnouncement } from '../../src/core/release-announcement.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { latestRelease, newApp, setConfig } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, UUID } from './helpers.js';
-import { config, createAddon, startAddonApi, waitFor, type AddonJson, type AddonTestbed } from './addon-helpers.js';
+import { config, createAddon, startAddonApi, type AddonJson, type AddonTestbed } from './addon-helpers.js';
+import { waitFor } from '../support/wait.js';
 
 let bed: AddonTestbed;
 let dev: { key: string; accountId: string };
@@ -207,7 +208,7 @@ describe('provider failures', () => {
       bed.redis.mode = 'ok';
     }
     const [failed] = await expectJson<AddonJson[]>(await get(`/apps/${app.name}/addons`), 200);
-    await waitFor(() => bed.redis.calls.some((c) => c.op === 'deprovision' && c.addonId === failed?.id), 'the half-made resource to be deprovisioned');
+    await waitFor('the half-made resource to be deprovisioned', () => bed.redis.calls.some((c) => c.op === 'deprovision' && c.addonId === failed?.id));
   });
 });
 

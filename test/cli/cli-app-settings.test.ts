@@ -6,28 +6,27 @@ import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import type { App } from '../../src/core/model.js';
 import { runCli } from '../../src/cli/main.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { captureIo } from './capture-io.js';
 import { waitFor } from '../support/wait.js';
 
-let api: ApiHarness;
 let home: string;
 let key: string;
 let app: App;
 const EMAIL = 'settings@example.test';
 
-before(async () => {
-  api = await startApi();
-  home = await mkdtemp(join(tmpdir(), 'berth-cli-settings-'));
-  const user = await api.createUser(EMAIL);
+const api = useApi({}, async (started) => {
+  const user = await started.createUser(EMAIL);
   key = user.key;
-  assert.equal((await api.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'settings-app' }) })).status, 201);
-  app = (await api.store.apps.findByName('settings-app')) as App;
-  const slug = await api.store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js' }, stack: 'heroku-24', size: 100 });
-  await api.store.releases.create({ appId: app.id, slugId: slug.id, description: 'Deploy 1a2b3c4', user: { id: user.accountId, email: EMAIL } });
+  assert.equal((await started.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'settings-app' }) })).status, 201);
+  app = (await started.store.apps.findByName('settings-app')) as App;
+  const slug = await started.store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js' }, stack: 'heroku-24', size: 100 });
+  await started.store.releases.create({ appId: app.id, slugId: slug.id, description: 'Deploy 1a2b3c4', user: { id: user.accountId, email: EMAIL } });
+});
+before(async () => {
+  home = await mkdtemp(join(tmpdir(), 'berth-cli-settings-'));
 });
 after(async () => {
-  await api.close();
   await rm(home, { recursive: true, force: true });
 });
 

@@ -4,26 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../../src/cli/main.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { throwawayCa, type ThrowawayCa } from '../support/test-certificates.js';
 import { captureIo } from './capture-io.js';
 
-let api: ApiHarness;
 let ca: ThrowawayCa;
 let home: string;
 let key: string;
 const APP = 'cli-domains-app';
 const base = `${Math.random().toString(36).slice(2, 9)}.example.org`;
 
+const api = useApi({}, async (started) => {
+  key = (await started.createUser('cli-domains@example.test')).key;
+  assert.equal((await started.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: APP }) })).status, 201);
+});
 before(async () => {
-  api = await startApi();
   ca = await throwawayCa();
   home = await mkdtemp(join(tmpdir(), 'berth-cli-domains-'));
-  key = (await api.createUser('cli-domains@example.test')).key;
-  assert.equal((await api.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: APP }) })).status, 201);
 });
 after(async () => {
-  await api.close();
   await ca.remove();
   await rm(home, { recursive: true, force: true });
 });

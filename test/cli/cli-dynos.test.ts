@@ -8,7 +8,7 @@ import type { DynoRecord } from '../../src/core/dyno-host.js';
 import type { Plan } from '../../src/core/dyno-plan.js';
 import type { App } from '../../src/core/model.js';
 import { runCli } from '../../src/cli/main.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { captureIo } from './capture-io.js';
 import { startFakeRendezvous, type FakeRendezvous } from './fake-rendezvous.js';
 
@@ -65,30 +65,29 @@ function record(app: App, name: string, command: string, attachUrl: string | nul
 }
 
 const dynos = new TestDynos();
-let api: ApiHarness;
 let rendezvous: FakeRendezvous;
 let home: string;
 let key: string;
 let app: App;
 
-before(async () => {
-  api = await startApi({ overrides: { dynos } });
-  rendezvous = await startFakeRendezvous(3);
-  home = await mkdtemp(join(tmpdir(), 'berth-cli-dynos-'));
-  const user = await api.createUser('dynos@example.test');
+const api = useApi({ overrides: { dynos } }, async (started) => {
+  const user = await started.createUser('dynos@example.test');
   key = user.key;
   // ps:type to performance-m needs a quota above the default (test/api/quotas.test.ts).
-  const quota = await api.request('/accounts/dynos@example.test/quota', { method: 'PATCH', key: api.adminKey, body: JSON.stringify({ max_size: 'performance-m' }) });
+  const quota = await started.request('/accounts/dynos@example.test/quota', { method: 'PATCH', key: started.adminKey, body: JSON.stringify({ max_size: 'performance-m' }) });
   assert.equal(quota.status, 200, await quota.text());
-  const res = await api.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'dyno-app' }) });
-  app = (await api.store.apps.findByName('dyno-app')) as App;
+  const res = await started.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'dyno-app' }) });
+  app = (await started.store.apps.findByName('dyno-app')) as App;
   assert.equal(res.status, 201);
-  const slug = await api.store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js', worker: 'node worker.js' }, stack: 'heroku-24', size: 100 });
-  await api.store.releases.create({ appId: app.id, slugId: slug.id, description: 'Deploy 1a2b3c4', user: { id: user.accountId, email: 'dynos@example.test' } });
+  const slug = await started.store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js', worker: 'node worker.js' }, stack: 'heroku-24', size: 100 });
+  await started.store.releases.create({ appId: app.id, slugId: slug.id, description: 'Deploy 1a2b3c4', user: { id: user.accountId, email: 'dynos@example.test' } });
+});
+before(async () => {
+  rendezvous = await startFakeRendezvous(3);
+  home = await mkdtemp(join(tmpdir(), 'berth-cli-dynos-'));
   dynos.attachUrl = `rendezvous://127.0.0.1:${rendezvous.port}/secret-for-run`;
 });
 after(async () => {
-  await api.close();
   await rendezvous.close();
   await rm(home, { recursive: true, force: true });
 });

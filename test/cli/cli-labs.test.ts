@@ -5,26 +5,24 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { App } from '../../src/core/model.js';
 import { runCli } from '../../src/cli/main.js';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
+import { useApi } from '../support/api-harness.js';
 import { NoDynos } from '../support/recording-platform.js';
 import { captureIo } from './capture-io.js';
 
-let api: ApiHarness;
-let dynos: NoDynos;
+const dynos = new NoDynos();
 let home: string;
 let key: string;
 let app: App;
 
+const api = useApi({ overrides: { dynos } }, async (started) => {
+  key = (await started.createUser('labs-cli@example.test')).key;
+  assert.equal((await started.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'labs-app' }) })).status, 201);
+  app = (await started.store.apps.findByName('labs-app')) as App;
+});
 before(async () => {
-  dynos = new NoDynos();
-  api = await startApi({ overrides: { dynos } });
   home = await mkdtemp(join(tmpdir(), 'berth-cli-labs-'));
-  key = (await api.createUser('labs-cli@example.test')).key;
-  assert.equal((await api.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'labs-app' }) })).status, 201);
-  app = (await api.store.apps.findByName('labs-app')) as App;
 });
 after(async () => {
-  await api.close();
   await rm(home, { recursive: true, force: true });
 });
 
