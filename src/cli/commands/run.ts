@@ -1,9 +1,7 @@
 import type { Command } from '../command.js';
 import { CliError } from '../cli-error.js';
-import { attachRendezvous } from '../rendezvous-client.js';
-import { buildCommand, parseEnvFlags, rendezvousCa, runFlags, startOneOff, type OneOffBody } from '../run-request.js';
-
-type Terminal = { isTTY?: boolean; columns?: number; rows?: number };
+import { attachOneOff } from '../attached-dyno.js';
+import { buildCommand, parseEnvFlags, runFlags } from '../run-request.js';
 
 export const run: Command = {
   name: 'run',
@@ -27,40 +25,26 @@ export const run: Command = {
   async run(ctx) {
     const app = ctx.app();
     const command = buildCommand(ctx.args);
-    const stdin = ctx.io.stdin;
-    const stdout = ctx.io.stdout as typeof ctx.io.stdout & Terminal;
-    const noTty = ctx.bool('no-tty') || stdin.isTTY !== true;
-    const env = parseEnvFlags(ctx.strings('env'));
-    if (ctx.io.env.TERM) env.TERM = ctx.io.env.TERM;
-    if (stdout.isTTY === true) {
-      if (stdout.columns) env.COLUMNS = String(stdout.columns);
-      if (stdout.rows) env.LINES = String(stdout.rows);
-    }
-    const body: OneOffBody = { command, attach: true, env };
-    if (noTty) body.force_no_tty = true;
     const size = ctx.string('size');
-    if (size !== undefined) body.size = size;
     const type = ctx.string('type');
-    if (type !== undefined) body.type = type;
-    const ca = await rendezvousCa(ctx.io.env);
-    const dyno = await startOneOff(ctx.api, app, body);
-    if (!dyno.attach_url) throw new CliError(`The API started ${dyno.name} but gave no attach_url to connect to.`, { hint: `See its output with \`berth logs -d ${dyno.name} -a ${app}\`.` });
-    ctx.io.stderr.write(`Running ${command} on ${app}... `);
-    const result = await attachRendezvous({
-      attachUrl: dyno.attach_url,
-      ...(ca === undefined ? {} : { ca }),
-      stdin,
-      stdout,
-      rawMode: !noTty,
-      crlfToLf: stdout.isTTY !== true,
-      onAttached: () => ctx.io.stderr.write(`up, ${dyno.name}\n`),
+    let started = false;
+    const { dynoName, result } = await attachOneOff(ctx, app, command, {
+      forceNoTty: ctx.bool('no-tty'),
+      env: parseEnvFlags(ctx.strings('env')),
+      ...(size !== undefined ? { size } : {}),
+      ...(type !== undefined ? { type } : {}),
+      onStarted: () => {
+        started = true;
+        ctx.io.stderr.write(`Running ${command} on ${app}... `);
+      },
+      onAttached: (name) => ctx.io.stderr.write(`up, ${name}\n`),
     }).catch((err: unknown) => {
-      ctx.io.stderr.write('failed\n');
+      if (started) ctx.io.stderr.write('failed\n');
       throw err;
     });
-    if (result.forcedDisconnect) throw new CliError('Disconnected from the dyno (four Ctrl-C within a second).', { hint: `It may still run: \`berth ps:stop ${dyno.name} -a ${app}\`.` });
+    if (result.forcedDisconnect) throw new CliError('Disconnected from the dyno (four Ctrl-C within a second).', { hint: `It may still run: \`berth ps:stop ${dynoName} -a ${app}\`.` });
     if (result.exitCode === undefined) {
-      throw new CliError(`${dyno.name} ended without reporting an exit status (it was stopped, timed out, or the command called exit).`);
+      throw new CliError(`${dynoName} ended without reporting an exit status (it was stopped, timed out, or the command called exit).`);
     }
     if (result.exitCode !== 0) ctx.note(`Process exited with code ${result.exitCode}`);
     return result.exitCode;
