@@ -20,6 +20,12 @@ export interface AddonServersOptions {
   /** The dyno subnet (pg_hba.conf). */
   subnet: string;
   log(message: string): void;
+  /**
+   * The ports the servers listen on (on `host`), after every change: the agent opens exactly these
+   * to dynos in the host firewall (Runtime.offerHostPorts). Awaited before a new server's
+   * endpoint is handed out, so its URL works from the first connection.
+   */
+  onPorts?(ports: number[]): Promise<void>;
   /** false only in tests and benchmarks: no fsync. */
   durable?: boolean;
 }
@@ -50,6 +56,16 @@ export class AddonServers implements RedisHost {
       work.push(this.ensurePostgres().then(() => this.options.log(`postgres: running on ${this.options.host}`), (err: unknown) => this.options.log(`postgres: ${(err as Error).message}`)));
     }
     await Promise.all(work);
+    await this.announcePorts();
+  }
+
+  /** The ports every server of this host listens on now. */
+  ports(): number[] {
+    return [...(this.postgres ? [this.postgres.endpoint.port] : []), ...this.redis.list().map((e) => e.port)];
+  }
+
+  private async announcePorts(): Promise<void> {
+    await this.options.onPorts?.(this.ports());
   }
 
   /** The PostgreSQL server's endpoint, initialising and starting it on first use. */
@@ -59,6 +75,7 @@ export class AddonServers implements RedisHost {
       const outcome = await server.start();
       this.options.log(`postgres: ${outcome}`);
       this.postgres = server;
+      await this.announcePorts();
       return server.endpoint;
     })().catch((err: unknown) => {
       this.postgresStarting = undefined;
@@ -67,16 +84,19 @@ export class AddonServers implements RedisHost {
     return this.postgresStarting;
   }
 
-  create(id: string, limits: RedisLimits): Promise<RedisEndpoint> {
-    return this.redis.create(id, limits);
+  async create(id: string, limits: RedisLimits): Promise<RedisEndpoint> {
+    const endpoint = await this.redis.create(id, limits);
+    await this.announcePorts();
+    return endpoint;
   }
 
   configure(id: string, limits: Partial<RedisLimits>): Promise<RedisLimits> {
     return this.redis.configure(id, limits);
   }
 
-  destroy(id: string): Promise<void> {
-    return this.redis.destroy(id);
+  async destroy(id: string): Promise<void> {
+    await this.redis.destroy(id);
+    await this.announcePorts();
   }
 
   info(id: string): Promise<Record<string, string>> {

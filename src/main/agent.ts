@@ -76,7 +76,14 @@ async function main(): Promise<void> {
 
   // Add-on data servers on the bridge gateway: adopted if they still run, else started (in the
   // background: the control plane's first call waits for PostgreSQL if it needs it).
-  const addons = new AddonServers({ dir: join(dataDir, 'addons'), host: gatewayOf(runtime.subnet), subnet: runtime.subnet, log: (m) => log(`addons: ${m}`) });
+  // Their ports are the only ones of the host that dynos may reach (host-firewall.ts).
+  const addons = new AddonServers({
+    dir: join(dataDir, 'addons'),
+    host: gatewayOf(runtime.subnet),
+    subnet: runtime.subnet,
+    log: (m) => log(`addons: ${m}`),
+    onPorts: (ports) => runtime.offerHostPorts(ports),
+  });
   void addons.startExisting().catch((err: unknown) => log(`addons: ${err instanceof Error ? err.message : String(err)}`));
 
   const tls = join(dataDir, 'tls');

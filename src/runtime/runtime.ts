@@ -25,6 +25,7 @@ import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
 import { RuntimeError } from './errors.js';
 import { FifoStock } from './fifo-stock.js';
+import { HostFirewall } from './host-firewall.js';
 import { clampToCapacity, limitInstanceCgroups, readHostCapacity, type HostCapacity } from './host-capacity.js';
 import { ARGS_FD, ENV_FD, INFO_FD, SECCOMP_FD, STARTED_FD, encodeArgs } from './launcher.js';
 import { disableOutbound, enableOutbound } from './outbound-nat.js';
@@ -55,6 +56,7 @@ export class Runtime {
   private readonly options: RuntimeOptions;
   private readonly warn: (message: string) => void;
   private readonly network: BridgeNetwork;
+  private readonly firewall: HostFirewall;
   private readonly pool: StandbyPool<SandboxSlot>;
   private standbySeq = 0;
   private readonly running = new Map<string, DynoProcess>();
@@ -82,6 +84,7 @@ export class Runtime {
     this.warn = options.warn ?? (() => undefined);
     if (!SECCOMP) this.warn(`dynos run without a seccomp filter: it is written for x86_64 and this machine is ${process.arch}`);
     this.network = new BridgeNetwork(options.prefix, options.subnet, options.preferredSubnet);
+    this.firewall = new HostFirewall(this.network.bridge, () => this.network.gateway, options.prefix);
     this.shared = new SharedFiles(join(options.stateDir, '.shared'));
     this.fifos = new FifoStock(join(options.stateDir, '.fifos'));
     this.etc = new StackEtc(join(options.stateDir, '.shared', 'etc'));
@@ -94,11 +97,11 @@ export class Runtime {
     });
   }
 
-  /** Create (or adopt) the bridge, start filling the standby pool and build the stack's /etc, so
-   *  the first start() pays none of it. */
+  /** Create (or adopt) the bridge and its host firewall (host-firewall.ts), start filling the
+   *  standby pool and build the stack's /etc, so the first start() pays none of it. */
   async prepare(): Promise<void> {
     this.prepared = true;
-    this.bridgeReady ??= this.network.ensure().then(
+    this.bridgeReady ??= this.network.ensure().then(() => this.firewall.install()).then(
       () => this.pool.refill(),
       (err: unknown) => {
         this.bridgeReady = undefined; // let the next call try again
@@ -108,6 +111,13 @@ export class Runtime {
     const preparing = Promise.all([this.bridgeReady, this.etc.current()]);
     this.preparing = preparing.catch(() => undefined);
     await preparing;
+  }
+
+  /** The gateway ports dynos may connect to: the services the host offers them on purpose (the
+   *  add-on servers). Replaces the previous list; everything else on the host stays closed. */
+  async offerHostPorts(ports: readonly number[]): Promise<void> {
+    await this.prepare();
+    await this.firewall.offer(ports);
   }
 
   /** Resolves once the standby pool is full. */
@@ -259,11 +269,11 @@ export class Runtime {
   }
 
   private enableOutbound(): Promise<void> {
-    this.outboundReady ??= enableOutbound(this.network.bridge, this.subnet, `berth-${this.prefix}`);
+    this.outboundReady ??= Promise.all([enableOutbound(this.network.bridge, this.subnet, `berth-${this.prefix}`), this.firewall.allowDns()]).then(() => undefined);
     return this.outboundReady;
   }
 
-  /** Tear down the standby pool, and — once no dyno is left — the bridge, NAT rules and the
+  /** Tear down the standby pool, and — once no dyno is left — the bridge, NAT and firewall rules and the
    *  instance's cgroup parents. Running dynos keep running unless killDynos. */
   async shutdown(options: { killDynos?: boolean } = {}): Promise<void> {
     this.closed = true;
@@ -283,6 +293,7 @@ export class Runtime {
     if (this.prepared) {
       // A prepare that failed half-way may have made the bridge all the same: remove it too.
       if (this.outboundReady) await disableOutbound(this.network.bridge, this.subnet, `berth-${this.prefix}`).catch(() => undefined);
+      await this.firewall.remove().catch(() => undefined);
       await this.network.removeBridge().catch((err: unknown) => this.warn(`the bridge ${this.network.bridge} could not be removed: ${err instanceof Error ? err.message : String(err)}`));
     }
     if (this.cgroupDirs) await removeInstanceCgroups(await this.cgroupDirs);

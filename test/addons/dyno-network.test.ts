@@ -1,11 +1,13 @@
 // The add-on servers as dynos see them: real dynos on the instance bridge connect to PostgreSQL
 // and Redis at the gateway address with psql and redis-cli (the stack's own clients) using the
 // add-on URLs; another app's database stays closed; a restarted agent (adoption) and a clean
-// stop and start keep every URL and the data.
+// stop and start keep every URL and the data. The runtime's host firewall is on, with the ports
+// the servers announce (as the agent wires it): a host service on 0.0.0.0 stays closed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { cp, readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { AddonServers } from '../../src/addons/addon-servers.js';
 import { postgresBinDir } from '../../src/addons/postgres-server.js';
@@ -70,7 +72,7 @@ describe('add-on servers seen from dynos', () => {
     t = await testRuntime();
     await t.runtime.prepare();
     const subnet = t.runtime.subnet;
-    serverOptions = { dir: join(t.root, 'addons'), host: hostAddress(parseCidr(subnet)!, 1), subnet, durable: false, log: () => undefined };
+    serverOptions = { dir: join(t.root, 'addons'), host: hostAddress(parseCidr(subnet)!, 1), subnet, durable: false, log: () => undefined, onPorts: (ports) => t.runtime.offerHostPorts(ports) };
     servers = new AddonServers(serverOptions);
     providers();
     for (const [key, plan, app, provider] of [['pgA', 'essential-0', 'a', 'pg'], ['pgB', 'essential-0', 'b', 'pg'], ['redisA', 'mini', 'a', 'redis']] as const) {
@@ -113,6 +115,18 @@ describe('add-on servers seen from dynos', () => {
     assert.equal(await inDyno('a', 'redis-cli -u "$REDIS_URL" --no-auth-warning SET k v && redis-cli -u "$REDIS_URL" --no-auth-warning GET k', { REDIS_URL: urls.redisA! }), 'OK\nv');
     const bare = new URL(urls.redisA!);
     assert.match(await inDyno('b', `redis-cli -h ${bare.hostname} -p ${bare.port} GET k`, {}), /NOAUTH/);
+  });
+
+  it('keeps a host service listening on 0.0.0.0 closed to the same dyno that reaches its add-ons', async () => {
+    const server: Server = createServer((socket) => socket.end('hello\n'));
+    await new Promise<void>((resolve) => server.listen({ host: '0.0.0.0', port: 0 }, resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const probe = `timeout 3 bash -c 'exec 3<>/dev/tcp/${serverOptions.host}/${port}' && echo reached || echo closed`;
+      assert.equal(await inDyno('a', `${probe}; redis-cli -u "$REDIS_URL" --no-auth-warning PING`, { REDIS_URL: urls.redisA! }), 'closed\nPONG');
+    } finally {
+      server.close();
+    }
   });
 
   it('keeps URLs and data when a new agent adopts the servers, and after a clean stop and start', async () => {
