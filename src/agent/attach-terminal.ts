@@ -8,6 +8,8 @@ import type { Duplex } from 'node:stream';
 import type { RunningDyno } from '../runtime/types.js';
 
 const EOT = 4;
+/** Ends an attached dyno's output, followed by the exit status and CRLF (the official CLI's format). */
+export const EXIT_STATUS_MARKER = '\uFFFF heroku-command-exit-status: ';
 
 export function attachTerminal(dyno: RunningDyno, terminal: Duplex, options: { tty: boolean; onClose(): void }): void {
   // The client's terminal is the dyno's: output goes to it, not to the logs.
@@ -27,5 +29,5 @@ export function attachTerminal(dyno: RunningDyno, terminal: Duplex, options: { t
   terminal.on('error', () => terminal.destroy());
   terminal.on('close', options.onClose);
   terminal.resume();
-  void dyno.exited.then((exit) => terminal.end(`\uFFFF heroku-command-exit-status: ${exit.code ?? 255}\r\n`));
+  void dyno.exited.then((exit) => terminal.end(`${EXIT_STATUS_MARKER}${exit.code ?? 255}\r\n`));
 }

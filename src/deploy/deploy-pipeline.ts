@@ -1,5 +1,6 @@
 // The deploy layer's one factory: the pieces of the control plane's pipeline wired to each other.
 import { join } from 'node:path';
+import type { AttachTarget } from '../agent/dyno-attachment.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import type { DynoHost } from '../core/dyno-host.js';
 import { herokuPolicyWith } from '../core/dyno-plan.js';
@@ -22,8 +23,10 @@ export interface DeployPipelineDeps {
   blobs: LocalBlobStore;
   /** The host agent (AgentConnection): dynos for the manager and one-off runs, routes for RouteSync. */
   agent: DynoHost & RouteAgent;
-  /** The control plane's own runtime: build dynos and release-phase dynos run here. */
+  /** The control plane's own runtime: build dynos run here. */
   runtime: Runtime;
+  /** The agent's rendezvous, where release-phase dynos (attached one-offs on the agent) are met. */
+  rendezvous: AttachTarget;
   /** Builds, build caches, unpacked slugs and outputs live under it. */
   dataDir: string;
   builtinBuildpacksDir: string;
@@ -73,7 +76,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
   });
   const routes = new RouteSync(store, agent);
   const outputs = new OutputLogs(join(dataDir, 'outputs'));
-  const releasePhase = new ReleasePhase({ store, runtime, slugDirs, outputs, logs: deps.emit });
+  const releasePhase = new ReleasePhase({ store, agent, rendezvous: deps.rendezvous, slugDirs, outputs, logs: deps.emit });
   // BuildService deploys through the Platform, which cancels builds through the BuildService.
   let platform: Platform | undefined;
   const builds = new BuildService({

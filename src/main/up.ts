@@ -101,6 +101,8 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       blobs,
       agent,
       runtime: controlRuntime,
+      // The agent's rendezvous listens on --bind on this host; its certificate names the domain.
+      rendezvous: { host: localAddress(options.bind), servername: options.domain, ca: pki.caCert },
       dataDir: paths.root,
       builtinBuildpacksDir,
       buildNetwork: options.outbound ? 'outbound' : 'none',
@@ -276,7 +278,7 @@ async function connectAgent(options: UpOptions, dataDir: string) {
 }
 
 /**
- * The runtime of build and release-phase dynos (prefix `<prefix>c`). Those of a control plane
+ * The runtime of build dynos (prefix `<prefix>c`; release-phase dynos run on the agent). Those of a control plane
  * that was killed are still running (their pipes died with it): reap them first.
  */
 async function startControlRuntime(options: UpOptions, dataDir: string, cleanups: CleanupStack): Promise<Runtime> {
@@ -289,6 +291,13 @@ async function startControlRuntime(options: UpOptions, dataDir: string, cleanups
   // The bridge and stack copy for build dynos, made now rather than by the first push.
   void runtime.prepare().catch((err: unknown) => logLine({ at: 'warn', msg: `build dyno network: ${err instanceof Error ? err.message : String(err)}` }));
   return runtime;
+}
+
+/** Where this host answers on a listener bound to `bind` (a wildcard means loopback will do). */
+function localAddress(bind: string): string {
+  if (bind === '0.0.0.0' || bind === '') return '127.0.0.1';
+  if (bind === '::' || bind === '[::]') return '::1';
+  return bind.replace(/^\[(.*)\]$/, '$1');
 }
 
 /** The API's HTTP and HTTPS listeners (git pushes come in on HTTPS); requests are wired later. */

@@ -1,0 +1,84 @@
+// The release phase with an add-on database, through `bin/berth up`: a Procfile `release:` that
+// migrates the app's heroku-postgresql database with psql succeeds (its dyno runs on the host
+// agent, beside the add-on servers), the web dynos read what it wrote, a config change runs it
+// again, and a failing release command keeps the previous release serving.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
+import { appRepo, type AppRepo, type PushResult } from '../support/git-push.js';
+import { createApp, routerGet, shutDown, suffix, waitFor, waitForLogs } from '../support/spine.js';
+
+interface ReleaseJson {
+  version: number;
+  status: string;
+  current: boolean;
+}
+
+describe('a release phase that migrates the app database', () => {
+  let berth: BerthProcess;
+  let repo: AppRepo | undefined;
+  const app = `release-db-${suffix()}`;
+  let pushed: PushResult;
+
+  const releases = async () => (await api(berth, `/apps/${app}/releases`)).body as ReleaseJson[];
+  const setConfig = async (vars: Record<string, string | null>) => {
+    const reply = await api(berth, `/apps/${app}/config-vars`, { method: 'PATCH', body: JSON.stringify(vars) });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  };
+  /** Waits until the release of `version` has left `pending`; returns its status. */
+  const settled = (version: number) =>
+    waitFor(`v${version} to leave pending`, async () => {
+      const r = (await releases()).find((x) => x.version === version);
+      return r && r.status !== 'pending' ? r.status : undefined;
+    }, 60_000);
+
+  before(async () => {
+    berth = await startBerth();
+    await createApp(berth, app);
+    const addon = await api(berth, `/apps/${app}/addons`, { method: 'POST', body: JSON.stringify({ plan: 'heroku-postgresql:essential-0' }) });
+    assert.equal(addon.status, 201, JSON.stringify(addon.body));
+    repo = await appRepo(berth, app, 'release-database');
+    pushed = await repo.push();
+  });
+  after(async () => {
+    const left = await shutDown(berth);
+    await repo?.remove();
+    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+  });
+
+  it('runs the release command against DATABASE_URL during the push and releases', () => {
+    const output = pushed.stdout + pushed.stderr;
+    assert.equal(pushed.code, 0, output);
+    assert.match(output, /Running release command\.\.\./);
+    assert.match(output, /CREATE TABLE/);
+    assert.match(output, /INSERT 0 1/);
+    assert.match(output, /Process exited with status 0/);
+    assert.match(output, /Verifying deploy\.\.\. done\./);
+  });
+
+  it('serves a web dyno that reads what the release phase wrote', async () => {
+    const reply = await routerGet(berth, app, '/');
+    assert.equal(reply.body, 'rows 1\n');
+    assert.equal(reply.status, 200);
+  });
+
+  it("logs the release dyno's output and its state as app[release.N] and heroku[release.N]", async () => {
+    await waitForLogs(berth, app, [/app\[release\.\d+\]: INSERT 0 1/, /heroku\[release\.\d+\]: Starting process with command `test -z/, /heroku\[release\.\d+\]: Process exited with status 0/]);
+  });
+
+  it('runs the release phase again for a config change, which then goes live', async () => {
+    const before = (await releases()).length;
+    await setConfig({ GREETING: 'hi' });
+    assert.equal(await settled(before + 1), 'succeeded');
+    await waitFor('the web dyno to read two rows', async () => (await routerGet(berth, app, '/')).body === 'rows 2\n' || undefined, 60_000);
+  });
+
+  it('keeps the previous release current when the release command fails', async () => {
+    const before = (await releases()).length;
+    await setConfig({ FAIL_RELEASE: '1' }); // the release command exits 1 before touching the database
+    assert.equal(await settled(before + 1), 'failed');
+    const current = (await releases()).find((r) => r.current);
+    assert.equal(current?.version, before);
+    assert.equal((await routerGet(berth, app, '/')).body, 'rows 2\n');
+  });
+});
