@@ -12,7 +12,8 @@ import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import { nameservers } from '../../src/runtime/host-firewall.js';
 import type { RunningDyno } from '../../src/runtime/runtime.js';
-import { testRuntime, until, type TestRuntime } from './support.js';
+import { waitFor } from '../support/wait.js';
+import { testRuntime, type TestRuntime } from './support.js';
 
 const exec = promisify(execFile);
 
@@ -35,7 +36,7 @@ process.stdin.setEncoding('utf8').on('data', (d) => {
 `;
 
 function listen(host: string): Promise<Server> {
-  const server = createServer((socket) => socket.end('hello\n'));
+  const server = createServer((socket) => socket.on('error', () => undefined).end('hello\n'));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port: 0 }, () => resolve(server));
@@ -55,7 +56,7 @@ class Prober {
     const key = `${host} ${port} `;
     this.seen = this.seen.split('\n').filter((l) => !l.startsWith(key)).join('\n');
     this.dyno.stdin!.write(`${host} ${port}\n`);
-    await until(() => this.seen.includes(key), 15_000, `the probe of ${host}:${port}`);
+    await waitFor(`the probe of ${host}:${port}`, () => this.seen.includes(key), 15_000);
     return /^\S+ \S+ (\S+)$/m.exec(this.seen.split('\n').find((l) => l.startsWith(key))!)![1]!;
   }
   /** What an outbound dyno has: a default route through its gateway. */
