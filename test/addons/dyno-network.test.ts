@@ -118,7 +118,7 @@ describe('add-on servers seen from dynos', () => {
   });
 
   it('keeps a host service listening on 0.0.0.0 closed to the same dyno that reaches its add-ons', async () => {
-    const server: Server = createServer((socket) => socket.end('hello\n'));
+    const server: Server = createServer((socket) => socket.on('error', () => undefined).end('hello\n'));
     await new Promise<void>((resolve) => server.listen({ host: '0.0.0.0', port: 0 }, resolve));
     try {
       const port = (server.address() as AddressInfo).port;

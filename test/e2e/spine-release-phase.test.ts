@@ -2,12 +2,12 @@
 // migrates the app's heroku-postgresql database with psql succeeds (its dyno runs on the host
 // agent, beside the add-on servers), the web dynos read what it wrote, a config change runs it
 // again, and a failing release command keeps the previous release serving.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
-import { appRepo, type AppRepo, type PushResult } from '../support/git-push.js';
-import { shutDown, suffix } from '../support/e2e-harness.js';
-import { createApp, routerGet, waitForLogs } from '../support/spine.js';
+import { api } from '../support/berth-process.js';
+import { useBerth } from '../support/e2e-harness.js';
+import type { PushResult } from '../support/git-push.js';
+import { routerGet, waitForLogs } from '../support/spine.js';
 import { waitFor } from '../support/wait.js';
 
 interface ReleaseJson {
@@ -17,9 +17,8 @@ interface ReleaseJson {
 }
 
 describe('a release phase that migrates the app database', () => {
-  let berth: BerthProcess;
-  let repo: AppRepo | undefined;
-  const app = `release-db-${suffix()}`;
+  const berth = useBerth();
+  let app: string;
   let pushed: PushResult;
 
   const releases = async () => (await api(berth, `/apps/${app}/releases`)).body as ReleaseJson[];
@@ -35,17 +34,10 @@ describe('a release phase that migrates the app database', () => {
     }, 60_000);
 
   before(async () => {
-    berth = await startBerth();
-    await createApp(berth, app);
+    app = await berth.createApp('release-db');
     const addon = await api(berth, `/apps/${app}/addons`, { method: 'POST', body: JSON.stringify({ plan: 'heroku-postgresql:essential-0' }) });
     assert.equal(addon.status, 201, JSON.stringify(addon.body));
-    repo = await appRepo(berth, app, 'release-database');
-    pushed = await repo.push();
-  });
-  after(async () => {
-    const left = await shutDown(berth);
-    await repo?.remove();
-    assert.deepEqual(left, [], 'no agent, router or dyno process outlives berth');
+    pushed = await (await berth.repo(app, 'release-database')).push();
   });
 
   it('runs the release command against DATABASE_URL during the push and releases', () => {

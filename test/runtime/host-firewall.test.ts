@@ -12,8 +12,8 @@ import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import { nameservers } from '../../src/runtime/host-firewall.js';
 import type { RunningDyno } from '../../src/runtime/runtime.js';
-import { testRuntime, type TestRuntime } from './support.js';
 import { waitFor } from '../support/wait.js';
+import { testRuntime, type TestRuntime } from './support.js';
 
 const exec = promisify(execFile);
 
@@ -36,7 +36,7 @@ process.stdin.setEncoding('utf8').on('data', (d) => {
 `;
 
 function listen(host: string): Promise<Server> {
-  const server = createServer((socket) => socket.end('hello\n'));
+  const server = createServer((socket) => socket.on('error', () => undefined).end('hello\n'));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port: 0 }, () => resolve(server));

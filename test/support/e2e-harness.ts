@@ -1,5 +1,6 @@
 // The e2e harness: one `bin/berth up` per describe block (useBerth), apps created and pushed
-// through it, and a shut down that leaves nothing behind (processes, cgroups, links, netns).
+// through it, and a shut down that leaves nothing behind (processes, cgroups, links, netns,
+// host firewall chains).
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -134,13 +135,24 @@ export async function processesOf(dataDir: string): Promise<string[]> {
   return rows.filter((row) => mine.has(row.pid)).map((row) => `${row.pid} ${row.args}`);
 }
 
-/** Network links (bridges, veths), named netns and cgroups that carry the instance prefix of `dataDir`. */
-export async function kernelObjectsOf(dataDir: string): Promise<{ links: string[]; netns: string[]; cgroups: string[] }> {
+/** Network links (bridges, veths), named netns, cgroups and host firewall chains (`berth-<prefix>[c]-in`)
+ *  that carry the instance prefix of `dataDir`. */
+export async function kernelObjectsOf(dataDir: string): Promise<{ links: string[]; netns: string[]; cgroups: string[]; chains: string[] }> {
   const prefix = instancePrefix(dataDir);
   const links = (await readdir('/sys/class/net').catch(() => [] as string[])).filter((name) => name.startsWith(prefix));
   const netns = (await readdir('/run/netns').catch(() => [] as string[])).filter((name) => name.startsWith(`berth-${prefix}-`));
   const { stdout } = await run('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-type', 'd', '-name', `berth-${prefix}*`]).catch(() => ({ stdout: '' }));
-  return { links, netns, cgroups: stdout.split('\n').filter(Boolean) };
+  const rules = await run('/usr/sbin/iptables', ['-w', '-S']).catch(() => ({ stdout: '' }));
+  const chains = [...rules.stdout.matchAll(/^-N (berth-(\S+)-in)$/gm)].filter((m) => m[2] === prefix || m[2] === `${prefix}c`).map((m) => m[1]!);
+  return { links, netns, cgroups: stdout.split('\n').filter(Boolean), chains };
+}
+
+/** Removes the host firewall chains (and their INPUT jumps) named by kernelObjectsOf. */
+async function removeChains(chains: string[]): Promise<void> {
+  for (const chain of chains) {
+    const p = /^berth-(\S+)-in$/.exec(chain)![1]!;
+    await removeHostFirewall(`${p}br`, chain, `berth-${p}`);
+  }
 }
 
 /** Those of `before` (lines from processesOf) that still run the same command. */
@@ -154,15 +166,17 @@ async function stillRunning(before: string[]): Promise<string[]> {
 async function removeRemains(dataDir: string): Promise<void> {
   const mounts = (await readFile('/proc/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '');
   for (const target of mounts.filter((m) => m.startsWith(`${dataDir}/`)).reverse()) await run('umount', ['-l', target]).catch(() => undefined);
-  const { links, netns, cgroups } = await kernelObjectsOf(dataDir);
+  const { links, netns, cgroups, chains } = await kernelObjectsOf(dataDir);
   for (const dir of cgroups) await run('find', [dir, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']).catch(() => undefined);
   for (const name of netns) await run('ip', ['netns', 'del', name]).catch(() => undefined);
   for (const link of links) await run('ip', ['link', 'del', link]).catch(() => undefined);
+  await removeChains(chains);
 }
 
 /**
- * A control plane killed with SIGKILL cannot remove its bridges; a test that killed one on
- * purpose and never restarted on that data dir removes them here, once no dyno port is left.
+ * A control plane killed with SIGKILL cannot remove its bridges (nor their host firewall chains);
+ * a test that killed one on purpose and never restarted on that data dir removes them here, once
+ * no dyno port is left.
  */
 async function removeEmptyBridges(dataDir: string): Promise<void> {
   const prefix = instancePrefix(dataDir);
@@ -171,7 +185,6 @@ async function removeEmptyBridges(dataDir: string): Promise<void> {
     const ports = await readdir(`/sys/class/net/${bridge}/brif`).catch(() => undefined);
     if (ports && ports.length > 0) continue;
     if (ports) await run('ip', ['link', 'del', bridge]).catch(() => undefined);
-    // Its host firewall chain (src/runtime/host-firewall.ts) goes with it.
     await removeHostFirewall(bridge, `berth-${p}-in`, `berth-${p}`);
   }
 }
@@ -200,7 +213,7 @@ export async function shutDown(berth: BerthProcess | undefined, options: { kille
   }
   if (options.killedEarlier) await removeEmptyBridges(berth.dataDir);
   const objects = await kernelObjectsOf(berth.dataDir);
-  const remains = [...objects.cgroups.map((c) => `cgroup ${c}`), ...objects.links.map((l) => `link ${l}`), ...objects.netns.map((n) => `netns ${n}`)];
+  const remains = [...objects.cgroups.map((c) => `cgroup ${c}`), ...objects.links.map((l) => `link ${l}`), ...objects.netns.map((n) => `netns ${n}`), ...objects.chains.map((c) => `iptables chain ${c}`)];
   const found = [...left, ...remains];
   if (found.length > 0) {
     await removeRemains(berth.dataDir);
