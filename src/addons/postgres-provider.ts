@@ -122,8 +122,8 @@ export class PostgresProvider implements AddonProvider {
 
   /**
    * A new login role and password for the add-on: the new URL goes out through the sink (a release
-   * on every attached app, dynos rolled), then the old roles lose LOGIN, their sessions end and
-   * they are dropped. Returns the new URL.
+   * on every attached app), and once the dynos rolled onto it the old roles lose LOGIN, their
+   * sessions end and they are dropped. Returns the new URL.
    */
   async rotateCredentials(resource: AddonResource, sink: Pick<AddonConfigSink, 'updateConfig'>): Promise<string> {
     const db = databaseName(resource);
@@ -132,7 +132,7 @@ export class PostgresProvider implements AddonProvider {
       const login = await this.createLogin(client, db);
       return { url: this.url(target, login, db), old };
     });
-    await sink.updateConfig(resource.addonId, { URL: url }, `Rotate credentials of ${resource.addonName}`);
+    await sink.updateConfig(resource.addonId, { URL: url }, `Rotate credentials of ${resource.addonName}`, { untilRolled: true });
     await this.admin(async (client) => {
       for (const role of old) {
         await client.query(`ALTER ROLE ${ident(role)} NOLOGIN`);

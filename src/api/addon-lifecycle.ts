@@ -17,6 +17,9 @@ import { callProvider, checkProviderConfig, describeFailure, invoke } from './pr
  * changes nothing. Every config change is one transaction with a release per attached app.
  */
 
+/** How long a config update `untilRolled` waits for the attached apps' dynos to roll. */
+const ROLL_WAIT_MS = 45_000;
+
 type LifecycleDeps = Pick<ApiDeps, 'store' | 'addons' | 'addonTimeoutMs' | 'logs' | 'platform' | 'log' | 'urls'>;
 
 export type { NewAddonRequest };
@@ -120,11 +123,23 @@ export class AddonLifecycle implements AddonConfigSink {
 
   // AddonConfigSink
 
-  async updateConfig(addonId: string, config: Record<string, string>, description: string): Promise<void> {
+  /**
+   * `untilRolled`: resolves only once every attached app's dynos run the new release (or after
+   * ROLL_WAIT_MS), so a provider may then revoke what the old config granted (credential rotation).
+   */
+  async updateConfig(addonId: string, config: Record<string, string>, description: string, options: { untilRolled?: boolean } = {}): Promise<void> {
     checkProviderConfig(config);
     const addon = await this.store.addons.findById(addonId);
     if (!addon || addon.state !== 'provisioned') throw new PlatformError('invalid_params', `The add-on ${addon?.name ?? addonId} is ${addon?.state ?? 'missing'}; only a provisioned add-on's config changes.`);
-    announceAll(this.deps, await this.rewrite(addon, { config }, description, null));
+    const releases = await this.rewrite(addon, { config }, description, null);
+    announceAll(this.deps, releases);
+    if (!options.untilRolled) return;
+    const deadline = Date.now() + ROLL_WAIT_MS;
+    for (const { app, release } of releases) {
+      if (!(await this.deps.platform.rolled(app, release, Math.max(0, deadline - Date.now())))) {
+        this.deps.log({ at: 'warn', during: 'updateConfig', app_id: app.id, addon: addon.name, message: `v${release.version} did not replace every dyno within ${ROLL_WAIT_MS} ms; going on` });
+      }
+    }
   }
 
   async provisioned(addonId: string, config: Record<string, string>, message?: string): Promise<void> {

@@ -28,6 +28,11 @@ export interface PlatformPort {
    * the release phase, then store.releases.finish(id, status) and roll the dynos if it succeeded.
    */
   releaseCreated(app: App, release: Release): void | Promise<void>;
+  /**
+   * Resolves true once no formation dyno of the app runs a release older than `release` (the
+   * old dynos drained and stopped), false if some still do after `timeoutMs`.
+   */
+  rolled(app: App, release: Release, timeoutMs: number): Promise<boolean>;
   /** The app's routing changed (renamed, maintenance mode, custom domains, certificates): the router must know at once. */
   appChanged(app: App): void | Promise<void>;
   /** The app's formation changed (scale, resize), or the app was deleted (its formation is then empty). */

@@ -70,7 +70,7 @@ export interface AddonConfigSink {
    * Replaces the add-on's whole config (suffix → value) on a provisioned add-on: one release per
    * attached app, described `description` (e.g. `Update DATABASE by postgresql-curved-12345`).
    */
-  updateConfig(addonId: string, config: Record<string, string>, description: string): Promise<void>;
+  updateConfig(addonId: string, config: Record<string, string>, description: string, options?: { untilRolled?: boolean }): Promise<void>;
   /**
    * An asynchronous provision (a `provisioning` result) finished: the add-on becomes
    * `provisioned` and its attachments set their config vars (a release each). Ignored unless

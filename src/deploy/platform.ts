@@ -43,6 +43,16 @@ export class Platform implements PlatformPort {
     return this.release(app, release).then(() => undefined);
   }
 
+  async rolled(app: App, release: Release, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const old = this.deps.manager.list(app.id).filter((d) => !d.oneOff && d.releaseVersion < release.version);
+      if (old.length === 0) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   formationChanged(app: App): Promise<void> {
     this.deps.manager.kick(app.id);
     return this.deps.routes.push(app.id);

@@ -28,6 +28,11 @@ export class RecordingPlatform implements PlatformPort {
     this.events.push({ kind: 'releaseCreated', app, release });
   }
 
+  /** No dynos run here, so every release is rolled at once. */
+  async rolled(): Promise<boolean> {
+    return true;
+  }
+
   appChanged(app: App): void {
     this.events.push({ kind: 'appChanged', app });
   }
