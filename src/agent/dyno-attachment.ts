@@ -26,6 +26,14 @@ const MARKER = Buffer.from(EXIT_STATUS_MARKER);
 const MARKER_START = MARKER.subarray(0, 3); // U+FFFF in UTF-8
 const EOT = '\u0004';
 
+/** How many trailing bytes of `data` begin the marker's first character. */
+function heldBack(data: Buffer): number {
+  for (let n = Math.min(MARKER_START.length - 1, data.length); n > 0; n--) {
+    if (data.subarray(data.length - n).equals(MARKER_START.subarray(0, n))) return n;
+  }
+  return 0;
+}
+
 /** Attaches to the dyno behind `attachUrl` (`rendezvous://host:port/SECRET`); its output goes to
  *  `onOutput` as it comes. Rejects only when the rendezvous cannot be reached. */
 export function attachDyno(attachUrl: string, target: AttachTarget, onOutput: (chunk: Buffer) => void, idleTimeoutMs = 3_600_000): Promise<DynoAttachment> {
@@ -68,8 +76,8 @@ export function attachDyno(attachUrl: string, target: AttachTarget, onOutput: (c
         pending = pending.subarray(at);
         return;
       }
-      // Keep what could be the start of the marker for the next chunk.
-      const keep = Math.min(MARKER_START.length - 1, pending.length);
+      // Hold back only a tail that could be the start of the marker (a split U+FFFF).
+      const keep = heldBack(pending);
       if (pending.length > keep) onOutput(pending.subarray(0, pending.length - keep));
       pending = pending.subarray(pending.length - keep);
     });

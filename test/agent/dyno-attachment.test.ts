@@ -9,6 +9,7 @@ import { EXIT_STATUS_MARKER } from '../../src/agent/attach-terminal.js';
 import { attachDyno, type AttachTarget } from '../../src/agent/dyno-attachment.js';
 import { Rendezvous } from '../../src/agent/rendezvous.js';
 import { throwawayCa, type ThrowawayCa } from '../support/test-certificates.js';
+import { waitFor } from '../support/wait.js';
 
 describe('attaching to a dyno through the rendezvous', () => {
   let ca: ThrowawayCa;
@@ -67,6 +68,19 @@ describe('attaching to a dyno through the rendezvous', () => {
     const result = await attachDyno(url, target, (c) => chunks.push(c));
     assert.equal(Buffer.concat(chunks).toString(), 'migrating \uFFFF odd\ndone');
     assert.deepEqual(result, { exitCode: 3 });
+  });
+
+  it('passes a whole line on at once, before the dyno exits', async () => {
+    let exit: (() => void) | undefined;
+    const url = expectDyno((socket) => {
+      socket.write('migration running slowly\n');
+      exit = () => socket.end(`${EXIT_STATUS_MARKER}0\r\n`);
+    });
+    let seen = '';
+    const attached = attachDyno(url, target, (c) => { seen += c.toString(); });
+    await waitFor('the line before the exit', () => seen === 'migration running slowly\n', 10_000);
+    exit!();
+    assert.deepEqual(await attached, { exitCode: 0 });
   });
 
   it('gives no exit status when the connection ends before the dyno exits', async () => {

@@ -1,13 +1,14 @@
 // The release phase with an add-on database, through `bin/berth up`: a Procfile `release:` that
 // migrates the app's heroku-postgresql database with psql succeeds (its dyno runs on the host
 // agent, beside the add-on servers), the web dynos read what it wrote, a config change runs it
-// again, and a failing release command keeps the previous release serving.
-import { before, describe, it } from 'node:test';
+// again, and a failing release command keeps the previous release serving. A control plane killed
+// mid-release leaves no release dyno running and the release failed.
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api } from '../support/berth-process.js';
-import { useBerth } from '../support/e2e-harness.js';
-import type { PushResult } from '../support/git-push.js';
-import { routerGet, waitForLogs } from '../support/spine.js';
+import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
+import { shutDown, suffix, useBerth } from '../support/e2e-harness.js';
+import { appRepo, type AppRepo, type PushResult } from '../support/git-push.js';
+import { createApp, dynos, routerGet, waitForLogs } from '../support/spine.js';
 import { waitFor } from '../support/wait.js';
 
 interface ReleaseJson {
@@ -74,5 +75,42 @@ describe('a release phase that migrates the app database', () => {
     const current = (await releases()).find((r) => r.current);
     assert.equal(current?.version, before);
     assert.equal((await routerGet(berth, app, '/')).body, 'rows 2\n');
+  });
+});
+
+describe('a release phase whose control plane is killed', () => {
+  let first: BerthProcess | undefined;
+  let second: BerthProcess | undefined;
+  let repo: AppRepo | undefined;
+  const app = `release-kill-${suffix()}`;
+
+  before(async () => {
+    first = await startBerth();
+    await createApp(first, app);
+    repo = await appRepo(first, app, 'release-phase');
+    const pushed = await repo.push();
+    assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
+  });
+  after(async () => {
+    const left = await shutDown(second ?? first, { killedEarlier: true });
+    await repo?.remove();
+    assert.deepEqual(left, [], 'nothing of berth outlives it');
+  });
+
+  it('stops the release dyno with the control plane and records the release as failed at the next start', async () => {
+    const berth = first!;
+    const patched = await api(berth, `/apps/${app}/config-vars`, { method: 'PATCH', body: JSON.stringify({ RELEASE_SLOW: '1' }) });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    await waitForLogs(berth, app, [/app\[release\.\d+\]: migration running slowly/], 60_000);
+    const release = (await dynos(berth, app)).find((d) => d.type === 'release');
+    assert.ok(release, 'the release dyno is listed while it runs');
+    assert.equal(await berth.stop('SIGKILL'), null);
+
+    second = await startBerth({ dataDir: berth.dataDir });
+    const gone = await waitFor('the release dyno to be stopped', async () => !(await dynos(second!, app)).some((d) => d.type === 'release'), 30_000);
+    assert.equal(gone, true);
+    const releases = (await api(second, `/apps/${app}/releases`)).body as ReleaseJson[];
+    assert.deepEqual(releases.map((r) => [r.version, r.status, r.current]), [[1, 'succeeded', false], [2, 'succeeded', true], [3, 'failed', false]]);
+    await waitForLogs(second, app, [new RegExp(`heroku\\[${release.name.replace('.', '\\.')}\\]: Stopping all processes with SIGTERM`)]);
   });
 });
