@@ -90,6 +90,7 @@ describe('destroying an app mid-build', () => {
     });
     assert.equal(left, true);
     assert.match(berth.output(), /msg="destroyed app files" app_id=\S+ app=doomed-/);
+    assert.match(berth.output(), /at=info msg="disk gc" .* budget_bytes=10737418240/, 'garbage collection ran, within the --disk-budget');
 
     // The name is free again, and a new app of that name starts with nothing of the old one.
     const recreated = await api(berth, '/apps', { method: 'POST', body: JSON.stringify({ name: app }) });
