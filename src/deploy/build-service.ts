@@ -179,7 +179,14 @@ export class BuildService {
       });
       await deps.store.builds.finish(build.id, { status: 'succeeded', slugId: stored.id, releaseId: release.id, outputKey: null });
       out(detail(`Released v${release.version}`));
-      const status = await deps.deploy(app, release, out);
+      // Destroying the app (or the push going away) stops waiting for the roll-out, not the roll-out itself.
+      const deploying = deps.deploy(app, release, out);
+      deploying.catch(() => undefined);
+      const status = await Promise.race([deploying, whenAborted(signal)]);
+      if (status === 'aborted') {
+        out(problem(`Stopped following v${release.version}'s roll-out: the build was cancelled.`));
+        return { ok: false, error: 'cancelled during the roll-out' };
+      }
       if (status === 'failed') {
         out(problem(`Release v${release.version} failed in its release phase; the previous release keeps running.`));
         return { ok: false, error: `release v${release.version} failed` };
@@ -203,4 +210,12 @@ export class BuildService {
       await rm(work, { recursive: true, force: true }).catch(() => undefined);
     }
   }
+}
+
+/** Resolves with 'aborted' once the signal aborts (at once when it already has). */
+function whenAborted(signal: AbortSignal): Promise<'aborted'> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
 }
