@@ -145,7 +145,8 @@ export class DiskCollector implements DiskPort {
       const slug = slugs.find((s) => s.id === id);
       if (!slug) continue;
       const bytes = (await blobs.stat(slug.blobKey))?.size ?? 0;
-      await store.slugs.markPruned(id);
+      // Marked first (no release may use it from then on), then deleted; a release made since we looked keeps it.
+      if (!(await store.slugs.markPruned(id, releases[0]?.version ?? 0))) return;
       await blobs.delete(slug.blobKey);
       this.deps.log({ at: 'info', msg: 'disk gc pruned a slug (older than the kept releases)', app_id: appId, slug_id: id, bytes });
       result.prunedSlugs += 1;
@@ -160,7 +161,7 @@ export class DiskCollector implements DiskPort {
       if (!/^[0-9a-f-]{36}$/.test(name) || keep.has(name)) continue;
       const dir = this.deps.paths.slugDir(name);
       const info = await stat(dir).catch(() => undefined);
-      if (!info || now - Math.max(info.mtimeMs, info.ctimeMs) < grace) continue;
+      if (!info || (grace > 0 && now - Math.max(info.mtimeMs, info.ctimeMs) < grace)) continue;
       const bytes = await diskBytes(dir);
       await rm(dir, { recursive: true, force: true });
       result.removedSlugDirs += 1;

@@ -146,10 +146,12 @@ export interface SlugRepository {
   /** Every slug of the app, oldest first (garbage collection, destroying the app). */
   listForApp(appId: string): Promise<Slug[]>;
   /**
-   * Records that garbage collection deleted the slug's tarball: the slug gets `prunedAt`, its
+   * Records that garbage collection is deleting the slug's tarball: the slug gets `prunedAt`, its
    * releases `slugPrunedAt` (no longer eligible for rollback), and no new release may use it.
+   * Only while the app's newest release is still `newestVersion` (checked under the app's lock,
+   * so a release made meanwhile, e.g. a rollback to this slug, wins); true when marked.
    */
-  markPruned(id: string): Promise<void>;
+  markPruned(id: string, newestVersion: number): Promise<boolean>;
 }
 
 /** Which slug a release runs, for garbage collection. */

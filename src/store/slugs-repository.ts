@@ -5,7 +5,7 @@ import type { Slug } from './records.js';
 import type { Database, SlugsTable } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
 import { isForeignKeyViolation } from './unique-violation.js';
-import { inTransaction } from './app-lock.js';
+import { inTransaction, lockApp } from './app-lock.js';
 
 export const toSlug = (row: Selectable<SlugsTable>): Slug => ({
   id: row.id,
@@ -80,11 +80,16 @@ export class KyselySlugs implements SlugRepository {
     return rows.map(toSlug);
   }
 
-  async markPruned(id: string): Promise<void> {
+  async markPruned(id: string, newestVersion: number): Promise<boolean> {
     const now = this.clock.now().toISOString();
-    await inTransaction(this.db, async (db) => {
+    return inTransaction(this.db, async (db) => {
+      const slug = await db.selectFrom('slugs').select('app_id').where('id', '=', id).executeTakeFirst();
+      if (!slug) return false;
+      // Under the app's lock: a release made since the caller decided (a rollback to this slug) wins.
+      if ((await lockApp(db, slug.app_id)).releaseSeq !== newestVersion) return false;
       await db.updateTable('slugs').set({ pruned_at: now, updated_at: now }).where('id', '=', id).where('pruned_at', 'is', null).execute();
       await db.updateTable('releases').set({ slug_pruned_at: now }).where('slug_id', '=', id).where('slug_pruned_at', 'is', null).execute();
+      return true;
     });
   }
 

@@ -82,7 +82,9 @@ export function slugsContract({ open }: ContractContext): void {
         { id: v2.id, version: 2, slugId: old.id, status: 'succeeded' },
         { id: v1.id, version: 1, slugId: old.id, status: 'succeeded' },
       ]);
-      await store.slugs.markPruned(old.id);
+      assert.equal(await store.slugs.markPruned(old.id, 2), false, 'v3 was made since: nothing is marked');
+      assert.equal((await store.slugs.findById(old.id))?.prunedAt, null);
+      assert.equal(await store.slugs.markPruned(old.id, 3), true);
       const pruned = await store.slugs.findById(old.id);
       assert.ok(pruned?.prunedAt, 'the slug says when');
       assert.equal(pruned?.size, 1024, 'the record keeps what it was');
@@ -90,7 +92,7 @@ export function slugsContract({ open }: ContractContext): void {
       assert.equal((await store.releases.findByVersion(appId, 3))?.slugPrunedAt, null);
       assert.equal((await store.slugs.findById(fresh.id))?.prunedAt, null);
       await assert.rejects(store.releases.create({ appId, slugId: old.id, description: 'Rollback to v1', user }), platformError('invalid_params'));
-      await store.slugs.markPruned(old.id);
+      await store.slugs.markPruned(old.id, 3);
       assert.equal((await store.slugs.findById(old.id))?.prunedAt, pruned?.prunedAt, 'marking twice keeps the first time');
     });
   });
