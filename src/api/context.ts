@@ -43,6 +43,12 @@ export interface PlatformPort {
   cancelBuild(app: App, build: Build): Promise<void>;
   /** Empties the app's build cache. */
   clearBuildCache(app: App): Promise<void>;
+  /**
+   * Destroys the app: cancels its builds (resolving once they ended), calls `removeRows` (the
+   * store deletion), then, asynchronously, stops its dynos and removes everything it owns on disk
+   * (slug blobs, unpacked slugs, build cache, git repository, log history, build and release output).
+   */
+  destroyApp(app: App, removeRows: () => Promise<void>): Promise<void>;
   /** Checks an uploaded slug before a release uses it (the builder's tarball validator). */
   validateSlug(slug: Slug): Promise<SlugCheck>;
   /**
@@ -116,6 +122,44 @@ export interface PartnerPort {
   removed(id: string): void;
 }
 
+/** Bytes an app owns on disk, by kind. */
+export interface AppDiskUsage {
+  slugs: number;
+  unpackedSlugs: number;
+  buildCache: number;
+  repo: number;
+  logs: number;
+  total: number;
+}
+
+/** `GET /admin/disk`: usage per app and in total, against the disk budget. */
+export interface DiskReport {
+  apps: Array<{ id: string; name: string; usage: AppDiskUsage }>;
+  totals: AppDiskUsage;
+  /** The budget the collector keeps app-owned usage (`totals.total`) under. */
+  budgetBytes: number;
+  keepReleases: number;
+  filesystem: { sizeBytes: number; freeBytes: number };
+  /** The last garbage collection, if one ran since the control plane started. */
+  lastCollection: DiskCollection | null;
+}
+
+/** What one garbage collection did. */
+export interface DiskCollection {
+  at: string;
+  prunedSlugs: number;
+  removedSlugDirs: number;
+  droppedCaches: number;
+  removedOrphans: number;
+  freedBytes: number;
+  usedBytes: number;
+}
+
+/** The disk as the API uses it (admin:disk). */
+export interface DiskPort {
+  report(): Promise<DiskReport>;
+}
+
 /** Everything the API needs from the composition root. */
 export interface ApiDeps {
   store: Store;
@@ -135,6 +179,7 @@ export interface ApiDeps {
   logs: LogPort;
   logplex: LogplexPort;
   dynos: DynoPort;
+  disk: DiskPort;
   /** Add-on services, plans and the providers that make them (registered by the composition root). */
   addons: AddonRegistry;
   /** How long a provider may take to provision, change a plan or deprovision before it counts as failed. */

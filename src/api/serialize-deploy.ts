@@ -6,8 +6,11 @@ import type { Build, BuildpackInstallation, Formation, Release, Slug } from '../
 
 const GENERATION = { id: '5e9f4e36-5d7c-4d3b-9f0e-2f2f6ad4c0a1', name: 'cedar' } as const;
 
-/** A release is eligible for rollback when it went live with code (Heroku: succeeded, has a slug). */
-export const eligibleForRollback = (release: Release): boolean => release.status === 'succeeded' && release.slugId !== null;
+/**
+ * A release is eligible for rollback when it went live with code (Heroku: succeeded, has a slug)
+ * whose tarball garbage collection has not deleted.
+ */
+export const eligibleForRollback = (release: Release): boolean => release.status === 'succeeded' && release.slugId !== null && release.slugPrunedAt === null;
 
 export function serializeRelease(release: Release, app: Pick<App, 'id' | 'name'>, currentId: string | undefined, outputStreamUrl: string | null) {
   return {
@@ -36,7 +39,7 @@ export function serializeSlug(slug: Slug, blob: { method: 'get' | 'put'; url: st
     commit: slug.commit,
     commit_description: slug.commitDescription,
     created_at: slug.createdAt,
-    deleted_at: null,
+    deleted_at: slug.prunedAt,
     id: slug.id,
     process_types: slug.processTypes,
     size: slug.size,

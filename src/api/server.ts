@@ -10,6 +10,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteMatcher } from './route-matcher.js';
 import { accountRoutes } from './resources/account.js';
+import { adminRoutes } from './resources/admin.js';
 import { appRoutes } from './resources/apps.js';
 import { metaRoutes } from './resources/meta.js';
 import { oauthRoutes } from './resources/oauth.js';
@@ -71,6 +72,7 @@ export const apiRoutes: Route[] = [
   ...partnerOauthRoutes,
   ...partnerCallbackRoutes,
   ...partnerLogRoutes,
+  ...adminRoutes,
 ];
 
 /** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */

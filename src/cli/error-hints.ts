@@ -12,7 +12,7 @@ export interface ErrorHint {
 export const ERROR_HINTS: readonly ErrorHint[] = [
   { id: 'unauthorized', hint: 'Log in again with `berth login`, or check BERTH_API_KEY.' },
   { id: 'forbidden', path: /^\/addon-providers/, hint: 'Only a Berth admin can manage add-on providers: log in as the admin (its key is in admin.key under the data dir).' },
-  { id: 'forbidden', path: /^\/accounts/, hint: 'Only a Berth admin can do this: log in as the admin (its key is in admin.key under the data dir).' },
+  { id: 'forbidden', path: /^\/(accounts|admin\/)/, hint: 'Only a Berth admin can do this: log in as the admin (its key is in admin.key under the data dir).' },
   { id: 'forbidden', hint: 'Your account is not allowed to do this; ask a Berth admin.' },
   { id: 'not_found', path: /^\/apps\/[^/]+/, hint: 'Check the name with `berth apps`.' },
   { id: 'not_found', path: /^\/oauth\/authorizations\//, hint: 'The saved login is gone on the server: run `berth login` again.' },

@@ -1,5 +1,5 @@
 // BuildService (deploy layer): one build at a time per app, from pushed source to a live release.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { BuildError, detail, headline, problem } from '../builder/build-error.js';
@@ -52,14 +52,17 @@ export type BuildOutcome = { ok: true; release: Release } | { ok: false; error: 
  */
 export class BuildService {
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly aborts = new Map<string, AbortController>();
+  private readonly aborts = new Map<string, { appId: string; controller: AbortController }>();
+  /** Apps being destroyed or gone: their builds are refused (app ids are never reused). */
+  private readonly destroyed = new Set<string>();
 
   constructor(private readonly deps: BuildServiceDeps) {}
 
   run(request: BuildRequest): Promise<BuildOutcome> {
+    if (this.destroyed.has(request.app.id)) return this.refuse(request);
     const previous = this.queues.get(request.app.id);
     const controller = new AbortController();
-    this.aborts.set(request.build.id, controller);
+    this.aborts.set(request.build.id, { appId: request.app.id, controller });
     request.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const job = (async () => {
       if (previous) {
@@ -76,17 +79,36 @@ export class BuildService {
   }
 
   cancel(buildId: string): boolean {
-    const controller = this.aborts.get(buildId);
-    controller?.abort();
-    return controller !== undefined;
+    const entry = this.aborts.get(buildId);
+    entry?.controller.abort();
+    return entry !== undefined;
+  }
+
+  /**
+   * The app is being destroyed: refuses its new builds, cancels the running and queued ones, and
+   * resolves once the last of them has ended (its build dyno stopped, its work dir and any slug
+   * it made removed), so nothing of it is written after this.
+   */
+  async cancelApp(appId: string): Promise<void> {
+    this.destroyed.add(appId);
+    for (const entry of this.aborts.values()) if (entry.appId === appId) entry.controller.abort();
+    for (let queue = this.queues.get(appId); queue; queue = this.queues.get(appId)) await queue.catch(() => undefined);
   }
 
   async clearCache(appId: string): Promise<void> {
     await rm(this.cacheDir(appId), { recursive: true, force: true });
   }
 
-  private cacheDir(appId: string): string {
+  /** DATADIR/cache/<app id>: the app's build cache (`CACHE_DIR` of bin/compile); its mtime is its last build. */
+  cacheDir(appId: string): string {
     return join(this.deps.dataDir, 'cache', appId);
+  }
+
+  private async refuse(request: BuildRequest): Promise<BuildOutcome> {
+    const error = 'The app was destroyed; the build did not run.';
+    request.output?.(problem(error));
+    await this.deps.store.builds.finish(request.build.id, { status: 'failed', error });
+    return { ok: false, error };
   }
 
   private async execute(request: BuildRequest, signal: AbortSignal): Promise<BuildOutcome> {
@@ -98,11 +120,15 @@ export class BuildService {
       request.output?.(line);
     };
     const work = join(deps.dataDir, 'builds', build.id);
+    const slugKey = `slugs/build-${build.id}.tgz`;
+    let slugRecorded = false;
     try {
       if (signal.aborted) throw new BuildError('cancelled', 'The build was cancelled.');
       const src = join(work, 'src');
       await mkdir(work, { recursive: true, mode: 0o711 });
       await mkdir(this.cacheDir(app.id), { recursive: true, mode: 0o700 });
+      const now = new Date();
+      await utimes(this.cacheDir(app.id), now, now);
       await mkdir(join(work, 'scratch'), { recursive: true, mode: 0o711 });
       const tarball = request.source.kind === 'git' ? join(work, 'source.tar.gz') : request.source.path;
       if (request.source.kind === 'git') await request.source.archive(tarball);
@@ -110,7 +136,6 @@ export class BuildService {
       const version = request.source.kind === 'git' ? request.source.commit : request.source.version;
       const installed = await deps.store.buildpackInstallations.list(app.id);
       const buildpacks = build.buildpacks.length > 0 ? build.buildpacks.map((b) => b.url) : installed.map((b) => b.buildpack.url);
-      const slugKey = `slugs/build-${build.id}.tgz`;
       const result = await runBuild({
         buildId: build.id.replace(/-/g, ''),
         sourceDir: src,
@@ -130,6 +155,8 @@ export class BuildService {
         blobs: deps.blobs,
         slugKey,
       });
+      // Cancelled (or the app destroyed) while the slug was being stored: it never becomes a release.
+      if (signal.aborted) throw new BuildError('cancelled', 'The build was cancelled.');
       const processTypes = { ...result.processTypes, ...(result.releaseCommand ? { release: result.releaseCommand } : {}) };
       const stored = await deps.store.slugs.create({
         appId: app.id,
@@ -142,6 +169,7 @@ export class BuildService {
         blobKey: slugKey,
         size: result.slug.size,
       });
+      slugRecorded = true;
       out(headline('Launching...'));
       const release = await deps.store.releases.create({
         appId: app.id,
@@ -151,7 +179,14 @@ export class BuildService {
       });
       await deps.store.builds.finish(build.id, { status: 'succeeded', slugId: stored.id, releaseId: release.id, outputKey: null });
       out(detail(`Released v${release.version}`));
-      const status = await deps.deploy(app, release, out);
+      // Destroying the app (or the push going away) stops waiting for the roll-out, not the roll-out itself.
+      const deploying = deps.deploy(app, release, out);
+      deploying.catch(() => undefined);
+      const status = await Promise.race([deploying, whenAborted(signal)]);
+      if (status === 'aborted') {
+        out(problem(`Stopped following v${release.version}'s roll-out: the build was cancelled.`));
+        return { ok: false, error: 'cancelled during the roll-out' };
+      }
       if (status === 'failed') {
         out(problem(`Release v${release.version} failed in its release phase; the previous release keeps running.`));
         return { ok: false, error: `release v${release.version} failed` };
@@ -165,6 +200,8 @@ export class BuildService {
         deps.log({ at: 'error', during: 'build', app_id: app.id, build_id: build.id, error: err instanceof Error ? err.stack : message });
       }
       out(problem('Push rejected: the build failed. The running release was not changed.'));
+      // A slug no record points to (cancelled, failed to record, or its app destroyed meanwhile) is garbage.
+      if (!slugRecorded || !(await deps.store.apps.findById(app.id))) await deps.blobs.delete(slugKey).catch(() => false);
       await deps.store.builds.finish(build.id, { status: 'failed', error: message });
       return { ok: false, error: message };
     } finally {
@@ -173,4 +210,12 @@ export class BuildService {
       await rm(work, { recursive: true, force: true }).catch(() => undefined);
     }
   }
+}
+
+/** Resolves with 'aborted' once the signal aborts (at once when it already has). */
+function whenAborted(signal: AbortSignal): Promise<'aborted'> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
 }

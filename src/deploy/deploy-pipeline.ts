@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { AttachTarget } from '../agent/dyno-attachment.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
+import { DEFAULT_KEEP_RELEASES } from '../core/disk-policy.js';
 import type { DynoHost } from '../core/dyno-host.js';
 import { herokuPolicyWith } from '../core/dyno-plan.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -10,7 +11,10 @@ import type { DynoNetwork } from '../runtime/types.js';
 import { DynoManager } from '../scheduler/dyno-manager.js';
 import { StoreDesiredSource } from '../scheduler/store-desired-source.js';
 import type { Store } from '../store/port.js';
+import { AppDiskPaths } from './app-disk-paths.js';
+import { AppTeardown } from './app-teardown.js';
 import { BuildService } from './build-service.js';
+import { DiskCollector } from './disk-collector.js';
 import { DynoService } from './dyno-service.js';
 import { OutputLogs } from './output-log.js';
 import { Platform } from './platform.js';
@@ -42,6 +46,10 @@ export interface DeployPipelineDeps {
   crashCoolOffMs?: number;
   /** Which addresses tenant URLs (source_blob.url, buildpack git URLs) may reach; default: public ones only. */
   egress?: EgressGuard;
+  /** App-owned bytes (slugs, unpacked slugs, build caches, repos, logs) garbage collection keeps usage under. */
+  diskBudgetBytes: number;
+  /** Slugs of the newest this many releases per app survive garbage collection (default 10). */
+  keepReleases?: number;
 }
 
 /** What the composition root hands on: to the API (platform, dynos), the git service (builds), the agent connection (routes, manager). */
@@ -51,6 +59,8 @@ export interface DeployPipeline {
   builds: BuildService;
   platform: Platform;
   dynos: DynoService;
+  /** Garbage collection and admin:disk; started by the composition root. */
+  disk: DiskCollector;
 }
 
 /**
@@ -92,6 +102,18 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     log: deps.log,
     egress,
   });
+  const paths = new AppDiskPaths(dataDir);
+  const disk = new DiskCollector({
+    store,
+    blobs,
+    paths,
+    budgetBytes: deps.diskBudgetBytes,
+    keepReleases: deps.keepReleases ?? DEFAULT_KEEP_RELEASES,
+    liveReleaseIds: (appId) => new Set(manager.list(appId).map((d) => d.releaseId)),
+    forgetApp: (appId) => routes.push(appId),
+    log: deps.log,
+  });
+  const teardown = new AppTeardown({ store, blobs, builds, manager, routes, paths, dynoStopWaitMs: (deps.stopGraceMs ?? 30_000) + 10_000, log: deps.log });
   platform = new Platform({
     store,
     blobs,
@@ -100,11 +122,13 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     releasePhase,
     outputs,
     routes,
+    teardown,
+    disk,
     apiLog: (appId, message) => deps.emit(appId, 'api', 'app', message),
     maxSourceBytes: 500 * 1024 * 1024,
     egress,
     verifyTimeoutMs: 60_000,
   });
   const dynos = new DynoService({ store, manager, slugDirs, agent });
-  return { manager, routes, builds, platform, dynos };
+  return { manager, routes, builds, platform, dynos, disk };
 }

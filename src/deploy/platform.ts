@@ -12,8 +12,10 @@ import { releaseAnnouncement } from '../core/release-announcement.js';
 import type { EgressGuard } from '../egress/egress-guard.js';
 import type { DynoManager } from '../scheduler/dyno-manager.js';
 import type { Build, Release, Slug, Store } from '../store/port.js';
+import type { AppTeardown } from './app-teardown.js';
 import type { BuildService } from './build-service.js';
 import { downloadSource } from './download-source.js';
+import type { DiskCollector } from './disk-collector.js';
 import type { OutputLogs } from './output-log.js';
 import type { ReleasePhase } from './release-phase.js';
 import type { RouteSync } from './route-sync.js';
@@ -26,6 +28,9 @@ export interface PlatformDeps {
   releasePhase: ReleasePhase;
   outputs: OutputLogs;
   routes: RouteSync;
+  teardown: AppTeardown;
+  /** Collects garbage shortly after every release goes live. */
+  disk: Pick<DiskCollector, 'soon'>;
   /** `app[api]` lines. */
   apiLog(appId: string, message: string): void;
   maxSourceBytes: number;
@@ -87,6 +92,10 @@ export class Platform implements PlatformPort {
     return this.deps.builds.clearCache(app.id);
   }
 
+  destroyApp(app: App, removeRows: () => Promise<void>): Promise<void> {
+    return this.deps.teardown.destroy(app, removeRows);
+  }
+
   async validateSlug(slug: Slug): Promise<SlugCheck> {
     try {
       await inspectArchive(this.deps.blobs.path(slug.blobKey), SLUG_RULES);
@@ -124,6 +133,7 @@ export class Platform implements PlatformPort {
     if (status === 'succeeded') {
       this.deps.manager.kick(app.id);
       await this.deps.routes.push(app.id);
+      this.deps.disk.soon();
     }
     return status;
   }

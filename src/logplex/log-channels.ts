@@ -58,6 +58,8 @@ interface Channel {
  */
 export class LogChannels {
   private readonly channels = new Map<string, Channel>();
+  /** Channels of destroyed apps: lines that still arrive (a stopping dyno's last words) are dropped, never written. */
+  private readonly removed = new Set<string>();
   private readonly historyLines: number;
   private readonly flushMs: number;
   private readonly partialLineMs: number;
@@ -97,6 +99,7 @@ export class LogChannels {
   append(channelId: string, input: LogInput): void {
     if (!isLogSource(input.source)) throw new TypeError(`log source must be app or heroku, not ${String(input.source)}`);
     if (!PROCESS_PATTERN.test(input.process)) throw new TypeError(`invalid log process name ${JSON.stringify(input.process)}`);
+    if (this.removed.has(channelId)) return;
     const channel = this.channel(channelId);
     const time = input.time ?? this.clock();
     const text = input.message;
@@ -114,6 +117,10 @@ export class LogChannels {
    */
   ingest(channelId: string, source: LogSource, processName: string, stream: Readable): Promise<void> {
     if (!PROCESS_PATTERN.test(processName)) throw new TypeError(`invalid log process name ${JSON.stringify(processName)}`);
+    if (this.removed.has(channelId)) {
+      stream.resume();
+      return new Promise((resolve) => stream.once('close', () => resolve()).once('end', () => resolve()).once('error', () => resolve()));
+    }
     const channel = this.channel(channelId);
     // One timestamp per chunk: its lines arrived together.
     let time = 0;
@@ -165,13 +172,18 @@ export class LogChannels {
 
   /** Calls `listener` for every line appended from now on; returns the unsubscribe function. */
   subscribe(channelId: string, listener: LogListener): () => void {
+    if (this.removed.has(channelId)) return () => undefined;
     const channel = this.channel(channelId);
     channel.listeners.add(listener);
     return () => channel.listeners.delete(listener);
   }
 
-  /** Forgets a channel and deletes its history (the app was destroyed). */
+  /**
+   * Forgets a channel and deletes its history (the app was destroyed); lines for it that still
+   * arrive are dropped from then on, so its history file is never made again.
+   */
   async remove(channelId: string): Promise<void> {
+    if (CHANNEL_ID_PATTERN.test(channelId)) this.removed.add(channelId);
     const channel = this.channels.get(channelId);
     if (!channel) return;
     this.channels.delete(channelId);

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllowedRanges } from '../core/address-policy.js';
+import { DEFAULT_KEEP_RELEASES, parseByteSize } from '../core/disk-policy.js';
 
 export interface UpOptions {
   dataDir: string;
@@ -30,6 +31,10 @@ export interface UpOptions {
   workers?: number;
   /** CIDR ranges tenant URLs (drains, source URLs, buildpacks, error pages) may reach although private. */
   allowPrivateUrls: string[];
+  /** Bytes apps may use on disk before garbage collection drops build caches (default: half the data dir's filesystem). */
+  diskBudgetBytes?: number;
+  /** Slugs of the newest N releases per app survive garbage collection (default 10). */
+  keepReleases: number;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -62,6 +67,11 @@ Options:
                         let app-supplied URLs (log drains, source_blob.url, buildpack git URLs,
                         ERROR_PAGE_URL) reach this private or loopback range; repeatable
                         (default: none; such URLs are refused by policy)
+  --disk-budget SIZE    disk apps may use (slugs, unpacked slugs, build caches, git repos, logs),
+                        e.g. 20G or 512M; over it, garbage collection drops build caches, least
+                        recently used first (default: half the data dir's filesystem)
+  --keep-releases N     keep the slugs of each app's newest N releases for rollbacks; older ones
+                        are garbage-collected (default 10; the current release's slug always stays)
   -h, --help            this help
 
 Examples:
@@ -111,6 +121,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'admin-email': { type: 'string' },
       workers: { type: 'string' },
       'allow-private-urls': { type: 'string', multiple: true },
+      'disk-budget': { type: 'string' },
+      'keep-releases': { type: 'string' },
       // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms.
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
@@ -136,6 +148,11 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   }
   const allowPrivateUrls = values['allow-private-urls'] ?? [];
   parseAllowedRanges(allowPrivateUrls);
+  const budgetText = values['disk-budget'];
+  const diskBudget = budgetText === undefined ? undefined : parseByteSize(budgetText);
+  if (budgetText !== undefined && diskBudget === undefined) throw new Error(`--disk-budget must be a size such as 20G, 512M or 1048576 (bytes), not ${JSON.stringify(budgetText)}.`);
+  const keepText = values['keep-releases'] ?? String(DEFAULT_KEEP_RELEASES);
+  if (!/^\d+$/.test(keepText) || Number(keepText) < 1 || Number(keepText) > 1000) throw new Error(`--keep-releases must be a whole number from 1 to 1000, not ${JSON.stringify(keepText)}.`);
   return {
     dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
     bind: values.bind ?? '127.0.0.1',
@@ -155,5 +172,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(stopGrace !== undefined ? { stopGraceMs: stopGrace } : {}),
     ...(crashCoolOff !== undefined ? { crashCoolOffMs: crashCoolOff } : {}),
     ...(workers !== undefined ? { workers: Number(workers) } : {}),
+    ...(diskBudget !== undefined ? { diskBudgetBytes: diskBudget } : {}),
+    keepReleases: Number(keepText),
   };
 }

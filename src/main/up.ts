@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { access, readFile, rm } from 'node:fs/promises';
+import { access, readFile, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
@@ -96,7 +96,8 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const webUrl = (app: string) => `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
     const gitUrl = (app: string) => `https://${gitHost}/${app}.git`;
 
-    const { manager, routes, builds, platform, dynos } = createDeployPipeline({
+    const diskBudgetBytes = options.diskBudgetBytes ?? (await defaultDiskBudget(paths.root));
+    const { manager, routes, builds, platform, dynos, disk } = createDeployPipeline({
       store,
       blobs,
       agent,
@@ -113,7 +114,13 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
       ...(options.crashCoolOffMs !== undefined ? { crashCoolOffMs: options.crashCoolOffMs } : {}),
       egress: new EgressGuard(options.allowPrivateUrls),
+      diskBudgetBytes,
+      keepReleases: options.keepReleases,
     });
+    // Garbage collection: hourly, after every release, and once now.
+    disk.start(3_600_000);
+    disk.soon(0);
+    cleanups.defer(() => disk.stop());
 
     const addonRegistry = new AddonRegistry();
     const partnerTokens = new PartnerTokens(store, () => new Date());
@@ -127,6 +134,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },
       logplex: agent,
       dynos,
+      disk,
       addons: addonRegistry,
       addonTimeoutMs: 30_000,
       data: dataServices.data,
@@ -308,6 +316,12 @@ async function listenApi(options: UpOptions, pki: LocalPki, cleanups: CleanupSta
   const apiTlsPort = await listen(https, options.apiTlsPort, options.bind);
   cleanups.defer(() => closeServer(https, 5000));
   return { http, https, apiPort, apiTlsPort };
+}
+
+/** Half of the data dir's filesystem: the disk budget when --disk-budget is not given. */
+async function defaultDiskBudget(dataDir: string): Promise<number> {
+  const fs = await statfs(dataDir);
+  return Math.floor((fs.blocks * fs.bsize) / 2);
 }
 
 /** The key that signs capability URLs (blob and output URLs), made once per data dir. */

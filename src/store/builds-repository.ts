@@ -74,6 +74,11 @@ export class KyselyBuilds implements BuildRepository {
     return row && toBuild(row);
   }
 
+  async idsForApp(appId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('builds').select('id').where('app_id', '=', appId).execute();
+    return rows.map((r) => r.id);
+  }
+
   async list(appId: string, page: PageRequest): Promise<Page<Build>> {
     const column = page.field === 'id' ? 'id' : 'created_at';
     const query = this.db.selectFrom('builds').selectAll().where('app_id', '=', appId);

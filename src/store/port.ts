@@ -143,6 +143,23 @@ export interface SlugRepository {
   markUploaded(id: string, upload: { size: number; checksum: string }): Promise<Slug | undefined>;
   /** Blob keys of every slug of the app (to delete the blobs with the app). */
   blobKeysForApp(appId: string): Promise<string[]>;
+  /** Every slug of the app, oldest first (garbage collection, destroying the app). */
+  listForApp(appId: string): Promise<Slug[]>;
+  /**
+   * Records that garbage collection is deleting the slug's tarball: the slug gets `prunedAt`, its
+   * releases `slugPrunedAt` (no longer eligible for rollback), and no new release may use it.
+   * Only while the app's newest release is still `newestVersion` (checked under the app's lock,
+   * so a release made meanwhile, e.g. a rollback to this slug, wins); true when marked.
+   */
+  markPruned(id: string, newestVersion: number): Promise<boolean>;
+}
+
+/** Which slug a release runs, for garbage collection. */
+export interface ReleaseSlugReference {
+  id: string;
+  version: number;
+  slugId: string | null;
+  status: ReleaseStatus;
 }
 
 export interface NewRelease {
@@ -174,6 +191,8 @@ export interface ReleaseRepository {
   current(appId: string): Promise<Release | undefined>;
   /** `page.field` is `version`; bounds must be integers. */
   list(appId: string, page: PageRequest): Promise<Page<Release>>;
+  /** Every release of the app with its slug, newest first (garbage collection). */
+  slugReferences(appId: string): Promise<ReleaseSlugReference[]>;
   /**
    * Ends a pending release (its release phase finished). Succeeded and current → the formation
    * follows it. A release that is not pending is left as it is. Returns the release as stored.
@@ -208,6 +227,8 @@ export interface BuildRepository {
   find(appId: string, id: string): Promise<Build | undefined>;
   /** `page.field` is `created_at` or `id`. */
   list(appId: string, page: PageRequest): Promise<Page<Build>>;
+  /** Ids of every build of the app (their output logs go with the app). */
+  idsForApp(appId: string): Promise<string[]>;
   /** Ends a pending build; a build that already ended is left as it is. Returns the build as stored. */
   finish(id: string, result: BuildResult): Promise<Build | undefined>;
   /** Marks every pending build failed (on start-up after a crash); returns their ids. */

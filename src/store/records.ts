@@ -20,6 +20,8 @@ export interface Slug {
   stack: string;
   createdAt: string;
   updatedAt: string;
+  /** When garbage collection deleted the tarball (the record stays); null while it is stored. */
+  prunedAt: string | null;
 }
 
 export type ReleaseStatus = 'pending' | 'succeeded' | 'failed';
@@ -41,6 +43,8 @@ export interface Release {
   addonPlanNames: string[];
   createdAt: string;
   updatedAt: string;
+  /** When garbage collection deleted this release's slug tarball: it can no longer be rolled back to. */
+  slugPrunedAt: string | null;
 }
 
 export type BuildStatus = 'pending' | 'succeeded' | 'failed';

@@ -3,7 +3,7 @@ import { notFound, PlatformError } from '../core/errors.js';
 import { releaseCommandOf } from '../core/formation.js';
 import type { Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
-import type { NewRelease, ReleaseRepository } from './port.js';
+import type { NewRelease, ReleaseRepository, ReleaseSlugReference } from './port.js';
 import type { CurrentReleaseSummary, Release, ReleaseStatus } from './records.js';
 import type { Database, ReleasesTable } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
@@ -27,6 +27,7 @@ export const toRelease = (row: Selectable<ReleasesTable>): Release => ({
   addonPlanNames: JSON.parse(row.addon_plan_names) as string[],
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  slugPrunedAt: row.slug_pruned_at ?? null,
 });
 
 export class KyselyReleases implements ReleaseRepository {
@@ -44,6 +45,7 @@ export class KyselyReleases implements ReleaseRepository {
       if (slugId !== null && (!slugRow || slugRow.app_id !== input.appId)) throw notFound('slug', slugId);
       const slug = slugRow && toSlug(slugRow);
       if (slug && slug.size === null) throw slugNotUploaded(slug.id);
+      if (slug?.prunedAt) throw slugPruned(slug.id, slug.prunedAt);
       const releaseCommand = releaseCommandOf(slug?.processTypes);
       const status: ReleaseStatus = input.status ?? (releaseCommand === null ? 'succeeded' : 'pending');
       const configVars = input.configVars ?? locked.configVars;
@@ -65,6 +67,7 @@ export class KyselyReleases implements ReleaseRepository {
         addon_plan_names: JSON.stringify(input.addonPlanNames ?? newest?.addonPlanNames ?? []),
         created_at: now,
         updated_at: now,
+        slug_pruned_at: null,
       };
       await db.insertInto('releases').values(row).execute();
       if (status === 'succeeded' && slug) await followRelease(db, this.clock, input.appId, slug.processTypes);
@@ -84,6 +87,11 @@ export class KyselyReleases implements ReleaseRepository {
 
   async current(appId: string): Promise<Release | undefined> {
     return newestRelease(this.db, appId, true);
+  }
+
+  async slugReferences(appId: string): Promise<ReleaseSlugReference[]> {
+    const rows = await this.db.selectFrom('releases').select(['id', 'version', 'slug_id', 'status']).where('app_id', '=', appId).orderBy('version', 'desc').execute();
+    return rows.map((r) => ({ id: r.id, version: Number(r.version), slugId: r.slug_id, status: r.status as ReleaseStatus }));
   }
 
   async list(appId: string, page: PageRequest): Promise<Page<Release>> {
@@ -157,6 +165,10 @@ async function newestRelease(db: Kysely<Database>, appId: string, succeededOnly:
   const row = await query.orderBy('version', 'desc').limit(1).executeTakeFirst();
   return row && toRelease(row);
 }
+
+/** A slug whose tarball garbage collection deleted can't make a new release. */
+export const slugPruned = (id: string, at: string): PlatformError =>
+  new PlatformError('invalid_params', `Slug ${id} was garbage-collected on ${at} to keep the disk budget: its tarball is gone. Deploy the code again (git push) or pick a newer release.`);
 
 /** A release needs a slug whose tarball is in the blob store. */
 export const slugNotUploaded = (id: string): PlatformError =>

@@ -57,6 +57,8 @@ export interface SlugsTable {
   stack: string;
   created_at: string;
   updated_at: string;
+  /** When the disk collector deleted the tarball (the row stays); null while it is stored. */
+  pruned_at: string | null;
 }
 
 export interface ReleasesTable {
@@ -75,6 +77,8 @@ export interface ReleasesTable {
   addon_plan_names: string;
   created_at: string;
   updated_at: string;
+  /** When the disk collector deleted this release's slug tarball: no rollback to it since. */
+  slug_pruned_at: string | null;
 }
 
 export interface BuildsTable {

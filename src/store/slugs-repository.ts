@@ -5,6 +5,7 @@ import type { Slug } from './records.js';
 import type { Database, SlugsTable } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
 import { isForeignKeyViolation } from './unique-violation.js';
+import { inTransaction, lockApp } from './app-lock.js';
 
 export const toSlug = (row: Selectable<SlugsTable>): Slug => ({
   id: row.id,
@@ -20,6 +21,7 @@ export const toSlug = (row: Selectable<SlugsTable>): Slug => ({
   stack: row.stack,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  prunedAt: row.pruned_at ?? null,
 });
 
 export class KyselySlugs implements SlugRepository {
@@ -41,6 +43,7 @@ export class KyselySlugs implements SlugRepository {
       stack: input.stack,
       created_at: now,
       updated_at: now,
+      pruned_at: null,
     };
     try {
       await this.db.insertInto('slugs').values(row).execute();
@@ -70,6 +73,24 @@ export class KyselySlugs implements SlugRepository {
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
     return this.findById(id);
+  }
+
+  async listForApp(appId: string): Promise<Slug[]> {
+    const rows = await this.db.selectFrom('slugs').selectAll().where('app_id', '=', appId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toSlug);
+  }
+
+  async markPruned(id: string, newestVersion: number): Promise<boolean> {
+    const now = this.clock.now().toISOString();
+    return inTransaction(this.db, async (db) => {
+      const slug = await db.selectFrom('slugs').select('app_id').where('id', '=', id).executeTakeFirst();
+      if (!slug) return false;
+      // Under the app's lock: a release made since the caller decided (a rollback to this slug) wins.
+      if ((await lockApp(db, slug.app_id)).releaseSeq !== newestVersion) return false;
+      await db.updateTable('slugs').set({ pruned_at: now, updated_at: now }).where('id', '=', id).where('pruned_at', 'is', null).execute();
+      await db.updateTable('releases').set({ slug_pruned_at: now }).where('slug_id', '=', id).where('slug_pruned_at', 'is', null).execute();
+      return true;
+    });
   }
 
   async blobKeysForApp(appId: string): Promise<string[]> {

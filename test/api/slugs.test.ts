@@ -185,6 +185,6 @@ describe('POST /apps/:app/slugs and the upload', () => {
     await expectJson(await api.request(`/apps/${app.name}`, { key: dev.key, method: 'DELETE' }), 200);
     assert.equal(await api.blobs.exists(`slugs/${slug.id}.tgz`), false);
     await expectError(await putBlob(slug.blob.url, Buffer.from('x')), 404, 'not_found');
-    assert.ok(api.platform.of('formationChanged', app.id).length > 0, 'the dyno manager hears of it');
+    assert.equal(api.platform.of('destroyApp', app.id).length, 1, 'the platform destroys it (its builds, dynos and files)');
   });
 });

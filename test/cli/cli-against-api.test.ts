@@ -67,3 +67,21 @@ test('apps follows the real API past its default page of 200 apps', async () => 
   const listed = await berth(['apps'], { BERTH_API_KEY: key });
   assert.equal(listed.stdout, names.map((n) => `${n}\n`).join(''));
 });
+
+test('admin:disk prints usage per app with totals and the budget for an admin, and refuses others', async () => {
+  const { key } = await api.createUser('disk-user@example.test');
+  assert.equal((await berth(['apps:create', 'disk-shown'], { BERTH_API_KEY: key })).code, 0);
+  const table = await berth(['admin:disk'], { BERTH_API_KEY: api.adminKey });
+  assert.equal(table.code, 0, table.stderr);
+  const lines = table.stdout.split('\n');
+  assert.match(lines[0] ?? '', /^APP\s+SLUGS\s+UNPACKED\s+CACHE\s+REPO\s+LOGS\s+TOTAL$/);
+  assert.ok(lines.some((l) => /^disk-shown\s+0 B\s+0 B\s+0 B\s+0 B\s+0 B\s+0 B$/.test(l)), table.stdout);
+  assert.ok(lines.some((l) => l.startsWith('(total)')), table.stdout);
+  assert.match(table.stdout, /\nBudget: .* of 64\.0 MiB used \(\d+%\); slugs of the last 10 releases per app are kept\.\n/);
+  const json = JSON.parse((await berth(['admin:disk', '--json'], { BERTH_API_KEY: api.adminKey })).stdout) as { apps: Array<{ app: { name: string } }>; budget_bytes: number };
+  assert.ok(json.apps.some((a) => a.app.name === 'disk-shown'));
+  assert.equal(json.budget_bytes, 64 * 1024 * 1024);
+  const refused = await berth(['admin:disk'], { BERTH_API_KEY: key });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /Only a Berth admin can do this/);
+});

@@ -123,6 +123,10 @@ describe('log channels', () => {
     await channels.remove('app-9');
     await assert.rejects(readFile(path.join(dir, 'app-9.jsonl')), { code: 'ENOENT' });
     assert.deepEqual(channels.history('app-9'), []);
+    channels.append('app-9', { source: 'heroku', process: 'web.1', message: 'State changed from up to down' });
+    await channels.flush();
+    await assert.rejects(readFile(path.join(dir, 'app-9.jsonl')), { code: 'ENOENT' }, 'a late line does not bring the history back');
+    assert.deepEqual(channels.history('app-9'), []);
     await channels.close();
   });
 });

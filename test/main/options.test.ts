@@ -21,4 +21,28 @@ describe('bin/berth up options', () => {
   it('refuse an --allow-private-urls value that is not a CIDR range, naming it', () => {
     assert.throws(() => parse('--allow-private-urls', '10.0.0.0/40'), /--allow-private-urls takes a CIDR range such as .* not "10\.0\.0\.0\/40"/);
   });
+
+  it('leave the disk budget to the data dir\'s filesystem and keep 10 releases by default', () => {
+    const options = parse();
+    assert.equal(options.diskBudgetBytes, undefined);
+    assert.equal(options.keepReleases, 10);
+  });
+
+  it('read --disk-budget as a size and --keep-releases as a count', () => {
+    const options = parse('--disk-budget', '20G', '--keep-releases', '3');
+    assert.equal(options.diskBudgetBytes, 20 * 1024 ** 3);
+    assert.equal(options.keepReleases, 3);
+    assert.match(UP_HELP, /--disk-budget SIZE/);
+  });
+
+  for (const [flag, value, message] of [
+    ['--disk-budget', 'lots', /--disk-budget must be a size such as 20G/],
+    ['--disk-budget', '0', /--disk-budget must be a size/],
+    ['--keep-releases', '0', /--keep-releases must be a whole number from 1 to 1000/],
+    ['--keep-releases', 'ten', /--keep-releases must be a whole number/],
+  ] as const) {
+    it(`refuse ${flag} ${value} with a message naming the flag`, () => {
+      assert.throws(() => parse(flag, value), message);
+    });
+  }
 });

@@ -39,6 +39,7 @@ export function slugsContract({ open }: ContractContext): void {
         stack: STACK,
         createdAt: '2024-01-01T00:00:02.000Z',
         updatedAt: '2024-01-01T00:00:02.000Z',
+        prunedAt: null,
       });
       assert.deepEqual(await store.slugs.findById(slug.id), slug);
       assert.deepEqual(await store.slugs.find(appId, slug.id), slug);
@@ -65,6 +66,34 @@ export function slugsContract({ open }: ContractContext): void {
       assert.equal(built.size, 10);
       assert.deepEqual(await store.slugs.blobKeysForApp(appId), ['slugs/built-1.tgz', posted.blobKey]);
       await assert.rejects(store.slugs.create({ appId: MISSING, processTypes: {}, stack: STACK }), platformError('not_found'));
+    });
+
+    it('a pruned slug is marked with its releases, lists with the app, and no new release may use it', async () => {
+      const store = await open(steppingClock());
+      const { appId, user } = await appWithOwner(store);
+      const old = await uploadedSlug(store, appId);
+      const v1 = await store.releases.create({ appId, slugId: old.id, description: 'Deploy old', user });
+      const v2 = await store.releases.create({ appId, description: 'Set FOO config vars', user, configVars: { FOO: '1' } });
+      const fresh = await uploadedSlug(store, appId);
+      const v3 = await store.releases.create({ appId, slugId: fresh.id, description: 'Deploy fresh', user });
+      assert.deepEqual((await store.slugs.listForApp(appId)).map((s) => s.id), [old.id, fresh.id]);
+      assert.deepEqual(await store.releases.slugReferences(appId), [
+        { id: v3.id, version: 3, slugId: fresh.id, status: 'succeeded' },
+        { id: v2.id, version: 2, slugId: old.id, status: 'succeeded' },
+        { id: v1.id, version: 1, slugId: old.id, status: 'succeeded' },
+      ]);
+      assert.equal(await store.slugs.markPruned(old.id, 2), false, 'v3 was made since: nothing is marked');
+      assert.equal((await store.slugs.findById(old.id))?.prunedAt, null);
+      assert.equal(await store.slugs.markPruned(old.id, 3), true);
+      const pruned = await store.slugs.findById(old.id);
+      assert.ok(pruned?.prunedAt, 'the slug says when');
+      assert.equal(pruned?.size, 1024, 'the record keeps what it was');
+      for (const version of [1, 2]) assert.equal((await store.releases.findByVersion(appId, version))?.slugPrunedAt, pruned?.prunedAt);
+      assert.equal((await store.releases.findByVersion(appId, 3))?.slugPrunedAt, null);
+      assert.equal((await store.slugs.findById(fresh.id))?.prunedAt, null);
+      await assert.rejects(store.releases.create({ appId, slugId: old.id, description: 'Rollback to v1', user }), platformError('invalid_params'));
+      await store.slugs.markPruned(old.id, 3);
+      assert.equal((await store.slugs.findById(old.id))?.prunedAt, pruned?.prunedAt, 'marking twice keeps the first time');
     });
   });
 }
@@ -135,6 +164,16 @@ export function buildsContract({ open }: ContractContext): void {
       assert.match(after?.error ?? '', /Berth stopped/);
       assert.equal((await store.builds.findById(done.id))?.status, 'succeeded');
       assert.deepEqual(await store.builds.failStale(), []);
+    });
+
+    it("idsForApp lists every build of the app and none of another's", async () => {
+      const store = await open();
+      const { appId, user } = await appWithOwner(store);
+      const other = await appWithOwner(store, 'other-app');
+      const a = await store.builds.create({ appId, sourceBlob: SOURCE, buildpacks: [], user, stack: STACK });
+      const b = await store.builds.create({ appId, sourceBlob: SOURCE, buildpacks: [], user, stack: STACK });
+      await store.builds.create({ appId: other.appId, sourceBlob: SOURCE, buildpacks: [], user: other.user, stack: STACK });
+      assert.deepEqual((await store.builds.idsForApp(appId)).sort(), [a.id, b.id].sort());
     });
 
     it("an app's builds page by creation time", async () => {

@@ -38,6 +38,7 @@ export function releasesContract({ open }: ContractContext): void {
         addonPlanNames: [],
         createdAt: '2024-01-01T00:00:02.000Z',
         updatedAt: '2024-01-01T00:00:02.000Z',
+        slugPrunedAt: null,
       });
       const v2 = await store.releases.create({ appId, description: 'Set FOO config vars', user, configVars: { FOO: 'bar' }, addonPlanNames: ['heroku-postgresql:mini'] });
       const v3 = await store.releases.create({ appId, description: 'Deploy', user: null });

@@ -12,6 +12,9 @@ import { createApiHandler } from '../../src/api/server.js';
 import type { ApiDeps } from '../../src/api/context.js';
 import type { DataPort } from '../../src/api/data-port.js';
 import { LocalBlobStore } from '../../src/blobs/local-blob-store.js';
+import { DEFAULT_KEEP_RELEASES } from '../../src/core/disk-policy.js';
+import { AppDiskPaths } from '../../src/deploy/app-disk-paths.js';
+import { DiskCollector } from '../../src/deploy/disk-collector.js';
 import { openStore, type StoreLocation } from '../../src/store/open-store.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { DrainManager } from '../../src/logplex/drain-manager.js';
@@ -99,6 +102,17 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
       removeDrain: (appId, key) => drains.remove(appId, key),
     },
     dynos: new NoDynos(),
+    // The real collector over this harness's data dir (no dynos, no agent).
+    disk: new DiskCollector({
+      store,
+      blobs,
+      paths: new AppDiskPaths(dir),
+      budgetBytes: 64 * 1024 * 1024,
+      keepReleases: DEFAULT_KEEP_RELEASES,
+      liveReleaseIds: () => new Set(),
+      forgetApp: async () => undefined,
+      log: (event) => logged.push(event),
+    }),
     addons: registry,
     addonTimeoutMs: 30_000,
     ...(dataServices ? { data: dataServices.data } : {}),

@@ -15,7 +15,8 @@ export type PlatformEvent =
   | { kind: 'appChanged'; app: App }
   | { kind: 'startBuild'; app: App; build: Build; source: BuildSource }
   | { kind: 'cancelBuild'; app: App; build: Build }
-  | { kind: 'clearBuildCache'; app: App };
+  | { kind: 'clearBuildCache'; app: App }
+  | { kind: 'destroyApp'; app: App };
 
 export class RecordingPlatform implements PlatformPort {
   readonly events: PlatformEvent[] = [];
@@ -52,6 +53,14 @@ export class RecordingPlatform implements PlatformPort {
 
   async clearBuildCache(app: App): Promise<void> {
     this.events.push({ kind: 'clearBuildCache', app });
+  }
+
+  /** Removes the rows and the app's slug blobs, as the platform would (its dynos and files are the platform's). */
+  async destroyApp(app: App, removeRows: () => Promise<void>): Promise<void> {
+    this.events.push({ kind: 'destroyApp', app });
+    const blobKeys = await this.store.slugs.blobKeysForApp(app.id);
+    await removeRows();
+    for (const key of blobKeys) await this.blobs.delete(key);
   }
 
   async validateSlug(slug: Slug): Promise<SlugCheck> {

@@ -29,17 +29,15 @@ async function createApp(ctx: RequestContext, name: string, region: string, stac
 }
 
 /**
- * Deletes the app (the store cascades to everything it owns), its slug blobs, and tells the dyno
- * manager. Its own add-ons are deprovisioned first (and detached from apps that share them).
+ * Deletes the app: its own add-ons are deprovisioned first (and detached from apps that share
+ * them); the platform cancels its builds, the store cascades to every row it owns, and the
+ * platform then stops its dynos and removes its files (slugs, caches, repository, logs).
  */
 async function deleteApp(ctx: RequestContext, app: App): Promise<void> {
   await new AddonLifecycle(ctx.deps).destroyAppAddons(app, { id: ctx.account.id, email: ctx.account.email });
-  const blobKeys = await ctx.deps.store.slugs.blobKeysForApp(app.id);
-  await ctx.deps.store.apps.delete(app.id);
-  for (const key of blobKeys) {
-    await ctx.deps.blobs.delete(key).catch((err: unknown) => ctx.deps.log({ at: 'error', during: 'delete slug blob', app_id: app.id, key, error: String(err) }));
-  }
-  notifyPlatform(ctx.deps, 'formationChanged', app.id, () => ctx.deps.platform.formationChanged(app));
+  await ctx.deps.platform.destroyApp(app, async () => {
+    await ctx.deps.store.apps.delete(app.id);
+  });
 }
 
 function checkRegion(value: unknown): string {

@@ -9,6 +9,7 @@ import { optionalString } from '../params.js';
 import { findRelease, releaseJson } from '../release-access.js';
 import { announceRelease } from '../releasing.js';
 import { eligibleForRollback } from '../serialize-deploy.js';
+import { slugPruned } from '../../store/releases-repository.js';
 
 const RELEASE_RANGE_FIELDS = ['version'] as const;
 
@@ -24,6 +25,7 @@ async function deploySlug(ctx: RequestContext, app: App, slugId: unknown, descri
   const slug = await ctx.deps.store.slugs.find(app.id, slugId.toLowerCase());
   if (!slug) throw new PlatformError('not_found', `Couldn't find that slug: ${slugId}.`);
   if (slug.size === null) throw new PlatformError('invalid_params', `Slug ${slug.id} has no uploaded tarball yet: PUT the .tgz to the slug's blob.url first, then create the release.`);
+  if (slug.prunedAt !== null) throw slugPruned(slug.id, slug.prunedAt);
   const check = await ctx.deps.platform.validateSlug(slug);
   if (!check.ok) throw new PlatformError('invalid_params', `Slug ${slug.id} cannot be released: ${check.reason}`);
   const label = slug.commit ? slug.commit.slice(0, 7) : `slug ${slug.id.slice(0, 8)}`;
@@ -39,7 +41,10 @@ async function deploySlug(ctx: RequestContext, app: App, slugId: unknown, descri
 async function rollback(ctx: RequestContext, app: App, identity: unknown): Promise<Release> {
   const target = await findRelease(ctx, app, identity);
   if (!eligibleForRollback(target)) {
-    const why = target.slugId === null ? 'it has no slug (no code was deployed in it)' : `its status is ${target.status}`;
+    const why =
+      target.slugId === null ? 'it has no slug (no code was deployed in it)'
+      : target.slugPrunedAt !== null ? `its slug was garbage-collected on ${target.slugPrunedAt} to keep the disk budget (Berth keeps the slugs of the last releases)`
+      : `its status is ${target.status}`;
     throw new PlatformError('invalid_params', `Cannot roll back to v${target.version}: ${why}. Pick a release with eligible_for_rollback: true (berth releases).`);
   }
   return ctx.deps.store.releases.create({

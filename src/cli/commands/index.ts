@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { accountsCreate } from './accounts-create.js';
 import { accountsQuota } from './accounts-quota.js';
+import { adminDisk } from './admin-disk.js';
 import { addons } from './addons.js';
 import { addonsAttach } from './addons-attach.js';
 import { addonsCreate } from './addons-create.js';
@@ -172,6 +173,7 @@ export const COMMANDS: readonly Command[] = [
   redisMaxmemory,
   accountsCreate,
   accountsQuota,
+  adminDisk,
   up,
   test,
 ];

@@ -1,0 +1,48 @@
+// AppDiskPaths (deploy layer): where each thing an app owns lives under the data dir.
+import { join } from 'node:path';
+
+/** An app's things on disk besides its blobs, by id: what destroying it removes and `admin:disk` measures. */
+export interface AppFiles {
+  appId: string;
+  slugIds: readonly string[];
+  buildIds: readonly string[];
+  releaseIds: readonly string[];
+}
+
+/**
+ * The data dir's layout for app-owned files: unpacked slugs `slugs/<slug id>`, build caches
+ * `cache/<app id>`, git repositories `repos/<app id>.git`, log histories `logs/<app id>.jsonl`
+ * (written by the host agent), build and release-phase output `outputs/<kind>-<id>.log`.
+ */
+export class AppDiskPaths {
+  constructor(readonly dataDir: string) {}
+
+  get slugsDir(): string {
+    return join(this.dataDir, 'slugs');
+  }
+
+  slugDir(slugId: string): string {
+    return join(this.slugsDir, slugId);
+  }
+
+  cacheDir(appId: string): string {
+    return join(this.dataDir, 'cache', appId);
+  }
+
+  repoDir(appId: string): string {
+    return join(this.dataDir, 'repos', `${appId}.git`);
+  }
+
+  logFile(appId: string): string {
+    return join(this.dataDir, 'logs', `${appId}.jsonl`);
+  }
+
+  outputFile(kind: 'build' | 'release', id: string): string {
+    return join(this.dataDir, 'outputs', `${kind}-${id}.log`);
+  }
+
+  /** Every output file of the app's builds and releases. */
+  outputFiles(files: AppFiles): string[] {
+    return [...files.buildIds.map((id) => this.outputFile('build', id)), ...files.releaseIds.map((id) => this.outputFile('release', id))];
+  }
+}
