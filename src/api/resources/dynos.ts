@@ -47,7 +47,8 @@ async function stopOne(ctx: RequestContext, verb: 'Restart' | 'Stop') {
 
 /** One-off dynos still running in the app and across its owner's apps. */
 async function runningOneOffs(ctx: RequestContext, app: App): Promise<{ runningInApp: number; runningInAccount: number }> {
-  const count = (appId: string) => ctx.deps.dynos.list(appId).filter((d) => d.oneOff && (d.state === 'starting' || d.state === 'up')).length;
+  // Release-phase dynos are one-offs the platform runs itself: they do not count against the quota.
+  const count = (appId: string) => ctx.deps.dynos.list(appId).filter((d) => d.oneOff && d.type !== 'release' && (d.state === 'starting' || d.state === 'up')).length;
   const owned = await ctx.deps.store.apps.list({ ownerId: app.ownerId }, { field: 'name', startExclusive: false, max: MAX_PAGE_SIZE, order: 'asc' });
   return { runningInApp: count(app.id), runningInAccount: owned.items.reduce((sum, other) => sum + count(other.id), 0) };
 }

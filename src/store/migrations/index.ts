@@ -7,7 +7,7 @@ import * as m0005 from './0005-addons.js';
 import * as m0006 from './0006-addon-providers.js';
 import * as m0007 from './0007-account-quotas.js';
 import * as m0008 from './0008-pg-transfers.js';
-import * as m0011 from './0011-slug-pruning.js';
+import * as m0009 from './0009-slug-pruning.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -22,7 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0006-addon-providers': m0006,
   '0007-account-quotas': m0007,
   '0008-pg-transfers': m0008,
-  '0011-slug-pruning': m0011,
+  '0009-slug-pruning': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {
