@@ -1,6 +1,7 @@
 // Helpers for the add-on API tests: a harness with test providers registered, and requests.
 
 import { AddonRegistry } from '../../src/core/addon-registry.js';
+import { PartnerServer } from '../support/partner-server.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 import { TestAddonProvider } from '../support/test-addon-provider.js';
 import { expectJson, jsonBody } from './helpers.js';
@@ -41,6 +42,30 @@ export async function startAddonApi(): Promise<AddonTestbed> {
   registry.register(redis);
   const api = await startApi({ overrides: { addons: registry, addonTimeoutMs: 1000 } });
   return { api, postgres, redis };
+}
+
+export interface PartnerTestbed {
+  api: ApiHarness;
+  partner: PartnerServer;
+  dev: { key: string };
+  close(): Promise<void>;
+}
+
+/** The API with the test partner server's manifest registered (by the admin) and a user `email`. */
+export async function startPartnerTestbed(email: string): Promise<PartnerTestbed> {
+  const api = await startApi({ overrides: { addonTimeoutMs: 10_000 } });
+  const partner = await PartnerServer.start();
+  await expectJson(await api.request('/addon-providers', { key: api.adminKey, method: 'POST', body: jsonBody(partner.manifest) }), 201);
+  const dev = await api.createUser(email);
+  return {
+    api,
+    partner,
+    dev,
+    async close() {
+      await partner.close();
+      await api.close();
+    },
+  };
 }
 
 export const createAddon = (api: ApiHarness, key: string, app: string, body: Record<string, unknown>) =>

@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startApi, type ApiHarness } from '../support/api-harness.js';
-import { PartnerServer } from '../support/partner-server.js';
-import { config, createAddon, type AddonJson } from './addon-helpers.js';
+import type { ApiHarness } from '../support/api-harness.js';
+import type { PartnerServer } from '../support/partner-server.js';
+import { config, createAddon, startPartnerTestbed, type AddonJson, type PartnerTestbed } from './addon-helpers.js';
 import { newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
 
+let bed: PartnerTestbed;
 let api: ApiHarness;
 let partner: PartnerServer;
 let dev: { key: string };
 before(async () => {
-  api = await startApi({ overrides: { addonTimeoutMs: 10_000 } });
-  partner = await PartnerServer.start();
-  await expectJson(await api.request('/addon-providers', { key: api.adminKey, method: 'POST', body: jsonBody(partner.manifest) }), 201);
-  dev = await api.createUser('partner-callbacks@example.test');
+  bed = await startPartnerTestbed('partner-callbacks@example.test');
+  ({ api, partner, dev } = bed);
 });
-after(async () => {
-  await partner.close();
-  await api.close();
-});
+after(() => bed.close());
 beforeEach(() => {
   partner.behaviour = { kind: 'async' };
 });
