@@ -47,6 +47,8 @@ interface Entry {
   stopSampling?: () => void;
   lastR14?: number;
   lastMetrics?: number;
+  /** OOM kills inside the dyno already logged as R15 (a child's kill leaves the dyno running). */
+  oomKillsReported: number;
   load?: DynoLoad;
 }
 
@@ -150,7 +152,7 @@ export class DynoSupervisor {
       lastError: null,
       attachUrl,
     };
-    const entry: Entry = { record, launch, stopping: false };
+    const entry: Entry = { record, launch, stopping: false, oomKillsReported: 0 };
     this.entries.set(launch.id, entry);
     this.deps.onChange({ ...record }, 'down');
     return entry;
@@ -185,7 +187,13 @@ export class DynoSupervisor {
       void this.deps.logs.ingest(launch.appId, 'app', launch.name, dyno.stderr).catch(() => undefined);
     }
     void dyno.exited.then((exit) =>
-      this.ended(entry, { kind: 'exited', code: exit.code, oomKilled: exit.oomKilled, sandboxError: exit.sandboxFailed ? exit.error ?? 'sandbox failed' : undefined }),
+      this.ended(entry, {
+        kind: 'exited',
+        code: exit.code,
+        oomKilled: exit.oomKilled,
+        oomReported: exit.oomKills <= entry.oomKillsReported,
+        sandboxError: exit.sandboxFailed ? exit.error ?? 'sandbox failed' : undefined,
+      }),
     );
     entry.load = new DynoLoad(`${dyno.cgroups.memory}/cgroup.procs`);
     entry.stopSampling = this.timers.every(this.sampleEveryMs, () => void this.sample(entry));
@@ -307,7 +315,12 @@ export class DynoSupervisor {
     if (!dyno || entry.record.state !== 'up') return;
     const now = this.deps.now();
     const memory = await dyno.memory().catch(() => undefined);
-    if (!memory) return;
+    if (!memory || entry.record.state !== 'up') return;
+    if (memory.oomKills > entry.oomKillsReported) {
+      // The kernel killed a process at the ceiling; if it was the main one, the exit follows.
+      entry.oomKillsReported = memory.oomKills;
+      this.platform(entry, dynoError('R15'));
+    }
     const used = memory.rssBytes + memory.swapBytes;
     if (used > memory.quotaBytes && (entry.lastR14 === undefined || now - entry.lastR14 >= this.metricsEveryMs)) {
       entry.lastR14 = now;

@@ -8,7 +8,14 @@ import { dynoError } from './platform-codes.js';
 
 /** How a dyno ended: its process exited, or the sandbox never started. */
 export type DynoEnd =
-  | { kind: 'exited'; code: number | null; oomKilled: boolean; sandboxError?: string | undefined }
+  | {
+      kind: 'exited';
+      code: number | null;
+      oomKilled: boolean;
+      /** The supervisor's memory sampling already logged R15 for every OOM kill in the dyno. */
+      oomReported?: boolean;
+      sandboxError?: string | undefined;
+    }
   | { kind: 'start-failed'; error: string };
 
 export interface ExitFacts {
@@ -40,7 +47,7 @@ export function exitOutcome(facts: ExitFacts): ExitOutcome {
   } else {
     code = end.code;
     oomKilled = end.oomKilled;
-    if (oomKilled && !stopping) lines.push(dynoError('R15'), 'Stopping process with SIGKILL');
+    if (oomKilled && !stopping) lines.push(...(end.oomReported ? [] : [dynoError('R15')]), 'Stopping process with SIGKILL');
     if (end.sandboxError) lines.push(dynoError('R99', end.sandboxError));
   }
   lines.push(`Process exited with status ${code ?? 'unknown'}`);

@@ -167,6 +167,7 @@ export class DynoProcess implements RunningDyno {
       code: outcome.code,
       signal: outcome.signal,
       oomKilled: oomKills > 0 && killedBySigkill,
+      oomKills,
       sandboxFailed,
       timedOut: this.timedOut,
     };

@@ -68,6 +68,8 @@ export interface DynoExit {
   signal: string | null;
   /** The kernel killed the dyno at its memory ceiling (R15). */
   oomKilled: boolean;
+  /** OOM kills inside the dyno over its life (its main process's and any other process's). */
+  oomKills: number;
   /** The sandbox could not be set up; the command never ran (a platform fault, see `error`/stderr). */
   sandboxFailed: boolean;
   /** Stopped because spec.timeoutMs passed. */

@@ -57,7 +57,7 @@ export class FakeDyno implements RunningDyno {
     this.stdout.end();
     this.stderr.end();
     for (const resolve of this.#portWaiters.splice(0)) resolve(false);
-    this.#exit({ code, signal: null, oomKilled: false, sandboxFailed: false, timedOut: false, ...extra });
+    this.#exit({ code, signal: null, oomKilled: false, oomKills: extra.oomKilled ? 1 : 0, sandboxFailed: false, timedOut: false, ...extra });
   }
 
   async stop(graceMs = 30_000): Promise<{ killed: boolean }> {

@@ -34,6 +34,12 @@ describe('exitOutcome', () => {
     assert.deepEqual(exitOutcome(facts({ stopping: true, state: 'stopping', end: exited(137, true) })).lines, ['Process exited with status 137', 'State changed from up to down']);
   });
 
+  it('does not repeat R15 when memory sampling already logged the kill that ended the dyno', () => {
+    const outcome = exitOutcome(facts({ end: { kind: 'exited', code: 137, oomKilled: true, oomReported: true } }));
+    assert.equal(outcome.state === 'crashed' && outcome.lastError, 'R15');
+    assert.deepEqual(outcome.lines, ['Stopping process with SIGKILL', 'Process exited with status 137', 'State changed from up to crashed']);
+  });
+
   it('keeps the reason noted before the exit, such as R10 after a boot timeout', () => {
     const outcome = exitOutcome(facts({ state: 'starting', lastError: 'R10', end: exited(137) }));
     assert.deepEqual(outcome.state === 'crashed' && [outcome.lastError, outcome.lines.at(-1)], ['R10', 'State changed from starting to crashed']);
