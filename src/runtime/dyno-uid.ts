@@ -7,9 +7,8 @@
  * dyno's writable /app is an overlay on it. Overlayfs lets a process modify a slug file only if it
  * could write the lower file, so the slug must be owned by the uid its dynos run as; builds run
  * as the app's uid, so slug tarballs already carry it. Dynos of one app trust each other anyway
- * (Heroku runs them as one user); dynos of different apps are separated by pid, mount, ipc, uts
- * and network namespaces, so a rare hash collision shares only per-uid kernel counters
- * (inotify instances, RLIMIT_NPROC), never files, signals or sockets.
+ * (Heroku runs them as one user). Two apps whose ids hash to one uid must never run side by side:
+ * the runtime refuses that (uid-claims.ts).
  */
 export interface UidRange {
   first: number;

@@ -10,6 +10,7 @@ export type RuntimeErrorCode =
   | 'no_subnet' // no free private /24 found for the bridge
   | 'command_failed' // a helper (ip, iptables, mkfifo) failed
   | 'not_running' // asked a dyno that has exited
+  | 'uid_collision' // the app's uid is held by a running dyno of another app (uid-claims.ts)
   | 'shut_down'; // the runtime was shut down
 
 export class RuntimeError extends Error {

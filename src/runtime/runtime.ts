@@ -23,6 +23,7 @@ import { type Controller, instanceCgroupDirs, removeInstanceCgroups } from './cg
 import { DEFAULT_SIZE_SCRATCH, checkPath, resolveDynoSpec, type ResolvedDynoSpec } from './resolve-dyno-spec.js';
 import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
+import { UidClaims } from './uid-claims.js';
 import { RuntimeError } from './errors.js';
 import { FifoStock } from './fifo-stock.js';
 import { HostFirewall } from './host-firewall.js';
@@ -60,6 +61,7 @@ export class Runtime {
   private readonly pool: StandbyPool<SandboxSlot>;
   private standbySeq = 0;
   private readonly running = new Map<string, DynoProcess>();
+  private readonly uidClaims = new UidClaims();
   private readonly shared: SharedFiles;
   private readonly fifos: FifoStock;
   private readonly etc: StackEtc;
@@ -174,6 +176,23 @@ export class Runtime {
     if (spec.network === 'outbound' && !this.options.allowOutbound) {
       throw new RuntimeError('outbound_disabled', `Dyno ${spec.name} asks for outbound network, which this Berth does not allow; enable outbound dyno networking in the configuration or use network 'bridge'`);
     }
+    const claim = this.uidClaims.claim(resolved.uid, { appId: spec.appId, appName: spec.appName });
+    if ('conflict' in claim) {
+      // The other app's name goes to the operator only, never into this app's log.
+      this.warn(`uid collision: dyno ${spec.name} of app ${spec.appName} (${spec.appId}) not started, its uid ${resolved.uid} is held by running dynos of app ${claim.conflict.appName} (${claim.conflict.appId})`);
+      throw new RuntimeError('uid_collision', `Dyno ${spec.name} was not started: its uid ${resolved.uid} (derived from the app id) is in use by a running dyno of another app on this host, and apps never share a uid; it can start once that app has no dyno here`);
+    }
+    try {
+      const dyno = await this.startClaimed(spec, resolved);
+      dyno.exited.finally(claim.release).catch(() => undefined);
+      return dyno;
+    } catch (err) {
+      claim.release();
+      throw err;
+    }
+  }
+
+  private async startClaimed(spec: DynoSpec, resolved: ResolvedDynoSpec): Promise<RunningDyno> {
     const withStdin = spec.tty === true || spec.stdin === true;
     const dir = join(this.stateDir, spec.id);
     if (spec.network !== 'none') await this.prepare();
