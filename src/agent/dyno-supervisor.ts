@@ -47,7 +47,8 @@ interface Entry {
   stopSampling?: () => void;
   lastR14?: number;
   lastMetrics?: number;
-  /** OOM kills inside the dyno already logged as R15 (a child's kill leaves the dyno running). */
+  /** OOM kills inside the dyno seen by sampling, and those logged as R15 by it. */
+  oomKillsSeen: number;
   oomKillsReported: number;
   load?: DynoLoad;
 }
@@ -56,6 +57,8 @@ const MB = 1024 * 1024;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const METRICS_EVERY_MS = 20_000;
 const SAMPLE_EVERY_MS = 5_000;
+/** How long an OOM kill seen by sampling waits for the dyno's exit before it counts as a child's. */
+const OOM_EXIT_WAIT_MS = 2_000;
 
 const systemTimers: Timers = {
   after(ms, fn) {
@@ -152,7 +155,7 @@ export class DynoSupervisor {
       lastError: null,
       attachUrl,
     };
-    const entry: Entry = { record, launch, stopping: false, oomKillsReported: 0 };
+    const entry: Entry = { record, launch, stopping: false, oomKillsSeen: 0, oomKillsReported: 0 };
     this.entries.set(launch.id, entry);
     this.deps.onChange({ ...record }, 'down');
     return entry;
@@ -310,16 +313,30 @@ export class DynoSupervisor {
     this.deps.onChange({ ...record }, previous, entry.dyno);
   }
 
+  /**
+   * The kernel OOM-killed a process of the dyno (its count grew to `kills`). If it was the main
+   * process the dyno exits now and its exit reports R15 next to `Stopping process with SIGKILL`;
+   * otherwise (a worker the app spawned) the dyno goes on and R15 is logged here.
+   */
+  private async oomKilled(entry: Entry, dyno: RunningDyno, kills: number): Promise<void> {
+    let cancel: () => void = () => undefined;
+    const waited = new Promise<boolean>((resolve) => (cancel = this.timers.after(OOM_EXIT_WAIT_MS, () => resolve(false))));
+    const exited = await Promise.race([dyno.exited.then(() => true), waited]);
+    cancel();
+    if (exited || entry.stopping) return;
+    entry.oomKillsReported = Math.max(entry.oomKillsReported, kills);
+    this.platform(entry, dynoError('R15'));
+  }
+
   private async sample(entry: Entry): Promise<void> {
     const dyno = entry.dyno;
     if (!dyno || entry.record.state !== 'up') return;
     const now = this.deps.now();
     const memory = await dyno.memory().catch(() => undefined);
     if (!memory || entry.record.state !== 'up') return;
-    if (memory.oomKills > entry.oomKillsReported) {
-      // The kernel killed a process at the ceiling; if it was the main one, the exit follows.
-      entry.oomKillsReported = memory.oomKills;
-      this.platform(entry, dynoError('R15'));
+    if (memory.oomKills > entry.oomKillsSeen) {
+      entry.oomKillsSeen = memory.oomKills;
+      void this.oomKilled(entry, dyno, memory.oomKills);
     }
     const used = memory.rssBytes + memory.swapBytes;
     if (used > memory.quotaBytes && (entry.lastR14 === undefined || now - entry.lastR14 >= this.metricsEveryMs)) {
