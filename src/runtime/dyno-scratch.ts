@@ -3,14 +3,15 @@
  * charged to the dyno's memory cgroup), holding the overlay's upper and work directories. For a
  * slug dyno, /app is an overlay with the read-only, shared slug as lower layer: the dyno sees the
  * slug, its writes land in the upper layer (owned by the dyno's uid) and vanish with the tmpfs;
- * the slug is never touched. For an `empty` dyno, /app is the upper directory itself.
+ * the slug is never touched. For an `empty` dyno, /app is the upper directory itself. The overlay's
+ * options are relative paths, so the dyno's mountinfo shows no absolute host path for /app.
  *
  * The tmpfs is mounted ahead (standby sandboxes) or while the launcher starts; the overlay when
  * the dyno's slug is known. Both are unmounted after exit. (An agent killed while dynos run
  * leaves their mounts in place; they stay valid, and whoever adopts the dynos unmounts them.)
  */
 import { chownSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { execHelper } from './exec.js';
 
 const MOUNT = '/usr/bin/mount';
@@ -58,8 +59,10 @@ export class DynoScratch {
     let app = upper;
     if (slugDir) {
       app = join(this.root, 'app');
-      const options = `lowerdir=${slugDir},upperdir=${upper},workdir=${join(this.root, 'work')}`;
-      jobs.push(execHelper(MOUNT, ['-t', 'overlay', '-o', options, 'berth-dyno', app]).then(() => { this.overlay = true; }));
+      // Paths relative to the tmpfs (mount runs there): the kernel shows the options as given in the
+      // dyno's /proc/self/mountinfo, so they name no absolute host path (state or data dir).
+      const options = `lowerdir=${relative(this.root, slugDir)},upperdir=upper,workdir=work`;
+      jobs.push(execHelper(MOUNT, ['-t', 'overlay', '-o', options, 'berth-dyno', 'app'], { cwd: this.root }).then(() => { this.overlay = true; }));
     }
     await Promise.all(jobs);
     return app;

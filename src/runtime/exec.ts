@@ -14,11 +14,11 @@ export interface ExecResult {
   stderr: string;
 }
 
-/** `fds` become the child's fds 3, 4, … */
-export function execHelper(file: string, args: readonly string[], options: { input?: string; timeoutMs?: number; fds?: number[] } = {}): Promise<ExecResult> {
+/** `fds` become the child's fds 3, 4, …; `cwd` is the directory relative paths in args start from. */
+export function execHelper(file: string, args: readonly string[], options: { input?: string; timeoutMs?: number; fds?: number[]; cwd?: string } = {}): Promise<ExecResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: HELPER_ENV, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(options.fds ?? [])] });
+    const child = spawn(file, args, { env: HELPER_ENV, ...(options.cwd === undefined ? {} : { cwd: options.cwd }), stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(options.fds ?? [])] });
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < MAX_OUTPUT) stdout += d; });

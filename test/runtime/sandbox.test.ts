@@ -218,6 +218,16 @@ describe('a dyno sandbox', () => {
     );
   });
 
+  it('mounts /app from the slug with overlay options that name no host path', async () => {
+    const { exit, stdout } = await run(t, { command: 'cat /proc/self/mountinfo; cat /app/hello.txt', app: { kind: 'slug', slugDir: slug } });
+    assert.equal(exit.code, 0);
+    assert.match(stdout, /from the slug/);
+    const app = stdout.split('\n').find((line) => line.split(' ')[4] === '/app');
+    assert.ok(app, `no /app line in:\n${stdout}`);
+    assert.match(app, / - overlay berth-dyno .*lowerdir=/);
+    assert.ok(!app.includes(t.root), `the /app mount names the host's ${t.root}: ${app}`);
+  });
+
   it('leaves no state directory behind', async () => {
     await run(t, { command: 'true' });
     const left = await readdir(join(t.root, 'dynos'));
