@@ -110,7 +110,7 @@ export class Runtime {
         throw err;
       },
     );
-    const preparing = Promise.all([this.bridgeReady, this.etc.current()]);
+    const preparing = Promise.all([this.bridgeReady, this.shared.ready().then(() => this.etc.current())]);
     this.preparing = preparing.catch(() => undefined);
     await preparing;
   }
@@ -229,6 +229,7 @@ export class Runtime {
   /** Fill in the dyno-specific parts of a ready sandbox and let its bwrap go. */
   private async launch(slot: SandboxSlot, spec: DynoSpec, resolved: ResolvedDynoSpec, withStdin: boolean): Promise<DynoProcess> {
     if (slot.spawnError) throw slot.spawnError;
+    await this.shared.ready();
     const [appDir, etc] = await Promise.all([
       spec.app.kind === 'bind' ? Promise.resolve(spec.app.dir) : slot.scratch.prepareApp(resolved.uid, resolved.limits.scratchBytes, spec.app.kind === 'slug' ? spec.app.slugDir : undefined),
       this.etc.current(),
@@ -237,7 +238,7 @@ export class Runtime {
     ]);
     if (!withStdin) slot.pipes.dropStdin();
     slot.pipes.chown(resolved.uid);
-    const hosts = join(slot.dir, 'hosts');
+    const hosts = join(slot.dir, 'scratch', 'hosts'); // on the dyno's tmpfs: no host path in its mountinfo
     writeFileSync(hosts, hostsFile(resolved.hostname, slot.net?.address), { mode: 0o644 });
     const options = bwrapArgs({
       hostname: resolved.hostname,
@@ -308,6 +309,7 @@ export class Runtime {
     // A prepare still running writes the stack's /etc under .shared and makes the bridge: let it
     // finish first, or it would write into what is being removed and the bridge would outlive us.
     await this.preparing;
+    await this.shared.release();
     await rm(join(this.stateDir, '.shared'), { recursive: true, force: true }).catch((err: unknown) => this.warn(`${join(this.stateDir, '.shared')} could not be removed: ${err instanceof Error ? err.message : String(err)}`));
     if (this.prepared) {
       // A prepare that failed half-way may have made the bridge all the same: remove it too.

@@ -2,7 +2,7 @@
  * After an agent died: the new agent kills what is left in the instance's cgroups (the lead's
  * reapOrphanDynos), then calls this, BEFORE its Runtime prepares, to unmount and delete what those
  * dynos and standby sandboxes left in the state directory (scratch tmpfs and overlay mounts, hosts
- * files, generated /etc copies, spare fifos). Returns how many sandbox directories it removed.
+ * files, the generated files' tmpfs, spare fifos). Returns how many sandbox directories it removed.
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ export async function removeStaleSandboxes(stateDir: string): Promise<number> {
       await execHelper('/usr/bin/umount', ['-l', join(dir, 'scratch')]).catch(() => undefined);
       removed++;
     }
+    if (entry.name === '.shared') await execHelper('/usr/bin/umount', ['-l', dir]).catch(() => undefined); // its tmpfs
     await rm(dir, { recursive: true, force: true });
   }
   return removed;

@@ -218,14 +218,14 @@ describe('a dyno sandbox', () => {
     );
   });
 
-  it('mounts /app from the slug with overlay options that name no host path', async () => {
+  it('shows the dyno a mountinfo that names no host path of the state or slug directories', async () => {
     const { exit, stdout } = await run(t, { command: 'cat /proc/self/mountinfo; cat /app/hello.txt', app: { kind: 'slug', slugDir: slug } });
     assert.equal(exit.code, 0);
     assert.match(stdout, /from the slug/);
-    const app = stdout.split('\n').find((line) => line.split(' ')[4] === '/app');
-    assert.ok(app, `no /app line in:\n${stdout}`);
-    assert.match(app, / - overlay berth-dyno .*lowerdir=/);
-    assert.ok(!app.includes(t.root), `the /app mount names the host's ${t.root}: ${app}`);
+    const mountPoints = stdout.split('\n').map((line) => line.split(' ')[4]);
+    for (const point of ['/app', '/etc', '/etc/passwd', '/etc/group', '/etc/hosts', '/sys/fs/cgroup/memory']) assert.ok(mountPoints.includes(point), `no ${point} in:\n${stdout}`);
+    assert.match(stdout, / \/app .* - overlay berth-dyno .*lowerdir=/);
+    assert.ok(!stdout.includes(t.root), `the dyno's mountinfo names the host's ${t.root}:\n${stdout}`);
   });
 
   it('leaves no state directory behind', async () => {
