@@ -56,7 +56,8 @@ describe('destroying an app mid-build', () => {
       const output = pending && (await readFile(join(berth.dataDir, 'outputs', `build-${pending.id}.log`), 'utf8').catch(() => ''));
       return pending && output?.includes('Compiling slowly') ? pending : undefined;
     }, 120_000);
-    assert.ok((await processesOf(berth.dataDir)).some((p) => p.includes('sleep 600')), 'the build dyno is sleeping');
+    // bin/compile prints its line and only then forks `sleep`: wait for the process itself.
+    await waitFor('the build dyno to sleep in bin/compile', async () => (await processesOf(berth.dataDir)).some((p) => p.includes('sleep 600')), 30_000);
 
     const releases = (await api(berth, `/apps/${app}/releases`)).body as Array<{ id: string; slug: { id: string } | null }>;
     const builds = (await api(berth, `/apps/${app}/builds`)).body as Array<{ id: string }>;
