@@ -8,11 +8,13 @@ import { app, get, parseResponse, rawRequest, startBackend, startTestRouter, up,
 
 const HOST = 'Host: shop.berth.test\r\n';
 
-const CASES: Array<{ name: string; bytes: string | Buffer; status: number }> = [
+/** `streamed`: the head was valid, so the router had already forwarded it when the body broke: the
+ *  dyno may see that one request (its body cut short), and nothing smuggled after it. */
+const CASES: Array<{ name: string; bytes: string | Buffer; status: number; streamed?: true }> = [
   { name: 'Content-Length with Transfer-Encoding (smuggling)', bytes: `POST / HTTP/1.1\r\n${HOST}Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG`, status: 400 },
   { name: 'two different Content-Lengths', bytes: `POST / HTTP/1.1\r\n${HOST}Content-Length: 3\r\nContent-Length: 40\r\n\r\nabc`, status: 400 },
   { name: 'a Transfer-Encoding that is not chunked last', bytes: `POST / HTTP/1.1\r\n${HOST}Transfer-Encoding: chunked, gzip\r\n\r\n`, status: 400 },
-  { name: 'a chunk size that is not hex', bytes: `POST / HTTP/1.1\r\n${HOST}Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`, status: 400 },
+  { name: 'a chunk size that is not hex', bytes: `POST / HTTP/1.1\r\n${HOST}Transfer-Encoding: chunked\r\n\r\nzz\r\nGET /smuggled HTTP/1.1\r\n${HOST}\r\n`, status: 400, streamed: true },
   { name: 'obsolete line folding', bytes: `GET / HTTP/1.1\r\n${HOST}X-A: 1\r\n continued\r\n\r\n`, status: 400 },
   { name: 'a NUL byte in a header value', bytes: `GET / HTTP/1.1\r\n${HOST}X-A: a\u0000b\r\n\r\n`, status: 400 },
   { name: 'a bare LF line ending inside the head', bytes: `GET / HTTP/1.1\r\n${HOST}X-A: 1\nX-B: 2\r\n\r\n`, status: 400 },
@@ -44,8 +46,10 @@ describe('hostile router requests', () => {
       const res = parseResponse(await rawRequest(router.port, c.bytes));
       assert.equal(res.status, c.status, res.raw.slice(0, 200));
       assert.equal(res.headers.connection, 'close');
-      assert.equal(dyno.seen.length, seen, 'nothing reached the dyno');
-      assert.equal(parseResponse(await rawRequest(router.port, get('shop.berth.test'))).status, 200);
+      const reached = dyno.seen.slice(seen).map((r) => `${r.method} ${r.url}`);
+      assert.deepEqual(reached, c.streamed ? reached.filter((r) => r === 'POST /').slice(0, 1) : [], 'nothing (smuggled) reached the dyno');
+      assert.ok(!reached.some((r) => r.includes('smuggled')), 'no smuggled request reached the dyno');
+      assert.equal(parseResponse(await rawRequest(router.port, get('shop.berth.test', '/', 'Connection: close\r\n'))).status, 200);
     });
   }
 });
