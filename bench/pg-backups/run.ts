@@ -8,10 +8,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { LocalBlobStore } from '../../src/blobs/local-blob-store.js';
 import { captureBackup, restoreBackup, type TransferWatch } from '../../src/addons/pg-transfer-runner.js';
 import { startThrowawayPostgres } from '../../test/support/postgres.js';
+import { sql } from '../../test/support/pg-query.js';
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -21,16 +21,6 @@ function flag(name: string, fallback: number): number {
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const MB = 1024 * 1024;
 const note = (text: string) => process.stderr.write(`${text}\n`);
-
-async function sql<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const quiet: TransferWatch = { progress: () => {}, log: () => {} };
 

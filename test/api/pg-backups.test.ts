@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { startDataServices, type DataServices } from '../../src/main/data-services.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/postgres.js';
@@ -9,6 +8,7 @@ import { StoreAddonDirectory } from '../../src/main/store-addon-directory.js';
 import { seedAddon } from '../support/seed-addons.js';
 import { newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
+import { sql } from '../support/pg-query.js';
 
 interface TransferJson {
   uuid: string;
@@ -25,16 +25,6 @@ interface TransferJson {
   source_bytes: number;
   finished_at: string | null;
   logs?: Array<{ created_at: string; message: string }>;
-}
-
-async function sql<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 let server: ThrowawayPostgres;

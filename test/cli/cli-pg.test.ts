@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
 import { runCli } from '../../src/cli/main.js';
 import { startDataServices } from '../../src/main/data-services.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
@@ -11,6 +10,7 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/postg
 import { StoreAddonDirectory } from '../../src/main/store-addon-directory.js';
 import { seedAddon } from '../support/seed-addons.js';
 import { captureIo } from './capture-io.js';
+import { sql } from '../support/pg-query.js';
 
 let api: ApiHarness;
 let server: ThrowawayPostgres;
@@ -19,16 +19,6 @@ let key: string;
 let mainUrl: string;
 let copyUrl: string;
 const APP = 'pg-cli-app';
-
-async function sql<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function addonDb(name: string): Promise<string> {
   await sql(server.url, `CREATE ROLE ${name} LOGIN PASSWORD 'pw'`);
