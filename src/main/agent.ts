@@ -150,6 +150,9 @@ async function main(): Promise<void> {
     await rm(paths.agentSocket, { force: true });
     process.exit(0);
   };
+  // Before the socket and pid file exist: whoever finds either may send SIGTERM at once.
+  process.on('SIGTERM', () => void shutdown(true));
+  process.on('SIGINT', () => void shutdown(true));
 
   agent = new HostAgent({
     domain,
@@ -170,8 +173,6 @@ async function main(): Promise<void> {
   });
   await agent.listen(paths.agentSocket);
   await writeFile(paths.agentPid, `${process.pid}\n`, { mode: 0o600 });
-  process.on('SIGTERM', () => void shutdown(true));
-  process.on('SIGINT', () => void shutdown(true));
   log(`ready: router on ${JSON.stringify(router.ports)}, socket ${paths.agentSocket}`);
 }
 

@@ -22,17 +22,22 @@ async function main(argv: string[]): Promise<number> {
   // A control plane whose terminal or log pipe went away must still stop cleanly on SIGTERM
   // (and stop the host agent with it), not die of EPIPE on its next line of output.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  const berth = await startBerth(options, (text) => process.stdout.write(`${text}\n`));
-  await new Promise<void>((resolve) => {
+  // The signal handlers go in before start-up prints the banner: a SIGTERM sent the moment the
+  // banner appears (by a service manager or a test) must stop Berth and its agent, not kill this
+  // process by the default action and leave the agent running. A signal during start-up waits
+  // for the start to finish, then stops everything it started.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {
       process.stdout.write(`\nReceived ${signal}, stopping Berth...\n`);
       process.off('SIGINT', shutdown);
       process.off('SIGTERM', shutdown);
-      resolve();
+      resolve(signal);
     };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
   });
+  const berth = await startBerth(options, (text) => process.stdout.write(`${text}\n`));
+  await signalled;
   await berth.stop();
   process.stdout.write('Berth stopped.\n');
   return 0;
