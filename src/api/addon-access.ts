@@ -2,7 +2,8 @@ import type { CatalogPlan } from '../core/addon-catalog.js';
 import { notFound } from '../core/errors.js';
 import type { App } from '../core/model.js';
 import type { Addon, AddonAttachment } from '../store/port.js';
-import { canAccess, isUuid } from './app-access.js';
+import type { AppPermission } from '../core/access-policy.js';
+import { canSee, isUuid, requireOnAnyApp } from './app-access.js';
 import type { RequestContext } from './context.js';
 import type { AddonView, AttachmentView } from './serialize-addons.js';
 
@@ -12,7 +13,7 @@ import type { AddonView, AttachmentView } from './serialize-addons.js';
  * the same 404 as a missing one.
  */
 
-type Ctx = Pick<RequestContext, 'deps' | 'account'>;
+type Ctx = Pick<RequestContext, 'deps' | 'account' | 'access'>;
 
 export const planOf = (ctx: Pick<RequestContext, 'deps'>, addon: Addon): CatalogPlan => ctx.deps.addons.catalog.storedPlan(addon.service, addon.plan);
 
@@ -22,21 +23,27 @@ async function appById(ctx: Ctx, appId: string): Promise<App> {
   return app;
 }
 
-/** True when the account may access the billing app or an app the add-on is attached to. */
+/** The add-on's billing app and the apps it is attached to. */
+async function appsOfAddon(ctx: Ctx, addon: Addon): Promise<App[]> {
+  const ids = new Set([addon.appId, ...(await ctx.deps.store.addonAttachments.listForAddon(addon.id)).map((a) => a.appId)]);
+  return Promise.all([...ids].map((id) => appById(ctx, id)));
+}
+
+/** True when the account may see the billing app or an app the add-on is attached to. */
 export async function canSeeAddon(ctx: Ctx, addon: Addon): Promise<boolean> {
-  if (ctx.account.isAdmin) return true;
-  if (canAccess(ctx.account, await appById(ctx, addon.appId))) return true;
-  for (const attachment of await ctx.deps.store.addonAttachments.listForAddon(addon.id)) {
-    if (canAccess(ctx.account, await appById(ctx, attachment.appId))) return true;
-  }
+  for (const app of await appsOfAddon(ctx, addon)) if (await canSee(ctx, app)) return true;
   return false;
 }
 
-/** A live add-on by id or name that the account may see; 404 otherwise. */
-export async function findVisibleAddon(ctx: Ctx, identity: string): Promise<Addon> {
+/**
+ * A live add-on by id or name on whose billing app or an attached app the account holds `need`
+ * (default: the route's); the add-on's 404 for a stranger, 403 when it lacks `need`.
+ */
+export async function findVisibleAddon(ctx: Ctx, identity: string, need?: AppPermission): Promise<Addon> {
   const { addons } = ctx.deps.store;
   const addon = isUuid(identity) ? await addons.findById(identity.toLowerCase()) : await addons.findByName(identity);
-  if (!addon || addon.state === 'deprovisioned' || !(await canSeeAddon(ctx, addon))) throw notFound('add-on', identity);
+  if (!addon || addon.state === 'deprovisioned') throw notFound('add-on', identity);
+  await requireOnAnyApp(ctx, await appsOfAddon(ctx, addon), notFound('add-on', identity), need);
   return addon;
 }
 

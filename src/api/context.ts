@@ -5,6 +5,8 @@ import type { DrainView } from '../core/drain-view.js';
 import type { DynoRecord } from '../core/dyno-host.js';
 import type { Plan } from '../core/dyno-plan.js';
 import type { Accounts } from '../accounts/accounts-service.js';
+import type { AppPolicy } from '../accounts/app-policy.js';
+import type { Access } from '../core/access-policy.js';
 import type { AddonRegistry } from '../core/addon-registry.js';
 import type { DataPort } from './data-port.js';
 import type { PartnerTokens } from '../accounts/partner-tokens.js';
@@ -217,7 +219,19 @@ export interface RequestContext {
   /** Set for every route that requires authentication. */
   account: Account;
   authorization?: Authorization;
+  /** The route's access rule for this request (src/api/app-access.ts reads it). */
+  access: RequestAccess;
   body(): Promise<Record<string, unknown>>;
+}
+
+/** The policy table row in force for one request, and what the server resolved under it. */
+export interface RequestAccess {
+  readonly rule: Access;
+  readonly policy: AppPolicy;
+  /** The app named by `:app`, resolved and authorized before the handler (rules `{ app }`). */
+  app?: App;
+  /** Set once the handler asked the policy (rules `{ app, via: 'handler' }`). */
+  checked: boolean;
 }
 
 export interface Reply {
@@ -235,5 +249,7 @@ export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string;
   auth?: AuthMode;
+  /** Who may call it: the route's row in the policy table (core/access-policy.ts). */
+  access: Access;
   handler(ctx: RequestContext): Promise<Reply>;
 }

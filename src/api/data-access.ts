@@ -1,6 +1,7 @@
 /**
- * Finding data add-ons for the data API: by id or name (the account must see one of the apps it
- * is attached to, or its billing app — else the same 404 as a missing one), or by the
+ * Finding data add-ons for the data API: by id or name (the account needs the route's permission
+ * on one of the apps it is attached to, or its billing app — a stranger gets the same 404 as for
+ * a missing one), or by the
  * `DATABASE` argument of `pg:*` on an app (attachment name, `…_URL` config var, add-on name or
  * id, `app::NAME` for another app), as Heroku's CLI resolves it.
  */
@@ -8,7 +9,7 @@ import { invalidParams, notFound, PlatformError } from '../core/errors.js';
 import type { App } from '../core/model.js';
 import type { RequestContext } from './context.js';
 import type { DataAddon } from './data-port.js';
-import { canAccess, findAccessibleApp } from './app-access.js';
+import { findAccessibleApp, requireOnAnyApp } from './app-access.js';
 
 export const POSTGRES_SERVICE = 'heroku-postgresql';
 export const REDIS_SERVICE = 'heroku-redis';
@@ -20,20 +21,24 @@ function port(ctx: RequestContext) {
   return ctx.deps.data;
 }
 
-/** True when the account may use the add-on: it sees its billing app or an app it is attached to. */
-async function mayUse(ctx: RequestContext, addon: DataAddon): Promise<boolean> {
-  if (ctx.account.isAdmin) return true;
+/** The add-on's billing app and the apps it is attached to. */
+async function appsOf(ctx: RequestContext, addon: DataAddon): Promise<App[]> {
+  const apps: App[] = [];
   for (const appId of new Set([addon.appId, ...addon.attachments.map((a) => a.appId)])) {
     const app = await ctx.deps.store.apps.findById(appId);
-    if (app && canAccess(ctx.account, app)) return true;
+    if (app) apps.push(app);
   }
-  return false;
+  return apps;
 }
 
-/** The add-on with this id or name, of `service`, that the account may use; 404 otherwise. */
+/**
+ * The add-on with this id or name, of `service`, on whose billing app or an attached app the
+ * account holds the route's permission; 404 for a stranger, 403 without the permission.
+ */
 export async function findDataAddon(ctx: RequestContext, identity: string, service: string): Promise<DataAddon> {
   const addon = await port(ctx).findAddon(identity);
-  if (!addon || addon.service !== service || addon.state === 'deprovisioned' || !(await mayUse(ctx, addon))) throw notFound(kind(service), identity);
+  if (!addon || addon.service !== service || addon.state === 'deprovisioned') throw notFound(kind(service), identity);
+  await requireOnAnyApp(ctx, await appsOf(ctx, addon), notFound(kind(service), identity));
   return addon;
 }
 

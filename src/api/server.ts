@@ -4,6 +4,8 @@ import { PlatformError } from '../core/errors.js';
 import type { ApiDeps, RequestContext, Route } from './context.js';
 import { checkAccept } from './accept.js';
 import { authenticate } from './authenticate.js';
+import { admit, assertChecked } from './admit.js';
+import { AppPolicy } from '../accounts/app-policy.js';
 import { readJsonBody } from './body.js';
 import { errorReply, send } from './respond.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -90,6 +92,7 @@ export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): ApiHandler {
   const table = new RouteMatcher(routes);
   const limiter = new RateLimiter(deps.rateLimitPerHour, deps.now);
+  const policy = new AppPolicy(deps.store);
   const logins = new LoginThrottle(deps.loginFailureLimit ?? { perClient: 30, perEmail: 10 }, () => deps.now().getTime());
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -109,6 +112,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
       res.setHeader('RateLimit-Remaining', String(Math.max(0, remaining)));
       if (remaining < 0) throw new PlatformError('rate_limit', `Your account reached the API rate limit of ${deps.rateLimitPerHour} requests per hour. Try again later.`);
     }
+    const access = await admit(found.route, found.params, auth?.account, policy);
     let bodyPromise: Promise<Record<string, unknown>> | undefined;
     const ctx: RequestContext = {
       req,
@@ -119,9 +123,11 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
       deps,
       account: auth?.account as RequestContext['account'],
       authorization: auth?.authorization,
+      access,
       body: () => (bodyPromise ??= readJsonBody(req, deps.maxBodyBytes, deps.bodyDeadlineMs)),
     };
     const reply = await found.route.handler(ctx);
+    assertChecked(found.route, access, reply);
     send(res, reply);
   }
 

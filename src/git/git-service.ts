@@ -8,9 +8,9 @@
  * Access: no credentials → 401 + `WWW-Authenticate: Basic realm="Berth"` (git then asks its
  * credential helper); any username with the API key as password; a key that does not
  * authenticate → 401 (git: "Authentication failed"). An app that does not exist and an app the
- * account may not use get the SAME answer, 404 "Couldn't find that app" (git: "repository not
- * found"), whether resolveApp says 'not_found' or 'forbidden', so the git URL never reveals
- * which apps exist.
+ * account has no standing on get the SAME answer, 404 "Couldn't find that app" (git: "repository
+ * not found"), so the git URL never reveals which apps exist; a collaborator without the deploy
+ * permission gets 403 with the access policy's message (resolveApp's `refused`).
  *
  * Pushes run `git receive-pack`, whose pre-receive hook calls back over a unix socket (see
  * hook-server.ts) so onPush builds while the pusher watches; see pre-receive-hook.ts.
@@ -33,8 +33,8 @@ export interface GitServiceOptions {
   reposDir: string;
   /** The raw Authorization header → the account, or undefined when it does not authenticate. */
   authenticate(authorization: string): Promise<{ accountId: string } | undefined>;
-  /** 'forbidden' and 'not_found' are answered identically (404). */
-  resolveApp(name: string, accountId: string, access: GitAccess): Promise<{ appId: string; appName: string } | 'forbidden' | 'not_found'>;
+  /** 'not_found' for a missing app and a stranger alike (404); `refused` (403) names the missing permission. */
+  resolveApp(name: string, accountId: string, access: GitAccess): Promise<{ appId: string; appName: string } | { refused: string } | 'not_found'>;
   /** Called during the push for main/master; `ok: false` rejects the push and leaves the refs. */
   onPush: OnPush;
   /** The hooks' unix socket; default `<reposDir>/../run/git-hook.sock`. */
@@ -114,9 +114,10 @@ export async function createGitService(options: GitServiceOptions): Promise<GitS
     if (!account) return sendText(res, 401, 'Invalid credentials: the password must be a valid Berth API key (berth auth:token shows yours).', CHALLENGE);
     const push = route.service === 'git-receive-pack';
     const app = await options.resolveApp(route.app, account.accountId, push ? 'push' : 'pull');
-    if (app === 'not_found' || app === 'forbidden') {
+    if (app === 'not_found') {
       return sendText(res, 404, `Couldn't find that app: ${route.app}. Check the git remote (git remote -v) and that your API key belongs to its owner or a collaborator.`);
     }
+    if ('refused' in app) return sendText(res, 403, app.refused);
     if (closing) return sendText(res, 503, 'Berth is restarting; try again in a moment.', { 'Retry-After': '5' });
     const repoPath = await repos.ensure(app.appId, push && route.kind === 'rpc');
     const rpc: RpcOptions = {

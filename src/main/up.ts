@@ -4,6 +4,7 @@ import { access, readFile, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
+import { gitAppResolver } from './git-app-resolver.js';
 import { PartnerTokens } from '../accounts/partner-tokens.js';
 import { ProvisionDeadline } from '../addons/provision-deadline.js';
 import { AgentConnection } from '../agent/agent-connection.js';
@@ -178,12 +179,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
         const auth = await accounts.authenticate(decoded.slice(decoded.indexOf(':') + 1));
         return auth && { accountId: auth.account.id };
       },
-      resolveApp: async (name, accountId) => {
-        const app = await store.apps.findByName(name);
-        if (!app) return 'not_found';
-        const account = await store.accounts.findById(accountId);
-        return account && (account.isAdmin || app.ownerId === account.id) ? { appId: app.id, appName: app.name } : 'forbidden';
-      },
+      resolveApp: gitAppResolver(store),
       onPush: pushHandler({ store, builds, gitUrl }),
       log: logLine,
     });

@@ -75,7 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     resolveApp: async (name, accountId) => {
       const app = apps.get(name);
       if (!app) return 'not_found';
-      if (app.owner !== accountId) return 'forbidden';
+      if (app.owner !== accountId) return 'not_found';
       return { appId: app.appId, appName: name };
     },
     onPush: (push, io) => {

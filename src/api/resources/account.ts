@@ -5,10 +5,11 @@ import type { RequestContext, Route } from '../context.js';
 import { serializeAccount } from '../serialize.js';
 
 export const accountRoutes: Route[] = [
-  { method: 'GET', path: '/account', handler: async (ctx) => ({ status: 200, body: serializeAccount(ctx.account) }) },
+  { method: 'GET', path: '/account', access: 'account', handler: async (ctx) => ({ status: 200, body: serializeAccount(ctx.account) }) },
   {
     method: 'PATCH',
     path: '/account',
+    access: 'account',
     async handler(ctx) {
       const body = await ctx.body();
       let account = ctx.account;
@@ -26,8 +27,8 @@ export const accountRoutes: Route[] = [
     // Berth extension (Heroku has no public sign-up API): an admin creates accounts.
     method: 'POST',
     path: '/accounts',
+    access: { admin: 'create accounts' },
     async handler(ctx) {
-      if (!ctx.account.isAdmin) throw new PlatformError('forbidden', 'Only an admin can create accounts.');
       const body = await ctx.body();
       if (typeof body.email !== 'string') throw new PlatformError('invalid_params', 'email is required, e.g. {"email":"dev@example.com"}.');
       if (body.password !== undefined && typeof body.password !== 'string') throw new PlatformError('invalid_params', 'password must be a string.');
@@ -44,6 +45,7 @@ export const accountRoutes: Route[] = [
   {
     method: 'GET',
     path: '/accounts/:account/quota',
+    access: { admin: 'read or change account quotas' },
     async handler(ctx) {
       const account = await accountForAdmin(ctx);
       return { status: 200, body: serializeQuota(account, await ctx.deps.store.accountQuotas.get(account.id)) };
@@ -52,6 +54,7 @@ export const accountRoutes: Route[] = [
   {
     method: 'PATCH',
     path: '/accounts/:account/quota',
+    access: { admin: 'read or change account quotas' },
     async handler(ctx) {
       const account = await accountForAdmin(ctx);
       const body = await ctx.body();
@@ -63,7 +66,6 @@ export const accountRoutes: Route[] = [
 
 /** The account named by `:account` (id or email), for an admin; anyone else gets 403. */
 async function accountForAdmin(ctx: RequestContext): Promise<Account> {
-  if (!ctx.account.isAdmin) throw new PlatformError('forbidden', 'Only an admin can read or change account quotas.');
   const key = ctx.params.account as string;
   const account = key.includes('@') ? await ctx.deps.store.accounts.findByEmail(key) : await ctx.deps.store.accounts.findById(key);
   if (!account) throw notFound('account', key);

@@ -3,7 +3,7 @@ import { notFound } from '../../core/errors.js';
 import type { App } from '../../core/model.js';
 import type { AddonAttachment } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
-import { canAccess, findAccessibleApp, isUuid } from '../app-access.js';
+import { canSee, findAccessibleApp, isUuid, requireOnApp, routeApp } from '../app-access.js';
 import { attachmentView, findVisibleAddon } from '../addon-access.js';
 import { AddonLifecycle } from '../addon-lifecycle.js';
 import { identityField, optionalText, splitQualified } from '../addon-params.js';
@@ -22,7 +22,8 @@ async function attachmentJson(ctx: RequestContext, attachment: AddonAttachment) 
 async function findVisibleAttachment(ctx: RequestContext, id: string): Promise<AddonAttachment> {
   const attachment = isUuid(id) ? await ctx.deps.store.addonAttachments.findById(id.toLowerCase()) : undefined;
   const app = attachment && (await ctx.deps.store.apps.findById(attachment.appId));
-  if (!attachment || !app || !canAccess(ctx.account, app)) throw notFound('add-on attachment', id);
+  if (!attachment || !app) throw notFound('add-on attachment', id);
+  await requireOnApp(ctx, app, notFound('add-on attachment', id));
   return attachment;
 }
 
@@ -35,6 +36,16 @@ async function findAppAttachments(ctx: RequestContext, app: App, identity: strin
   return addon ? attachments.filter((a) => a.addonId === addon.id) : [];
 }
 
+/** The add-on's attachments on apps the caller sees. */
+async function visibleAttachments(ctx: RequestContext, addonId: string): Promise<AddonAttachment[]> {
+  const visible: AddonAttachment[] = [];
+  for (const attachment of await ctx.deps.store.addonAttachments.listForAddon(addonId)) {
+    const app = await ctx.deps.store.apps.findById(attachment.appId);
+    if (app && (await canSee(ctx, app))) visible.push(attachment);
+  }
+  return visible;
+}
+
 async function resolveAttachments(ctx: RequestContext, body: Record<string, unknown>): Promise<AddonAttachment[]> {
   const qualified = splitQualified(identityField(body, 'addon_attachment', 'DATABASE'));
   const appName = qualified.app ?? optionalText(body, 'app');
@@ -45,12 +56,7 @@ async function resolveAttachments(ctx: RequestContext, body: Record<string, unkn
     found = [await findVisibleAttachment(ctx, qualified.name)];
   } else {
     const addon = await findVisibleAddon(ctx, qualified.name).catch(() => undefined);
-    const all = addon ? await ctx.deps.store.addonAttachments.listForAddon(addon.id) : [];
-    found = [];
-    for (const attachment of all) {
-      const app = await ctx.deps.store.apps.findById(attachment.appId);
-      if (app && canAccess(ctx.account, app)) found.push(attachment);
-    }
+    found = addon ? await visibleAttachments(ctx, addon.id) : [];
   }
   const serviceName = optionalText(body, 'addon_service');
   if (serviceName !== undefined) {
@@ -69,9 +75,10 @@ export const addonAttachmentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/addon-attachments',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const body = await ctx.body();
-      const addon = await findVisibleAddon(ctx, identityField(body, 'addon', 'postgresql-curved-12345'));
+      const addon = await findVisibleAddon(ctx, identityField(body, 'addon', 'postgresql-curved-12345'), 'view');
       const app = await findAccessibleApp(ctx, identityField(body, 'app', 'my-app'));
       const name = optionalText(body, 'name');
       const attachment = await new AddonLifecycle(ctx.deps).attach(addon, app, name === undefined ? undefined : validateAttachmentName(name), userOf(ctx));
@@ -81,6 +88,7 @@ export const addonAttachmentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addon-attachments',
+    access: 'account',
     async handler(ctx) {
       const attachments = await ctx.deps.store.addonAttachments.list(ctx.account.isAdmin ? {} : { ownerId: ctx.account.id });
       return { status: 200, body: await Promise.all(attachments.map((a) => attachmentJson(ctx, a))) };
@@ -89,6 +97,7 @@ export const addonAttachmentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addon-attachments/:attachment',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       return { status: 200, body: await attachmentJson(ctx, await findVisibleAttachment(ctx, ctx.params.attachment as string)) };
     },
@@ -96,6 +105,7 @@ export const addonAttachmentRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/addon-attachments/:attachment',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const attachment = await findVisibleAttachment(ctx, ctx.params.attachment as string);
       const json = await attachmentJson(ctx, attachment);
@@ -106,8 +116,9 @@ export const addonAttachmentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/addon-attachments',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const attachments = await ctx.deps.store.addonAttachments.listForApp(app.id);
       return { status: 200, body: await Promise.all(attachments.map((a) => attachmentJson(ctx, a))) };
     },
@@ -115,8 +126,9 @@ export const addonAttachmentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/addon-attachments/:attachment',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const identity = ctx.params.attachment as string;
       const [attachment] = await findAppAttachments(ctx, app, identity);
       if (!attachment) throw notFound('add-on attachment', identity);
@@ -126,20 +138,17 @@ export const addonAttachmentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addons/:addon/addon-attachments',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       const addon = await findVisibleAddon(ctx, ctx.params.addon as string);
-      const attachments = await ctx.deps.store.addonAttachments.listForAddon(addon.id);
-      const visible: AddonAttachment[] = [];
-      for (const attachment of attachments) {
-        const app = await ctx.deps.store.apps.findById(attachment.appId);
-        if (app && canAccess(ctx.account, app)) visible.push(attachment);
-      }
+      const visible = await visibleAttachments(ctx, addon.id);
       return { status: 200, body: await Promise.all(visible.map((a) => attachmentJson(ctx, a))) };
     },
   },
   {
     method: 'POST',
     path: '/actions/addon-attachments/resolve',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       const found = await resolveAttachments(ctx, await ctx.body());
       return { status: 200, body: await Promise.all(found.map((a) => attachmentJson(ctx, a))) };

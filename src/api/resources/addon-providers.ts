@@ -8,10 +8,6 @@ import { serializeAddonProvider } from '../serialize-addon-provider.js';
  * Partner Portal): an admin registers a partner API manifest, and its service and plans join the
  * catalog at once. Admin only: everyone else gets 403.
  */
-function requireAdmin(ctx: RequestContext): void {
-  if (!ctx.account.isAdmin) throw new PlatformError('forbidden', 'Only an admin can manage add-on providers.');
-}
-
 async function findProvider(ctx: RequestContext) {
   const id = ctx.params.id as string;
   const record = await ctx.deps.store.addonProviders.find(id);
@@ -23,8 +19,8 @@ export const addonProviderRoutes: Route[] = [
   {
     method: 'POST',
     path: '/addon-providers',
+    access: { admin: 'manage add-on providers' },
     async handler(ctx) {
-      requireAdmin(ctx);
       const manifest = parseAddonManifest(await ctx.body());
       const record = await ctx.deps.store.addonProviders.create(manifest);
       try {
@@ -41,24 +37,24 @@ export const addonProviderRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addon-providers',
+    access: { admin: 'manage add-on providers' },
     async handler(ctx) {
-      requireAdmin(ctx);
       return { status: 200, body: (await ctx.deps.store.addonProviders.list()).map(serializeAddonProvider) };
     },
   },
   {
     method: 'GET',
     path: '/addon-providers/:id',
+    access: { admin: 'manage add-on providers' },
     async handler(ctx) {
-      requireAdmin(ctx);
       return { status: 200, body: serializeAddonProvider(await findProvider(ctx)) };
     },
   },
   {
     method: 'PUT',
     path: '/addon-providers/:id',
+    access: { admin: 'manage add-on providers' },
     async handler(ctx) {
-      requireAdmin(ctx);
       const before = await findProvider(ctx);
       const manifest = parseAddonManifest(await ctx.body());
       if (manifest.id !== before.id) throw new PlatformError('invalid_params', `The manifest's id ${manifest.id} is not ${before.id}; a provider's id never changes (register a new one instead).`);
@@ -80,8 +76,8 @@ export const addonProviderRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/addon-providers/:id',
+    access: { admin: 'manage add-on providers' },
     async handler(ctx) {
-      requireAdmin(ctx);
       const record = await findProvider(ctx);
       const live = (await ctx.deps.store.addons.list({})).filter((a) => a.service === record.id).length;
       if (live > 0) {

@@ -7,6 +7,7 @@ export const addonServiceRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addon-services',
+    access: 'account',
     async handler(ctx) {
       return { status: 200, body: ctx.deps.addons.catalog.services().map(serializeService) };
     },
@@ -14,6 +15,7 @@ export const addonServiceRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addon-services/:service',
+    access: 'account',
     async handler(ctx) {
       const service = ctx.deps.addons.catalog.findService(ctx.params.service as string);
       if (!service) throw notFound('add-on service', ctx.params.service as string);
@@ -23,6 +25,7 @@ export const addonServiceRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addon-services/:service/plans',
+    access: 'account',
     async handler(ctx) {
       const { catalog } = ctx.deps.addons;
       const service = catalog.findService(ctx.params.service as string);
@@ -33,6 +36,7 @@ export const addonServiceRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addon-services/:service/plans/:plan',
+    access: 'account',
     async handler(ctx) {
       const { catalog } = ctx.deps.addons;
       const service = catalog.findService(ctx.params.service as string);
@@ -45,6 +49,7 @@ export const addonServiceRoutes: Route[] = [
   {
     method: 'GET',
     path: '/plans/:plan',
+    access: 'account',
     async handler(ctx) {
       const identity = ctx.params.plan as string;
       try {

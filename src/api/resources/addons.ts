@@ -3,7 +3,7 @@ import { notFound, PlatformError } from '../../core/errors.js';
 import type { App } from '../../core/model.js';
 import type { Addon } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
-import { findAccessibleApp } from '../app-access.js';
+import { findAccessibleApp, routeApp } from '../app-access.js';
 import { addonsOfApp, addonView, canSeeAddon, expansion, findAppAddon, findVisibleAddon } from '../addon-access.js';
 import { AddonLifecycle } from '../addon-lifecycle.js';
 import { attachmentNameField, forceField, identityField, optionalText, providerOptions, splitQualified } from '../addon-params.js';
@@ -54,9 +54,10 @@ export const addonRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps/:app/addons',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const plan = ctx.deps.addons.catalog.resolvePlan(identityField(body, 'plan', 'heroku-postgresql:essential-0'));
       const name = optionalText(body, 'name');
       const attachmentName = attachmentNameField(body);
@@ -74,8 +75,9 @@ export const addonRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/addons',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const addons = await addonsOfApp(ctx, app);
       return { status: 200, body: await Promise.all(addons.map((a) => addonJson(ctx, a))) };
     },
@@ -83,17 +85,19 @@ export const addonRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/addons/:addon',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: await addonJson(ctx, await appAddon(ctx, app, ctx.params.addon as string)) };
     },
   },
   {
     method: 'PATCH',
     path: '/apps/:app/addons/:addon',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       let addon = await appAddon(ctx, app, ctx.params.addon as string);
       ownAddon(app, addon);
       const name = optionalText(body, 'name');
@@ -111,9 +115,10 @@ export const addonRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/apps/:app/addons/:addon',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const addon = await appAddon(ctx, app, ctx.params.addon as string);
       ownAddon(app, addon);
       const confirmed = forceField(body) || optionalText(body, 'confirm') === app.name;
@@ -124,6 +129,7 @@ export const addonRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addons',
+    access: 'account',
     async handler(ctx) {
       const addons = await ctx.deps.store.addons.list(ctx.account.isAdmin ? {} : { ownerId: ctx.account.id });
       return { status: 200, body: await Promise.all(addons.map((a) => addonJson(ctx, a))) };
@@ -132,6 +138,7 @@ export const addonRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addons/:addon',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       return { status: 200, body: await addonJson(ctx, await findVisibleAddon(ctx, ctx.params.addon as string)) };
     },
@@ -139,6 +146,7 @@ export const addonRoutes: Route[] = [
   {
     method: 'POST',
     path: '/actions/addons/resolve',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       const found = await resolveAddons(ctx, await ctx.body());
       const visible = [];

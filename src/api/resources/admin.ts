@@ -1,4 +1,3 @@
-import { PlatformError } from '../../core/errors.js';
 import type { AppDiskUsage, DiskCollection, Route } from '../context.js';
 
 /** Berth extensions for the operator: admin only (others get 403 forbidden, as for POST /accounts). */
@@ -26,8 +25,8 @@ export const adminRoutes: Route[] = [
   {
     method: 'GET',
     path: '/admin/disk',
+    access: { admin: 'see disk usage' },
     async handler(ctx) {
-      if (!ctx.account.isAdmin) throw new PlatformError('forbidden', 'Only an admin can see disk usage.');
       const report = await ctx.deps.disk.report();
       return {
         status: 200,

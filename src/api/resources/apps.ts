@@ -5,7 +5,7 @@ import type { App } from '../../core/model.js';
 import type { CurrentReleaseSummary } from '../../store/port.js';
 import type { Route, RequestContext } from '../context.js';
 import { AddonLifecycle } from '../addon-lifecycle.js';
-import { findAccessibleApp, ownerOf } from '../app-access.js';
+import { ownerOf, requireOnApp, routeApp } from '../app-access.js';
 import { pageReply, pageRequest } from '../page-reply.js';
 import { announceRelease, notifyPlatform } from '../releasing.js';
 import { serializeApp } from '../serialize.js';
@@ -65,6 +65,7 @@ export const appRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps',
+    access: 'account',
     async handler(ctx) {
       const body = await ctx.body();
       const region = checkRegion(body.region);
@@ -82,10 +83,11 @@ export const appRoutes: Route[] = [
       }
     },
   },
-  { method: 'GET', path: '/apps', handler: (ctx) => listApps(ctx, false) },
+  { method: 'GET', path: '/apps', access: 'account', handler: (ctx) => listApps(ctx, false) },
   {
     method: 'GET',
     path: '/users/:user/apps',
+    access: 'account',
     async handler(ctx) {
       const user = ctx.params.user as string;
       if (user !== '~' && user !== ctx.account.id && user.toLowerCase() !== ctx.account.email) {
@@ -97,18 +99,24 @@ export const appRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app',
+    access: { app: 'view' },
     async handler(ctx) {
-      return { status: 200, body: await appJson(ctx, await findAccessibleApp(ctx, ctx.params.app as string)) };
+      return { status: 200, body: await appJson(ctx, routeApp(ctx)) };
     },
   },
   {
     method: 'PATCH',
     path: '/apps/:app',
+    access: { app: 'operate' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const changes: { name?: string; maintenance?: boolean; buildStack?: string } = {};
-      if (body.name !== undefined) changes.name = validateAppName(body.name);
+      // Renaming is owner-level (manage); maintenance and the stack are operations (the route's rule).
+      if (body.name !== undefined) {
+        changes.name = validateAppName(body.name);
+        if (changes.name !== app.name) await requireOnApp(ctx, app, undefined, 'manage');
+      }
       if (body.maintenance !== undefined) {
         if (typeof body.maintenance !== 'boolean') throw new PlatformError('invalid_params', 'maintenance must be true or false.');
         changes.maintenance = body.maintenance;
@@ -122,8 +130,9 @@ export const appRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/apps/:app',
+    access: { app: 'manage' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const body = await appJson(ctx, app);
       await deleteApp(ctx, app);
       return { status: 200, body };

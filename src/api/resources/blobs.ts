@@ -67,6 +67,7 @@ export const blobRoutes: Route[] = [
   {
     method: 'PUT',
     path: '/blobs/slugs/:name',
+    access: 'public',
     auth: 'none',
     handler: upload(async (ctx) => {
       requireSignedUrl(ctx, 'PUT');
@@ -87,6 +88,7 @@ export const blobRoutes: Route[] = [
   {
     method: 'GET',
     path: '/blobs/slugs/:name',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       requireSignedUrl(ctx, 'GET');
@@ -96,6 +98,7 @@ export const blobRoutes: Route[] = [
   {
     method: 'PUT',
     path: '/blobs/sources/:name',
+    access: 'public',
     auth: 'none',
     handler: upload(async (ctx) => {
       requireSignedUrl(ctx, 'PUT');
@@ -106,6 +109,7 @@ export const blobRoutes: Route[] = [
   {
     method: 'GET',
     path: '/blobs/sources/:name',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       requireSignedUrl(ctx, 'GET');
@@ -115,6 +119,7 @@ export const blobRoutes: Route[] = [
   {
     method: 'GET',
     path: '/streams/:kind/:id',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       requireSignedUrl(ctx, 'GET');

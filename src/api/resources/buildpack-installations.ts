@@ -1,7 +1,7 @@
 import { PlatformError } from '../../core/errors.js';
 import type { BuildpackRef } from '../../store/port.js';
 import type { Route } from '../context.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { updatesArray } from '../params.js';
 import { serializeBuildpackInstallation } from '../serialize-deploy.js';
 
@@ -25,17 +25,19 @@ export const buildpackInstallationRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/buildpack-installations',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: (await ctx.deps.store.buildpackInstallations.list(app.id)).map(serializeBuildpackInstallation) };
     },
   },
   {
     method: 'PUT',
     path: '/apps/:app/buildpack-installations',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const refs = updatesArray(body, MAX_BUILDPACKS, true).map((u, i) => buildpackRef(u.buildpack, `updates[${i}].buildpack`));
       const installed = await ctx.deps.store.buildpackInstallations.replace(app.id, refs);
       return { status: 200, body: installed.map(serializeBuildpackInstallation) };

@@ -2,7 +2,7 @@ import { PlatformError } from '../../core/errors.js';
 import type { App } from '../../core/model.js';
 import type { Build, BuildpackRef } from '../../store/port.js';
 import type { BuildSource, RequestContext, Route } from '../context.js';
-import { findAccessibleApp, isUuid } from '../app-access.js';
+import { isUuid, routeApp } from '../app-access.js';
 import { signedUrl, STREAM_URL_TTL_SECONDS, verifySignedUrl } from '../capability-url.js';
 import { pageReply, pageRequest } from '../page-reply.js';
 import { optionalChecksum, optionalObject, optionalString } from '../params.js';
@@ -57,9 +57,10 @@ export const buildRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps/:app/builds',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const blob = optionalObject(body, 'source_blob');
       const url = blob && optionalString(blob, 'url', 4096);
       if (!blob || !url) throw new PlatformError('invalid_params', 'source_blob.url is required: the URL of a .tgz of your source (POST /sources gives one to upload to).');
@@ -84,8 +85,9 @@ export const buildRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/builds',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const page = pageRequest(ctx, BUILD_RANGE_FIELDS);
       const result = await ctx.deps.store.builds.list(app.id, page);
       return pageReply(page, result, result.items.map((b) => buildJson(ctx, b)));
@@ -94,16 +96,18 @@ export const buildRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/builds/:build',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: buildJson(ctx, await findBuild(ctx, app)) };
     },
   },
   {
     method: 'DELETE',
     path: '/apps/:app/builds/:build',
+    access: { app: 'deploy' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const build = await findBuild(ctx, app);
       if (build.status !== 'pending') throw new PlatformError('invalid_params', `Build ${build.id} already ${build.status}: only a pending build can be cancelled.`);
       await ctx.deps.platform.cancelBuild(app, build);
@@ -114,8 +118,9 @@ export const buildRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/apps/:app/build-cache',
+    access: { app: 'deploy' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       await ctx.deps.platform.clearBuildCache(app);
       return { status: 202 };
     },

@@ -1,13 +1,14 @@
 import type { Route } from '../context.js';
-import { findAccessibleApp, ownerOf } from '../app-access.js';
+import { ownerOf, routeApp } from '../app-access.js';
 
 /** Who can work on an app. Today that is its owner; adding collaborators comes with access:add. */
 export const collaboratorRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/collaborators',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const owner = await ownerOf(ctx, app);
       return {
         status: 200,

@@ -1,6 +1,6 @@
 import { applyConfigPatch, describeConfigChange } from '../../core/config-vars.js';
 import type { Route } from '../context.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { announceRelease } from '../releasing.js';
 
 /**
@@ -11,17 +11,19 @@ export const configVarRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/config-vars',
+    access: { app: 'deploy' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: await ctx.deps.store.configVars.get(app.id) };
     },
   },
   {
     method: 'PATCH',
     path: '/apps/:app/config-vars',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const patch = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const user = { id: ctx.account.id, email: ctx.account.email };
       const { vars, release } = await ctx.deps.store.transaction(async (tx) => {
         const change = applyConfigPatch(await tx.configVars.lock(app.id), patch);

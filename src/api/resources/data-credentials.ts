@@ -27,6 +27,7 @@ export const dataCredentialRoutes: Route[] = [
   {
     method: 'GET',
     path: '/postgres/v0/databases/:database/credentials',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const addon = await database(ctx);
       const url = new URL(addonUrl(addon));
@@ -49,6 +50,7 @@ export const dataCredentialRoutes: Route[] = [
   {
     method: 'POST',
     path: '/postgres/v0/databases/:database/credentials_rotation',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       return rotate(ctx, await database(ctx));
     },
@@ -56,6 +58,7 @@ export const dataCredentialRoutes: Route[] = [
   {
     method: 'POST',
     path: '/postgres/v0/databases/:database/credentials/:credential/credentials_rotation',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const addon = await database(ctx);
       if (ctx.params.credential !== 'default') throw notFound('credential', `${ctx.params.credential as string} (Berth databases have one credential, default)`);

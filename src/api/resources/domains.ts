@@ -2,7 +2,7 @@ import { validateCustomHostname } from '../../core/custom-domain.js';
 import { notFound, PlatformError } from '../../core/errors.js';
 import type { App } from '../../core/model.js';
 import type { Domain, SniEndpoint } from '../../store/port.js';
-import { findAccessibleApp, isUuid } from '../app-access.js';
+import { isUuid, routeApp } from '../app-access.js';
 import { stableId } from '../certificate-bundle.js';
 import type { RequestContext, Route } from '../context.js';
 import { appHostname, berthDomain, endpointFromBody } from '../custom-domain-access.js';
@@ -95,8 +95,9 @@ export const domainRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/domains',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const page = pageRequest(ctx, RANGE_FIELDS);
       const [domains, endpoints] = await Promise.all([ctx.deps.store.domains.list(app.id), ctx.deps.store.sniEndpoints.list(app.id)]);
       const byId = new Map(endpoints.map((e) => [e.id, e]));
@@ -108,9 +109,10 @@ export const domainRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps/:app/domains',
+    access: { app: 'operate' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const hostname = validateCustomHostname(body.hostname, berthDomain(ctx, app));
       if (await ctx.deps.store.domains.findByHostname(app.id, hostname)) {
         throw new PlatformError('conflict', `${hostname} is already a domain of ${app.name}.`);
@@ -124,8 +126,9 @@ export const domainRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/domains/:domain',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const domain = await findDomain(ctx, app, ctx.params.domain as string);
       return { status: 200, body: domain === 'default' ? defaultJson(ctx, app) : await domainJson(ctx, app, domain) };
     },
@@ -133,9 +136,10 @@ export const domainRoutes: Route[] = [
   {
     method: 'PATCH',
     path: '/apps/:app/domains/:domain',
+    access: { app: 'operate' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const domain = await findDomain(ctx, app, ctx.params.domain as string);
       if (!('sni_endpoint' in body)) throw new PlatformError('invalid_params', 'sni_endpoint is required: the id or name of an SNI endpoint, or null to detach it.');
       if (domain === 'default') throw defaultIsFixed(ctx, app, 'use an SNI endpoint (it has the default certificate)');
@@ -149,8 +153,9 @@ export const domainRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/apps/:app/domains/:domain',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const domain = await findDomain(ctx, app, ctx.params.domain as string);
       if (domain === 'default') throw defaultIsFixed(ctx, app, 'be removed');
       const body = await domainJson(ctx, app, domain);

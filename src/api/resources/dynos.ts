@@ -5,7 +5,7 @@ import type { App } from '../../core/model.js';
 import type { Route, RequestContext } from '../context.js';
 import { checkOneOffQuota } from '../../core/account-quota.js';
 import { MAX_PAGE_SIZE } from '../../core/range.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { quotaOf } from '../quota.js';
 
 export function dynoJson(app: App, dyno: DynoRecord) {
@@ -38,7 +38,7 @@ const TTL_MAX = 86_400;
 
 /** Stops one dyno now (the loop replaces a formation dyno) and logs who asked. */
 async function stopOne(ctx: RequestContext, verb: 'Restart' | 'Stop') {
-  const app = await findAccessibleApp(ctx, ctx.params.app as string);
+  const app = routeApp(ctx);
   const dyno = findDyno(ctx, app, ctx.params.dyno as string);
   void ctx.deps.dynos.stop(dyno.id);
   ctx.deps.logs.emit(app.id, 'api', `${verb} ${dyno.name} dyno by user ${ctx.account.email}`);
@@ -57,16 +57,18 @@ export const dynoRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/dynos',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: ctx.deps.dynos.list(app.id).filter((d) => d.state !== 'down').map((d) => dynoJson(app, d)) };
     },
   },
   {
     method: 'GET',
     path: '/apps/:app/dynos/:dyno',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: dynoJson(app, findDyno(ctx, app, ctx.params.dyno as string)) };
     },
   },
@@ -74,16 +76,18 @@ export const dynoRoutes: Route[] = [
     // Berth extension: what the dyno manager would do now (`berth ps --diff`).
     method: 'GET',
     path: '/apps/:app/formation-plan',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: await ctx.deps.dynos.plan(app.id) };
     },
   },
   {
     method: 'POST',
     path: '/apps/:app/dynos',
+    access: { app: 'deploy' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const body = await ctx.body();
       if (typeof body.command !== 'string' || body.command.trim() === '') {
         throw new PlatformError('invalid_params', 'command is required, e.g. {"command":"bash","attach":true}.');
@@ -121,32 +125,35 @@ export const dynoRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/apps/:app/dynos',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       ctx.deps.dynos.restart(app.id);
       ctx.deps.logs.emit(app.id, 'api', `Restart all dynos by user ${ctx.account.email}`);
       return { status: 202, body: {} };
     },
   },
   // Restarting one dyno is stopping it: the dyno manager starts it again (ps:restart web.1).
-  { method: 'DELETE', path: '/apps/:app/dynos/:dyno', handler: (ctx) => stopOne(ctx, 'Restart') },
+  { method: 'DELETE', path: '/apps/:app/dynos/:dyno', access: { app: 'operate' }, handler: (ctx) => stopOne(ctx, 'Restart') },
   {
     method: 'DELETE',
     path: '/apps/:app/formations/:type',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const type = ctx.params.type as string;
       ctx.deps.dynos.restart(app.id, type);
       ctx.deps.logs.emit(app.id, 'api', `Restart ${type} dynos by user ${ctx.account.email}`);
       return { status: 202, body: {} };
     },
   },
-  { method: 'POST', path: '/apps/:app/dynos/:dyno/actions/stop', handler: (ctx) => stopOne(ctx, 'Stop') },
+  { method: 'POST', path: '/apps/:app/dynos/:dyno/actions/stop', access: { app: 'operate' }, handler: (ctx) => stopOne(ctx, 'Stop') },
   {
     method: 'POST',
     path: '/apps/:app/formations/:type/actions/stop',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const type = ctx.params.type as string;
       const dynos = dynosOfType(ctx, app, type);
       if (dynos.length === 0) throw notFound('dynos of type', type);

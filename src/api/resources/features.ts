@@ -3,7 +3,7 @@ import { notFound, PlatformError } from '../../core/errors.js';
 import type { App } from '../../core/model.js';
 import type { AppFeatureSetting } from '../../store/port.js';
 import type { Route } from '../context.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { notifyPlatform } from '../releasing.js';
 
 /** The `app-feature` shape: the catalogue entry plus the app's setting (off when never set). */
@@ -37,8 +37,9 @@ export const featureRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/features',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const settings = await ctx.deps.store.appFeatures.list(app.id);
       return { status: 200, body: APP_FEATURES.map((f) => serializeAppFeature(f, app, settings.find((s) => s.name === f.name))) };
     },
@@ -46,8 +47,9 @@ export const featureRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/features/:feature',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const definition = feature(ctx.params.feature as string);
       return { status: 200, body: serializeAppFeature(definition, app, await ctx.deps.store.appFeatures.find(app.id, definition.name)) };
     },
@@ -55,9 +57,10 @@ export const featureRoutes: Route[] = [
   {
     method: 'PATCH',
     path: '/apps/:app/features/:feature',
+    access: { app: 'operate' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const definition = feature(ctx.params.feature as string);
       if (typeof body.enabled !== 'boolean') {
         throw new PlatformError('invalid_params', `enabled must be true or false, e.g. {"enabled": true}, not ${JSON.stringify(body.enabled ?? null)}.`);
@@ -70,10 +73,11 @@ export const featureRoutes: Route[] = [
       return { status: 200, body: serializeAppFeature(definition, app, setting) };
     },
   },
-  { method: 'GET', path: '/account/features', handler: async () => ({ status: 200, body: [] }) },
+  { method: 'GET', path: '/account/features', access: 'account', handler: async () => ({ status: 200, body: [] }) },
   {
     method: 'GET',
     path: '/account/features/:feature',
+    access: 'account',
     async handler(ctx) {
       throw notFound('account feature', ctx.params.feature as string);
     },

@@ -3,7 +3,7 @@ import { describeScale, FORMATION_TYPE_PATTERN, parseQuantity, resolveDynoSize, 
 import type { App } from '../../core/model.js';
 import type { RequestContext, Route } from '../context.js';
 import { checkFormationQuota } from '../../core/account-quota.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { quotaOf } from '../quota.js';
 import { updatesArray } from '../params.js';
 import { byUser, notifyPlatform } from '../releasing.js';
@@ -39,16 +39,18 @@ export const formationRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/formation',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: (await ctx.deps.store.formations.list(app.id)).map((f) => serializeFormation(f, app)) };
     },
   },
   {
     method: 'GET',
     path: '/apps/:app/formation/:type',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const formation = await ctx.deps.store.formations.find(app.id, ctx.params.type as string);
       if (!formation) throw notFound('formation', ctx.params.type as string);
       return { status: 200, body: serializeFormation(formation, app) };
@@ -57,9 +59,10 @@ export const formationRoutes: Route[] = [
   {
     method: 'PATCH',
     path: '/apps/:app/formation',
+    access: { app: 'operate' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const requests = updatesArray(body, MAX_UPDATES).map((u) => scaleRequest(u.type, u));
       return { status: 200, body: await scale(ctx, app, requests) };
     },
@@ -67,9 +70,10 @@ export const formationRoutes: Route[] = [
   {
     method: 'PATCH',
     path: '/apps/:app/formation/:type',
+    access: { app: 'operate' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const [formation] = await scale(ctx, app, [scaleRequest(ctx.params.type, body)]);
       return { status: 200, body: formation };
     },

@@ -1,7 +1,7 @@
 import { PlatformError } from '../../core/errors.js';
 import type { DrainView } from '../../core/drain-view.js';
 import type { Route, RequestContext } from '../context.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 
 function drainJson(ctx: RequestContext, drain: DrainView) {
   const at = drain.createdAt ?? ctx.deps.now().toISOString();
@@ -12,8 +12,9 @@ export const logRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps/:app/log-sessions',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const body = await ctx.body();
       // The official CLI sends `dyno` (a dyno name or a process type); the schema says dyno_name/type.
       const request = { lines: body.lines, tail: body.tail, source: body.source, dyno: body.dyno ?? body.dyno_name ?? body.type };
@@ -25,8 +26,9 @@ export const logRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps/:app/log-drains',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const body = await ctx.body();
       if (body.url === undefined) throw new PlatformError('invalid_params', 'url is required, e.g. {"url":"syslog+tls://logs.example.com:6514"}.');
       return { status: 201, body: drainJson(ctx, await ctx.deps.logplex.addDrain(app.id, body.url)) };
@@ -35,16 +37,18 @@ export const logRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/log-drains',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: (await ctx.deps.logplex.listDrains(app.id)).map((d) => drainJson(ctx, d)) };
     },
   },
   {
     method: 'GET',
     path: '/apps/:app/log-drains/:drain',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const key = ctx.params.drain as string;
       const drain = (await ctx.deps.logplex.listDrains(app.id)).find((d) => d.id === key || d.url === key || d.token === key);
       if (!drain) throw new PlatformError('not_found', `Couldn't find that log drain: ${key}.`);
@@ -54,8 +58,9 @@ export const logRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/apps/:app/log-drains/:drain',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       return { status: 200, body: drainJson(ctx, await ctx.deps.logplex.removeDrain(app.id, ctx.params.drain as string)) };
     },
   },

@@ -7,20 +7,22 @@ import { serializeRegion, serializeStack } from '../serialize.js';
 const SINCE = '2026-01-01T00:00:00Z';
 
 export const metaRoutes: Route[] = [
-  { method: 'GET', path: '/regions', handler: async () => ({ status: 200, body: [serializeRegion(SINCE)] }) },
+  { method: 'GET', path: '/regions', access: 'account', handler: async () => ({ status: 200, body: [serializeRegion(SINCE)] }) },
   {
     method: 'GET',
     path: '/regions/:region',
+    access: 'account',
     async handler(ctx) {
       const id = ctx.params.region as string;
       if (id !== REGION.id && id !== REGION.name) throw notFound('region', id);
       return { status: 200, body: serializeRegion(SINCE) };
     },
   },
-  { method: 'GET', path: '/stacks', handler: async () => ({ status: 200, body: [serializeStack(SINCE)] }) },
+  { method: 'GET', path: '/stacks', access: 'account', handler: async () => ({ status: 200, body: [serializeStack(SINCE)] }) },
   {
     method: 'GET',
     path: '/stacks/:stack',
+    access: 'account',
     async handler(ctx) {
       const id = ctx.params.stack as string;
       if (id !== STACK.id && id !== STACK.name) throw notFound('stack', id);

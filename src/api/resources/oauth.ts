@@ -15,6 +15,7 @@ export const oauthRoutes: Route[] = [
   {
     method: 'POST',
     path: '/oauth/authorizations',
+    access: 'account',
     auth: 'login',
     async handler(ctx) {
       const body = await ctx.body();
@@ -32,6 +33,7 @@ export const oauthRoutes: Route[] = [
   {
     method: 'GET',
     path: '/oauth/authorizations',
+    access: 'account',
     async handler(ctx) {
       const list = await ctx.deps.store.authorizations.listForAccount(ctx.account.id);
       return { status: 200, body: list.map((a) => serializeAuthorization(a, ctx.account, ctx.deps.now())) };
@@ -40,6 +42,7 @@ export const oauthRoutes: Route[] = [
   {
     method: 'GET',
     path: '/oauth/authorizations/:id',
+    access: 'account',
     async handler(ctx) {
       return { status: 200, body: serializeAuthorization(await ownAuthorization(ctx), ctx.account, ctx.deps.now()) };
     },
@@ -47,6 +50,7 @@ export const oauthRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/oauth/authorizations/:id',
+    access: 'account',
     async handler(ctx) {
       const authorization = await ownAuthorization(ctx);
       await ctx.deps.store.authorizations.delete(authorization.id);
@@ -58,6 +62,7 @@ export const oauthRoutes: Route[] = [
     // are revoked through DELETE /oauth/authorizations/:id.
     method: 'DELETE',
     path: '/oauth/sessions/:id',
+    access: 'account',
     handler: async () => ({ status: 200, body: {} }),
   },
 ];

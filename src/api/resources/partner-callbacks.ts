@@ -61,6 +61,7 @@ export const partnerCallbackRoutes: Route[] = [
   {
     method: 'GET',
     path: '/addons/:id/config',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       const { addon, provider } = await partnerCaller(ctx);
@@ -71,6 +72,7 @@ export const partnerCallbackRoutes: Route[] = [
   {
     method: 'PATCH',
     path: '/addons/:id/config',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       const { addon, provider } = await partnerCaller(ctx);
@@ -88,6 +90,7 @@ export const partnerCallbackRoutes: Route[] = [
   {
     method: 'POST',
     path: '/addons/:id/actions/provision',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       const { addon, provider } = await partnerCaller(ctx);

@@ -19,6 +19,7 @@ export const partnerLogRoutes: Route[] = [
   {
     method: 'POST',
     path: '/addons/:id/logs',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       const credentials = parseAuthorization(ctx.req.headers.authorization);

@@ -32,6 +32,7 @@ export const partnerOauthRoutes: Route[] = [
   {
     method: 'POST',
     path: '/oauth/token',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       const body = await tokenRequest(ctx);

@@ -3,7 +3,7 @@ import { invalidParams, notFound, PlatformError } from '../../core/errors.js';
 import type { PgTransfer } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
 import type { DataAddon } from '../data-port.js';
-import { findAccessibleApp } from '../app-access.js';
+import { findAccessibleApp, routeApp } from '../app-access.js';
 import { addonUrl, attachmentNames, displayName, findDataAddon, POSTGRES_SERVICE, resolveOnApp } from '../data-access.js';
 import { databaseInfo } from '../pg-database-info.js';
 import { optionalString } from '../params.js';
@@ -63,6 +63,7 @@ export const pgDatabaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/client/v11/databases/:database',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       return { status: 200, body: await databaseInfo(ctx, await database(ctx)) };
     },
@@ -70,6 +71,7 @@ export const pgDatabaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/client/v11/databases/:database/wait_status',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       const addon = await database(ctx);
       const ready = addon.state === 'provisioned';
@@ -79,8 +81,9 @@ export const pgDatabaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/client/v11/apps/:app/databases',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const addons = (await ctx.deps.data?.listForApp(app.id)) ?? [];
       const databases = addons.filter((a) => a.service === POSTGRES_SERVICE && a.state === 'provisioned');
       const body = await Promise.all(databases.map(async (a) => ({ ...(await databaseInfo(ctx, a)), attachment_names: attachmentNames(a, app.id) })));
@@ -90,8 +93,9 @@ export const pgDatabaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/client/v11/apps/:app/databases/:database',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const addon = await resolveOnApp(ctx, app, ctx.params.database === '-' ? undefined : (ctx.params.database as string), POSTGRES_SERVICE);
       return { status: 200, body: { ...(await databaseInfo(ctx, addon)), attachment_names: attachmentNames(addon, app.id) } };
     },
@@ -99,6 +103,7 @@ export const pgDatabaseRoutes: Route[] = [
   {
     method: 'POST',
     path: '/client/v11/databases/:database/backups',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const addon = await database(ctx);
       const url = addonUrl(addon);
@@ -120,6 +125,7 @@ export const pgDatabaseRoutes: Route[] = [
   {
     method: 'POST',
     path: '/client/v11/databases/:database/restores',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const body = await ctx.body();
       const addon = await database(ctx);
@@ -142,6 +148,7 @@ export const pgDatabaseRoutes: Route[] = [
   {
     method: 'POST',
     path: '/client/v11/databases/:database/transfers',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const body = await ctx.body();
       const target = await database(ctx);
@@ -166,6 +173,7 @@ export const pgDatabaseRoutes: Route[] = [
   {
     method: 'PUT',
     path: '/client/v11/databases/:database/reset',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const addon = await database(ctx);
       addonUrl(addon);

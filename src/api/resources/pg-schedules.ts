@@ -25,6 +25,7 @@ export const pgScheduleRoutes: Route[] = [
   {
     method: 'GET',
     path: '/client/v11/databases/:database/transfer-schedules',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       const addon = await database(ctx);
       return { status: 200, body: (await ctx.deps.store.pgBackupSchedules.listForAddon(addon.id)).map(serializeSchedule) };
@@ -33,6 +34,7 @@ export const pgScheduleRoutes: Route[] = [
   {
     method: 'POST',
     path: '/client/v11/databases/:database/transfer-schedules',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const body = await ctx.body();
       const addon = await database(ctx);
@@ -61,6 +63,7 @@ export const pgScheduleRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/client/v11/databases/:database/transfer-schedules/:schedule',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const addon = await database(ctx);
       const schedule = (await ctx.deps.store.pgBackupSchedules.listForAddon(addon.id)).find((s) => s.id === ctx.params.schedule || s.name === ctx.params.schedule);

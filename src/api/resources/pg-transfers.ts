@@ -3,7 +3,7 @@ import { parseTransferName } from '../../core/pg-transfers.js';
 import type { App } from '../../core/model.js';
 import type { PgTransfer } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
-import { findAccessibleApp, isUuid } from '../app-access.js';
+import { isUuid, routeApp } from '../app-access.js';
 import { requireSignedUrl, signedUrl, BLOB_URL_TTL_SECONDS } from '../capability-url.js';
 import { backupPath, serializeTransfer, transferLabel } from '../serialize-transfers.js';
 
@@ -22,7 +22,7 @@ async function findTransfer(ctx: RequestContext, app: App, identity: string): Pr
 }
 
 async function findBackup(ctx: RequestContext): Promise<{ app: App; backup: PgTransfer }> {
-  const app = await findAccessibleApp(ctx, ctx.params.app as string);
+  const app = routeApp(ctx);
   const backup = await findTransfer(ctx, app, ctx.params.transfer as string);
   if (backup.kind !== 'backup') throw invalidParams(`${transferLabel(backup)} is a ${backup.kind}, not a backup: it has no file.`);
   if (backup.succeeded !== true || !backup.blobKey) throw invalidParams(`Backup ${transferLabel(backup)} did not complete successfully, so it has no file to download.`);
@@ -33,8 +33,9 @@ export const pgTransferRoutes: Route[] = [
   {
     method: 'GET',
     path: '/client/v11/apps/:app/transfers',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const transfers = await ctx.deps.store.pgTransfers.list(app.id);
       return { status: 200, body: transfers.map((t) => serializeTransfer(ctx.deps, t)) };
     },
@@ -42,8 +43,9 @@ export const pgTransferRoutes: Route[] = [
   {
     method: 'GET',
     path: '/client/v11/apps/:app/transfers/:transfer',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const transfer = await findTransfer(ctx, app, ctx.params.transfer as string);
       return { status: 200, body: serializeTransfer(ctx.deps, transfer, { verbose: ctx.url.searchParams.get('verbose') === 'true' }) };
     },
@@ -51,8 +53,9 @@ export const pgTransferRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/client/v11/apps/:app/transfers/:transfer',
+    access: { app: 'deploy' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const transfer = await findTransfer(ctx, app, ctx.params.transfer as string);
       if (transfer.finishedAt === null) throw invalidParams(`${transferLabel(transfer)} is still running: cancel it first (pg:backups:cancel).`);
       await ctx.deps.store.pgTransfers.markDeleted(transfer.id);
@@ -63,8 +66,9 @@ export const pgTransferRoutes: Route[] = [
   {
     method: 'POST',
     path: '/client/v11/apps/:app/transfers/:transfer/actions/cancel',
+    access: { app: 'deploy' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const transfer = await findTransfer(ctx, app, ctx.params.transfer as string);
       if (transfer.finishedAt !== null) throw invalidParams(`${transferLabel(transfer)} already finished.`);
       await ctx.deps.store.pgTransfers.markCanceled(transfer.id);
@@ -75,6 +79,7 @@ export const pgTransferRoutes: Route[] = [
   {
     method: 'POST',
     path: '/client/v11/apps/:app/transfers/:transfer/actions/public-url',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const { backup } = await findBackup(ctx);
       // HTTPS when the API has it: the official CLI downloads with https.get only.
@@ -85,6 +90,7 @@ export const pgTransferRoutes: Route[] = [
   {
     method: 'GET',
     path: '/client/v11/apps/:app/transfers/:transfer/download',
+    access: 'public',
     auth: 'none',
     async handler(ctx) {
       requireSignedUrl(ctx, 'GET');

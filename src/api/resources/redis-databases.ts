@@ -1,7 +1,7 @@
 import { invalidParams, PlatformError } from '../../core/errors.js';
 import type { RequestContext, Route } from '../context.js';
 import type { DataAddon, RedisFacts } from '../data-port.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { addonUrl, attachmentNames, findDataAddon, REDIS_SERVICE, resolveOnApp } from '../data-access.js';
 
 /**
@@ -67,6 +67,7 @@ export const redisDatabaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/redis/v0/databases/:database',
+    access: { app: 'view', via: 'handler' },
     async handler(ctx) {
       const addon = await database(ctx);
       return redisInfo(ctx, addon, addon.appId);
@@ -75,8 +76,9 @@ export const redisDatabaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/redis/v0/apps/:app/databases/:database',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const addon = await resolveOnApp(ctx, app, ctx.params.database === '-' ? undefined : (ctx.params.database as string), REDIS_SERVICE);
       return redisInfo(ctx, addon, app.id);
     },
@@ -84,6 +86,7 @@ export const redisDatabaseRoutes: Route[] = [
   {
     method: 'PATCH',
     path: '/redis/v0/databases/:database/config',
+    access: { app: 'deploy', via: 'handler' },
     async handler(ctx) {
       const body = await ctx.body();
       const addon = await database(ctx);

@@ -3,7 +3,7 @@ import { defaultPage } from '../../core/range.js';
 import type { App } from '../../core/model.js';
 import type { Release } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { pageReply, pageRequest } from '../page-reply.js';
 import { optionalString } from '../params.js';
 import { findRelease, releaseJson } from '../release-access.js';
@@ -60,8 +60,9 @@ export const releaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/releases',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const page = pageRequest(ctx, RELEASE_RANGE_FIELDS, defaultPage('version'));
       checkVersionBound(page.start);
       checkVersionBound(page.end);
@@ -73,8 +74,9 @@ export const releaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/releases/:release',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const release = await findRelease(ctx, app, ctx.params.release);
       const current = await ctx.deps.store.releases.current(app.id);
       return { status: 200, body: releaseJson(ctx, release, app, current?.id) };
@@ -83,8 +85,9 @@ export const releaseRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/releases/:release/config-vars',
+    access: { app: 'deploy' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const release = await findRelease(ctx, app, ctx.params.release);
       return { status: 200, body: release.configVars };
     },
@@ -92,9 +95,10 @@ export const releaseRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps/:app/releases',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const description = optionalString(body, 'description', 1024);
       if (body.oci_image !== undefined && body.oci_image !== null) {
         throw new PlatformError('invalid_params', 'oci_image releases are not supported: Berth runs slugs. Send {"slug": id} or {"release": id}.');

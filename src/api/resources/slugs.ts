@@ -3,7 +3,7 @@ import { FORMATION_TYPE_PATTERN } from '../../core/formation.js';
 import { STACK } from '../../core/model.js';
 import type { Slug } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { BLOB_URL_TTL_SECONDS, signedUrl } from '../capability-url.js';
 import { optionalChecksum, optionalString } from '../params.js';
 import { serializeSlug } from '../serialize-deploy.js';
@@ -46,9 +46,10 @@ export const slugRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps/:app/slugs',
+    access: { app: 'deploy' },
     async handler(ctx) {
       const body = await ctx.body();
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const slug = await ctx.deps.store.slugs.create({
         appId: app.id,
         processTypes: processTypes(body.process_types),
@@ -64,8 +65,9 @@ export const slugRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/slugs/:slug',
+    access: { app: 'deploy' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const id = (ctx.params.slug as string).toLowerCase();
       const slug = await ctx.deps.store.slugs.find(app.id, id);
       if (!slug) throw new PlatformError('not_found', `Couldn't find that slug: ${ctx.params.slug}.`);

@@ -3,7 +3,7 @@ import { certificateCovers } from '../../core/custom-domain.js';
 import { PlatformError } from '../../core/errors.js';
 import type { App } from '../../core/model.js';
 import type { Domain, SniEndpoint } from '../../store/port.js';
-import { findAccessibleApp } from '../app-access.js';
+import { routeApp } from '../app-access.js';
 import { checkBundle, describeChain, MAX_CHAIN_CHARS, MAX_KEY_CHARS, parseChain, stableId, type CertificateDetails } from '../certificate-bundle.js';
 import type { RequestContext, Route } from '../context.js';
 import { findEndpoint } from '../custom-domain-access.js';
@@ -71,8 +71,9 @@ export const sniEndpointRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/sni-endpoints',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const page = pageRequest(ctx, RANGE_FIELDS);
       const [endpoints, domains] = await Promise.all([ctx.deps.store.sniEndpoints.list(app.id), ctx.deps.store.domains.list(app.id)]);
       const result = pageItems(endpoints, page, (e) => (page.field === 'name' ? e.name : e.id));
@@ -82,8 +83,9 @@ export const sniEndpointRoutes: Route[] = [
   {
     method: 'POST',
     path: '/apps/:app/sni-endpoints',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const { details, ...bundle } = await bundleFrom(ctx);
       const endpoint = await create(ctx, app, bundle);
       changed(ctx, app);
@@ -93,8 +95,9 @@ export const sniEndpointRoutes: Route[] = [
   {
     method: 'GET',
     path: '/apps/:app/sni-endpoints/:endpoint',
+    access: { app: 'view' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const endpoint = await findEndpoint(ctx, app, ctx.params.endpoint as string);
       return { status: 200, body: endpointJson(app, endpoint, await ctx.deps.store.domains.list(app.id)) };
     },
@@ -102,8 +105,9 @@ export const sniEndpointRoutes: Route[] = [
   {
     method: 'PATCH',
     path: '/apps/:app/sni-endpoints/:endpoint',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const endpoint = await findEndpoint(ctx, app, ctx.params.endpoint as string);
       const { details, ...bundle } = await bundleFrom(ctx);
       const domains = await ctx.deps.store.domains.list(app.id);
@@ -120,8 +124,9 @@ export const sniEndpointRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/apps/:app/sni-endpoints/:endpoint',
+    access: { app: 'operate' },
     async handler(ctx) {
-      const app = await findAccessibleApp(ctx, ctx.params.app as string);
+      const app = routeApp(ctx);
       const endpoint = await findEndpoint(ctx, app, ctx.params.endpoint as string);
       const body = endpointJson(app, endpoint, await ctx.deps.store.domains.list(app.id));
       if (!(await ctx.deps.store.sniEndpoints.delete(app.id, endpoint.id))) throw new PlatformError('not_found', `Couldn't find that SNI endpoint: ${ctx.params.endpoint as string}.`);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext, Route } from '../context.js';
-import { findAccessibleApp } from '../app-access.js';
 import { BLOB_URL_TTL_SECONDS, signedUrl } from '../capability-url.js';
 
 /**
@@ -18,14 +17,13 @@ function sourceBlob(ctx: RequestContext) {
 }
 
 export const sourceRoutes: Route[] = [
-  { method: 'POST', path: '/sources', handler: async (ctx) => ({ status: 201, body: sourceBlob(ctx) }) },
+  { method: 'POST', path: '/sources', access: 'account', handler: async (ctx) => ({ status: 201, body: sourceBlob(ctx) }) },
   {
     // Deprecated in Heroku's schema, still used by older clients.
     method: 'POST',
     path: '/apps/:app/sources',
-    async handler(ctx) {
-      await findAccessibleApp(ctx, ctx.params.app as string);
-      return { status: 201, body: sourceBlob(ctx) };
-    },
+    access: { app: 'deploy' },
+    // The app was resolved and authorized by the policy before the handler.
+    handler: async (ctx) => ({ status: 201, body: sourceBlob(ctx) }),
   },
 ];
