@@ -13,11 +13,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
 
 export class AppPolicy {
-  constructor(private readonly store: Pick<Store, 'apps'>) {}
+  constructor(private readonly store: Pick<Store, 'apps' | 'collaborators' | 'teams'>) {}
 
-  /** The caller's standing on the app. */
+  /**
+   * The caller's standing on the app: a personal app's owner, or an admin of the team owning it,
+   * holds everything; a collaborator what its row grants; any other team member `view`.
+   */
   async standing(account: Account, app: App): Promise<Standing> {
-    return { admin: account.isAdmin, owner: app.ownerId === account.id, granted: [] };
+    if (account.isAdmin) return { admin: true, owner: false, granted: [] };
+    if (app.teamId === null && app.ownerId === account.id) return { admin: false, owner: true, granted: [] };
+    const member = app.teamId === null ? undefined : await this.store.teams.member(app.teamId, account.id);
+    if (member?.role === 'admin') return { admin: false, owner: true, granted: [] };
+    const collaborator = await this.store.collaborators.find(app.id, account.id);
+    return { admin: false, owner: false, granted: collaborator?.permissions ?? (member ? ['view'] : []) };
   }
 
   /** Every permission the caller holds on the app (empty: a stranger). */

@@ -11,6 +11,27 @@ export type AppPermission = 'view' | 'deploy' | 'operate' | 'manage';
 
 export const APP_PERMISSIONS: readonly AppPermission[] = ['view', 'deploy', 'operate', 'manage'];
 
+/** Heroku's descriptions of the permissions (`GET /teams/permissions`, collaborators' `permissions`). */
+export const PERMISSION_DESCRIPTIONS: Readonly<Record<AppPermission, string>> = {
+  view: 'Can view the app: its builds, releases, dynos, add-ons and collaborators.',
+  deploy: 'Can push and fetch code, change config vars, roll back, add and remove add-ons and run one-off dynos.',
+  operate: 'Can scale, restart and stop dynos, turn maintenance on and off, read logs and manage drains, domains and certificates.',
+  manage: 'Can rename, delete and transfer the app and manage who has access to it.',
+};
+
+/** Parses a permission list (`["deploy","operate"]` or `"deploy,operate"`); view is always added. Undefined when one is unknown. */
+export function parsePermissions(value: unknown): AppPermission[] | undefined {
+  const names = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
+  if (!names) return undefined;
+  const wanted = new Set<string>(['view']);
+  for (const name of names) {
+    const text = typeof name === 'string' ? name : typeof name === 'object' && name !== null ? (name as { name?: unknown }).name : undefined;
+    if (typeof text !== 'string' || !APP_PERMISSIONS.includes(text.trim() as AppPermission)) return undefined;
+    wanted.add(text.trim());
+  }
+  return APP_PERMISSIONS.filter((p) => wanted.has(p));
+}
+
 /** What a personal app's collaborator holds: everything but `manage` (delete, rename, transfer, collaborators). */
 export const COLLABORATOR_PERMISSIONS: readonly AppPermission[] = ['view', 'deploy', 'operate'];
 

@@ -30,6 +30,8 @@ export interface App {
   region: string;
   stack: string;
   buildStack: string;
+  /** The team owning the app (its admins hold every permission); null for a personal app. */
+  teamId: string | null;
   maintenance: boolean;
   releasedAt: string | null;
   createdAt: string;

@@ -3,6 +3,7 @@ import { notFound, PlatformError } from '../core/errors.js';
 import type { AddonAttachment } from './addon-records.js';
 import type { AddonAttachmentRepository, NewAddonAttachment } from './port.js';
 import type { AddonAttachmentsTable, Database } from './schema.js';
+import { accessibleAppIds } from './accessible-apps.js';
 import type { StoreClock } from './kysely-store.js';
 import { inTransaction } from './app-lock.js';
 import { isForeignKeyViolation, isUniqueViolation } from './unique-violation.js';
@@ -66,9 +67,9 @@ export class KyselyAddonAttachments implements AddonAttachmentRepository {
     return rows.map(toAttachment);
   }
 
-  async list(filter: { ownerId?: string }): Promise<AddonAttachment[]> {
+  async list(filter: { accessibleBy?: string }): Promise<AddonAttachment[]> {
     let query = this.db.selectFrom('addon_attachments as t').innerJoin('apps as a', 'a.id', 't.app_id').selectAll('t');
-    if (filter.ownerId !== undefined) query = query.where('a.owner_id', '=', filter.ownerId);
+    if (filter.accessibleBy !== undefined) query = query.where('t.app_id', 'in', accessibleAppIds(this.db, filter.accessibleBy));
     const rows = await query.orderBy('a.name').orderBy('t.name').execute();
     return rows.map(toAttachment);
   }

@@ -3,6 +3,7 @@ import { notFound, PlatformError } from '../core/errors.js';
 import type { Addon, AddonState } from './addon-records.js';
 import type { AddonRepository, NewAddon } from './port.js';
 import type { AddonsTable, Database } from './schema.js';
+import { accessibleAppIds } from './accessible-apps.js';
 import type { StoreClock } from './kysely-store.js';
 import { inTransaction, parseConfig } from './app-lock.js';
 import { isForeignKeyViolation, isUniqueViolation } from './unique-violation.js';
@@ -68,16 +69,11 @@ export class KyselyAddons implements AddonRepository {
     return rows.map(toAddon);
   }
 
-  async list(filter: { ownerId?: string }): Promise<Addon[]> {
+  async list(filter: { accessibleBy?: string }): Promise<Addon[]> {
     let query = this.db.selectFrom('addons').selectAll().where('state', 'in', LIVE);
-    if (filter.ownerId !== undefined) {
-      const ownerId = filter.ownerId;
-      query = query.where((eb) =>
-        eb.or([
-          eb('app_id', 'in', eb.selectFrom('apps').select('id').where('owner_id', '=', ownerId)),
-          eb('id', 'in', eb.selectFrom('addon_attachments as t').innerJoin('apps as a', 'a.id', 't.app_id').select('t.addon_id').where('a.owner_id', '=', ownerId)),
-        ]),
-      );
+    if (filter.accessibleBy !== undefined) {
+      const apps = accessibleAppIds(this.db, filter.accessibleBy);
+      query = query.where((eb) => eb.or([eb('app_id', 'in', apps), eb('id', 'in', eb.selectFrom('addon_attachments as t').select('t.addon_id').where('t.app_id', 'in', apps))]));
     }
     const rows = await query.orderBy('name').execute();
     return rows.map(toAddon);

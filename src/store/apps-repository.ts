@@ -7,6 +7,7 @@ import type { AppsTable, Database } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { paginate } from './paginate.js';
+import { accessibleAppIds } from './accessible-apps.js';
 
 const toApp = (row: Selectable<AppsTable>): App => ({
   id: row.id,
@@ -15,6 +16,7 @@ const toApp = (row: Selectable<AppsTable>): App => ({
   region: row.region,
   stack: row.stack,
   buildStack: row.build_stack,
+  teamId: row.team_id ?? null,
   maintenance: row.maintenance === 1,
   releasedAt: row.released_at,
   createdAt: row.created_at,
@@ -37,6 +39,7 @@ export class KyselyApps implements AppRepository {
       build_stack: input.stack,
       maintenance: 0,
       released_at: null,
+      team_id: input.teamId ?? null,
       created_at: now,
       updated_at: now,
     };
@@ -62,16 +65,20 @@ export class KyselyApps implements AppRepository {
   async list(filter: AppFilter, page: PageRequest): Promise<Page<App>> {
     const column = page.field === 'id' ? 'id' : 'name';
     let query = this.db.selectFrom('apps').selectAll();
-    if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
+    if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId).where('team_id', 'is', null);
+    if (filter.accessibleBy !== undefined) query = query.where('id', 'in', accessibleAppIds(this.db, filter.accessibleBy));
+    if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
     return paginate(query, column, page, toApp, (app) => (column === 'id' ? app.id : app.name));
   }
 
-  async update(id: string, changes: Partial<Pick<App, 'name' | 'maintenance' | 'buildStack' | 'releasedAt'>>): Promise<App> {
+  async update(id: string, changes: Partial<Pick<App, 'name' | 'maintenance' | 'buildStack' | 'releasedAt' | 'ownerId' | 'teamId'>>): Promise<App> {
     const set: Partial<AppsTable> = { updated_at: this.clock.now().toISOString() };
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.maintenance !== undefined) set.maintenance = changes.maintenance ? 1 : 0;
     if (changes.buildStack !== undefined) set.build_stack = changes.buildStack;
     if (changes.releasedAt !== undefined) set.released_at = changes.releasedAt;
+    if (changes.ownerId !== undefined) set.owner_id = changes.ownerId;
+    if (changes.teamId !== undefined) set.team_id = changes.teamId;
     try {
       await this.db.updateTable('apps').set(set).where('id', '=', id).execute();
     } catch (err) {

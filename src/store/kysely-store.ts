@@ -19,6 +19,8 @@ import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 import { KyselyPgBackupSchedules, KyselyPgTransfers } from './pg-transfers-repository.js';
 import { KyselyAddonProviders } from './addon-providers-repository.js';
+import { KyselyCollaborators } from './collaborators-repository.js';
+import { KyselyTeams } from './teams-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -45,6 +47,8 @@ export class KyselyStore implements Store {
   readonly pgTransfers: KyselyPgTransfers;
   readonly pgBackupSchedules: KyselyPgBackupSchedules;
   readonly addonProviders: KyselyAddonProviders;
+  readonly collaborators: KyselyCollaborators;
+  readonly teams: KyselyTeams;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -70,6 +74,8 @@ export class KyselyStore implements Store {
     this.pgTransfers = new KyselyPgTransfers(db, clock);
     this.pgBackupSchedules = new KyselyPgBackupSchedules(db, clock);
     this.addonProviders = new KyselyAddonProviders(db, clock);
+    this.collaborators = new KyselyCollaborators(db, clock);
+    this.teams = new KyselyTeams(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

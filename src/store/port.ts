@@ -5,6 +5,8 @@ import type { Account, App, Authorization, Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
 import type { PartnerManifest } from '../core/addon-manifest.js';
 import type { Addon, AddonAttachment } from './addon-records.js';
+import type { AppPermission } from '../core/access-policy.js';
+import type { Collaborator, Team, TeamInvitation, TeamMember, TeamRole } from './access-records.js';
 import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
 import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
@@ -15,6 +17,7 @@ export type * from './domain-records.js';
 export type * from './addon-records.js';
 export type * from './pg-transfer-records.js';
 export type * from './addon-provider-records.js';
+export type * from './access-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -41,6 +44,8 @@ export interface Store {
   pgTransfers: PgTransferRepository;
   pgBackupSchedules: PgBackupScheduleRepository;
   addonProviders: AddonProviderRepository;
+  collaborators: CollaboratorRepository;
+  teams: TeamRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
@@ -87,10 +92,17 @@ export interface NewApp {
   ownerId: string;
   region: string;
   stack: string;
+  /** The team owning the app (a team app); absent for a personal app. */
+  teamId?: string | null;
 }
 
 export interface AppFilter {
+  /** Personal apps this account owns. */
   ownerId?: string;
+  /** Apps this account has any standing on: owned, collaborated on, or of its teams. */
+  accessibleBy?: string;
+  /** Apps of this team. */
+  teamId?: string;
 }
 
 export interface AppRepository {
@@ -99,9 +111,46 @@ export interface AppRepository {
   findByName(name: string): Promise<App | undefined>;
   /** `page.field` is `id` or `name`. */
   list(filter: AppFilter, page: PageRequest): Promise<Page<App>>;
-  update(id: string, changes: Partial<Pick<App, 'name' | 'maintenance' | 'buildStack' | 'releasedAt'>>): Promise<App>;
+  update(id: string, changes: Partial<Pick<App, 'name' | 'maintenance' | 'buildStack' | 'releasedAt' | 'ownerId' | 'teamId'>>): Promise<App>;
   /** Deletes the app and, by cascade, everything it owns. */
   delete(id: string): Promise<boolean>;
+}
+
+/** Collaborators on apps (src/core/access-policy.ts decides what they may do). */
+export interface CollaboratorRepository {
+  /** conflict when the account already collaborates on the app; not_found for a missing app or account. */
+  add(input: { appId: string; accountId: string; permissions: readonly AppPermission[] }): Promise<Collaborator>;
+  find(appId: string, accountId: string): Promise<Collaborator | undefined>;
+  /** Oldest first. */
+  listForApp(appId: string): Promise<Collaborator[]>;
+  setPermissions(id: string, permissions: readonly AppPermission[]): Promise<Collaborator | undefined>;
+  remove(id: string): Promise<boolean>;
+  /** Drops the account's row on the app, if any (e.g. it became the owner). */
+  removeAll(appId: string, accountId: string): Promise<void>;
+}
+
+/** Teams, members and invitations. */
+export interface TeamRepository {
+  /** Creates the team with `adminId` as its first admin; conflict when the name is taken. */
+  create(name: string, adminId: string): Promise<Team>;
+  findById(id: string): Promise<Team | undefined>;
+  findByName(name: string): Promise<Team | undefined>;
+  /** By name; only the teams `memberId` belongs to when given. */
+  list(filter: { memberId?: string }): Promise<Team[]>;
+  /** conflict when the name is taken. */
+  rename(id: string, name: string): Promise<Team>;
+  /** conflict while the team owns apps. */
+  delete(id: string): Promise<boolean>;
+  member(teamId: string, accountId: string): Promise<TeamMember | undefined>;
+  /** Oldest first. */
+  members(teamId: string): Promise<TeamMember[]>;
+  putMember(teamId: string, accountId: string, role: TeamRole): Promise<{ member: TeamMember; created: boolean }>;
+  removeMember(teamId: string, accountId: string): Promise<boolean>;
+  /** Creates the invitation, replacing an earlier one for the same email. */
+  invite(input: { teamId: string; email: string; role: TeamRole; tokenHash: string; invitedBy: string; expiresAt: string }): Promise<TeamInvitation>;
+  invitations(teamId: string): Promise<TeamInvitation[]>;
+  findInvitation(tokenHash: string): Promise<TeamInvitation | undefined>;
+  removeInvitation(id: string): Promise<boolean>;
 }
 
 /**
@@ -342,8 +391,8 @@ export interface AddonRepository {
   findByName(name: string): Promise<Addon | undefined>;
   /** The app's own live add-ons, oldest first. */
   listForApp(appId: string): Promise<Addon[]>;
-  /** Live add-ons whose billing app or an attached app is owned by `ownerId` (all without it), by name. */
-  list(filter: { ownerId?: string }): Promise<Addon[]>;
+  /** Live add-ons whose billing app or an attached app `accessibleBy` has standing on (all without it), by name. */
+  list(filter: { accessibleBy?: string }): Promise<Addon[]>;
   /** provisioning → provisioned, with the provider's id, config and message. */
   markProvisioned(id: string, result: { providerId: string | null; config: Record<string, string>; message: string | null }): Promise<Addon | undefined>;
   /** Records the provider's id of an accepted asynchronous provision; it stays provisioning. */
@@ -377,8 +426,8 @@ export interface AddonAttachmentRepository {
   listForApp(appId: string): Promise<AddonAttachment[]>;
   /** The add-on's attachments, oldest first. */
   listForAddon(addonId: string): Promise<AddonAttachment[]>;
-  /** Attachments on apps owned by `ownerId` (all without it), by app then name. */
-  list(filter: { ownerId?: string }): Promise<AddonAttachment[]>;
+  /** Attachments on apps `accessibleBy` has standing on (all without it), by app then name. */
+  list(filter: { accessibleBy?: string }): Promise<AddonAttachment[]>;
   delete(id: string): Promise<AddonAttachment | undefined>;
 }
 

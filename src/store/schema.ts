@@ -32,6 +32,8 @@ export interface AppsTable {
   released_at: string | null;
   created_at: string;
   updated_at: string;
+  /** The team owning the app; null for a personal app. */
+  team_id: string | null;
 }
 
 /** One row per app: its current config and the release counter (the per-app lock row). */
@@ -254,6 +256,58 @@ export interface AddonPartnerPendingTable {
   updated_at: string;
 }
 
+export interface CollaboratorsTable {
+  id: string;
+  app_id: string;
+  account_id: string;
+  /** Comma-separated app permissions. */
+  permissions: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  account_id: string;
+  role: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamInvitationsTable {
+  id: string;
+  team_id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AppTransfersTable {
+  id: string;
+  app_id: string;
+  owner_id: string;
+  recipient_id: string;
+  state: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlatformSettingsTable {
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -275,4 +329,10 @@ export interface Database {
   addon_providers: AddonProvidersTable;
   addon_partner_tokens: AddonPartnerTokensTable;
   addon_partner_pending: AddonPartnerPendingTable;
+  collaborators: CollaboratorsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  team_invitations: TeamInvitationsTable;
+  app_transfers: AppTransfersTable;
+  platform_settings: PlatformSettingsTable;
 }

@@ -1,5 +1,5 @@
 // The policy table: every registered API route declares who may call it, and a walk over all of
-// them as owner, admin, stranger and anonymous checks that the server enforces each rule.
+// them as owner, collaborator, admin, stranger and anonymous checks that the server enforces each rule.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
@@ -8,11 +8,12 @@ import { apiRoutes, createApiHandler } from '../../src/api/server.js';
 import { APP_PERMISSIONS } from '../../src/core/access-policy.js';
 import { useApi } from '../support/api-harness.js';
 import { newApp } from './deploy-helpers.js';
-import { expectError, jsonBody } from './helpers.js';
+import { expectError, expectJson, jsonBody } from './helpers.js';
 
 const api = useApi();
 const owner = api.user('policy-owner@example.com');
 const stranger = api.user('policy-stranger@example.com');
+const collaborator = api.user('policy-collaborator@example.com');
 
 const label = (route: Route) => `${route.method} ${route.path}`;
 const appRule = (route: Route) => (typeof route.access === 'object' && 'app' in route.access ? route.access : undefined);
@@ -86,6 +87,26 @@ describe('the access policy table', () => {
         assert.ok(!(res.status === 404 && text.includes(`that app: ${app}`)), `${label(route)} hid the app from its owner: ${text}`);
       }
     }
+  });
+
+  it('lets a collaborator past every app rule but manage, and refuses manage with 403 naming it', async () => {
+    const app = (await newApp(api, owner.key)).name;
+    await expectJson(await api.request(`/apps/${app}/collaborators`, { key: owner.key, method: 'POST', body: jsonBody({ user: collaborator.email }) }), 201);
+    let refused = 0;
+    for (const route of pathScoped) {
+      const res = await call(route, app, collaborator.key);
+      const text = await res.text();
+      if (appRule(route)?.app === 'manage') {
+        assert.equal(res.status, 403, `${label(route)}: ${text}`);
+        assert.match(JSON.parse(text).message, /needs the manage permission/, label(route));
+        refused += 1;
+      } else {
+        assert.notEqual(res.status, 403, `${label(route)}: ${text}`);
+        assert.ok(!(res.status === 404 && text.includes(`that app: ${app}`)), `${label(route)} hid the app from a collaborator: ${text}`);
+      }
+    }
+    assert.ok(refused >= 2, 'deleting the app and adding collaborators are owner-level');
+    await expectJson(await api.request(`/apps/${app}`, { key: collaborator.key }), 200);
   });
 
   it('answers 500 when a route that finds its app itself answers without asking the policy', async () => {

@@ -67,6 +67,8 @@ export async function startFakeApi(): Promise<FakeApi> {
       if (req.headers.range === NEXT_RANGE) return send(200, [app('charlie', port)]);
       return send(206, [app('alpha', port), app('bravo', port)], { 'Next-Range': NEXT_RANGE });
     }
+    // Every app the account can see: here only its own (no collaborated apps).
+    if (req.method === 'GET' && path === '/apps') return send(200, [app('alpha', port), app('bravo', port), app('charlie', port)]);
     if (req.method === 'POST' && path === '/apps') {
       const name = (JSON.parse(body) as { name?: string }).name ?? 'random-name-12345';
       if (apps.has(name)) return send(409, { id: 'conflict', message: `Name ${name} is already taken.` });

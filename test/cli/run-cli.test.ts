@@ -42,7 +42,7 @@ test('apps follows the 206 Next-Range page and lists every app', async () => {
   assert.equal(result.code, 0);
   assert.equal(result.stdout, 'alpha\nbravo\ncharlie\n');
   const pages = api.requests.slice(before);
-  assert.deepEqual(pages.map((r) => [r.path, r.headers.range]), [['/users/~/apps', undefined], ['/users/~/apps', NEXT_RANGE]]);
+  assert.deepEqual(pages.map((r) => [r.path, r.headers.range]), [['/users/~/apps', undefined], ['/users/~/apps', NEXT_RANGE], ['/account', undefined], ['/apps', undefined]]);
 });
 
 test('apps --json prints the concatenated pages as pretty JSON', async () => {

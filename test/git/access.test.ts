@@ -61,6 +61,23 @@ describe('who may push and clone', () => {
     await assert.rejects(stat(h.repoPath(appId)), 'no repository is made for a refused request');
   });
 
+  it('an account the access policy refuses gets 403 with its message, and git shows it', async () => {
+    const refusing = await startHarness({ service: { resolveApp: async () => ({ refused: 'This needs the deploy permission on the-app; you have view.' }) } });
+    try {
+      const { name } = refusing.addApp('alice');
+      const response = await fetch(`${refusing.url}/${name}.git/info/refs?service=git-upload-pack`, { headers: { authorization: basic(BOB_KEY) } });
+      assert.equal(response.status, 403);
+      assert.equal(await response.text(), 'This needs the deploy permission on the-app; you have view.\n');
+      const dir = await clientRepo(refusing);
+      const pushed = await git(refusing, ['push', refusing.remote(name, BOB_KEY), 'main'], dir);
+      assert.notEqual(pushed.code, 0);
+      assert.match(pushed.stderr, /This needs the deploy permission on the-app; you have view\./);
+      assert.equal(refusing.pushes.length, 0);
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('cloning an app that was never pushed gives an empty repository', async () => {
     const { name, appId } = h.addApp('alice');
     const target = join(h.root, `empty-${name}`);

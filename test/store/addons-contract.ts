@@ -146,10 +146,10 @@ export function addonsContract({ open }: ContractContext): void {
       const bobs = await newAddon(store, bobApp.id, 'alpha-db');
       const bobsPrivate = await newAddon(store, bobApp.id, 'beta-db');
       await store.addonAttachments.create({ addonId: bobs.id, appId: adaApp.id, name: 'SHARED' });
-      assert.deepEqual((await store.addons.list({ ownerId: ada.id })).map((a) => a.name), ['alpha-db', 'zeta-db']);
-      assert.deepEqual((await store.addons.list({ ownerId: bob.id })).map((a) => a.name), ['alpha-db', 'beta-db']);
+      assert.deepEqual((await store.addons.list({ accessibleBy: ada.id })).map((a) => a.name), ['alpha-db', 'zeta-db']);
+      assert.deepEqual((await store.addons.list({ accessibleBy: bob.id })).map((a) => a.name), ['alpha-db', 'beta-db']);
       assert.deepEqual((await store.addons.list({})).map((a) => a.id), [bobs.id, bobsPrivate.id, adas.id]);
-      assert.deepEqual((await store.addonAttachments.list({ ownerId: ada.id })).map((t) => t.name), ['SHARED']);
+      assert.deepEqual((await store.addonAttachments.list({ accessibleBy: ada.id })).map((t) => t.name), ['SHARED']);
       assert.deepEqual((await store.addonAttachments.list({})).length, 1);
     });
   });

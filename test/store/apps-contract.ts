@@ -21,6 +21,7 @@ export function appsContract({ open }: ContractContext): void {
         region: REGION,
         stack: STACK,
         buildStack: STACK,
+        teamId: null,
         maintenance: false,
         releasedAt: null,
         createdAt: '2024-01-01T00:00:01.000Z',

@@ -27,6 +27,7 @@ import { account, app, platformError, steppingClock } from './contract-support.j
 import { buildpackInstallationsContract, buildsContract, cascadeContract, formationContract, slugsContract } from './deploy-contract.js';
 import { releasesContract } from './releases-contract.js';
 import { pgTransfersContract } from './pg-transfers-contract.js';
+import { accessContract } from './access-contract.js';
 
 export interface StoreHarness {
   /** Runs once before the suite (e.g. starts a database server). */
@@ -137,6 +138,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     addonsContract({ open });
     pgTransfersContract({ open });
     addonProvidersContract({ open });
+    accessContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

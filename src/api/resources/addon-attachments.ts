@@ -90,7 +90,7 @@ export const addonAttachmentRoutes: Route[] = [
     path: '/addon-attachments',
     access: 'account',
     async handler(ctx) {
-      const attachments = await ctx.deps.store.addonAttachments.list(ctx.account.isAdmin ? {} : { ownerId: ctx.account.id });
+      const attachments = await ctx.deps.store.addonAttachments.list(ctx.account.isAdmin ? {} : { accessibleBy: ctx.account.id });
       return { status: 200, body: await Promise.all(attachments.map((a) => attachmentJson(ctx, a))) };
     },
   },

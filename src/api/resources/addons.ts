@@ -131,7 +131,7 @@ export const addonRoutes: Route[] = [
     path: '/addons',
     access: 'account',
     async handler(ctx) {
-      const addons = await ctx.deps.store.addons.list(ctx.account.isAdmin ? {} : { ownerId: ctx.account.id });
+      const addons = await ctx.deps.store.addons.list(ctx.account.isAdmin ? {} : { accessibleBy: ctx.account.id });
       return { status: 200, body: await Promise.all(addons.map((a) => addonJson(ctx, a))) };
     },
   },

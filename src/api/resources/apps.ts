@@ -54,7 +54,8 @@ function checkStack(value: unknown): string {
 
 async function listApps(ctx: RequestContext, ownerOnly: boolean) {
   const page = pageRequest(ctx, APP_RANGE_FIELDS);
-  const filter = ownerOnly || !ctx.account.isAdmin ? { ownerId: ctx.account.id } : {};
+  // An admin lists every app; anyone else the apps they own, collaborate on or whose team they are in.
+  const filter = ownerOnly ? { ownerId: ctx.account.id } : ctx.account.isAdmin ? {} : { accessibleBy: ctx.account.id };
   const result = await ctx.deps.store.apps.list(filter, page);
   const summaries = await ctx.deps.store.releases.currentSummaries(result.items.map((app) => app.id));
   const body = await Promise.all(result.items.map((app) => appJson(ctx, app, summaries.get(app.id) ?? null)));

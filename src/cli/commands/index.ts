@@ -40,6 +40,9 @@ import { deploy } from './deploy.js';
 import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
 import { drainsRemove } from './drains-remove.js';
+import { access } from './access.js';
+import { accessAdd } from './access-add.js';
+import { accessRemove } from './access-remove.js';
 import { domains } from './domains.js';
 import { domainsAdd } from './domains-add.js';
 import { domainsRemove } from './domains-remove.js';
@@ -141,6 +144,9 @@ export const COMMANDS: readonly Command[] = [
   drains,
   drainsAdd,
   drainsRemove,
+  access,
+  accessAdd,
+  accessRemove,
   domains,
   domainsAdd,
   domainsRemove,

@@ -8,6 +8,7 @@ import * as m0006 from './0006-addon-providers.js';
 import * as m0007 from './0007-account-quotas.js';
 import * as m0008 from './0008-pg-transfers.js';
 import * as m0009 from './0009-slug-pruning.js';
+import * as m0010 from './0010-collaborators-and-teams.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0007-account-quotas': m0007,
   '0008-pg-transfers': m0008,
   '0009-slug-pruning': m0009,
+  '0010-collaborators-and-teams': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
