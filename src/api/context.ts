@@ -9,6 +9,7 @@ import type { AppPolicy } from '../accounts/app-policy.js';
 import type { Access } from '../core/access-policy.js';
 import type { AddonRegistry } from '../core/addon-registry.js';
 import type { DataPort } from './data-port.js';
+import type { InternalApi } from './internal-api.js';
 import type { PartnerTokens } from '../accounts/partner-tokens.js';
 import type { AddonProviderRecord, Build, Release, Slug, Store } from '../store/port.js';
 
@@ -58,6 +59,23 @@ export interface PlatformPort {
    * undefined when there is none (unknown id, or nothing kept).
    */
   openOutput(kind: 'build' | 'release', id: string): Promise<AsyncIterable<Uint8Array | string> | undefined>;
+  /**
+   * Runs `command` (an app.json script such as postdeploy) in an attached one-off dyno of
+   * `release` (named `<type>.NNNN`), its lines going to the app's log too; resolves with its exit
+   * status and output (the first `maxOutputBytes`). Rejects when the dyno could not run.
+   */
+  /**
+   * Downloads a tenant's source URL (through the egress guard, capped like a build's) into a
+   * new blob and resolves with its key (`sources/<uuid>.tgz`).
+   */
+  fetchSource(url: string): Promise<string>;
+  runScript(app: App, release: Release, command: string, options: { type: string; timeoutMs: number; maxOutputBytes: number }): Promise<ScriptRun>;
+}
+
+/** What a script run (PlatformPort.runScript) ended with. */
+export interface ScriptRun {
+  exitCode: number;
+  output: string;
 }
 
 /** The blob store as the API uses it (src/blobs' BlobStore satisfies it). */
@@ -216,6 +234,8 @@ export interface RequestContext {
   url: URL;
   params: Record<string, string>;
   deps: ApiDeps;
+  /** The API's own routes, callable in-process (long-running work such as app setups). */
+  internal: InternalApi;
   /** Set for every route that requires authentication. */
   account: Account;
   authorization?: Authorization;

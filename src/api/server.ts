@@ -11,6 +11,7 @@ import { errorReply, send } from './respond.js';
 import { LoginThrottle } from './login-throttle.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteMatcher } from './route-matcher.js';
+import { createInternalApi } from './internal-api.js';
 import { accountRoutes } from './resources/account.js';
 import { adminRoutes } from './resources/admin.js';
 import { appRoutes } from './resources/apps.js';
@@ -21,6 +22,7 @@ import { releaseRoutes } from './resources/releases.js';
 import { slugRoutes } from './resources/slugs.js';
 import { sourceRoutes } from './resources/sources.js';
 import { buildRoutes } from './resources/builds.js';
+import { appSetupRoutes } from './resources/app-setups.js';
 import { buildpackInstallationRoutes } from './resources/buildpack-installations.js';
 import { formationRoutes } from './resources/formation.js';
 import { blobRoutes } from './resources/blobs.js';
@@ -53,6 +55,7 @@ export const apiRoutes: Route[] = [
   ...slugRoutes,
   ...sourceRoutes,
   ...buildRoutes,
+  ...appSetupRoutes,
   ...buildpackInstallationRoutes,
   ...formationRoutes,
   ...blobRoutes,
@@ -93,6 +96,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
   const table = new RouteMatcher(routes);
   const limiter = new RateLimiter(deps.rateLimitPerHour, deps.now);
   const policy = new AppPolicy(deps.store);
+  const internal = createInternalApi(table, deps, policy);
   const logins = new LoginThrottle(deps.loginFailureLimit ?? { perClient: 30, perEmail: 10 }, () => deps.now().getTime());
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -121,6 +125,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
       url,
       params: found.params,
       deps,
+      internal,
       account: auth?.account as RequestContext['account'],
       authorization: auth?.authorization,
       access,

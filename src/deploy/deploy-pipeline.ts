@@ -125,6 +125,8 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     teardown,
     disk,
     apiLog: (appId, message) => deps.emit(appId, 'api', 'app', message),
+    commands: { agent, rendezvous: deps.rendezvous, slugDirs },
+    appLog: deps.emit,
     maxSourceBytes: 500 * 1024 * 1024,
     egress,
     verifyTimeoutMs: 60_000,

@@ -1,9 +1,11 @@
 // Platform (deploy layer): the API's PlatformPort, and the one path every new release takes
 // (announce, release phase, dynos, routes) whether the API or a build made it.
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildSource, PlatformPort, SlugCheck } from '../api/context.js';
+import type { BuildSource, PlatformPort, ScriptRun, SlugCheck } from '../api/context.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { inspectArchive } from '../builder/inspect-archive.js';
 import { SLUG_RULES } from '../builder/slug.js';
@@ -15,6 +17,7 @@ import type { Build, Release, Slug, Store } from '../store/port.js';
 import type { AppTeardown } from './app-teardown.js';
 import type { BuildService } from './build-service.js';
 import { downloadSource } from './download-source.js';
+import { runAttachedCommand, type AttachedCommandDeps } from './attached-command.js';
 import type { DiskCollector } from './disk-collector.js';
 import type { OutputLogs } from './output-log.js';
 import type { ReleasePhase } from './release-phase.js';
@@ -33,6 +36,10 @@ export interface PlatformDeps {
   disk: Pick<DiskCollector, 'soon'>;
   /** `app[api]` lines. */
   apiLog(appId: string, message: string): void;
+  /** Where scripts (postdeploy) run: attached one-off dynos on the host agent. */
+  commands: AttachedCommandDeps;
+  /** Lines of a script's dyno into the app's log (`app[postdeploy.1234]`). */
+  appLog(appId: string, process: string, source: 'app' | 'heroku', message: string): void;
   maxSourceBytes: number;
   /** Checks every address a source_blob.url download connects to. */
   egress: EgressGuard;
@@ -103,6 +110,31 @@ export class Platform implements PlatformPort {
     } catch (err) {
       return { ok: false, reason: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  async fetchSource(url: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-source-'));
+    try {
+      const path = join(dir, 'source.tar.gz');
+      await downloadSource(url, path, { egress: this.deps.egress, maxBytes: this.deps.maxSourceBytes });
+      const key = `sources/${randomUUID()}.tgz`;
+      await this.deps.blobs.put(key, createReadStream(path));
+      return key;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async runScript(app: App, release: Release, command: string, options: { type: string; timeoutMs: number; maxOutputBytes: number }): Promise<ScriptRun> {
+    let name = options.type;
+    let output = '';
+    let truncated = false;
+    const exitCode = await runAttachedCommand(this.deps.commands, app, release, { type: options.type, command, timeoutMs: options.timeoutMs, onStart: (dyno) => (name = dyno) }, (line) => {
+      this.deps.appLog(app.id, name, 'app', line);
+      if (output.length + line.length + 1 <= options.maxOutputBytes) output += `${line}\n`;
+      else truncated = true;
+    });
+    return { exitCode, output: truncated ? `${output}[output truncated at ${options.maxOutputBytes} bytes; the rest is in the app's logs]\n` : output };
   }
 
   openOutput(kind: 'build' | 'release', id: string): Promise<AsyncIterable<string> | undefined> {

@@ -1,12 +1,11 @@
 // ReleasePhase (deploy layer): the Procfile's `release:` command in a one-off dyno before a release goes live.
-import { randomInt, randomUUID } from 'node:crypto';
-import { attachDyno, type AttachTarget } from '../agent/dyno-attachment.js';
-import { BuildOutputLines } from '../builder/build-output-lines.js';
+import type { AttachTarget } from '../agent/dyno-attachment.js';
 import type { DynoHost } from '../core/dyno-host.js';
 import type { App } from '../core/model.js';
 import type { Release, Store } from '../store/port.js';
 import type { OutputLogs } from './output-log.js';
 import type { LocalSlugDirs } from './slug-dirs.js';
+import { runAttachedCommand } from './attached-command.js';
 
 export interface ReleasePhaseDeps {
   store: Store;
@@ -49,8 +48,7 @@ export class ReleasePhase {
 
   private async execute(app: App, release: Release, output?: (line: string) => void): Promise<'succeeded' | 'failed'> {
     const { deps } = this;
-    const index = randomInt(1000, 10000);
-    const name = `release.${index}`;
+    let name = 'release';
     const log = await deps.outputs.create('release', release.id);
     const say = (source: 'app' | 'heroku', line: string) => {
       log.write(line);
@@ -65,38 +63,12 @@ export class ReleasePhase {
     let status: 'succeeded' | 'failed' = 'failed';
     try {
       if (!release.slugId || !release.releaseCommand) throw new Error('the release has no slug or no release command');
-      const slugDir = await deps.slugDirs.ensure(release.slugId);
       show(`Starting process with command \`${release.releaseCommand}\``);
-      const dyno = await deps.agent.start({
-        id: randomUUID(),
-        appId: app.id,
-        appName: app.name,
-        type: 'release',
-        index,
-        name,
-        releaseId: release.id,
-        releaseVersion: release.version,
-        size: 'standard-1x',
-        command: release.releaseCommand,
-        env: release.configVars,
-        slugDir,
-        crashCount: 0,
-        oneOff: true,
-        bootTimeoutMs: 60_000,
-        timeToLiveMs: deps.timeoutMs ?? 60 * 60_000,
-        attach: { tty: false },
-      });
-      if (!dyno.attachUrl) throw new Error('the host agent gave the release dyno no attach URL');
-      const lines = new BuildOutputLines((line) => say('app', line));
-      const attached = await attachDyno(dyno.attachUrl, deps.rendezvous, (chunk) => lines.push(chunk)).catch(async (err: unknown) => {
-        await deps.agent.stop(dyno.id, 0).catch(() => undefined);
-        throw err;
-      });
-      lines.end();
-      if (attached.exitCode === undefined) throw new Error('the connection to the release dyno closed before it exited');
-      show(`Process exited with status ${attached.exitCode}`);
-      status = attached.exitCode === 0 ? 'succeeded' : 'failed';
-      if (status === 'failed') show(`Release v${release.version} failed: the release command exited with status ${attached.exitCode}; v${release.version - 1} keeps running.`);
+      const command = { type: 'release', command: release.releaseCommand, timeoutMs: deps.timeoutMs ?? 60 * 60_000, onStart: (dyno: string) => (name = dyno) };
+      const exitCode = await runAttachedCommand(deps, app, release, command, (line) => say('app', line));
+      show(`Process exited with status ${exitCode}`);
+      status = exitCode === 0 ? 'succeeded' : 'failed';
+      if (status === 'failed') show(`Release v${release.version} failed: the release command exited with status ${exitCode}; v${release.version - 1} keeps running.`);
     } catch (err) {
       say('heroku', `Release phase could not run: ${err instanceof Error ? err.message : String(err)}`);
     } finally {

@@ -243,14 +243,17 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
   }
 }
 
-/** Opens (and migrates) the store; builds and releases a crash left running are marked failed. */
+/** Opens (and migrates) the store; builds, releases and app setups a crash left running are marked failed. */
 async function openState(options: UpOptions, paths: Paths, cleanups: CleanupStack): Promise<{ store: Store; location: StoreLocation }> {
   const location: StoreLocation = options.databaseUrl ? storeLocationFromUrl(options.databaseUrl) : { kind: 'sqlite', path: paths.sqlite };
   const store = await openStore(location);
   cleanups.defer(() => store.close());
   const failedBuilds = await store.builds.failStale('Berth restarted while this build ran; push again.');
   const failedReleases = await store.releases.failStale();
-  if (failedBuilds.length + failedReleases.length > 0) logLine({ at: 'warn', msg: 'marked builds and releases left by a crash as failed', builds: failedBuilds.length, releases: failedReleases.length });
+  const failedSetups = await store.appSetups.failPending('Berth restarted during this app setup; its app stays as far as it got: fix it up, or delete it and run the setup again.');
+  if (failedBuilds.length + failedReleases.length + failedSetups.length > 0) {
+    logLine({ at: 'warn', msg: 'marked builds, releases and app setups left by a crash as failed', builds: failedBuilds.length, releases: failedReleases.length, app_setups: failedSetups.length });
+  }
   return { store, location };
 }
 

@@ -15,6 +15,7 @@ import { KyselyDomains } from './domains-repository.js';
 import { KyselySniEndpoints } from './sni-endpoints-repository.js';
 import { KyselyAppFeatures } from './app-features-repository.js';
 import { KyselyAccountQuotas } from './account-quotas-repository.js';
+import { KyselyAppSetups } from './app-setups-repository.js';
 import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 import { KyselyPgBackupSchedules, KyselyPgTransfers } from './pg-transfers-repository.js';
@@ -49,6 +50,7 @@ export class KyselyStore implements Store {
   readonly addonProviders: KyselyAddonProviders;
   readonly collaborators: KyselyCollaborators;
   readonly teams: KyselyTeams;
+  readonly appSetups: KyselyAppSetups;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -76,6 +78,7 @@ export class KyselyStore implements Store {
     this.addonProviders = new KyselyAddonProviders(db, clock);
     this.collaborators = new KyselyCollaborators(db, clock);
     this.teams = new KyselyTeams(db, clock);
+    this.appSetups = new KyselyAppSetups(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
@@ -85,7 +88,7 @@ export class KyselyStore implements Store {
 
   /** Applies every pending migration; returns the names applied now. */
   async migrate(): Promise<string[]> {
-    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider, allowUnorderedMigrations: true }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }

@@ -7,6 +7,7 @@ import type { PartnerManifest } from '../core/addon-manifest.js';
 import type { Addon, AddonAttachment } from './addon-records.js';
 import type { AppPermission } from '../core/access-policy.js';
 import type { Collaborator, Team, TeamInvitation, TeamMember, TeamRole } from './access-records.js';
+import type { AppSetupRepository } from './app-setup-records.js';
 import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
 import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
@@ -18,6 +19,7 @@ export type * from './addon-records.js';
 export type * from './pg-transfer-records.js';
 export type * from './addon-provider-records.js';
 export type * from './access-records.js';
+export type * from './app-setup-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -46,6 +48,7 @@ export interface Store {
   addonProviders: AddonProviderRepository;
   collaborators: CollaboratorRepository;
   teams: TeamRepository;
+  appSetups: AppSetupRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection

@@ -266,6 +266,23 @@ export interface CollaboratorsTable {
   updated_at: string;
 }
 
+/** An app setup's progress (POST /app-setups). */
+export interface AppSetupsTable {
+  id: string;
+  account_id: string;
+  app_id: string | null;
+  app_name: string | null;
+  status: string;
+  failure_message: string | null;
+  build_id: string | null;
+  manifest_errors: string;
+  postdeploy_output: string | null;
+  postdeploy_exit_code: number | null;
+  resolved_success_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface TeamsTable {
   id: string;
   name: string;
@@ -335,4 +352,5 @@ export interface Database {
   team_invitations: TeamInvitationsTable;
   app_transfers: AppTransfersTable;
   platform_settings: PlatformSettingsTable;
+  app_setups: AppSetupsTable;
 }

@@ -21,6 +21,7 @@ import { addonsContract } from './addons-contract.js';
 import { addonProvidersContract } from './addon-providers-contract.js';
 import { appFeaturesContract } from './app-features-contract.js';
 import { accountQuotasContract } from './account-quotas-contract.js';
+import { appSetupsContract } from './app-setups-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
 import { domainsContract } from './domains-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
@@ -135,6 +136,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     domainsContract({ open });
     appFeaturesContract({ open });
     accountQuotasContract({ open });
+    appSetupsContract({ open });
     addonsContract({ open });
     pgTransfersContract({ open });
     addonProvidersContract({ open });

@@ -5,7 +5,7 @@
 import type { DynoRecord } from '../../src/core/dyno-host.js';
 import type { Plan } from '../../src/core/dyno-plan.js';
 import type { App } from '../../src/core/model.js';
-import type { BlobPort, BuildSource, DynoPort, PlatformPort, SlugCheck } from '../../src/api/context.js';
+import type { BlobPort, BuildSource, DynoPort, PlatformPort, ScriptRun, SlugCheck } from '../../src/api/context.js';
 import type { Build, Release, Slug, Store } from '../../src/store/port.js';
 import { tarballProblem } from './tar-check.js';
 
@@ -16,7 +16,8 @@ export type PlatformEvent =
   | { kind: 'startBuild'; app: App; build: Build; source: BuildSource }
   | { kind: 'cancelBuild'; app: App; build: Build }
   | { kind: 'clearBuildCache'; app: App }
-  | { kind: 'destroyApp'; app: App };
+  | { kind: 'destroyApp'; app: App }
+  | { kind: 'runScript'; app: App; release: Release; command: string; type: string };
 
 export class RecordingPlatform implements PlatformPort {
   readonly events: PlatformEvent[] = [];
@@ -66,6 +67,19 @@ export class RecordingPlatform implements PlatformPort {
   async validateSlug(slug: Slug): Promise<SlugCheck> {
     const problem = await tarballProblem(await this.blobs.get(slug.blobKey));
     return problem === undefined ? { ok: true } : { ok: false, reason: problem };
+  }
+
+  /** What the next runScript calls answer, first in first out; then exit 0 with no output. */
+  readonly scriptResults: ScriptRun[] = [];
+
+  /** No downloads here: API tests use sources of this Berth (POST /sources). */
+  async fetchSource(url: string): Promise<string> {
+    throw new Error(`the recording platform downloads nothing (${url})`);
+  }
+
+  async runScript(app: App, release: Release, command: string, options: { type: string }): Promise<ScriptRun> {
+    this.events.push({ kind: 'runScript', app, release, command, type: options.type });
+    return this.scriptResults.shift() ?? { exitCode: 0, output: '' };
   }
 
   async openOutput(kind: 'build' | 'release', id: string): Promise<AsyncIterable<string> | undefined> {

@@ -18,7 +18,7 @@ function buildJson(ctx: RequestContext, build: Build) {
 }
 
 /** Our own source URL (from POST /sources) becomes its blob key; any other http(s) URL is fetched by the builder. */
-function buildSource(ctx: RequestContext, url: string): BuildSource {
+export function buildSource(ctx: RequestContext, url: string): BuildSource {
   let parsed: URL;
   try {
     parsed = new URL(url);

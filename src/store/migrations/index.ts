@@ -9,10 +9,12 @@ import * as m0007 from './0007-account-quotas.js';
 import * as m0008 from './0008-pg-transfers.js';
 import * as m0009 from './0009-slug-pruning.js';
 import * as m0010 from './0010-collaborators-and-teams.js';
+import * as m0017 from './0017-app-setups.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
- * a migration that has shipped: add the next number.
+ * a migration that has shipped: add a new number. Numbers are handed out as work starts, so they
+ * may land out of order: the migrator allows that (a data dir that has 0017 still gets 0010).
  */
 export const migrations: Record<string, Migration> = {
   '0001-accounts-and-apps': m0001,
@@ -25,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0008-pg-transfers': m0008,
   '0009-slug-pruning': m0009,
   '0010-collaborators-and-teams': m0010,
+  '0017-app-setups': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {
