@@ -113,3 +113,15 @@ export interface AppFeatureJson {
   created_at: string;
   updated_at: string;
 }
+
+/** POST/GET /app-setups. */
+export interface AppSetupJson {
+  id: string;
+  status: 'pending' | 'failed' | 'succeeded';
+  failure_message: string | null;
+  app: { id: string; name: string } | null;
+  build: { id: string; status: string; output_stream_url: string } | null;
+  manifest_errors: string[];
+  postdeploy: { output: string; exit_code: number } | null;
+  resolved_success_url: string | null;
+}

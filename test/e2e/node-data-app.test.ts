@@ -1,7 +1,6 @@
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,6 +10,7 @@ import type { AppRepo } from '../support/git-push.js';
 import { startRequestLoop, type LoopResult } from '../support/request-loop.js';
 import { repoRoot } from '../support/repo-root.js';
 import { routerGet } from '../support/spine.js';
+import { vendorPg } from '../support/vendor-pg.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -24,24 +24,6 @@ import { waitFor } from '../support/wait.js';
  */
 
 const BERTH = join(repoRoot(), 'bin', 'berth');
-const NODE_MODULES = join(repoRoot(), 'node_modules');
-
-/** `pkg` and everything it depends on (dependencies and optional ones) as found in node_modules. */
-async function dependencyTree(pkg: string, seen = new Set<string>()): Promise<Set<string>> {
-  if (seen.has(pkg)) return seen;
-  seen.add(pkg);
-  const manifest = JSON.parse(await readFile(join(NODE_MODULES, pkg, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-  for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
-    if (await readFile(join(NODE_MODULES, dep, 'package.json')).then(() => true, () => false)) await dependencyTree(dep, seen);
-  }
-  return seen;
-}
-
-/** Commits pg's dependency tree as the app's node_modules (the Node.js buildpack keeps what satisfies package.json). */
-async function vendorPg(dir: string): Promise<void> {
-  for (const pkg of await dependencyTree('pg')) await cp(join(NODE_MODULES, pkg), join(dir, 'node_modules', pkg), { recursive: true });
-}
-
 interface CliResult {
   code: number;
   stdout: string;

@@ -37,6 +37,7 @@ import { configPush } from './config-push.js';
 import { configSet } from './config-set.js';
 import { configUnset } from './config-unset.js';
 import { deploy } from './deploy.js';
+import { setup } from './setup.js';
 import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
 import { drainsRemove } from './drains-remove.js';
@@ -103,6 +104,7 @@ export const COMMANDS: readonly Command[] = [
   appsDestroy,
   gitRemote,
   deploy,
+  setup,
   builds,
   buildsInfo,
   buildsCancel,
