@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { AppPolicy } from '../../src/accounts/app-policy.js';
+import { createInternalApi } from '../../src/api/internal-api.js';
+import { RouteMatcher } from '../../src/api/route-matcher.js';
+import { apiRoutes } from '../../src/api/server.js';
 import { useApi } from '../support/api-harness.js';
 import { waitFor } from '../support/wait.js';
 import { putBlob, tarball, uploadSlug } from './deploy-helpers.js';
@@ -171,5 +175,20 @@ describe('POST /app-setups', () => {
     assert.equal(ended.status, 'failed');
     assert.deepEqual(ended.postdeploy, { output: 'no seed\n', exit_code: 3 });
     assert.match(ended.failure_message ?? '', /postdeploy script `exit 3` exited with status 3/);
+  });
+});
+
+describe('in-process API calls (what an app setup drives the platform with)', () => {
+  it('are admitted by the same policy table as HTTP: a stranger\'s app is missing, an admin-only route refused', async () => {
+    const internal = createInternalApi(new RouteMatcher(apiRoutes), api.deps, new AppPolicy(api.store));
+    const name = uniqueName('mine');
+    await expectJson(await api.request('/apps', { key: other.key, method: 'POST', body: jsonBody({ name }) }), 201);
+    const devAccount = await api.store.accounts.findByEmail('setup-dev@example.com');
+    const otherAccount = await api.store.accounts.findByEmail('setup-other@example.com');
+    assert.ok(devAccount && otherAccount);
+    await assert.rejects(internal.call(devAccount, 'PATCH', `/apps/${name}/config-vars`, { A: '1' }), (err: Error & { id?: string }) => err.id === 'not_found');
+    await assert.rejects(internal.call(devAccount, 'GET', '/admin/disk'), (err: Error & { id?: string }) => err.id === 'forbidden');
+    const vars = await internal.call<Record<string, string>>(otherAccount, 'PATCH', `/apps/${name}/config-vars`, { A: '1' });
+    assert.equal(vars.A, '1', 'the owner may');
   });
 });
