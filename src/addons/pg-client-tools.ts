@@ -6,6 +6,9 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDatabaseUrl } from '../core/database-url.js';
+
+export { parseDatabaseUrl };
 
 const DEBIAN_PG_ROOT = '/usr/lib/postgresql';
 
@@ -40,26 +43,34 @@ export function describeDatabaseUrl(url: string): string {
 }
 
 /**
- * libpq's environment for `url` (`postgres://user:password@host:port/database?sslmode=…`), on
- * top of `base` with any inherited PG* variables removed.
+ * The URL with every query setting but `sslmode` dropped, for node-postgres (which would take
+ * `host=`, `sslrootcert=` and the like from the query string).
  */
-export function libpqEnv(url: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error('The database URL is not a valid URL.');
-  }
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new Error(`The database URL must start with postgres://, not ${u.protocol}//.`);
+export function plainDatabaseUrl(url: string): string {
+  const u = new URL(url);
+  const sslmode = u.searchParams.get('sslmode');
+  u.search = sslmode ? `?sslmode=${encodeURIComponent(sslmode)}` : '';
+  return u.toString();
+}
+
+/**
+ * libpq's environment for `url` (`postgres://user:password@host:port/database?sslmode=…`), on
+ * top of `base` with any inherited PG* variables removed. `hostaddr`: the address to connect to
+ * (one the egress guard checked); the URL's host then only names the server (TLS, messages).
+ */
+export function libpqEnv(url: string, base: NodeJS.ProcessEnv, hostaddr?: string): NodeJS.ProcessEnv {
+  const parts = parseDatabaseUrl(url);
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) if (!key.startsWith('PG')) env[key] = value;
-  env.PGHOST = decodeURIComponent(u.hostname.replace(/^\[|\]$/g, ''));
-  env.PGPORT = u.port || '5432';
-  env.PGDATABASE = decodeURIComponent(u.pathname.slice(1));
-  if (u.username) env.PGUSER = decodeURIComponent(u.username);
-  if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
-  const sslmode = u.searchParams.get('sslmode');
-  if (sslmode) env.PGSSLMODE = sslmode;
+  env.PGHOST = parts.host;
+  if (hostaddr) env.PGHOSTADDR = hostaddr;
+  env.PGPORT = parts.port;
+  env.PGDATABASE = parts.database;
+  if (parts.user) env.PGUSER = parts.user;
+  if (parts.password) env.PGPASSWORD = parts.password;
+  if (parts.sslmode) env.PGSSLMODE = parts.sslmode;
+  // No password of Berth's own user (~/.pgpass) is ever offered to a server a URL names.
+  env.PGPASSFILE = '/dev/null';
   env.PGCONNECT_TIMEOUT = '10';
   env.PGAPPNAME = 'berth-pgbackups';
   return env;

@@ -2,14 +2,18 @@
  * The work of Heroku PGBackups on a real server: capture a database into the blob store as a
  * `pg_dump -Fc` file, restore such a file into a database (`pg_restore --clean --if-exists
  * --no-owner`, connected as the add-on's own role), and copy one database into another (pg_dump
- * piped into pg_restore). Failures are PgTransferError with a sentence for the user; a capture
+ * piped into pg_restore). A source outside Berth (pg:copy from a tenant's URL) is connected to
+ * through the egress guard only: node-postgres over a guarded socket, pg_dump pinned with
+ * PGHOSTADDR to the address the guard checked. Failures are PgTransferError with a sentence for the user; a capture
  * that fails leaves no blob behind and never writes to the database.
  */
 import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import type { BlobStore } from '../blobs/blob-store.js';
-import { describeDatabaseUrl, libpqEnv, pgClientProgram } from './pg-client-tools.js';
+import { EgressRefusedError, type EgressGuard } from '../egress/egress-guard.js';
+import { guardedSocket } from '../egress/guarded-socket.js';
+import { describeDatabaseUrl, libpqEnv, parseDatabaseUrl, pgClientProgram, plainDatabaseUrl } from './pg-client-tools.js';
 import { PgProgram } from './pg-program.js';
 
 export class PgTransferError extends Error {
@@ -37,9 +41,24 @@ const PROGRAM_ENV: NodeJS.ProcessEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', L
 const DUMP_ARGS = ['--format=custom', '--no-owner', '--no-acl', '--verbose'];
 const RESTORE_ARGS = ['--clean', '--if-exists', '--no-owner', '--no-acl', '--verbose'];
 
-/** `pg_database_size` of the URL's database; also the check that the server answers at all. */
-export async function databaseSize(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'berth-pgbackups' });
+/**
+ * `pg_database_size` of the URL's database; also the check that the server answers at all.
+ * With `guard` (a tenant's URL), the connection goes through it.
+ */
+export async function databaseSize(url: string, guard?: EgressGuard): Promise<number> {
+  let connectionString: string;
+  try {
+    parseDatabaseUrl(url);
+    connectionString = plainDatabaseUrl(url);
+  } catch (err) {
+    throw new PgTransferError(`${(err as Error).message} Nothing was transferred.`);
+  }
+  const client = new pg.Client({
+    connectionString,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'berth-pgbackups',
+    ...(guard ? { stream: () => guardedSocket(guard) } : {}),
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -53,6 +72,7 @@ export async function databaseSize(url: string): Promise<number> {
 }
 
 function unreachable(url: string, err: unknown): string {
+  if (err instanceof EgressRefusedError) return `Could not connect to the database at ${describeDatabaseUrl(url)}: ${err.message}. Nothing was transferred.`;
   const code = (err as NodeJS.ErrnoException).code;
   const where = describeDatabaseUrl(url);
   if (code === 'ECONNREFUSED') return `Could not connect to the PostgreSQL server at ${where}: connection refused. The server is not running; nothing was transferred.`;
@@ -70,8 +90,8 @@ function meter(watch: TransferWatch, counter: { bytes: number }): Transform {
   });
 }
 
-function startDump(url: string, limits: TransferLimits, watch: TransferWatch): PgProgram {
-  const env = libpqEnv(url, PROGRAM_ENV);
+function startDump(url: string, limits: TransferLimits, watch: TransferWatch, hostaddr?: string): PgProgram {
+  const env = libpqEnv(url, PROGRAM_ENV, hostaddr);
   return new PgProgram('pg_dump', pgClientProgram('pg_dump'), [...DUMP_ARGS, `--dbname=${env.PGDATABASE ?? ''}`], env, {
     timeoutMs: limits.timeoutMs,
     ...(limits.signal ? { signal: limits.signal } : {}),
@@ -168,13 +188,28 @@ export async function restoreBackup(input: { url: string; source: Readable; watc
   return { processedBytes: counter.bytes, warnings: outcome.warnings };
 }
 
-/** pg_dump of `fromUrl` piped straight into pg_restore against `toUrl` (Heroku's pg:copy). */
-export async function copyDatabase(input: { fromUrl: string; toUrl: string; watch: TransferWatch } & TransferLimits): Promise<{ sourceBytes: number; processedBytes: number; warnings: number }> {
-  const { fromUrl, toUrl, watch } = input;
-  const sourceBytes = await databaseSize(fromUrl);
+/** The address pg_dump connects to for a tenant's URL: resolved and checked by `guard`, first one. */
+async function pinnedAddress(url: string, guard: EgressGuard): Promise<string> {
+  const { host } = parseDatabaseUrl(url);
+  const addresses = await guard.resolve(host).catch((err: unknown) => {
+    throw new PgTransferError(unreachable(url, err));
+  });
+  return (addresses[0] as { address: string }).address;
+}
+
+/**
+ * pg_dump of `fromUrl` piped straight into pg_restore against `toUrl` (Heroku's pg:copy).
+ * `fromGuard`: the source is a tenant's URL (not a Berth add-on), connected to only through it.
+ */
+export async function copyDatabase(
+  input: { fromUrl: string; toUrl: string; watch: TransferWatch; fromGuard?: EgressGuard } & TransferLimits,
+): Promise<{ sourceBytes: number; processedBytes: number; warnings: number }> {
+  const { fromUrl, toUrl, watch, fromGuard } = input;
+  const sourceBytes = await databaseSize(fromUrl, fromGuard);
   await databaseSize(toUrl);
+  const hostaddr = fromGuard ? await pinnedAddress(fromUrl, fromGuard) : undefined;
   watch.log(`Copying ${describeDatabaseUrl(fromUrl)} to ${describeDatabaseUrl(toUrl)}`);
-  const dump = startDump(fromUrl, input, watch);
+  const dump = startDump(fromUrl, input, watch, hostaddr);
   const restore = startRestore(toUrl, input, watch);
   const counter = { bytes: 0 };
   const piping = pipeline(dump.child.stdout, meter(watch, counter), restore.child.stdin as Writable).catch(() => undefined);

@@ -48,10 +48,14 @@ export interface RedisFacts {
 export interface TransferEndpoints {
   fromUrl?: string;
   toUrl?: string;
+  /** The source is a URL a tenant gave (pg:copy from outside Berth): connected to through the egress guard only. */
+  fromOutside?: boolean;
 }
 
 export interface DataPort {
   findAddon(idOrName: string): Promise<DataAddon | undefined>;
+  /** The live add-on whose config URL is exactly `url` (the official CLI's pg:copy names its source by URL). */
+  findAddonByUrl(url: string): Promise<DataAddon | undefined>;
   /** Add-ons attached to the app (its own and shared ones), oldest first. */
   listForApp(appId: string): Promise<DataAddon[]>;
   /** Throws PlatformError when the server does not answer. */

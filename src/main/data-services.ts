@@ -8,6 +8,7 @@ import type { DataAddon, DataPort, PostgresFacts, RedisFacts, TransferEndpoints 
 import { readPgFacts } from '../addons/pg-facts.js';
 import { readRedisFacts, setRedisMaxmemoryPolicy } from '../addons/redis-facts.js';
 import { PlatformError } from '../core/errors.js';
+import type { EgressGuard } from '../egress/egress-guard.js';
 import type { PgTransfer } from '../store/port.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Store } from '../store/port.js';
@@ -17,6 +18,7 @@ import { PgTransferService } from './pg-transfer-service.js';
 /** Where add-ons come from (the add-on framework's store). */
 export interface AddonDirectory {
   findAddon(idOrName: string): Promise<DataAddon | undefined>;
+  findAddonByUrl(url: string): Promise<DataAddon | undefined>;
   listForApp(appId: string): Promise<DataAddon[]>;
 }
 
@@ -32,6 +34,7 @@ export interface DataProviderHooks {
 /** No add-ons at all: the data API answers 404 for every database. */
 export const NO_ADDONS: AddonDirectory = {
   findAddon: async () => undefined,
+  findAddonByUrl: async () => undefined,
   listForApp: async () => [],
 };
 
@@ -64,6 +67,10 @@ export class DataServices implements DataPort {
 
   findAddon(idOrName: string): Promise<DataAddon | undefined> {
     return this.directory.findAddon(idOrName);
+  }
+
+  findAddonByUrl(url: string): Promise<DataAddon | undefined> {
+    return this.directory.findAddonByUrl(url);
   }
 
   listForApp(appId: string): Promise<DataAddon[]> {
@@ -121,8 +128,10 @@ export async function startDataServices(options: {
   blobs: BlobStore;
   directory: AddonDirectory;
   log(event: Record<string, unknown>): void;
+  /** The guard for sources outside Berth (pg:copy from a URL); without one, a guard with no allowance. */
+  egress?: EgressGuard;
 }): Promise<{ data: DataServices; stop(): Promise<void> }> {
-  const transfers = new PgTransferService({ store: options.store, blobs: options.blobs, log: options.log });
+  const transfers = new PgTransferService({ store: options.store, blobs: options.blobs, log: options.log, ...(options.egress ? { egress: options.egress } : {}) });
   const failed = await transfers.recover();
   if (failed > 0) options.log({ at: 'warn', msg: 'marked pg transfers left by a stopped control plane as failed', transfers: failed });
   const scheduler = new PgBackupScheduler({ store: options.store, blobs: options.blobs, transfers, findAddon: (id) => options.directory.findAddon(id), log: options.log });

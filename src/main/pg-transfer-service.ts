@@ -6,6 +6,7 @@
  */
 import type { TransferEndpoints } from '../api/data-port.js';
 import type { BlobStore } from '../blobs/blob-store.js';
+import { EgressGuard } from '../egress/egress-guard.js';
 import { captureBackup, copyDatabase, DEFAULT_TRANSFER_TIMEOUT_MS, PgTransferError, restoreBackup, type TransferWatch } from '../addons/pg-transfer-runner.js';
 import { transferName } from '../core/pg-transfers.js';
 import type { PgTransfer, Store, TransferLogLine } from '../store/port.js';
@@ -17,6 +18,8 @@ export interface PgTransferServiceOptions {
   store: Store;
   blobs: BlobStore;
   log(event: Record<string, unknown>): void;
+  /** Every connection to a source outside Berth (`fromOutside`) goes through it (default: no allowance). */
+  egress?: EgressGuard;
   now?: () => Date;
   timeoutMs?: number;
 }
@@ -30,8 +33,10 @@ export class PgTransferService {
   private readonly running = new Map<string, Running>();
   private readonly now: () => Date;
   private readonly timeoutMs: number;
+  private readonly egress: EgressGuard;
 
   constructor(private readonly options: PgTransferServiceOptions) {
+    this.egress = options.egress ?? new EgressGuard();
     this.now = options.now ?? (() => new Date());
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS;
   }
@@ -138,6 +143,7 @@ export class PgTransferService {
       return { sourceBytes: backup.processedBytes, ...result };
     }
     if (!endpoints.fromUrl || !endpoints.toUrl) throw new Error('a copy needs two database URLs');
-    return copyDatabase({ fromUrl: endpoints.fromUrl, toUrl: endpoints.toUrl, watch, ...limits });
+    const fromGuard = endpoints.fromOutside ? { fromGuard: this.egress } : {};
+    return copyDatabase({ fromUrl: endpoints.fromUrl, toUrl: endpoints.toUrl, watch, ...fromGuard, ...limits });
   }
 }

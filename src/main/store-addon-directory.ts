@@ -32,6 +32,11 @@ export class StoreAddonDirectory implements AddonDirectory {
     return addon && this.withAttachments(addon);
   }
 
+  async findAddonByUrl(url: string): Promise<DataAddon | undefined> {
+    const addon = (await this.store.addons.list({})).find((a) => a.state !== 'deprovisioned' && a.config.URL === url);
+    return addon && this.withAttachments(addon);
+  }
+
   async listForApp(appId: string): Promise<DataAddon[]> {
     const ids = new Set<string>();
     for (const a of await this.store.addonAttachments.listForApp(appId)) ids.add(a.addonId);

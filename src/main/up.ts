@@ -83,7 +83,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const pki = await ensureLocalCa(paths.tls, { domain: options.domain });
     const blobs = new LocalBlobStore(join(paths.root, 'blobs'));
     // Backups, restores and copies of Postgres add-ons, and the daily backup timer.
-    const dataServices = await startDataServices({ store, blobs, directory: new StoreAddonDirectory(store), log: logLine });
+    const dataServices = await startDataServices({ store, blobs, directory: new StoreAddonDirectory(store), log: logLine, egress: new EgressGuard(options.allowPrivateUrls) });
     cleanups.defer(() => dataServices.stop());
     const { agent, adopted, routerPorts } = await connectAgent(options, paths.root);
     const forwarder = new LogForwarder(agent);

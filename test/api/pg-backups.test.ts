@@ -141,6 +141,15 @@ describe('Heroku PGBackups on Berth (/client/v11)', () => {
     await expectError(await post(`/client/v11/databases/${RED}/transfers`, { from_addon: RED }), 422, 'invalid_params');
   });
 
+  it('copies from a URL that is no add-on of the account only through the egress guard (refused on loopback)', async () => {
+    const outside = mainUrl.replace('127.0.0.1', 'localhost');
+    const c = await transfer(`/client/v11/databases/${RED}/transfers`, { from_name: 'elsewhere', from_url: outside, to_name: 'RED', to_url: redUrl });
+    assert.equal(c.succeeded, false);
+    assert.match(c.error ?? '', /refused by policy.*Nothing was transferred/);
+    assert.equal(c.from_name, 'elsewhere');
+    await expectError(await post(`/client/v11/databases/${RED}/transfers`, { from_url: 'postgres://u:p@%2Ftmp/db' }), 422, 'invalid_params');
+  });
+
   it('deletes a backup and its file; numbers are never reused', async () => {
     const b = await transfer(`/client/v11/databases/${MAIN}/backups`);
     const key = (await api.store.pgTransfers.findByNum(app.id, b.num))!.blobKey!;

@@ -66,5 +66,5 @@ export const LAYERS: LayerRules = {
   // (core/addon-provider.ts) and the catalog are in core, so the API needs no import of addons.
   // The partner providers implement the API's PartnerPort over the store and the partner
   // tokens they are handed (types only).
-  addons: { mayImport: ['core', 'blobs'], mayImportTypes: ['api', 'store', 'accounts'], node: true, packages: ['pg'] },
+  addons: { mayImport: ['core', 'blobs', 'egress'], mayImportTypes: ['api', 'store', 'accounts'], node: true, packages: ['pg'] },
 };

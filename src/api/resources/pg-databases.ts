@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseDatabaseUrl } from '../../core/database-url.js';
 import { invalidParams, notFound, PlatformError } from '../../core/errors.js';
 import type { PgTransfer } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
@@ -47,7 +48,11 @@ async function backupToRestore(ctx: RequestContext, body: Record<string, unknown
   return backup;
 }
 
-/** The source of a copy: a Berth add-on (`from_addon` id or name, or a `from_url` that is one's URL) or an outside database URL. */
+/**
+ * The source of a copy: a Berth add-on (`from_addon` id or name, or a `from_url` that is the URL
+ * of one the account may use) or an outside database URL, which the transfer connects to only
+ * through the egress guard (no loopback, private or link-local address unless the admin allows it).
+ */
 async function copySource(ctx: RequestContext, body: Record<string, unknown>): Promise<{ addon?: DataAddon; url: string; name: string }> {
   const addonIdentity = optionalString(body, 'from_addon', 200);
   if (addonIdentity) {
@@ -56,6 +61,15 @@ async function copySource(ctx: RequestContext, body: Record<string, unknown>): P
   }
   const url = optionalString(body, 'from_url', 2048);
   if (!url || !/^postgres(ql)?:\/\//.test(url)) throw invalidParams('Name the source: {"from_addon": "<add-on id or name>"} or {"from_url": "postgres://…"}.');
+  const known = await ctx.deps.data!.findAddonByUrl(url);
+  if (known && known.service === POSTGRES_SERVICE && (await findDataAddon(ctx, known.id, POSTGRES_SERVICE).catch(() => undefined))) {
+    return { addon: known, url, name: optionalString(body, 'from_name', 200) ?? displayName(known) };
+  }
+  try {
+    parseDatabaseUrl(url);
+  } catch (err) {
+    throw invalidParams(`from_url: ${(err as Error).message}`);
+  }
   return { url, name: optionalString(body, 'from_name', 200) ?? 'external database' };
 }
 
@@ -167,7 +181,7 @@ export const pgDatabaseRoutes: Route[] = [
         toName: optionalString(body, 'to_name', 200) ?? displayName(target),
         toType: 'pg_restore',
       });
-      return started(ctx, transfer, { fromUrl: source.url, toUrl });
+      return started(ctx, transfer, { fromUrl: source.url, toUrl, ...(source.addon ? {} : { fromOutside: true }) });
     },
   },
   {
