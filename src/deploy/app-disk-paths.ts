@@ -12,7 +12,8 @@ export interface AppFiles {
 /**
  * The data dir's layout for app-owned files: unpacked slugs `slugs/<slug id>`, build caches
  * `cache/<app id>`, git repositories `repos/<app id>.git`, log histories `logs/<app id>.jsonl`
- * (written by the host agent), build and release-phase output `outputs/<kind>-<id>.log`.
+ * (written by the host agent), build and release-phase output `outputs/<kind>-<id>.log`; in the
+ * blob store, the Postgres backups of the app's add-ons under `pg-backups/<app id>/`.
  */
 export class AppDiskPaths {
   constructor(readonly dataDir: string) {}
@@ -39,6 +40,14 @@ export class AppDiskPaths {
 
   outputFile(kind: 'build' | 'release', id: string): string {
     return join(this.dataDir, 'outputs', `${kind}-${id}.log`);
+  }
+
+  /** The blob-store folder (a key prefix) of every app's Postgres backups. */
+  readonly backupsFolder = 'pg-backups';
+
+  /** The blob-store folder (a key prefix) holding the backups of the add-ons the app bills for. */
+  backupsPrefix(appId: string): string {
+    return `${this.backupsFolder}/${appId}`;
   }
 
   /** Every output file of the app's builds and releases. */

@@ -25,7 +25,8 @@ export interface AppTeardownDeps {
  * Destroying an app, in an order where nothing of it is written again: builds cancelled (their
  * dynos stopped, their slugs deleted), then the rows, then, in the background, its dynos stopped,
  * its routes, drains and log channel dropped by the agent (which deletes the history file), and
- * its slug blobs, unpacked slugs, build cache, git repository and output logs removed.
+ * its slug blobs, unpacked slugs, build cache, git repository, output logs and Postgres backups
+ * removed.
  */
 export class AppTeardown {
   private readonly running = new Set<Promise<void>>();
@@ -57,7 +58,14 @@ export class AppTeardown {
     while (manager.list(app.id).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     // The app is gone from the store: the agent drops its routes, drains and log channel (and its history file).
     await routes.push(app.id);
-    const dirs = [...files.slugIds.map((id) => paths.slugDir(id)), paths.cacheDir(app.id), paths.repoDir(app.id), paths.logFile(app.id), ...paths.outputFiles(files)];
+    const dirs = [
+      ...files.slugIds.map((id) => paths.slugDir(id)),
+      paths.cacheDir(app.id),
+      paths.repoDir(app.id),
+      paths.logFile(app.id),
+      ...paths.outputFiles(files),
+      blobs.path(paths.backupsPrefix(app.id)),
+    ];
     let freed = 0;
     for (const dir of dirs) {
       freed += await diskBytes(dir);

@@ -98,6 +98,7 @@ export class DiskCollector implements DiskPort {
     const result: DiskCollection = { at: new Date(now).toISOString(), prunedSlugs: 0, removedSlugDirs: 0, droppedCaches: 0, removedOrphans: 0, freedBytes: 0, usedBytes: 0 };
     // Listed before the apps are read: whatever is listed belongs to an app that existed by then.
     const [slugDirs, cacheDirs, repoDirs, logFiles] = await Promise.all(['slugs', 'cache', 'repos', 'logs'].map((d) => readdir(`${this.deps.paths.dataDir}/${d}`).catch(() => [] as string[])));
+    const backupDirs = await readdir(this.deps.blobs.path(this.deps.paths.backupsFolder)).catch(() => [] as string[]);
     const appIds = new Set<string>();
     const keepDirs = new Set<string>();
     const caches: CacheUsage[] = [];
@@ -109,7 +110,7 @@ export class DiskCollector implements DiskPort {
       if (info) caches.push({ appId: app.id, bytes: await diskBytes(cache), lastUsed: info.mtimeMs });
     }
     await this.removeSlugDirs(slugDirs as string[], keepDirs, now, result);
-    await this.removeOrphans(appIds, cacheDirs as string[], repoDirs as string[], logFiles as string[], result);
+    await this.removeOrphans(appIds, { caches: cacheDirs as string[], repos: repoDirs as string[], logs: logFiles as string[], backups: backupDirs }, result);
     let used = 0;
     for (const appId of appIds) used += (await measureApp(this.deps.store, this.deps.blobs, this.deps.paths, appId)).total;
     for (const appId of cachesToDrop(caches, used, this.deps.budgetBytes)) {
@@ -169,14 +170,19 @@ export class DiskCollector implements DiskPort {
     }
   }
 
-  /** Caches, repositories and log histories of apps that no longer exist. */
-  private async removeOrphans(appIds: Set<string>, caches: string[], repos: string[], logs: string[], result: DiskCollection): Promise<void> {
-    const { paths } = this.deps;
+  /**
+   * Caches, repositories, log histories and Postgres backups of apps that no longer exist (a
+   * backup that finished after its app was destroyed lands here).
+   */
+  private async removeOrphans(appIds: Set<string>, listed: { caches: string[]; repos: string[]; logs: string[]; backups: string[] }, result: DiskCollection): Promise<void> {
+    const { paths, blobs } = this.deps;
+    const { caches, repos, logs, backups } = listed;
     const gone = (id: string) => /^[0-9a-f-]{36}$/.test(id) && !appIds.has(id);
     const orphans: Array<{ appId: string; path: string; log: boolean }> = [
       ...caches.filter(gone).map((id) => ({ appId: id, path: paths.cacheDir(id), log: false })),
       ...repos.filter((n) => n.endsWith('.git')).map((n) => n.slice(0, -4)).filter(gone).map((id) => ({ appId: id, path: paths.repoDir(id), log: false })),
       ...logs.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -6)).filter(gone).map((id) => ({ appId: id, path: paths.logFile(id), log: true })),
+      ...backups.filter(gone).map((id) => ({ appId: id, path: blobs.path(paths.backupsPrefix(id)), log: false })),
     ];
     for (const orphan of orphans) {
       if (orphan.log) await this.deps.forgetApp(orphan.appId).catch(() => undefined);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { access, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { AppDiskPaths } from '../../src/deploy/app-disk-paths.js';
 import { DiskCollector, type DiskCollectorDeps } from '../../src/deploy/disk-collector.js';
@@ -130,15 +131,19 @@ describe('garbage collection under a disk budget', () => {
     assert.ok(logged.some((e) => e.app_id === older.id && /dropped a build cache/.test(String(e.msg))));
   });
 
-  it('removes the caches, repositories and log histories of apps that no longer exist', async () => {
+  it('removes the caches, repositories, log histories and Postgres backups of apps that no longer exist', async () => {
     const gone = randomUUID();
     await fill(paths.cacheDir(gone), 1024);
     await fill(paths.repoDir(gone), 1024);
     await mkdir(join(dataDir, 'logs'), { recursive: true });
     await writeFile(paths.logFile(gone), '[1,0,"app","web.1","bye"]\n');
+    await api.blobs.put(`${paths.backupsPrefix(gone)}/late.dump`, Readable.from([Buffer.from('a backup that finished after its app was destroyed')]));
+    const live = await newApp(api, dev.key, 'backs-up');
+    await api.blobs.put(`${paths.backupsPrefix(live.id)}/b001.dump`, Readable.from([Buffer.from('kept')]));
     const result = await collector().collect();
-    assert.equal(result.removedOrphans, 3);
-    for (const path of [paths.cacheDir(gone), paths.repoDir(gone), paths.logFile(gone)]) assert.equal(await exists(path), false, path);
+    assert.equal(result.removedOrphans, 4);
+    for (const path of [paths.cacheDir(gone), paths.repoDir(gone), paths.logFile(gone), api.blobs.path(paths.backupsPrefix(gone))]) assert.equal(await exists(path), false, path);
+    assert.equal(await api.blobs.exists(`${paths.backupsPrefix(live.id)}/b001.dump`), true, 'a live app keeps its backups');
     assert.ok(forgotten.includes(gone), 'the agent was asked to drop its log channel');
   });
 });
