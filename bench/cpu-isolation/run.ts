@@ -1,7 +1,7 @@
 // CPU isolation between apps: app B's HTTP latency (p50/p99 over a bounded request loop) with
 // the machine otherwise idle, then while app A's dyno runs one busy loop per host core. Checks
 // that each dyno's cpu.shares is its size's and that both dynos sit under one instance parent.
-// Prints JSON. Run as root:
+// Prints JSON with the CPUs each dyno may run on (performance sizes get dedicated ones). Run as root:
 //   unset NODE_EXTRA_CA_CERTS; node dist/bench/cpu-isolation/run.js [requests=300] [rounds=5] [sizeA=standard-1x] [sizeB=standard-1x]
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -121,13 +121,18 @@ async function main(): Promise<void> {
     const parentShares = Number((await readFile(join(parent, 'cpu.shares'), 'utf8')).trim());
     const parentQuota = Number((await readFile(join(parent, 'cpu.cfs_quota_us'), 'utf8')).trim());
     const ratio = Math.round((loaded.p99! / idle.p99!) * 100) / 100;
+    // The CPUs each dyno may run on (cpuset; absent on a runtime without dedicated CPUs).
+    const cpusOf = async (d: RunningDyno): Promise<string> => {
+      const dir = (d.cgroups as { cpuset?: string }).cpuset;
+      return dir ? (await readFile(join(dir, 'cpuset.cpus'), 'utf8')).trim() : 'all';
+    };
     const result = {
       host_cores: CORES,
       loadavg_1m: Math.round(loadavg()[0]! * 100) / 100,
       requests_per_round: REQUESTS,
       rounds: ROUNDS,
-      app_a: { size: SIZE_A, busy_loops: CORES, cpu_shares: await readShares(a), expected_shares: findDynoSize(SIZE_A)?.cpuShares, busy_cores: aCores },
-      app_b: { size: SIZE_B, cpu_shares: await readShares(b), expected_shares: findDynoSize(SIZE_B)?.cpuShares },
+      app_a: { size: SIZE_A, busy_loops: CORES, cpu_shares: await readShares(a), expected_shares: findDynoSize(SIZE_A)?.cpuShares, busy_cores: aCores, cpus: await cpusOf(a) },
+      app_b: { size: SIZE_B, cpu_shares: await readShares(b), expected_shares: findDynoSize(SIZE_B)?.cpuShares, cpus: await cpusOf(b) },
       one_parent: dirname(b.cgroups.cpu) === parent,
       parent: { cpu_shares: parentShares, cfs_quota_us: parentQuota },
       idle_ms: idle,

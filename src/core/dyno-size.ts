@@ -3,7 +3,9 @@
  * limits; the API and `ps:scale` validate names with findDynoSize. Memory: the quota is what the
  * app may use (R14 is logged above it); the kernel kills the dyno at the hard ceiling, twice the
  * quota (R15). CPU: shares are relative weights under contention (Heroku's "compute" multiplier
- * × 1024); a quota in cores caps it absolutely (none by default). Pids: Heroku's process limits.
+ * × 1024); a quota in cores caps it absolutely (none by default). Performance sizes get CPUs of
+ * their own (cpuset), as many as the host can spare up to `dedicatedCpus`. Pids: Heroku's
+ * process limits.
  */
 
 export type DynoSizeName = 'eco' | 'basic' | 'standard-1x' | 'standard-2x' | 'performance-m' | 'performance-l';
@@ -29,6 +31,8 @@ export interface DynoSize {
   compute: number;
   /** Dedicated (performance) or shared. */
   dedicated: boolean;
+  /** CPUs a dedicated size asks for as its own (fewer on a small host); 0 for shared sizes. */
+  dedicatedCpus: number;
 }
 
 export const DEFAULT_DYNO_SIZE: DynoSizeName = 'standard-1x';
@@ -44,7 +48,7 @@ function size(
   memoryMb: number,
   compute: number,
   pidsMax: number,
-  dedicated: boolean,
+  dedicatedCpus: number,
 ): DynoSize {
   const memoryQuotaBytes = memoryMb * MB;
   return {
@@ -57,17 +61,18 @@ function size(
     pidsMax,
     scratchBytes: memoryQuotaBytes,
     compute,
-    dedicated,
+    dedicated: dedicatedCpus > 0,
+    dedicatedCpus,
   };
 }
 
 export const DYNO_SIZES: Readonly<Record<DynoSizeName, DynoSize>> = {
-  eco: size('eco', 'Eco', 512, 1, 256, false),
-  basic: size('basic', 'Basic', 512, 1, 256, false),
-  'standard-1x': size('standard-1x', 'Standard-1X', 512, 1, 256, false),
-  'standard-2x': size('standard-2x', 'Standard-2X', 1024, 2, 512, false),
-  'performance-m': size('performance-m', 'Performance-M', 2560, 12, 16384, true),
-  'performance-l': size('performance-l', 'Performance-L', 14336, 50, 32768, true),
+  eco: size('eco', 'Eco', 512, 1, 256, 0),
+  basic: size('basic', 'Basic', 512, 1, 256, 0),
+  'standard-1x': size('standard-1x', 'Standard-1X', 512, 1, 256, 0),
+  'standard-2x': size('standard-2x', 'Standard-2X', 1024, 2, 512, 0),
+  'performance-m': size('performance-m', 'Performance-M', 2560, 12, 16384, 2),
+  'performance-l': size('performance-l', 'Performance-L', 14336, 50, 32768, 8),
 };
 
 /** Older names Heroku still accepts. */

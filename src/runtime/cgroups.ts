@@ -1,18 +1,19 @@
 /**
- * cgroup v1 groups for one dyno: memory, cpu and pids, each at
+ * cgroup v1 groups for one dyno: memory, cpu, pids and cpuset (cpu-sets.ts), each at
  * /sys/fs/cgroup/<controller><our own cgroup>/berth-<prefix>/<dyno-id>. "Our own" matters: on these
  * machines the agent's memory cgroup is not the hierarchy root (see /proc/self/cgroup). The
- * launcher joins all three before exec'ing bwrap; this class writes the limits, renames standby
+ * launcher joins all four before exec'ing bwrap; this class writes the limits, renames standby
  * groups to their dyno's id, reads usage and OOM kills, signals every member, and removes the
  * groups once they are empty.
  */
 import { renameSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { CpuSets } from './cpu-sets.js';
 import type { DynoLimits, DynoMemory, DynoProcesses } from './types.js';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
-export const CONTROLLERS = ['memory', 'cpu', 'pids'] as const;
+export const CONTROLLERS = ['memory', 'cpu', 'pids', 'cpuset'] as const;
 export type Controller = (typeof CONTROLLERS)[number];
 const CFS_PERIOD_US = 100_000;
 
@@ -25,7 +26,7 @@ export function instanceCgroupDirs(procSelfCgroup: string, prefix: string, root 
     for (const c of controllers.split(',')) if ((CONTROLLERS as readonly string[]).includes(c)) own[c as Controller] = path;
   }
   const dir = (c: Controller): string => join(root, c, own[c] ?? '/', `berth-${prefix}`);
-  return { memory: dir('memory'), cpu: dir('cpu'), pids: dir('pids') };
+  return { memory: dir('memory'), cpu: dir('cpu'), pids: dir('pids'), cpuset: dir('cpuset') };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -41,20 +42,30 @@ function statField(text: string, key: string): number {
 export class DynoCgroup {
   paths: Record<Controller, string>;
   private limits: DynoLimits | undefined;
+  /** The CPUs dedicated to this dyno (empty: it runs on the shared ones). */
+  dedicatedCpus: number[] = [];
 
-  private constructor(paths: Record<Controller, string>) {
+  private constructor(
+    paths: Record<Controller, string>,
+    private readonly cpuSets: CpuSets,
+  ) {
     this.paths = paths;
   }
 
-  /** Make the three groups (no limits yet: see applyLimits). */
-  static async create(instanceDirs: Record<Controller, string>, name: string): Promise<DynoCgroup> {
-    const group = new DynoCgroup({
-      memory: join(instanceDirs.memory, name),
-      cpu: join(instanceDirs.cpu, name),
-      pids: join(instanceDirs.pids, name),
-    });
+  /** Make the four groups (no limits yet: see applyLimits; the cpuset one on the shared CPUs). */
+  static async create(instanceDirs: Record<Controller, string>, name: string, cpuSets: CpuSets): Promise<DynoCgroup> {
+    const group = new DynoCgroup(
+      {
+        memory: join(instanceDirs.memory, name),
+        cpu: join(instanceDirs.cpu, name),
+        pids: join(instanceDirs.pids, name),
+        cpuset: join(instanceDirs.cpuset, name),
+      },
+      cpuSets,
+    );
     try {
       await Promise.all(Object.values(group.paths).map((path) => mkdir(path, { recursive: true })));
+      await cpuSets.admit(group.paths.cpuset);
     } catch (err) {
       await group.remove(200);
       throw err;
@@ -71,9 +82,11 @@ export class DynoCgroup {
     }
   }
 
-  async applyLimits(limits: DynoLimits): Promise<void> {
+  /** Writes the size's limits; a performance size first gets its own CPUs (RuntimeError no_dedicated_cpu when none is free). */
+  async applyLimits(limits: DynoLimits, label: string): Promise<void> {
     this.limits = limits;
     const { memory, cpu, pids } = this.paths;
+    if (limits.dedicatedCpus > 0) this.dedicatedCpus = await this.cpuSets.dedicate(this.paths.cpuset, limits.dedicatedCpus, label);
     await Promise.all([
       (async () => {
         await writeFile(join(memory, 'memory.limit_in_bytes'), String(limits.memoryLimitBytes));
@@ -151,8 +164,17 @@ export class DynoCgroup {
     }
   }
 
-  /** rmdir all three groups, retrying while the kernel still counts exiting members. */
+  /** rmdir all four groups, retrying while the kernel still counts exiting members; dedicated CPUs go back to the shared dynos. */
   async remove(timeoutMs = 3000): Promise<boolean> {
+    const ok = await this.rmdirAll(timeoutMs);
+    if (this.dedicatedCpus.length > 0) {
+      this.dedicatedCpus = [];
+      await this.cpuSets.released();
+    }
+    return ok;
+  }
+
+  private async rmdirAll(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let ok = true;
     for (const path of Object.values(this.paths)) {

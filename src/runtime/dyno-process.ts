@@ -62,7 +62,7 @@ export class DynoProcess implements RunningDyno {
   readonly port: number;
   readonly limits: DynoLimits;
   readonly address?: { host: string; port: number };
-  readonly cgroups: Readonly<{ memory: string; cpu: string; pids: string }>;
+  readonly cgroups: Readonly<{ memory: string; cpu: string; pids: string; cpuset: string }>;
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly stdin?: Writable;

@@ -11,6 +11,7 @@ export type RuntimeErrorCode =
   | 'command_failed' // a helper (ip, iptables, mkfifo) failed
   | 'not_running' // asked a dyno that has exited
   | 'uid_collision' // the app's uid is held by a running dyno of another app (uid-claims.ts)
+  | 'no_dedicated_cpu' // a performance dyno found no CPU free to dedicate (cpu-sets.ts)
   | 'shut_down'; // the runtime was shut down
 
 export class RuntimeError extends Error {

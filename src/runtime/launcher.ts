@@ -21,9 +21,9 @@
 import { PROFILE_WRAPPER } from './sandbox-args.js';
 
 export const LAUNCH_SCRIPT = [
-  'echo $$ > "$1/cgroup.procs" && echo $$ > "$2/cgroup.procs" && echo $$ > "$3/cgroup.procs" || {',
+  'echo $$ > "$1/cgroup.procs" && echo $$ > "$2/cgroup.procs" && echo $$ > "$3/cgroup.procs" && echo $$ > "$4/cgroup.procs" || {',
   '  echo "berth: the dyno could not join its cgroups; this is a platform fault" >&2; exit 125; }',
-  'shift 3',
+  'shift 4',
   'exec "$@"',
 ].join('\n');
 
@@ -39,10 +39,10 @@ export const ENV_FD = 7;
 /** The seccomp filter program (seccomp-filter.ts), read by bwrap's `--seccomp`. */
 export const SECCOMP_FD = 8;
 
-export function launchArgv(cgroups: { memory: string; cpu: string; pids: string }, withNetns: boolean): string[] {
+export function launchArgv(cgroups: { memory: string; cpu: string; pids: string; cpuset: string }, withNetns: boolean): string[] {
   return [
     ...(withNetns ? ['/usr/bin/nsenter', `--net=/proc/self/fd/${NETNS_FD}`, '--'] : []),
-    '/bin/sh', '-c', LAUNCH_SCRIPT, 'berth-dyno', cgroups.memory, cgroups.cpu, cgroups.pids,
+    '/bin/sh', '-c', LAUNCH_SCRIPT, 'berth-dyno', cgroups.memory, cgroups.cpu, cgroups.pids, cgroups.cpuset,
     '/usr/bin/bwrap', '--args', String(ARGS_FD), '--', '/bin/sh', '-c', ENTRY_SCRIPT, PROFILE_WRAPPER,
   ];
 }

@@ -50,6 +50,7 @@ export function resolveDynoSpec(spec: DynoSpec, uids: UidRange): ResolvedDynoSpe
     cpuQuotaCores: size.cpuQuotaCores,
     pidsMax: size.pidsMax,
     scratchBytes: size.scratchBytes,
+    dedicatedCpus: size.dedicatedCpus,
     ...spec.limits,
   };
   if (spec.limits?.memoryQuotaBytes !== undefined && spec.limits.memoryLimitBytes === undefined) {
@@ -57,6 +58,7 @@ export function resolveDynoSpec(spec: DynoSpec, uids: UidRange): ResolvedDynoSpe
   }
   for (const [key, value] of Object.entries(limits)) {
     if (key === 'cpuQuotaCores' && value === null) continue;
+    if (key === 'dedicatedCpus' && Number.isInteger(value) && (value as number) >= 0) continue;
     if (typeof value !== 'number' || !(value > 0)) throw invalid(`limits.${key} must be a positive number`);
   }
   const uid = spec.uid ?? uidForApp(spec.appId, uids);

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { BridgeNetwork } from './bridge-network.js';
 import { type Controller, instanceCgroupDirs, removeInstanceCgroups } from './cgroups.js';
+import { CpuSets } from './cpu-sets.js';
 import { DEFAULT_SIZE_SCRATCH, checkPath, resolveDynoSpec, type ResolvedDynoSpec } from './resolve-dyno-spec.js';
 import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
@@ -65,7 +66,7 @@ export class Runtime {
   private readonly shared: SharedFiles;
   private readonly fifos: FifoStock;
   private readonly etc: StackEtc;
-  private cgroupDirs: Promise<Record<Controller, string>> | undefined;
+  private cgroupDirs: Promise<{ dirs: Record<Controller, string>; cpuSets: CpuSets }> | undefined;
   private hostCapacity: Promise<HostCapacity> | undefined;
   private bridgeReady: Promise<void> | undefined;
   /** prepare() was called: the bridge may exist, and shutdown removes it. */
@@ -141,11 +142,11 @@ export class Runtime {
     return [...this.running.values()];
   }
 
-  private instanceCgroups(): Promise<Record<Controller, string>> {
+  private instanceCgroups(): Promise<{ dirs: Record<Controller, string>; cpuSets: CpuSets }> {
     this.cgroupDirs ??= (async () => {
       const dirs = instanceCgroupDirs(await readFile('/proc/self/cgroup', 'utf8'), this.prefix);
       await limitInstanceCgroups(dirs, await this.capacity());
-      return dirs;
+      return { dirs, cpuSets: await CpuSets.open(dirs.cpuset) };
     })();
     return this.cgroupDirs;
   }
@@ -157,7 +158,8 @@ export class Runtime {
   }
 
   private async supplies(): Promise<SandboxSupplies> {
-    return { cgroupDirs: await this.instanceCgroups(), network: this.network, fifos: this.fifos };
+    const { dirs, cpuSets } = await this.instanceCgroups();
+    return { cgroupDirs: dirs, cpuSets, network: this.network, fifos: this.fifos };
   }
 
   /** A fresh sandbox in stateDir/<name>, its launcher waiting for its options. */
@@ -233,7 +235,7 @@ export class Runtime {
     const [appDir, etc] = await Promise.all([
       spec.app.kind === 'bind' ? Promise.resolve(spec.app.dir) : slot.scratch.prepareApp(resolved.uid, resolved.limits.scratchBytes, spec.app.kind === 'slug' ? spec.app.slugDir : undefined),
       this.etc.current(),
-      slot.cgroup.applyLimits(resolved.limits),
+      slot.cgroup.applyLimits(resolved.limits, `${spec.name} of ${spec.appName} (${spec.size.toLowerCase()})`),
       spec.network === 'outbound' && slot.net ? this.enableOutbound().then(() => this.network.addDefaultRoute(slot.net!)) : undefined,
     ]);
     if (!withStdin) slot.pipes.dropStdin();
@@ -317,6 +319,6 @@ export class Runtime {
       await this.firewall.remove().catch(() => undefined);
       await this.network.removeBridge().catch((err: unknown) => this.warn(`the bridge ${this.network.bridge} could not be removed: ${err instanceof Error ? err.message : String(err)}`));
     }
-    if (this.cgroupDirs) await removeInstanceCgroups(await this.cgroupDirs);
+    if (this.cgroupDirs) await removeInstanceCgroups((await this.cgroupDirs).dirs);
   }
 }

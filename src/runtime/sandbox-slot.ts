@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { BridgeNetwork, NetSlot } from './bridge-network.js';
 import { type Controller, DynoCgroup } from './cgroups.js';
+import type { CpuSets } from './cpu-sets.js';
 import { type DynoPipes, makeDynoPipes } from './dyno-pipes.js';
 import { DynoScratch } from './dyno-scratch.js';
 import { HELPER_ENV } from './exec.js';
@@ -32,6 +33,7 @@ type PartialSlot = Omit<SandboxSlot, 'scratch'> & { scratch?: DynoScratch };
 
 export interface SandboxSupplies {
   cgroupDirs: Record<Controller, string>;
+  cpuSets: CpuSets;
   network: BridgeNetwork;
   fifos: FifoStock;
 }
@@ -63,7 +65,7 @@ export async function createSandbox(supplies: SandboxSupplies, shape: SandboxSha
   mkdirSync(shape.dir, { mode: 0o700 });
   const scratchMount = DynoScratch.mount(shape.dir, shape.scratchBytes);
   const parts = await Promise.allSettled([
-    DynoCgroup.create(supplies.cgroupDirs, shape.name),
+    DynoCgroup.create(supplies.cgroupDirs, shape.name, supplies.cpuSets),
     shape.network ? supplies.network.createSlot() : Promise.resolve(undefined),
     supplies.fifos.take(shape.stdin ? 3 : 2).then((paths) => makeDynoPipes(paths, shape.stdin)),
   ]);

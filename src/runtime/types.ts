@@ -28,7 +28,7 @@ export interface DynoBind {
 }
 
 /** Overrides of the size's limits (tests, and builds that need more processes). */
-export type DynoLimits = Pick<DynoSize, 'memoryQuotaBytes' | 'memoryLimitBytes' | 'cpuShares' | 'cpuQuotaCores' | 'pidsMax' | 'scratchBytes'>;
+export type DynoLimits = Pick<DynoSize, 'memoryQuotaBytes' | 'memoryLimitBytes' | 'cpuShares' | 'cpuQuotaCores' | 'pidsMax' | 'scratchBytes' | 'dedicatedCpus'>;
 
 export interface DynoSpec {
   /** Unique id (a uuid); names the dyno's cgroups and state directory. */
@@ -109,7 +109,7 @@ export interface RunningDyno {
   readonly port: number;
   readonly limits: DynoLimits;
   /** The dyno's cgroup v1 directories (for records an agent may adopt later). */
-  readonly cgroups: Readonly<{ memory: string; cpu: string; pids: string }>;
+  readonly cgroups: Readonly<{ memory: string; cpu: string; pids: string; cpuset: string }>;
   /** The dyno's own address on the instance bridge (bridge and outbound dynos). */
   readonly address?: { host: string; port: number };
   /** Real pipes (not sockets), so `/dev/stdout` works inside. */

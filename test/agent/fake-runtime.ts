@@ -13,8 +13,8 @@ export class FakeDyno implements RunningDyno {
   readonly pid = 0;
   readonly uid = 1000;
   readonly port = 5000;
-  readonly limits = { memoryQuotaBytes: 512 * MB, memoryLimitBytes: 1024 * MB, cpuShares: 1024, cpuQuotaCores: null, pidsMax: 256, scratchBytes: 64 * MB };
-  readonly cgroups = { memory: '/nonexistent/berth-fake-dyno', cpu: '/nonexistent', pids: '/nonexistent' };
+  readonly limits = { memoryQuotaBytes: 512 * MB, memoryLimitBytes: 1024 * MB, cpuShares: 1024, cpuQuotaCores: null, pidsMax: 256, scratchBytes: 64 * MB, dedicatedCpus: 0 };
+  readonly cgroups = { memory: '/nonexistent/berth-fake-dyno', cpu: '/nonexistent', pids: '/nonexistent', cpuset: '/nonexistent' };
   readonly address = { host: '10.0.0.2', port: 5000 };
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();

@@ -103,13 +103,13 @@ describe('the sandbox arguments', () => {
   });
 
   it('launch through constant scripts: cgroup paths are arguments, nothing dyno-specific is on the command line', () => {
-    const argv = launchArgv({ memory: '/m', cpu: '/c', pids: '/p' }, true);
+    const argv = launchArgv({ memory: '/m', cpu: '/c', pids: '/p', cpuset: '/s' }, true);
     assert.deepEqual(argv.slice(0, 3), ['/usr/bin/nsenter', '--net=/proc/self/fd/5', '--']);
     assert.equal(argv[argv.indexOf('-c') + 1], LAUNCH_SCRIPT);
-    assert.deepEqual(argv.slice(argv.indexOf('-c') + 3, argv.indexOf('-c') + 6), ['/m', '/c', '/p']);
+    assert.deepEqual(argv.slice(argv.indexOf('-c') + 3, argv.indexOf('-c') + 7), ['/m', '/c', '/p', '/s']);
     assert.deepEqual(argv.slice(-8, -1), ['/usr/bin/bwrap', '--args', '3', '--', '/bin/sh', '-c', ENTRY_SCRIPT]);
     assert.equal(argv.at(-1), PROFILE_WRAPPER);
-    assert.ok(!launchArgv({ memory: '/m', cpu: '/c', pids: '/p' }, false).includes('/usr/bin/nsenter'));
+    assert.ok(!launchArgv({ memory: '/m', cpu: '/c', pids: '/p', cpuset: '/s' }, false).includes('/usr/bin/nsenter'));
   });
 
   it('let the wrapper drop every launcher variable before the app runs', () => {
@@ -119,11 +119,12 @@ describe('the sandbox arguments', () => {
 
 describe('instance cgroup directories', () => {
   it('sit under the agent\'s own cgroup in each hierarchy', () => {
-    const dirs = instanceCgroupDirs('9:name=systemd:/\n8:pids:/\n4:memory:/process_api/abc\n1:cpu:/\n2:cpuacct:/\n0::/\n', 'b3f9a');
+    const dirs = instanceCgroupDirs('9:name=systemd:/\n8:pids:/\n4:memory:/process_api/abc\n3:cpuset:/\n1:cpu:/\n2:cpuacct:/\n0::/\n', 'b3f9a');
     assert.deepEqual(dirs, {
       memory: '/sys/fs/cgroup/memory/process_api/abc/berth-b3f9a',
       cpu: '/sys/fs/cgroup/cpu/berth-b3f9a',
       pids: '/sys/fs/cgroup/pids/berth-b3f9a',
+      cpuset: '/sys/fs/cgroup/cpuset/berth-b3f9a',
     });
   });
   it('handle co-mounted controllers', () => {
