@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findDynoSize } from '../../src/core/dyno-size.js';
+import { DEDICATED_CPU_SHARES } from '../../src/runtime/cgroups.js';
 import { Runtime, type RunningDyno } from '../../src/runtime/runtime.js';
 import { cpuWindow } from '../deploy/cpu-share.js';
 
@@ -20,6 +21,9 @@ const CORES = availableParallelism();
 const SERVER = `require('http').createServer((req, res) => res.end('ok')).listen(process.env.PORT);\n`;
 // One busy loop per core, as separate processes (a Node loop each), waited on so the dyno lives.
 const BUSY = `for i in $(seq 1 ${CORES}); do node -e 'for(;;){}' & done; wait\n`;
+
+/** A size's cpu.shares: its compute weight, or one group's weight when it has CPUs of its own. */
+const expectedShares = (size: string): number | undefined => (findDynoSize(size)?.dedicated ? DEDICATED_CPU_SHARES : findDynoSize(size)?.cpuShares);
 
 function get(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -131,8 +135,8 @@ async function main(): Promise<void> {
       loadavg_1m: Math.round(loadavg()[0]! * 100) / 100,
       requests_per_round: REQUESTS,
       rounds: ROUNDS,
-      app_a: { size: SIZE_A, busy_loops: CORES, cpu_shares: await readShares(a), expected_shares: findDynoSize(SIZE_A)?.cpuShares, busy_cores: aCores, cpus: await cpusOf(a) },
-      app_b: { size: SIZE_B, cpu_shares: await readShares(b), expected_shares: findDynoSize(SIZE_B)?.cpuShares, cpus: await cpusOf(b) },
+      app_a: { size: SIZE_A, busy_loops: CORES, cpu_shares: await readShares(a), expected_shares: expectedShares(SIZE_A), busy_cores: aCores, cpus: await cpusOf(a) },
+      app_b: { size: SIZE_B, cpu_shares: await readShares(b), expected_shares: expectedShares(SIZE_B), cpus: await cpusOf(b) },
       one_parent: dirname(b.cgroups.cpu) === parent,
       parent: { cpu_shares: parentShares, cfs_quota_us: parentQuota },
       idle_ms: idle,

@@ -16,6 +16,8 @@ export const CGROUP_ROOT = '/sys/fs/cgroup';
 export const CONTROLLERS = ['memory', 'cpu', 'pids', 'cpuset'] as const;
 export type Controller = (typeof CONTROLLERS)[number];
 const CFS_PERIOD_US = 100_000;
+/** cpu.shares of a dyno with dedicated CPUs: the weight of one ordinary process group. */
+export const DEDICATED_CPU_SHARES = 1024;
 
 /** Where each controller's groups go for this instance: <root>/<ctrl><self path>/berth-<prefix>. */
 export function instanceCgroupDirs(procSelfCgroup: string, prefix: string, root = CGROUP_ROOT): Record<Controller, string> {
@@ -93,7 +95,9 @@ export class DynoCgroup {
         await tryWrite(join(memory, 'memory.memsw.limit_in_bytes'), String(limits.memoryLimitBytes)); // no swap
       })(),
       (async () => {
-        await writeFile(join(cpu, 'cpu.shares'), String(limits.cpuShares));
+        // A dyno on CPUs of its own needs no weight: there it only meets Berth's own processes
+        // (the router serving every app, the agent), which a 12× weight would starve.
+        await writeFile(join(cpu, 'cpu.shares'), String(this.dedicatedCpus.length > 0 ? DEDICATED_CPU_SHARES : limits.cpuShares));
         if (limits.cpuQuotaCores !== null) {
           await writeFile(join(cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
           await writeFile(join(cpu, 'cpu.cfs_quota_us'), String(Math.max(1000, Math.round(limits.cpuQuotaCores * CFS_PERIOD_US))));
