@@ -59,7 +59,9 @@ export class DynoBuildSandbox implements BuildSandbox {
         command: spec.argv.map(shellQuote).join(' '),
         env: spec.env,
         size: 'performance-m',
-        limits: { memoryQuotaBytes: spec.memoryMb * 1024 * 1024, memoryLimitBytes: spec.memoryMb * 1024 * 1024, pidsMax: 4096 },
+        // performance-m's weight, but no dedicated CPUs: builds of many apps run at once, and a
+        // build refused for want of a free CPU would fail a push that could simply run slower.
+        limits: { memoryQuotaBytes: spec.memoryMb * 1024 * 1024, memoryLimitBytes: spec.memoryMb * 1024 * 1024, pidsMax: 4096, dedicatedCpus: 0 },
         network: this.options.network,
         app: { kind: 'empty' },
         binds: spec.binds.map((b) => ({ source: b.source, target: b.target, readonly: b.readonly })),

@@ -41,6 +41,11 @@ export class DynoScratch {
     return scratch;
   }
 
+  /** The tmpfs's mount point (`<sandbox dir>/scratch`). */
+  get path(): string {
+    return this.root;
+  }
+
   /** The sandbox directory moved (standby sandbox → dyno id): follow it. */
   moved(dir: string): void {
     this.root = join(dir, 'scratch');

@@ -18,6 +18,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { mountBindOverlays } from './bind-overlays.js';
 import { BridgeNetwork } from './bridge-network.js';
 import { type Controller, instanceCgroupDirs, removeInstanceCgroups } from './cgroups.js';
 import { CpuSets } from './cpu-sets.js';
@@ -238,6 +239,7 @@ export class Runtime {
       slot.cgroup.applyLimits(resolved.limits, `${spec.name} of ${spec.appName} (${spec.size.toLowerCase()})`),
       spec.network === 'outbound' && slot.net ? this.enableOutbound().then(() => this.network.addDefaultRoute(slot.net!)) : undefined,
     ]);
+    const binds = await mountBindOverlays(slot.scratch.path, slot.dir, spec.binds ?? [], this.warn);
     if (!withStdin) slot.pipes.dropStdin();
     slot.pipes.chown(resolved.uid);
     const hosts = join(slot.dir, 'scratch', 'hosts'); // on the dyno's tmpfs: no host path in its mountinfo
@@ -250,7 +252,7 @@ export class Runtime {
       tty: spec.tty === true,
       sharedNetns: slot.net !== undefined,
       app: { source: appDir, writable: spec.app.kind !== 'bind' || spec.app.writable },
-      binds: spec.binds ?? [],
+      binds,
       generated: { etc, ...this.shared.etc(resolved.uid), hosts, cgroupMemoryDir: this.shared.memoryDir(resolved.limits.memoryQuotaBytes) },
       tmpBytes: resolved.limits.scratchBytes,
       shmBytes: Math.min(SHM_BYTES, resolved.limits.scratchBytes),
