@@ -3,17 +3,22 @@
  * the build output when it throws; `message` repeats the gist for records and API answers.
  */
 
-export type BuildFailure =
-  | 'procfile_invalid'
-  | 'buildpack_invalid'
-  | 'no_buildpack_detected'
-  | 'buildpack_not_compatible'
-  | 'compile_failed'
-  | 'release_failed'
-  | 'slug_too_large'
-  | 'slug_invalid'
-  | 'cancelled'
-  | 'timed_out';
+/** Every way a build fails (documented in docs/errors.md, "Build failures"; a test checks they agree). */
+export const BUILD_FAILURES = [
+  'procfile_invalid',
+  'buildpack_invalid',
+  'no_buildpack_detected',
+  'buildpack_not_compatible',
+  'compile_failed',
+  'release_failed',
+  'slug_too_large',
+  'app_disk_full',
+  'slug_invalid',
+  'cancelled',
+  'timed_out',
+] as const;
+
+export type BuildFailure = (typeof BUILD_FAILURES)[number];
 
 export class BuildError extends Error {
   readonly failure: BuildFailure;

@@ -95,3 +95,26 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${bytes} B` : `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
+
+/** Default per-app cap on what a build leaves (`--app-disk-cap`): the new slug, the build cache and the logs. */
+export const DEFAULT_APP_DISK_CAP_BYTES = 4 * 1024 ** 3;
+
+/** What a finished build would leave of its app on disk, before the slug is recorded. */
+export interface AppBuildUsage {
+  /** The new slug tarball. */
+  slugBytes: number;
+  /** The app's build cache after this build. */
+  cacheBytes: number;
+  /** Log history and build / release-phase output. */
+  logBytes: number;
+}
+
+/**
+ * The per-app cap (a rule apart from the global budget): `fits`; `drop_cache` when only the build
+ * cache makes it too much (a cache is disposable: the next build starts clean); `over` when the
+ * slug and the logs alone exceed it (the build fails: `app_disk_full`).
+ */
+export function appDiskVerdict(usage: AppBuildUsage, capBytes: number): 'fits' | 'drop_cache' | 'over' {
+  if (usage.slugBytes + usage.cacheBytes + usage.logBytes <= capBytes) return 'fits';
+  return usage.slugBytes + usage.logBytes <= capBytes ? 'drop_cache' : 'over';
+}

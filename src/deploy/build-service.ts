@@ -6,11 +6,14 @@ import { BuildError, detail, headline, problem } from '../builder/build-error.js
 import { runBuild } from '../builder/build.js';
 import { DynoBuildSandbox } from '../builder/dyno-build-sandbox.js';
 import { extractSource } from '../builder/extract-archive.js';
+import { appDiskVerdict, DEFAULT_APP_DISK_CAP_BYTES, formatBytes } from '../core/disk-policy.js';
 import type { App } from '../core/model.js';
 import type { EgressGuard } from '../egress/egress-guard.js';
 import { uidForApp, type Runtime } from '../runtime/runtime.js';
 import type { DynoNetwork } from '../runtime/types.js';
 import type { Build, Release, Store } from '../store/port.js';
+import { AppDiskPaths } from './app-disk-paths.js';
+import { measureApp } from './disk-usage.js';
 import type { OutputLogs } from './output-log.js';
 
 export interface BuildServiceDeps {
@@ -27,6 +30,8 @@ export interface BuildServiceDeps {
   log(event: Record<string, unknown>): void;
   /** Checks every address a buildpack git URL is fetched from. */
   egress: EgressGuard;
+  /** The most a build may leave of its app (new slug + build cache + logs); default DEFAULT_APP_DISK_CAP_BYTES. */
+  appDiskCapBytes?: number;
 }
 
 /** Where the source comes from: a git push (archived from the pushed commit) or a tarball. */
@@ -104,6 +109,25 @@ export class BuildService {
     return join(this.deps.dataDir, 'cache', appId);
   }
 
+  /**
+   * The per-app disk cap: a build cache that alone makes the app too big is cleared (the build
+   * goes on); a slug that with the logs is over the cap fails the build (`app_disk_full`).
+   */
+  private async checkAppDisk(app: App, slugBytes: number, out: (line: string) => void): Promise<void> {
+    const cap = this.deps.appDiskCapBytes ?? DEFAULT_APP_DISK_CAP_BYTES;
+    const measured = await measureApp(this.deps.store, this.deps.blobs, new AppDiskPaths(this.deps.dataDir), app.id);
+    const usage = { slugBytes, cacheBytes: measured.buildCache, logBytes: measured.logs };
+    const verdict = appDiskVerdict(usage, cap);
+    if (verdict === 'drop_cache') {
+      out(problem(`The build cache (${formatBytes(usage.cacheBytes)}) would take ${app.name} over its disk cap of ${formatBytes(cap)}: it was cleared, the next build starts without it.`));
+      await this.clearCache(app.id);
+    } else if (verdict === 'over') {
+      const message = `App disk cap exceeded (app_disk_full): the slug (${formatBytes(usage.slugBytes)}) and the logs (${formatBytes(usage.logBytes)}) of ${app.name} are over its cap of ${formatBytes(cap)}. Make the slug smaller (.slugignore, fewer dependencies) or ask an admin to raise --app-disk-cap.`;
+      out(problem(message));
+      throw new BuildError('app_disk_full', message);
+    }
+  }
+
   private async refuse(request: BuildRequest): Promise<BuildOutcome> {
     const error = 'The app was destroyed; the build did not run.';
     request.output?.(problem(error));
@@ -157,6 +181,7 @@ export class BuildService {
       });
       // Cancelled (or the app destroyed) while the slug was being stored: it never becomes a release.
       if (signal.aborted) throw new BuildError('cancelled', 'The build was cancelled.');
+      await this.checkAppDisk(app, result.slug.size, out);
       const processTypes = { ...result.processTypes, ...(result.releaseCommand ? { release: result.releaseCommand } : {}) };
       const stored = await deps.store.slugs.create({
         appId: app.id,

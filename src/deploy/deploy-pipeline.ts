@@ -50,6 +50,8 @@ export interface DeployPipelineDeps {
   diskBudgetBytes: number;
   /** Slugs of the newest this many releases per app survive garbage collection (default 10). */
   keepReleases?: number;
+  /** The most a build may leave of one app: new slug + build cache + logs (default 4 GiB). */
+  appDiskCapBytes?: number;
 }
 
 /** What the composition root hands on: to the API (platform, dynos), the git service (builds), the agent connection (routes, manager). */
@@ -101,6 +103,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     webUrl: deps.webUrl,
     log: deps.log,
     egress,
+    ...(deps.appDiskCapBytes !== undefined ? { appDiskCapBytes: deps.appDiskCapBytes } : {}),
   });
   const paths = new AppDiskPaths(dataDir);
   const disk = new DiskCollector({

@@ -35,6 +35,8 @@ export interface UpOptions {
   diskBudgetBytes?: number;
   /** Slugs of the newest N releases per app survive garbage collection (default 10). */
   keepReleases: number;
+  /** The most a build may leave of one app: new slug + build cache + logs (default 4 GiB). */
+  appDiskCapBytes?: number;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -70,6 +72,9 @@ Options:
   --disk-budget SIZE    disk apps may use (slugs, unpacked slugs, build caches, git repos, logs),
                         e.g. 20G or 512M; over it, garbage collection drops build caches, least
                         recently used first (default: half the data dir's filesystem)
+  --app-disk-cap SIZE   the most one app may keep on disk after a build: its new slug, build cache
+                        and logs (default 4G); a cache over it is cleared, a slug over it fails
+                        the build (app_disk_full)
   --keep-releases N     keep the slugs of each app's newest N releases for rollbacks; older ones
                         are garbage-collected (default 10; the current release's slug always stays)
   -h, --help            this help
@@ -122,6 +127,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       workers: { type: 'string' },
       'allow-private-urls': { type: 'string', multiple: true },
       'disk-budget': { type: 'string' },
+      'app-disk-cap': { type: 'string' },
       'keep-releases': { type: 'string' },
       // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms.
       'boot-timeout-ms': { type: 'string' },
@@ -151,6 +157,9 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   const budgetText = values['disk-budget'];
   const diskBudget = budgetText === undefined ? undefined : parseByteSize(budgetText);
   if (budgetText !== undefined && diskBudget === undefined) throw new Error(`--disk-budget must be a size such as 20G, 512M or 1048576 (bytes), not ${JSON.stringify(budgetText)}.`);
+  const capText = values['app-disk-cap'];
+  const appDiskCap = capText === undefined ? undefined : parseByteSize(capText);
+  if (capText !== undefined && appDiskCap === undefined) throw new Error(`--app-disk-cap must be a size such as 4G, 512M or 1048576 (bytes), not ${JSON.stringify(capText)}.`);
   const keepText = values['keep-releases'] ?? String(DEFAULT_KEEP_RELEASES);
   if (!/^\d+$/.test(keepText) || Number(keepText) < 1 || Number(keepText) > 1000) throw new Error(`--keep-releases must be a whole number from 1 to 1000, not ${JSON.stringify(keepText)}.`);
   return {
@@ -174,5 +183,6 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(workers !== undefined ? { workers: Number(workers) } : {}),
     ...(diskBudget !== undefined ? { diskBudgetBytes: diskBudget } : {}),
     keepReleases: Number(keepText),
+    ...(appDiskCap !== undefined ? { appDiskCapBytes: appDiskCap } : {}),
   };
 }

@@ -117,6 +117,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       egress: new EgressGuard(options.allowPrivateUrls),
       diskBudgetBytes,
       keepReleases: options.keepReleases,
+      ...(options.appDiskCapBytes !== undefined ? { appDiskCapBytes: options.appDiskCapBytes } : {}),
     });
     // Garbage collection: hourly, after every release, and once now.
     disk.start(3_600_000);

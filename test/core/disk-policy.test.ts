@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cachesToDrop, formatBytes, parseByteSize, slugsToPrune, type ReleaseSlugRef, type SlugRecordRef } from '../../src/core/disk-policy.js';
+import { appDiskVerdict, cachesToDrop, formatBytes, parseByteSize, slugsToPrune, type ReleaseSlugRef, type SlugRecordRef } from '../../src/core/disk-policy.js';
 
 const HOUR = 3_600_000;
 const NOW = 100 * HOUR;
@@ -44,4 +44,14 @@ describe('parseByteSize and formatBytes', () => {
   it('prints sizes the way du -h would, in binary units', () => {
     assert.deepEqual([0, 1023, 1536, 10 * 1024 ** 2, 300 * 1024 ** 3].map(formatBytes), ['0 B', '1023 B', '1.5 KiB', '10.0 MiB', '300 GiB']);
   });
+});
+
+describe('the per-app disk cap of a build', () => {
+  const cases: Array<[string, { slugBytes: number; cacheBytes: number; logBytes: number }, 'fits' | 'drop_cache' | 'over']> = [
+    ['slug, cache and logs within the cap fit', { slugBytes: 300, cacheBytes: 400, logBytes: 100 }, 'fits'],
+    ['exactly the cap fits', { slugBytes: 500, cacheBytes: 400, logBytes: 100 }, 'fits'],
+    ['a cache that alone makes it too much is dropped', { slugBytes: 300, cacheBytes: 800, logBytes: 100 }, 'drop_cache'],
+    ['a slug that with the logs is over the cap fails the build', { slugBytes: 950, cacheBytes: 0, logBytes: 100 }, 'over'],
+  ];
+  for (const [name, usage, verdict] of cases) it(name, () => assert.equal(appDiskVerdict(usage, 1000), verdict));
 });

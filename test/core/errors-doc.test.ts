@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { BUILD_FAILURES } from '../../src/builder/build-error.js';
 import { errorRegistry } from '../../src/core/errors.js';
 import { routerCodes } from '../../src/core/router-codes.js';
 import { dynoCodes, logCodes } from '../../src/core/platform-codes.js';
@@ -36,4 +37,9 @@ test('docs/errors.md lists every dyno code and log code with its description and
     const documented = Object.fromEntries(rows.map(([code, desc, owner]) => [code, { desc, owner }]));
     assert.deepEqual(documented, JSON.parse(JSON.stringify(registry)), heading);
   }
+});
+
+test('docs/errors.md lists every build failure id, and nothing else', async () => {
+  const ids = (await tableUnder('Build failures')).flatMap(([cell]) => (cell as string).split(/`\s*\/\s*`/));
+  assert.deepEqual([...ids].sort(), [...BUILD_FAILURES].sort());
 });

@@ -1,5 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { api } from '../support/berth-process.js';
 import { useBerth } from '../support/e2e-harness.js';
@@ -10,7 +12,8 @@ import { routerGet } from '../support/spine.js';
 
 describe('a broken push is rejected and the running release keeps serving', () => {
   // The buildpack comes from a git daemon on 127.0.0.1: an address Berth refuses for tenant URLs unless allowed.
-  const berth = useBerth({ args: ['--allow-private-urls', '127.0.0.0/8'] });
+  // The app disk cap is small enough for a 600 KB incompressible file in the slug to exceed it.
+  const berth = useBerth({ args: ['--allow-private-urls', '127.0.0.0/8', '--app-disk-cap', '512K'] });
   let app: string;
   let repo: AppRepo;
   let daemon: GitDaemon;
@@ -65,4 +68,15 @@ describe('a broken push is rejected and the running release keeps serving', () =
       }
     });
   }
+
+  it('rejects a push whose slug is over the app disk cap (app_disk_full) and keeps v2 serving', async () => {
+    const result = await repo.push((dir) => writeFile(join(dir, 'noise.bin'), randomBytes(600 * 1024)));
+    const output = result.stdout + result.stderr;
+    assert.notEqual(result.code, 0, output);
+    assert.match(output, /App disk cap exceeded \(app_disk_full\): the slug \(\d+ KiB\) and the logs \([^)]*\) of \S+ are over its cap of 512 KiB/);
+    assert.match(output, /Push rejected/);
+    await assertStillServing();
+    const builds = (await api(berth, `/apps/${app}/builds`)).body as Array<{ status: string }>;
+    assert.equal(builds.at(-1)?.status, 'failed');
+  });
 });

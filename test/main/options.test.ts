@@ -35,9 +35,16 @@ describe('bin/berth up options', () => {
     assert.match(UP_HELP, /--disk-budget SIZE/);
   });
 
+  it('read --app-disk-cap as a size, absent by default (the pipeline\'s 4 GiB then applies)', () => {
+    assert.equal(parse('--app-disk-cap', '512M').appDiskCapBytes, 512 * 1024 ** 2);
+    assert.equal(parse().appDiskCapBytes, undefined);
+    assert.match(UP_HELP, /--app-disk-cap SIZE/);
+  });
+
   for (const [flag, value, message] of [
     ['--disk-budget', 'lots', /--disk-budget must be a size such as 20G/],
     ['--disk-budget', '0', /--disk-budget must be a size/],
+    ['--app-disk-cap', 'huge', /--app-disk-cap must be a size such as 4G/],
     ['--keep-releases', '0', /--keep-releases must be a whole number from 1 to 1000/],
     ['--keep-releases', 'ten', /--keep-releases must be a whole number/],
   ] as const) {
