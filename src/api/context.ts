@@ -152,6 +152,23 @@ export interface PartnerPort {
   removed(id: string): void;
 }
 
+/** One commit as `pipelines:diff` shows it. */
+export interface CommitInfo {
+  sha: string;
+  author: string;
+  date: string;
+  message: string;
+}
+
+/** The apps' git repositories as the API reads them (the git service implements it). */
+export interface CommitPort {
+  /**
+   * Commits `head` has and `base` lacks in the app's repository, newest first (at most `max`)
+   * with their total; undefined when the repository lacks either commit.
+   */
+  commitsBetween(appId: string, base: string, head: string, max: number): Promise<{ total: number; commits: CommitInfo[] } | undefined>;
+}
+
 /** Bytes an app owns on disk, by kind. */
 export interface AppDiskUsage {
   slugs: number;
@@ -218,6 +235,8 @@ export interface ApiDeps {
   data?: DataPort;
   /** Third-party providers (partner API): registration and their OAuth tokens. */
   partners: PartnerPort;
+  /** The apps' git repositories (`pipelines:diff`); absent, the diff reports commits it cannot list as unknown. */
+  commits?: CommitPort;
   /**
    * Secret for capability URLs (blob uploads and downloads, output streams): at least 32 random
    * bytes, kept across restarts so URLs already handed out stay valid until they expire.

@@ -48,6 +48,7 @@ import { pipelineRoutes } from './resources/pipelines.js';
 import { pipelineCouplingRoutes } from './resources/pipeline-couplings.js';
 import { pipelinePromotionRoutes } from './resources/pipeline-promotions.js';
 import { appFilterRoutes } from './resources/app-filters.js';
+import { pipelineDiffRoutes } from './resources/pipeline-diff.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -85,6 +86,7 @@ export const apiRoutes: Route[] = [
   ...pipelineCouplingRoutes,
   ...pipelinePromotionRoutes,
   ...appFilterRoutes,
+  ...pipelineDiffRoutes,
   ...adminRoutes,
 ];
 

@@ -184,6 +184,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       log: logLine,
     });
     cleanups.defer(() => git.close());
+    apiDeps.commits = git;
     const sessions = logSessionProxy(agentPaths(paths.root).logSocket);
     const serve = (req: IncomingMessage, res: ServerResponse) => {
       if (git.handle(req, res) || sessions(req, res)) return;
