@@ -46,7 +46,15 @@ export class LocalSlugDirs implements SlugDirs {
     // Unpacked and prepared beside the target, then renamed: a crash never leaves a half-made slug dir.
     const staging = `${dest}.unpacking-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
-    await unpackSlug(this.blobs.path(slug.blobKey), staging);
+    // Promoted: a copy of the builder's unpacked dir (never written in place, so as checked as the
+    // tarball) is several times faster than unpacking again; the tarball when there is none.
+    const own = join(this.dir, slugId);
+    const copied = slug.appId !== appId && (await access(own).then(() => true, () => false))
+      && (await run('/usr/bin/cp', ['-a', '--reflink=auto', '--', own, staging], { timeout: 120_000 }).then(() => true, () => false));
+    if (!copied) {
+      await rm(staging, { recursive: true, force: true });
+      await unpackSlug(this.blobs.path(slug.blobKey), staging);
+    }
     // The app's dynos run as its uid and may change slug files through their overlay.
     const uid = String(uidForApp(appId));
     await run('/usr/bin/chown', ['-R', '--no-dereference', `${uid}:${uid}`, staging], { timeout: 120_000 });
