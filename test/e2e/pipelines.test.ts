@@ -135,7 +135,7 @@ describe('pipelines promote the exact slug between stages', () => {
     assert.deepEqual((JSON.parse(list.stdout) as Array<{ name: string }>).map((p) => p.name), ['shop']);
   });
 
-  it('heroku pipelines:create, add and remove manage couplings; pipelines:diff asks GitHub and says the app is not connected', async (t) => {
+  it('heroku pipelines:create, add, update, rename, remove and destroy manage pipelines; pipelines:diff asks GitHub and says the app is not connected', async (t) => {
     const dev = await berth.createApp('pl-dev');
     const created = await heroku(t, ['pipelines:create', 'blog', '-a', dev, '-s', 'development']);
     assert.equal(created.code, 0, flat(created.stdout + created.stderr));
@@ -147,9 +147,18 @@ describe('pipelines promote the exact slug between stages', () => {
     const diff = await heroku(t, ['pipelines:diff', '-a', staging]);
     assert.notEqual(diff.code, 0, 'the official pipelines:diff needs a GitHub connection');
     assert.match(flat(diff.stderr), /does not seem to be connected to GitHub/);
+    const updated = await heroku(t, ['pipelines:update', '-a', dev, '-s', 'staging']);
+    assert.equal(updated.code, 0, flat(updated.stdout + updated.stderr));
+    assert.equal(((await api(berth, `/apps/${dev}/pipeline-couplings`)).body as { stage: string }).stage, 'staging');
+    const renamed = await heroku(t, ['pipelines:rename', 'blog', 'blog-two']);
+    assert.equal(renamed.code, 0, flat(renamed.stdout + renamed.stderr));
+    assert.equal((await api(berth, '/pipelines/blog-two')).status, 200);
     const removed = await heroku(t, ['pipelines:remove', '-a', dev]);
     assert.equal(removed.code, 0, flat(removed.stdout + removed.stderr));
     assert.equal((await api(berth, `/apps/${dev}/pipeline-couplings`)).status, 404);
+    const destroyed = await heroku(t, ['pipelines:destroy', 'blog-two']);
+    assert.equal(destroyed.code, 0, flat(destroyed.stdout + destroyed.stderr));
+    assert.equal((await api(berth, '/pipelines/blog-two')).status, 404);
   });
 
   it('a target whose release phase fails keeps its release and the promotion says so, while another target succeeds', async () => {
