@@ -91,3 +91,19 @@ test('pipelines:diff says when an app of the next stage has no code yet', async 
   assert.equal(out.code, 0, out.stderr);
   assert.equal(out.stdout, `${STAGING} was not compared to ${BROKEN}: ${BROKEN} has no release yet.\n`, 'its only promotion failed in the release phase');
 });
+
+test('pipelines:update moves the app, pipelines:rename renames, pipelines:destroy wants --confirm and keeps the apps', async () => {
+  const app = `cp${tag}-other`;
+  assert.equal((await api.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: app }) })).status, 201);
+  assert.equal((await berth(['pipelines:create', `cq${tag}`, '-a', app, '-s', 'development'])).code, 0);
+  const moved = await berth(['pipelines:update', '-a', app, '-s', 'staging']);
+  assert.equal(moved.stdout, `Changing ${app} to staging... done\n`);
+  assert.equal((await berth(['pipelines:rename', `cq${tag}`, `cr${tag}`])).code, 0);
+  const unconfirmed = await berth(['pipelines:destroy', `cr${tag}`]);
+  assert.equal(unconfirmed.code, 2);
+  assert.match(unconfirmed.stderr, new RegExp(`add --confirm cr${tag}`));
+  assert.ok(await api.store.pipelines.findByName(`cr${tag}`), 'still there');
+  assert.equal((await berth(['pipelines:destroy', `cr${tag}`, '--confirm', `cr${tag}`])).code, 0);
+  assert.equal(await api.store.pipelines.findByName(`cr${tag}`), undefined);
+  assert.ok(await api.store.apps.findByName(app), 'the app stays');
+});

@@ -51,6 +51,9 @@ import { pipelinesRemove } from './pipelines-remove.js';
 import { pipelinesInfo } from './pipelines-info.js';
 import { pipelinesPromote } from './pipelines-promote.js';
 import { pipelinesDiff } from './pipelines-diff.js';
+import { pipelinesUpdate } from './pipelines-update.js';
+import { pipelinesRename } from './pipelines-rename.js';
+import { pipelinesDestroy } from './pipelines-destroy.js';
 import { domains } from './domains.js';
 import { domainsAdd } from './domains-add.js';
 import { domainsRemove } from './domains-remove.js';
@@ -163,6 +166,9 @@ export const COMMANDS: readonly Command[] = [
   pipelinesInfo,
   pipelinesPromote,
   pipelinesDiff,
+  pipelinesUpdate,
+  pipelinesRename,
+  pipelinesDestroy,
   domains,
   domainsAdd,
   domainsRemove,
