@@ -16,6 +16,9 @@ import type { AddonProviderRecord, Build, Release, Slug, Store } from '../store/
 /** Where a build's source tarball is: a blob of ours (from POST /sources) or a URL to fetch. */
 export type BuildSource = { kind: 'blob'; key: string } | { kind: 'url'; url: string };
 
+/** How a promoted release ended on its target. */
+export type PromotedRelease = { release: Release; status: Release['status']; failure?: string };
+
 /** The verdict of the slug safety check (gzip + tar, no absolute paths, `..` or escaping links). */
 export type SlugCheck = { ok: true } | { ok: false; reason: string };
 
@@ -52,6 +55,13 @@ export interface PlatformPort {
    * (slug blobs, unpacked slugs, build cache, git repository, log history, build and release output).
    */
   destroyApp(app: App, removeRows: () => Promise<void>): Promise<void>;
+  /**
+   * A pipeline promotion's release on one target app: waits in the app's deploy queue (behind its
+   * running build and release phase), calls `create` (the store release of the promoted slug),
+   * hands the release to `created`, then takes it through the one release path (announcement,
+   * release phase, dynos). Resolves with the final status and, failed, why (a sentence).
+   */
+  promote(app: App, create: () => Promise<Release>, created: (release: Release) => Promise<void>): Promise<PromotedRelease>;
   /** Checks an uploaded slug before a release uses it (the builder's tarball validator). */
   validateSlug(slug: Slug): Promise<SlugCheck>;
   /**
@@ -142,6 +152,23 @@ export interface PartnerPort {
   removed(id: string): void;
 }
 
+/** One commit as `pipelines:diff` shows it. */
+export interface CommitInfo {
+  sha: string;
+  author: string;
+  date: string;
+  message: string;
+}
+
+/** The apps' git repositories as the API reads them (the git service implements it). */
+export interface CommitPort {
+  /**
+   * Commits `head` has and `base` lacks in the app's repository, newest first (at most `max`)
+   * with their total; undefined when the repository lacks either commit.
+   */
+  commitsBetween(appId: string, base: string, head: string, max: number): Promise<{ total: number; commits: CommitInfo[] } | undefined>;
+}
+
 /** Bytes an app owns on disk, by kind. */
 export interface AppDiskUsage {
   slugs: number;
@@ -208,6 +235,8 @@ export interface ApiDeps {
   data?: DataPort;
   /** Third-party providers (partner API): registration and their OAuth tokens. */
   partners: PartnerPort;
+  /** The apps' git repositories (`pipelines:diff`); absent, the diff reports commits it cannot list as unknown. */
+  commits?: CommitPort;
   /**
    * Secret for capability URLs (blob uploads and downloads, output streams): at least 32 random
    * bytes, kept across restarts so URLs already handed out stay valid until they expire.

@@ -44,6 +44,11 @@ import { addonProviderRoutes } from './resources/addon-providers.js';
 import { partnerOauthRoutes } from './resources/partner-oauth.js';
 import { partnerCallbackRoutes } from './resources/partner-callbacks.js';
 import { partnerLogRoutes } from './resources/partner-logs.js';
+import { pipelineRoutes } from './resources/pipelines.js';
+import { pipelineCouplingRoutes } from './resources/pipeline-couplings.js';
+import { pipelinePromotionRoutes } from './resources/pipeline-promotions.js';
+import { appFilterRoutes } from './resources/app-filters.js';
+import { pipelineDiffRoutes } from './resources/pipeline-diff.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -77,6 +82,11 @@ export const apiRoutes: Route[] = [
   ...partnerOauthRoutes,
   ...partnerCallbackRoutes,
   ...partnerLogRoutes,
+  ...pipelineRoutes,
+  ...pipelineCouplingRoutes,
+  ...pipelinePromotionRoutes,
+  ...appFilterRoutes,
+  ...pipelineDiffRoutes,
   ...adminRoutes,
 ];
 

@@ -36,10 +36,11 @@ export class AppTeardown {
   async destroy(app: App, removeRows: () => Promise<void>): Promise<void> {
     const { store } = this.deps;
     await this.deps.builds.cancelApp(app.id);
-    const [slugs, buildIds, releases] = await Promise.all([store.slugs.listForApp(app.id), store.builds.idsForApp(app.id), store.releases.slugReferences(app.id)]);
+    const [slugs, buildIds, releases, shared] = await Promise.all([store.slugs.listForApp(app.id), store.builds.idsForApp(app.id), store.releases.slugReferences(app.id), store.slugs.sharedWithOtherApps(app.id)]);
     await removeRows();
+    // Slugs promoted to other apps pass to them with their blobs (store.apps.delete); only this app's unpacked copy goes.
     const files: AppFiles = { appId: app.id, slugIds: slugs.map((s) => s.id), buildIds, releaseIds: releases.map((r) => r.id) };
-    const job = this.removeFiles(app, files, slugs.map((s) => s.blobKey)).catch((err: unknown) =>
+    const job = this.removeFiles(app, files, slugs.filter((s) => !shared.includes(s.id)).map((s) => s.blobKey)).catch((err: unknown) =>
       this.deps.log({ at: 'error', during: 'destroy app', app_id: app.id, error: err instanceof Error ? err.message : String(err) }),
     );
     this.running.add(job);

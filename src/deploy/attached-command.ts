@@ -34,7 +34,7 @@ export async function runAttachedCommand(deps: AttachedCommandDeps, app: App, re
   const index = randomInt(1000, 10000);
   const name = `${spec.type}.${index}`;
   spec.onStart?.(name);
-  const slugDir = await deps.slugDirs.ensure(release.slugId);
+  const slugDir = await deps.slugDirs.ensure(release.slugId, app.id);
   const dyno = await deps.agent.start({
     id: randomUUID(),
     appId: app.id,

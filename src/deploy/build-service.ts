@@ -83,6 +83,24 @@ export class BuildService {
     return job;
   }
 
+  /**
+   * Runs `fn` in the app's deploy queue: after the app's running and queued builds (with their
+   * release phases) end, and before any build queued later starts. A pipeline promotion to the
+   * app waits here, so it never races a deploy in progress.
+   */
+  exclusive<T>(appId: string, fn: () => Promise<T>): Promise<T> {
+    if (this.destroyed.has(appId)) return Promise.reject(new Error('the app was destroyed'));
+    const previous = this.queues.get(appId);
+    const job = (async () => {
+      if (previous) await previous.catch(() => undefined);
+      return fn();
+    })().finally(() => {
+      if (this.queues.get(appId) === job) this.queues.delete(appId);
+    });
+    this.queues.set(appId, job);
+    return job;
+  }
+
   cancel(buildId: string): boolean {
     const entry = this.aborts.get(buildId);
     entry?.controller.abort();

@@ -2,6 +2,7 @@
 import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import type { DiskCollection, DiskPort, DiskReport } from '../api/context.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
+import { slugDirName } from './slug-dirs.js';
 import { cachesToDrop, slugsToPrune, type CacheUsage } from '../core/disk-policy.js';
 import type { Store } from '../store/port.js';
 import type { AppDiskPaths } from './app-disk-paths.js';
@@ -131,12 +132,15 @@ export class DiskCollector implements DiskPort {
   /** Deletes the tarballs of slugs outside the retention window; notes which slug dirs must stay. */
   private async pruneSlugs(appId: string, now: number, keepDirs: Set<string>, result: DiskCollection): Promise<void> {
     const { store, blobs } = this.deps;
-    const [releases, slugs] = await Promise.all([store.releases.slugReferences(appId), store.slugs.listForApp(appId)]);
+    const [releases, ownSlugs, shared] = await Promise.all([store.releases.slugReferences(appId), store.slugs.listForApp(appId), store.slugs.sharedWithOtherApps(appId)]);
     const live = this.deps.liveReleaseIds(appId);
     const current = releases.find((r) => r.status === 'succeeded');
+    const own = new Set(ownSlugs.map((s) => s.id));
     for (const r of releases) {
-      if (r.slugId && (r === current || r.status === 'pending' || live.has(r.id) || r === releases[0])) keepDirs.add(r.slugId);
+      if (r.slugId && (r === current || r.status === 'pending' || live.has(r.id) || r === releases[0])) keepDirs.add(own.has(r.slugId) ? r.slugId : slugDirName(r.slugId, '', appId));
     }
+    // A slug promoted to other apps stays while any of them has a release of it.
+    const slugs = ownSlugs.filter((s) => !shared.includes(s.id));
     const prune = slugsToPrune(releases, slugs.map((s) => ({ id: s.id, createdAt: Date.parse(s.createdAt), size: s.size, pruned: s.prunedAt !== null })), {
       keepReleases: this.deps.keepReleases,
       unreleasedGraceMs: this.deps.unreleasedGraceMs ?? 3_600_000,
@@ -159,7 +163,7 @@ export class DiskCollector implements DiskPort {
   private async removeSlugDirs(names: string[], keep: Set<string>, now: number, result: DiskCollection): Promise<void> {
     const grace = this.deps.slugDirGraceMs ?? 60_000;
     for (const name of names) {
-      if (!/^[0-9a-f-]{36}$/.test(name) || keep.has(name)) continue;
+      if (!/^[0-9a-f-]{36}(\.[0-9a-f-]{36})?$/.test(name) || keep.has(name)) continue;
       const dir = this.deps.paths.slugDir(name);
       const info = await stat(dir).catch(() => undefined);
       if (!info || (grace > 0 && now - Math.max(info.mtimeMs, info.ctimeMs) < grace)) continue;

@@ -46,7 +46,7 @@ export class DynoService implements DynoPort {
       size: request.size,
       command: request.command,
       env: { ...release.configVars, ...request.env },
-      slugDir: await this.deps.slugDirs.ensure(release.slugId),
+      slugDir: await this.deps.slugDirs.ensure(release.slugId, app.id),
       crashCount: 0,
       oneOff: true,
       bootTimeoutMs: 60_000,

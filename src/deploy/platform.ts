@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildSource, PlatformPort, ScriptRun, SlugCheck } from '../api/context.js';
+import type { BuildSource, PlatformPort, PromotedRelease, ScriptRun, SlugCheck } from '../api/context.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { inspectArchive } from '../builder/inspect-archive.js';
 import { SLUG_RULES } from '../builder/slug.js';
@@ -101,6 +101,18 @@ export class Platform implements PlatformPort {
 
   destroyApp(app: App, removeRows: () => Promise<void>): Promise<void> {
     return this.deps.teardown.destroy(app, removeRows);
+  }
+
+  promote(app: App, create: () => Promise<Release>, created: (release: Release) => Promise<void>): Promise<PromotedRelease> {
+    return this.deps.builds.exclusive(app.id, async () => {
+      await this.deps.releasePhase.settled(app.id);
+      const release = await create();
+      await created(release);
+      const status = await this.release(app, release);
+      if (status === 'succeeded') return { release, status };
+      const why = this.deps.releasePhase.failureOf(release.id) ?? 'its release phase failed';
+      return { release, status, failure: `Release v${release.version} failed: ${why}; the previous release keeps running.` };
+    });
   }
 
   async validateSlug(slug: Slug): Promise<SlugCheck> {

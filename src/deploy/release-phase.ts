@@ -32,18 +32,36 @@ export interface ReleasePhaseDeps {
  * stops the dyno and the next start records the release as failed.
  */
 export class ReleasePhase {
-  private readonly running = new Map<string, Promise<'succeeded' | 'failed'>>();
+  private readonly running = new Map<string, { appId: string; job: Promise<'succeeded' | 'failed'> }>();
+  /** Why a release's phase failed, in a sentence, until someone asks (failureOf). */
+  private readonly failures = new Map<string, string>();
 
   constructor(private readonly deps: ReleasePhaseDeps) {}
 
   /** Runs (or joins) the release phase of a pending release; resolves with its outcome. */
   run(app: App, release: Release, output?: (line: string) => void): Promise<'succeeded' | 'failed'> {
-    let job = this.running.get(release.id);
-    if (!job) {
-      job = this.execute(app, release, output).finally(() => this.running.delete(release.id));
-      this.running.set(release.id, job);
+    let entry = this.running.get(release.id);
+    if (!entry) {
+      entry = { appId: app.id, job: this.execute(app, release, output).finally(() => this.running.delete(release.id)) };
+      this.running.set(release.id, entry);
     }
-    return job;
+    return entry.job;
+  }
+
+  /** Resolves once no release phase of the app is running (a promotion queues behind one). */
+  async settled(appId: string): Promise<void> {
+    for (;;) {
+      const jobs = [...this.running.values()].filter((e) => e.appId === appId).map((e) => e.job);
+      if (jobs.length === 0) return;
+      await Promise.allSettled(jobs);
+    }
+  }
+
+  /** Why the release's phase failed (and forgets it); undefined when it did not fail here. */
+  failureOf(releaseId: string): string | undefined {
+    const reason = this.failures.get(releaseId);
+    this.failures.delete(releaseId);
+    return reason;
   }
 
   private async execute(app: App, release: Release, output?: (line: string) => void): Promise<'succeeded' | 'failed'> {
@@ -68,14 +86,25 @@ export class ReleasePhase {
       const exitCode = await runAttachedCommand(deps, app, release, command, (line) => say('app', line));
       show(`Process exited with status ${exitCode}`);
       status = exitCode === 0 ? 'succeeded' : 'failed';
-      if (status === 'failed') show(`Release v${release.version} failed: the release command exited with status ${exitCode}; v${release.version - 1} keeps running.`);
+      if (status === 'failed') {
+        show(`Release v${release.version} failed: the release command exited with status ${exitCode}; v${release.version - 1} keeps running.`);
+        this.remember(release.id, `the release command \`${release.releaseCommand}\` exited with status ${exitCode}`);
+      }
     } catch (err) {
+      const reason = `the release phase could not run: ${err instanceof Error ? err.message : String(err)}`;
       say('heroku', `Release phase could not run: ${err instanceof Error ? err.message : String(err)}`);
+      this.remember(release.id, reason);
     } finally {
       await deps.store.releases.finish(release.id, status);
       await log.end();
       deps.outputs.retire('release', release.id);
     }
     return status;
+  }
+
+  private remember(releaseId: string, reason: string): void {
+    this.failures.set(releaseId, reason);
+    // Bounded: reasons nobody asked for (releases not made by a promotion) are dropped oldest first.
+    while (this.failures.size > 100) this.failures.delete(this.failures.keys().next().value as string);
   }
 }

@@ -20,6 +20,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitEnvironment } from './git-command.js';
+import { commitsBetween, type LoggedCommit } from './commit-log.js';
 import type { OnPush } from './git-push.js';
 import { matchGitRoute, type GitRoute } from './git-route.js';
 import { HookServer } from './hook-server.js';
@@ -74,6 +75,8 @@ export interface GitService {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   /** Stop: hooks in flight fail their pushes clearly; git processes get a grace period, then die. */
   close(): Promise<void>;
+  /** Commits `head` has and `base` lacks in the app's repository; undefined when it lacks either (see commit-log.ts). */
+  commitsBetween(appId: string, base: string, head: string, max: number): Promise<{ total: number; commits: LoggedCommit[] } | undefined>;
 }
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Berth"' };
@@ -143,6 +146,7 @@ export async function createGitService(options: GitServiceOptions): Promise<GitS
   }
 
   return {
+    commitsBetween: (appId, base, head, max) => commitsBetween(git, repos.pathFor(appId), base, head, max),
     handle(req, res) {
       const route = matchGitRoute(req.method, req.url);
       if (!route) return false;

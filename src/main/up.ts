@@ -185,6 +185,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       log: logLine,
     });
     cleanups.defer(() => git.close());
+    apiDeps.commits = git;
     const sessions = logSessionProxy(agentPaths(paths.root).logSocket);
     const serve = (req: IncomingMessage, res: ServerResponse) => {
       if (git.handle(req, res) || sessions(req, res)) return;
@@ -252,8 +253,9 @@ async function openState(options: UpOptions, paths: Paths, cleanups: CleanupStac
   const failedBuilds = await store.builds.failStale('Berth restarted while this build ran; push again.');
   const failedReleases = await store.releases.failStale();
   const failedSetups = await store.appSetups.failPending('Berth restarted during this app setup; its app stays as far as it got: fix it up, or delete it and run the setup again.');
-  if (failedBuilds.length + failedReleases.length + failedSetups.length > 0) {
-    logLine({ at: 'warn', msg: 'marked builds, releases and app setups left by a crash as failed', builds: failedBuilds.length, releases: failedReleases.length, app_setups: failedSetups.length });
+  const failedPromotions = await store.pipelinePromotions.failStale('Berth restarted while this promotion ran; check the app\'s releases and promote again.');
+  if (failedBuilds.length + failedReleases.length + failedSetups.length + failedPromotions.length > 0) {
+    logLine({ at: 'warn', msg: 'marked builds, releases, app setups and promotion targets left by a crash as failed', builds: failedBuilds.length, releases: failedReleases.length, app_setups: failedSetups.length, promotion_targets: failedPromotions.length });
   }
   return { store, location };
 }

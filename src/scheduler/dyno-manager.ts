@@ -26,8 +26,8 @@ export interface DesiredSource {
 }
 
 export interface SlugDirs {
-  /** The unpacked, read-only directory of a slug (unpacked once per host). */
-  ensure(slugId: string): Promise<string>;
+  /** The unpacked, read-only directory of a slug for one app's dynos (unpacked once per host and app). */
+  ensure(slugId: string, appId: string): Promise<string>;
 }
 
 export interface DynoManagerOptions {
@@ -238,7 +238,7 @@ export class DynoManager {
     if (!desire) return;
     // Heroku's daily restart says so in the dyno's log before its replacement starts.
     if (action.reason === 'cycle') this.options.log(appId, `${action.type}.${action.index}`, 'Cycling');
-    const slugDir = await this.options.slugs.ensure(desire.release.slugId);
+    const slugDir = await this.options.slugs.ensure(desire.release.slugId, appId);
     const record = await host.start({
       id: randomUUID(),
       appId,

@@ -8,6 +8,8 @@ import type { StoreClock } from './kysely-store.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { paginate } from './paginate.js';
 import { accessibleAppIds } from './accessible-apps.js';
+import { inTransaction } from './app-lock.js';
+import { KyselySlugs } from './slugs-repository.js';
 
 const toApp = (row: Selectable<AppsTable>): App => ({
   id: row.id,
@@ -90,8 +92,12 @@ export class KyselyApps implements AppRepository {
     return app;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  delete(id: string): Promise<boolean> {
+    return inTransaction(this.db, async (db) => {
+      // Slugs promoted to other apps stay with them (their releases still run them).
+      await new KyselySlugs(db, this.clock).handOver(id);
+      const result = await db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
   }
 }

@@ -22,6 +22,8 @@ import { KyselyPgBackupSchedules, KyselyPgTransfers } from './pg-transfers-repos
 import { KyselyAddonProviders } from './addon-providers-repository.js';
 import { KyselyCollaborators } from './collaborators-repository.js';
 import { KyselyTeams } from './teams-repository.js';
+import { KyselyPipelineCouplings, KyselyPipelines } from './pipelines-repository.js';
+import { KyselyPipelinePromotions } from './pipeline-promotions-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -51,6 +53,9 @@ export class KyselyStore implements Store {
   readonly collaborators: KyselyCollaborators;
   readonly teams: KyselyTeams;
   readonly appSetups: KyselyAppSetups;
+  readonly pipelines: KyselyPipelines;
+  readonly pipelineCouplings: KyselyPipelineCouplings;
+  readonly pipelinePromotions: KyselyPipelinePromotions;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -79,6 +84,9 @@ export class KyselyStore implements Store {
     this.collaborators = new KyselyCollaborators(db, clock);
     this.teams = new KyselyTeams(db, clock);
     this.appSetups = new KyselyAppSetups(db, clock);
+    this.pipelines = new KyselyPipelines(db, clock);
+    this.pipelineCouplings = new KyselyPipelineCouplings(db, clock);
+    this.pipelinePromotions = new KyselyPipelinePromotions(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

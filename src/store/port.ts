@@ -11,6 +11,7 @@ import type { AppSetupRepository } from './app-setup-records.js';
 import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
 import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
+import type { PipelineCouplingRepository, PipelinePromotionRepository, PipelineRepository } from './pipeline-records.js';
 import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
 
 export type * from './records.js';
@@ -20,6 +21,7 @@ export type * from './pg-transfer-records.js';
 export type * from './addon-provider-records.js';
 export type * from './access-records.js';
 export type * from './app-setup-records.js';
+export type * from './pipeline-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -49,6 +51,9 @@ export interface Store {
   collaborators: CollaboratorRepository;
   teams: TeamRepository;
   appSetups: AppSetupRepository;
+  pipelines: PipelineRepository;
+  pipelineCouplings: PipelineCouplingRepository;
+  pipelinePromotions: PipelinePromotionRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
@@ -189,11 +194,18 @@ export interface NewSlug {
 export interface SlugRepository {
   create(input: NewSlug): Promise<Slug>;
   findById(id: string): Promise<Slug | undefined>;
-  /** The slug only if it belongs to `appId`. */
+  /** The slug only if it belongs to `appId` or a release of `appId` runs it (a promoted slug). */
   find(appId: string, id: string): Promise<Slug | undefined>;
+  /** Ids of the app's slugs that releases of other apps run (pipeline promotions). */
+  sharedWithOtherApps(appId: string): Promise<string[]>;
+  /**
+   * Before the app is deleted: each of its slugs another app's release runs passes to the app
+   * of the newest such release (same id, same blob), so deleting the app keeps it. Returns how many.
+   */
+  handOver(appId: string): Promise<number>;
   /** Records the upload of a slug that had none; undefined when it was already uploaded (slugs are immutable) or is missing. */
   markUploaded(id: string, upload: { size: number; checksum: string }): Promise<Slug | undefined>;
-  /** Blob keys of every slug of the app (to delete the blobs with the app). */
+  /** Blob keys of every slug of the app other apps' releases don't run (to delete the blobs with the app). */
   blobKeysForApp(appId: string): Promise<string[]>;
   /** Every slug of the app, oldest first (garbage collection, destroying the app). */
   listForApp(appId: string): Promise<Slug[]>;
@@ -218,6 +230,11 @@ export interface NewRelease {
   appId: string;
   /** The slug (of this app, uploaded); undefined keeps the current release's slug (config changes), null means none. */
   slugId?: string | null;
+  /**
+   * A pipeline promotion: the app the slug belongs to, when it is another app's. A slug another
+   * app owns is also accepted when a release of this app already ran it (a rollback to a promoted release).
+   */
+  slugOwnerId?: string;
   /** The release's whole config, which becomes the app's config; undefined keeps the app's config. */
   configVars?: ConfigVars;
   description: string;

@@ -30,6 +30,13 @@ export const toRelease = (row: Selectable<ReleasesTable>): Release => ({
   slugPrunedAt: row.slug_pruned_at ?? null,
 });
 
+/** A release of `input.appId` may run a slug of its own, the promoted one, or one it ran before. */
+async function mayRun(db: Kysely<Database>, input: NewRelease, ownerId: string, slugId: string): Promise<boolean> {
+  if (ownerId === input.appId || ownerId === input.slugOwnerId) return true;
+  const ran = await db.selectFrom('releases').select('id').where('app_id', '=', input.appId).where('slug_id', '=', slugId).executeTakeFirst();
+  return ran !== undefined;
+}
+
 export class KyselyReleases implements ReleaseRepository {
   constructor(private readonly db: Kysely<Database>, private readonly clock: StoreClock) {}
 
@@ -42,7 +49,7 @@ export class KyselyReleases implements ReleaseRepository {
       const previous = await newestRelease(db, input.appId, true);
       const slugId = input.slugId === undefined ? (previous?.slugId ?? null) : input.slugId;
       const slugRow = slugId === null ? undefined : await db.selectFrom('slugs').selectAll().where('id', '=', slugId).executeTakeFirst();
-      if (slugId !== null && (!slugRow || slugRow.app_id !== input.appId)) throw notFound('slug', slugId);
+      if (slugId !== null && (!slugRow || !(await mayRun(db, input, slugRow.app_id, slugId)))) throw notFound('slug', slugId);
       const slug = slugRow && toSlug(slugRow);
       if (slug && slug.size === null) throw slugNotUploaded(slug.id);
       if (slug?.prunedAt) throw slugPruned(slug.id, slug.prunedAt);

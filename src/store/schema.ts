@@ -325,6 +325,46 @@ export interface PlatformSettingsTable {
   updated_at: string;
 }
 
+export interface PipelinesTable {
+  id: string;
+  name: string;
+  owner_id: string;
+  generation: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PipelineCouplingsTable {
+  id: string;
+  pipeline_id: string;
+  app_id: string;
+  stage: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PipelinePromotionsTable {
+  id: string;
+  pipeline_id: string;
+  source_app_id: string;
+  source_release_id: string;
+  slug_id: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PipelinePromotionTargetsTable {
+  id: string;
+  promotion_id: string;
+  app_id: string;
+  release_id: string | null;
+  status: string;
+  error_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -353,4 +393,8 @@ export interface Database {
   app_transfers: AppTransfersTable;
   platform_settings: PlatformSettingsTable;
   app_setups: AppSetupsTable;
+  pipelines: PipelinesTable;
+  pipeline_couplings: PipelineCouplingsTable;
+  pipeline_promotions: PipelinePromotionsTable;
+  pipeline_promotion_targets: PipelinePromotionTargetsTable;
 }

@@ -60,8 +60,38 @@ export class KyselySlugs implements SlugRepository {
   }
 
   async find(appId: string, id: string): Promise<Slug | undefined> {
-    const row = await this.db.selectFrom('slugs').selectAll().where('app_id', '=', appId).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('slugs')
+      .selectAll()
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('app_id', '=', appId), eb.exists(eb.selectFrom('releases').select('releases.id').where('releases.app_id', '=', appId).where('releases.slug_id', '=', id))]))
+      .executeTakeFirst();
     return row && toSlug(row);
+  }
+
+  async sharedWithOtherApps(appId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('slugs as s')
+      .innerJoin('releases as r', 'r.slug_id', 's.id')
+      .select('s.id')
+      .distinct()
+      .where('s.app_id', '=', appId)
+      .where('r.app_id', '<>', appId)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  handOver(appId: string): Promise<number> {
+    return inTransaction(this.db, async (db) => {
+      let moved = 0;
+      for (const slugId of await this.sharedWithOtherApps(appId)) {
+        const heir = await db.selectFrom('releases').select('app_id').where('slug_id', '=', slugId).where('app_id', '<>', appId).orderBy('created_at', 'desc').executeTakeFirst();
+        if (!heir) continue;
+        await db.updateTable('slugs').set({ app_id: heir.app_id, updated_at: this.clock.now().toISOString() }).where('id', '=', slugId).execute();
+        moved += 1;
+      }
+      return moved;
+    });
   }
 
   async markUploaded(id: string, upload: { size: number; checksum: string }): Promise<Slug | undefined> {
@@ -94,7 +124,8 @@ export class KyselySlugs implements SlugRepository {
   }
 
   async blobKeysForApp(appId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('slugs').select('blob_key').where('app_id', '=', appId).orderBy('created_at').execute();
-    return rows.map((r) => r.blob_key);
+    const shared = new Set(await this.sharedWithOtherApps(appId));
+    const rows = await this.db.selectFrom('slugs').select(['id', 'blob_key']).where('app_id', '=', appId).orderBy('created_at').execute();
+    return rows.filter((r) => !shared.has(r.id)).map((r) => r.blob_key);
   }
 }

@@ -103,6 +103,14 @@ const CASES: Case[] = [
   { name: 'a key in a Bearer header that does not exist', path: '!/account', headers: { authorization: 'Bearer berth_0000' }, status: 401, id: 'unauthorized' },
   { name: 'Basic auth without a colon', path: '!/account', headers: { authorization: `Basic ${Buffer.from('nocolon').toString('base64')}` }, status: 401, id: 'unauthorized' },
   { name: 'an Accept header of another API version', path: '!/account', headers: { accept: 'application/vnd.heroku+json; version=2' }, status: 406, id: 'not_acceptable' },
+  // Pipelines
+  { name: 'a pipeline name with upper case and a space', method: 'POST', path: '!/pipelines', body: { name: 'My Shop' }, status: 422, id: 'invalid_params', message: /lower-case letter/ },
+  { name: 'a pipeline owned by a team', method: 'POST', path: '!/pipelines', body: { name: 'teamshop', owner: { type: 'team', id: '00000000-0000-4000-8000-000000000000' } }, status: 422, id: 'invalid_params', message: /team-owned/ },
+  { name: 'a coupling at an unknown stage', method: 'POST', path: '!/pipeline-couplings', body: { app: 'x', pipeline: 'y', stage: 'qa' }, status: 422, id: 'invalid_params', message: /stage must be one of/ },
+  { name: 'a promotion whose pipeline is a number', method: 'POST', path: '!/pipeline-promotions', body: { pipeline: 7, source: { app: { id: 'x' } }, targets: [] }, status: 422, id: 'invalid_params', message: /id or name/ },
+  { name: 'a promotion id that is not a uuid', path: '!/pipeline-promotions/..%2F..%2Fetc', status: 404, id: 'not_found' },
+  { name: 'an app filter that is not a list of ids', method: 'POST', path: '!/filters/apps', body: { in: { id: 'all' } }, status: 422, id: 'invalid_params' },
+  { name: 'a pipeline diff of an app in no pipeline', path: '/pipeline-diff', status: 404, id: 'not_found', message: /not in a pipeline/ },
 ];
 
 let api: ApiHarness;

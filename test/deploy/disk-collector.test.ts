@@ -10,6 +10,7 @@ import { DiskCollector, type DiskCollectorDeps } from '../../src/deploy/disk-col
 import { startApi, type ApiHarness } from '../support/api-harness.js';
 import { deploy, newApp, setConfig, uploadSlug, type ReleaseJson, type SlugJson } from '../api/deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from '../api/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 let api: ApiHarness;
 let dev: { key: string };
@@ -172,3 +173,36 @@ describe('GET /admin/disk', () => {
     assert.ok(disk.filesystem.size_bytes >= disk.filesystem.free_bytes && disk.filesystem.free_bytes > 0);
   });
 });
+
+describe('garbage collection of a slug promoted to another app', () => {
+  it("keeps the slug while the target runs it, with the target's own unpacked copy, and removes copies nobody runs", async () => {
+    const source = await newApp(api, dev.key, 'gcsrc');
+    const target = await newApp(api, dev.key, 'gcdst');
+    const pipeline = await expectJson<{ id: string }>(await api.request('/pipelines', { key: dev.key, method: 'POST', body: jsonBody({ name: `gc-${source.name.slice(-8)}` }) }), 201);
+    for (const [app, stage] of [[source, 'staging'], [target, 'production']] as const) {
+      await expectJson(await api.request('/pipeline-couplings', { key: dev.key, method: 'POST', body: jsonBody({ app: app.id, pipeline: pipeline.id, stage }) }), 201);
+    }
+    const promoted = (await deploy(api, dev.key, source.name, { commit: 'p1' })).slug?.id as string;
+    const promotion = await expectJson<{ id: string }>(
+      await api.request('/pipeline-promotions', { key: dev.key, method: 'POST', body: jsonBody({ pipeline: { id: pipeline.id }, source: { app: { id: source.id } }, targets: [{ app: { id: target.id } }] }) }),
+      201,
+    );
+    await waitForPromotion(promotion.id);
+    for (let i = 0; i < 3; i++) await deploy(api, dev.key, source.name, { commit: `p${i + 2}` });
+    const targetCopy = join(dataDir, 'slugs', `${promoted}.${target.id}`);
+    const strayCopy = join(dataDir, 'slugs', `${randomUUID()}.${randomUUID()}`);
+    await fill(targetCopy, 4096);
+    await fill(strayCopy, 4096);
+
+    await collector().collect();
+    const slug = await api.store.slugs.findById(promoted);
+    assert.equal(slug?.prunedAt, null, 'not pruned: the target runs it although the source moved on');
+    assert.equal(await api.blobs.exists(slug?.blobKey as string), true);
+    assert.equal(await exists(targetCopy), true, "the target's unpacked copy stays");
+    assert.equal(await exists(strayCopy), false, 'a copy no release runs goes');
+  });
+});
+
+async function waitForPromotion(id: string): Promise<void> {
+  await waitFor(`promotion ${id} to complete`, async () => (await expectJson<{ status: string }>(await api.request(`/pipeline-promotions/${id}`, { key: dev.key }), 200)).status === 'completed');
+}

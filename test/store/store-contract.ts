@@ -29,6 +29,7 @@ import { buildpackInstallationsContract, buildsContract, cascadeContract, format
 import { releasesContract } from './releases-contract.js';
 import { pgTransfersContract } from './pg-transfers-contract.js';
 import { accessContract } from './access-contract.js';
+import { pipelinesContract } from './pipelines-contract.js';
 
 export interface StoreHarness {
   /** Runs once before the suite (e.g. starts a database server). */
@@ -141,6 +142,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     pgTransfersContract({ open });
     addonProvidersContract({ open });
     accessContract({ open });
+    pipelinesContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

@@ -5,7 +5,7 @@
 import type { DynoRecord } from '../../src/core/dyno-host.js';
 import type { Plan } from '../../src/core/dyno-plan.js';
 import type { App } from '../../src/core/model.js';
-import type { BlobPort, BuildSource, DynoPort, PlatformPort, ScriptRun, SlugCheck } from '../../src/api/context.js';
+import type { BlobPort, BuildSource, DynoPort, PlatformPort, PromotedRelease, ScriptRun, SlugCheck } from '../../src/api/context.js';
 import type { Build, Release, Slug, Store } from '../../src/store/port.js';
 import { tarballProblem } from './tar-check.js';
 
@@ -17,10 +17,13 @@ export type PlatformEvent =
   | { kind: 'cancelBuild'; app: App; build: Build }
   | { kind: 'clearBuildCache'; app: App }
   | { kind: 'destroyApp'; app: App }
-  | { kind: 'runScript'; app: App; release: Release; command: string; type: string };
+  | { kind: 'runScript'; app: App; release: Release; command: string; type: string }
+  | { kind: 'promote'; app: App; release: Release };
 
 export class RecordingPlatform implements PlatformPort {
   readonly events: PlatformEvent[] = [];
+  /** How the release phase of a promoted release ends, by app id (default: succeeded). */
+  readonly releasePhaseOutcomes = new Map<string, 'succeeded' | 'failed'>();
   /** Output served by openOutput, by `build:<id>` / `release:<id>`. */
   readonly outputs = new Map<string, string[]>();
 
@@ -62,6 +65,17 @@ export class RecordingPlatform implements PlatformPort {
     const blobKeys = await this.store.slugs.blobKeysForApp(app.id);
     await removeRows();
     for (const key of blobKeys) await this.blobs.delete(key);
+  }
+
+  /** Creates the release and ends a pending one as releasePhaseOutcomes says, as the release phase would. */
+  async promote(app: App, create: () => Promise<Release>, created: (release: Release) => Promise<void>): Promise<PromotedRelease> {
+    const release = await create();
+    await created(release);
+    this.events.push({ kind: 'promote', app, release });
+    if (release.status !== 'pending') return { release, status: release.status };
+    const outcome = this.releasePhaseOutcomes.get(app.id) ?? 'succeeded';
+    const finished = (await this.store.releases.finish(release.id, outcome)) ?? release;
+    return outcome === 'succeeded' ? { release: finished, status: outcome } : { release: finished, status: outcome, failure: `Release v${release.version} failed: the release command exited with status 1; the previous release keeps running.` };
   }
 
   async validateSlug(slug: Slug): Promise<SlugCheck> {

@@ -7,6 +7,17 @@ import { serializeAccount } from '../serialize.js';
 export const accountRoutes: Route[] = [
   { method: 'GET', path: '/account', access: 'account', handler: async (ctx) => ({ status: 200, body: serializeAccount(ctx.account) }) },
   {
+    // `heroku pipelines:create` reads the owner from /users/~.
+    method: 'GET',
+    path: '/users/:user',
+    access: 'account',
+    async handler(ctx) {
+      const user = ctx.params.user as string;
+      if (user !== '~' && user !== ctx.account.id && user.toLowerCase() !== ctx.account.email) throw notFound('user', user);
+      return { status: 200, body: serializeAccount(ctx.account) };
+    },
+  },
+  {
     method: 'PATCH',
     path: '/account',
     access: 'account',

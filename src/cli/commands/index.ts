@@ -44,6 +44,16 @@ import { drainsRemove } from './drains-remove.js';
 import { access } from './access.js';
 import { accessAdd } from './access-add.js';
 import { accessRemove } from './access-remove.js';
+import { pipelines } from './pipelines.js';
+import { pipelinesCreate } from './pipelines-create.js';
+import { pipelinesAdd } from './pipelines-add.js';
+import { pipelinesRemove } from './pipelines-remove.js';
+import { pipelinesInfo } from './pipelines-info.js';
+import { pipelinesPromote } from './pipelines-promote.js';
+import { pipelinesDiff } from './pipelines-diff.js';
+import { pipelinesUpdate } from './pipelines-update.js';
+import { pipelinesRename } from './pipelines-rename.js';
+import { pipelinesDestroy } from './pipelines-destroy.js';
 import { domains } from './domains.js';
 import { domainsAdd } from './domains-add.js';
 import { domainsRemove } from './domains-remove.js';
@@ -149,6 +159,16 @@ export const COMMANDS: readonly Command[] = [
   access,
   accessAdd,
   accessRemove,
+  pipelines,
+  pipelinesCreate,
+  pipelinesAdd,
+  pipelinesRemove,
+  pipelinesInfo,
+  pipelinesPromote,
+  pipelinesDiff,
+  pipelinesUpdate,
+  pipelinesRename,
+  pipelinesDestroy,
   domains,
   domainsAdd,
   domainsRemove,
