@@ -18,12 +18,16 @@ import { serializeBuild, serializeFormation, serializeRelease } from './serializ
 
 /** Events kept per app (older ones go with their deliveries). */
 export const WEBHOOK_EVENTS_KEPT = 1000;
+/** Events waiting to be recorded, all apps together; beyond it new ones are dropped and counted. */
+export const WEBHOOK_EVENTS_WAITING = 10_000;
 
 type Data = Record<string, unknown>;
 
 export class WebhookRecorder implements PlatformEvents {
   /** Serialized per app, so an app's events are recorded (and delivered) in the order they happened. */
   readonly #chains = new Map<string, Promise<void>>();
+  #waiting = 0;
+  #dropped = 0;
 
   constructor(
     private readonly deps: Pick<ApiDeps, 'store' | 'urls' | 'urlSigningKey' | 'now' | 'log' | 'addons'>,
@@ -31,11 +35,17 @@ export class WebhookRecorder implements PlatformEvents {
   ) {}
 
   publish(event: PlatformEvent): void {
+    if (this.#waiting >= WEBHOOK_EVENTS_WAITING) {
+      if (this.#dropped++ % 1000 === 0) this.deps.log({ at: 'warn', msg: 'webhook events dropped: the store is not keeping up', dropped: this.#dropped });
+      return;
+    }
+    this.#waiting++;
     const previous = this.#chains.get(event.appId) ?? Promise.resolve();
     const next = previous
       .then(() => this.record(event))
       .catch((err: unknown) => this.deps.log({ at: 'warn', msg: 'webhook event not recorded', entity: event.entity, action: event.action, app_id: event.appId, error: err instanceof Error ? err.message : String(err) }))
       .finally(() => {
+        this.#waiting--;
         if (this.#chains.get(event.appId) === next) this.#chains.delete(event.appId);
       });
     this.#chains.set(event.appId, next);
