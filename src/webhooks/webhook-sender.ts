@@ -137,7 +137,6 @@ export class WebhookSender {
       'Content-Type': 'application/json',
       'User-Agent': 'Berth-Webhooks/1',
       'Heroku-Webhook-Hmac-SHA256': signBody(webhook.secret, body),
-      'Heroku-Webhook-Id': delivery.id,
     };
     if (webhook.authorization !== null) headers.Authorization = webhook.authorization;
     const answer = await this.post(webhook.url, headers, body, signal);
