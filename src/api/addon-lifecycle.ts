@@ -20,7 +20,7 @@ import { callProvider, checkProviderConfig, describeFailure, invoke } from './pr
 /** How long a config update `untilRolled` waits for the attached apps' dynos to roll. */
 const ROLL_WAIT_MS = 45_000;
 
-type LifecycleDeps = Pick<ApiDeps, 'store' | 'addons' | 'addonTimeoutMs' | 'logs' | 'platform' | 'log' | 'urls'>;
+type LifecycleDeps = Pick<ApiDeps, 'store' | 'addons' | 'addonTimeoutMs' | 'logs' | 'platform' | 'log' | 'urls' | 'events'>;
 
 export type { NewAddonRequest };
 
@@ -35,8 +35,15 @@ export class AddonLifecycle implements AddonConfigSink {
     return this.deps.store;
   }
 
-  create(request: NewAddonRequest): Promise<Addon> {
-    return this.provisioning.create(request);
+  async create(request: NewAddonRequest): Promise<Addon> {
+    const addon = await this.provisioning.create(request);
+    this.published('create', addon, request.user);
+    return addon;
+  }
+
+  /** api:addon for app webhooks, on the add-on's own app. */
+  private published(action: 'create' | 'update' | 'destroy', addon: Addon, user: User): void {
+    this.deps.events.publish({ entity: 'api:addon', action, appId: addon.appId, addonId: addon.id, actor: user });
   }
 
   /** On start: fails add-ons a killed control plane left provisioning; returns their ids. */
@@ -90,6 +97,7 @@ export class AddonLifecycle implements AddonConfigSink {
     }
     await deprovisionAtProvider(this.deps, addon);
     announceAll(this.deps, await this.forget(addon, user, () => true));
+    this.published('destroy', addon, user);
     return (await this.store.addons.findById(addon.id)) ?? addon;
   }
 
@@ -118,6 +126,7 @@ export class AddonLifecycle implements AddonConfigSink {
     const config = result.config;
     const releases = await this.rewrite(addon, { plan: plan.name, ...(config ? { config } : {}) }, describePlanChange(addon.name, plan.fullName), user);
     announceAll(this.deps, releases);
+    this.published('update', addon, user);
     return { addon: (await this.store.addons.findById(addon.id)) ?? addon, message: result.message ?? null };
   }
 
@@ -144,7 +153,8 @@ export class AddonLifecycle implements AddonConfigSink {
 
   async provisioned(addonId: string, config: Record<string, string>, message?: string): Promise<void> {
     checkProviderConfig(config);
-    await this.provisioning.complete(addonId, { providerId: null, config, message: message ?? null }, null);
+    const addon = await this.provisioning.complete(addonId, { providerId: null, config, message: message ?? null }, null);
+    this.published('update', addon, null);
   }
 
   failed(addonId: string, message: string): Promise<void> {

@@ -10,6 +10,7 @@ import type { Access } from '../core/access-policy.js';
 import type { AddonRegistry } from '../core/addon-registry.js';
 import type { DataPort } from './data-port.js';
 import type { InternalApi } from './internal-api.js';
+import type { PlatformEvents } from '../core/platform-events.js';
 import type { PartnerTokens } from '../accounts/partner-tokens.js';
 import type { AddonProviderRecord, Build, Release, Slug, Store } from '../store/port.js';
 
@@ -252,6 +253,8 @@ export interface ApiDeps {
   bodyDeadlineMs?: number;
   /** Failed email:password logins allowed per client address and per email in 15 minutes. */
   loginFailureLimit?: { perClient: number; perEmail: number };
+  /** What happened (app created, scaled, add-on provisioned…), published after commit for app webhooks. */
+  events: PlatformEvents;
   log(event: Record<string, unknown>): void;
   now(): Date;
 }

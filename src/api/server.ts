@@ -49,6 +49,8 @@ import { pipelineCouplingRoutes } from './resources/pipeline-couplings.js';
 import { pipelinePromotionRoutes } from './resources/pipeline-promotions.js';
 import { appFilterRoutes } from './resources/app-filters.js';
 import { pipelineDiffRoutes } from './resources/pipeline-diff.js';
+import { webhookRoutes } from './resources/webhooks.js';
+import { webhookDeliveryRoutes } from './resources/webhook-deliveries.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -87,6 +89,8 @@ export const apiRoutes: Route[] = [
   ...pipelinePromotionRoutes,
   ...appFilterRoutes,
   ...pipelineDiffRoutes,
+  ...webhookRoutes,
+  ...webhookDeliveryRoutes,
   ...adminRoutes,
 ];
 

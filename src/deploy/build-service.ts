@@ -8,10 +8,11 @@ import { DynoBuildSandbox } from '../builder/dyno-build-sandbox.js';
 import { extractSource } from '../builder/extract-archive.js';
 import { appDiskVerdict, DEFAULT_APP_DISK_CAP_BYTES, formatBytes } from '../core/disk-policy.js';
 import type { App } from '../core/model.js';
+import type { EventActor, PlatformEvents } from '../core/platform-events.js';
 import type { EgressGuard } from '../egress/egress-guard.js';
 import { uidForApp, type Runtime } from '../runtime/runtime.js';
 import type { DynoNetwork } from '../runtime/types.js';
-import type { Build, Release, Store } from '../store/port.js';
+import type { Build, BuildResult, Release, Store } from '../store/port.js';
 import { AppDiskPaths } from './app-disk-paths.js';
 import { measureApp } from './disk-usage.js';
 import type { OutputLogs } from './output-log.js';
@@ -32,7 +33,11 @@ export interface BuildServiceDeps {
   egress: EgressGuard;
   /** The most a build may leave of its app (new slug + build cache + logs); default DEFAULT_APP_DISK_CAP_BYTES. */
   appDiskCapBytes?: number;
+  /** api:build create when a build starts, update when it ends (app webhooks). */
+  events: PlatformEvents;
 }
+
+const actorOf = (build: Build): EventActor => (build.userId && build.userEmail ? { id: build.userId, email: build.userEmail } : null);
 
 /** Where the source comes from: a git push (archived from the pushed commit) or a tarball. */
 export type BuildSourceInput =
@@ -64,6 +69,7 @@ export class BuildService {
   constructor(private readonly deps: BuildServiceDeps) {}
 
   run(request: BuildRequest): Promise<BuildOutcome> {
+    this.deps.events.publish({ entity: 'api:build', action: 'create', appId: request.app.id, buildId: request.build.id, actor: actorOf(request.build) });
     if (this.destroyed.has(request.app.id)) return this.refuse(request);
     const previous = this.queues.get(request.app.id);
     const controller = new AbortController();
@@ -99,6 +105,12 @@ export class BuildService {
     });
     this.queues.set(appId, job);
     return job;
+  }
+
+  /** Ends a build (the one place builds end): stored, then api:build update. */
+  async finish(build: Build, result: BuildResult): Promise<void> {
+    await this.deps.store.builds.finish(build.id, result);
+    this.deps.events.publish({ entity: 'api:build', action: 'update', appId: build.appId, buildId: build.id, actor: actorOf(build) });
   }
 
   cancel(buildId: string): boolean {
@@ -149,7 +161,7 @@ export class BuildService {
   private async refuse(request: BuildRequest): Promise<BuildOutcome> {
     const error = 'The app was destroyed; the build did not run.';
     request.output?.(problem(error));
-    await this.deps.store.builds.finish(request.build.id, { status: 'failed', error });
+    await this.finish(request.build, { status: 'failed', error });
     return { ok: false, error };
   }
 
@@ -220,7 +232,7 @@ export class BuildService {
         description: version ? `Deploy ${version.slice(0, 7)}` : 'Deploy',
         user: build.userId && build.userEmail ? { id: build.userId, email: build.userEmail } : null,
       });
-      await deps.store.builds.finish(build.id, { status: 'succeeded', slugId: stored.id, releaseId: release.id, outputKey: null });
+      await this.finish(build, { status: 'succeeded', slugId: stored.id, releaseId: release.id, outputKey: null });
       out(detail(`Released v${release.version}`));
       // Destroying the app (or the push going away) stops waiting for the roll-out, not the roll-out itself.
       const deploying = deps.deploy(app, release, out);
@@ -245,7 +257,7 @@ export class BuildService {
       out(problem('Push rejected: the build failed. The running release was not changed.'));
       // A slug no record points to (cancelled, failed to record, or its app destroyed meanwhile) is garbage.
       if (!slugRecorded || !(await deps.store.apps.findById(app.id))) await deps.blobs.delete(slugKey).catch(() => false);
-      await deps.store.builds.finish(build.id, { status: 'failed', error: message });
+      await this.finish(build, { status: 'failed', error: message });
       return { ok: false, error: message };
     } finally {
       await log.end();

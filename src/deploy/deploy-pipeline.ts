@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AttachTarget } from '../agent/dyno-attachment.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { DEFAULT_KEEP_RELEASES } from '../core/disk-policy.js';
+import { noPlatformEvents, type PlatformEvents } from '../core/platform-events.js';
 import type { DynoHost } from '../core/dyno-host.js';
 import { herokuPolicyWith } from '../core/dyno-plan.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -52,6 +53,8 @@ export interface DeployPipelineDeps {
   keepReleases?: number;
   /** The most a build may leave of one app: new slug + build cache + logs (default 4 GiB). */
   appDiskCapBytes?: number;
+  /** Where releases and builds are announced for app webhooks (default: nowhere). */
+  events?: PlatformEvents;
 }
 
 /** What the composition root hands on: to the API (platform, dynos), the git service (builds), the agent connection (routes, manager). */
@@ -74,6 +77,7 @@ export interface DeployPipeline {
 export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
   const { store, blobs, agent, runtime, dataDir } = deps;
   const egress = deps.egress ?? new EgressGuard();
+  const events = deps.events ?? noPlatformEvents;
   const slugDirs = new LocalSlugDirs(store, blobs, join(dataDir, 'slugs'));
   const manager = new DynoManager({
     host: agent,
@@ -104,6 +108,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     log: deps.log,
     egress,
     ...(deps.appDiskCapBytes !== undefined ? { appDiskCapBytes: deps.appDiskCapBytes } : {}),
+    events,
   });
   const paths = new AppDiskPaths(dataDir);
   const disk = new DiskCollector({
@@ -133,6 +138,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     maxSourceBytes: 500 * 1024 * 1024,
     egress,
     verifyTimeoutMs: 60_000,
+    events,
   });
   const dynos = new DynoService({ store, manager, slugDirs, agent });
   return { manager, routes, builds, platform, dynos, disk };

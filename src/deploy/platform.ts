@@ -10,6 +10,7 @@ import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { inspectArchive } from '../builder/inspect-archive.js';
 import { SLUG_RULES } from '../builder/slug.js';
 import type { App } from '../core/model.js';
+import type { PlatformEvents } from '../core/platform-events.js';
 import { releaseAnnouncement } from '../core/release-announcement.js';
 import type { EgressGuard } from '../egress/egress-guard.js';
 import type { DynoManager } from '../scheduler/dyno-manager.js';
@@ -45,6 +46,8 @@ export interface PlatformDeps {
   egress: EgressGuard;
   /** How long a push waits for the new release's web dynos to come up. */
   verifyTimeoutMs: number;
+  /** api:release create for every new release, update when its release phase ends (app webhooks). */
+  events: PlatformEvents;
 }
 
 /** The platform behind the API: releases roll dynos, builds build, apps route. */
@@ -85,7 +88,7 @@ export class Platform implements PlatformPort {
       }
       await this.deps.builds.run({ app, build, source: { kind: 'tarball', path, version: build.sourceBlob.version } });
     } catch (err) {
-      await this.deps.store.builds.finish(build.id, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
+      await this.deps.builds.finish(build, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -169,10 +172,13 @@ export class Platform implements PlatformPort {
    */
   private async release(app: App, release: Release, output?: (line: string) => void): Promise<Release['status']> {
     for (const line of releaseAnnouncement(release)) this.deps.apiLog(app.id, line);
+    const actor = release.userId && release.userEmail ? { id: release.userId, email: release.userEmail } : null;
+    this.deps.events.publish({ entity: 'api:release', action: 'create', appId: app.id, releaseId: release.id, actor });
     let status = release.status;
     if (status === 'pending') {
       output?.('-----> Running release command...');
       status = await this.deps.releasePhase.run(app, release, output ? (line) => output(`       ${line}`) : undefined);
+      this.deps.events.publish({ entity: 'api:release', action: 'update', appId: app.id, releaseId: release.id, actor });
     }
     if (status === 'succeeded') {
       this.deps.manager.kick(app.id);

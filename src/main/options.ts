@@ -27,6 +27,8 @@ export interface UpOptions {
   stopGraceMs?: number;
   /** Cool-off before restarting a dyno that crashed twice in a row, doubling after (default 10 s; hidden flag for tests). */
   crashCoolOffMs?: number;
+  /** Waits before each retry of a failed sync webhook delivery (default: doubling from 15 s, about an hour; hidden flag for tests). */
+  webhookRetryDelaysMs?: number[];
   /** Router worker processes (default: one per core). */
   workers?: number;
   /** CIDR ranges tenant URLs (drains, source URLs, buildpacks, error pages) may reach although private. */
@@ -129,11 +131,12 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'disk-budget': { type: 'string' },
       'app-disk-cap': { type: 'string' },
       'keep-releases': { type: 'string' },
-      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms.
+      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated).
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
       'stop-grace-ms': { type: 'string' },
       'crash-cool-off-ms': { type: 'string' },
+      'webhook-retry-delays-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -148,6 +151,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   const metricsInterval = milliseconds('metrics-interval-ms', values['metrics-interval-ms'], 100, 3_600_000);
   const stopGrace = milliseconds('stop-grace-ms', values['stop-grace-ms'], 0, 3_600_000);
   const crashCoolOff = milliseconds('crash-cool-off-ms', values['crash-cool-off-ms'], 100, 3_600_000);
+  const retryText = values['webhook-retry-delays-ms'];
+  const retryDelays = retryText === undefined ? undefined : retryText.split(',').map((part) => milliseconds('webhook-retry-delays-ms', part.trim(), 0, 3_600_000) as number);
   const workers = values.workers;
   if (workers !== undefined && (!/^\d+$/.test(workers) || Number(workers) < 1 || Number(workers) > 256)) {
     throw new Error(`--workers must be a number of router worker processes from 1 to 256, not ${JSON.stringify(workers)}.`);
@@ -180,6 +185,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(metricsInterval !== undefined ? { metricsIntervalMs: metricsInterval } : {}),
     ...(stopGrace !== undefined ? { stopGraceMs: stopGrace } : {}),
     ...(crashCoolOff !== undefined ? { crashCoolOffMs: crashCoolOff } : {}),
+    ...(retryDelays !== undefined ? { webhookRetryDelaysMs: retryDelays } : {}),
     ...(workers !== undefined ? { workers: Number(workers) } : {}),
     ...(diskBudget !== undefined ? { diskBudgetBytes: diskBudget } : {}),
     keepReleases: Number(keepText),

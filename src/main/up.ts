@@ -17,6 +17,9 @@ import { AddonRegistry } from '../core/addon-registry.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { createDeployPipeline } from '../deploy/deploy-pipeline.js';
 import { EgressGuard } from '../egress/egress-guard.js';
+import { PlatformEventBus } from '../core/platform-events.js';
+import { WebhookRecorder } from '../api/webhook-recorder.js';
+import { WebhookSender } from '../webhooks/webhook-sender.js';
 import { pushHandler } from '../deploy/push-handler.js';
 import { startDataServices } from './data-services.js';
 import { StoreAddonDirectory } from './store-addon-directory.js';
@@ -98,6 +101,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const gitUrl = (app: string) => `https://${gitHost}/${app}.git`;
 
     const diskBudgetBytes = options.diskBudgetBytes ?? (await defaultDiskBudget(paths.root));
+    const egress = new EgressGuard(options.allowPrivateUrls);
+    // What happens on the platform (releases, builds, scaling, apps, add-ons, dynos), for app webhooks.
+    const events = new PlatformEventBus((err, event) => logLine({ at: 'warn', msg: 'platform event subscriber failed', entity: event.entity, error: err instanceof Error ? err.message : String(err) }));
     const { manager, routes, builds, platform, dynos, disk } = createDeployPipeline({
       store,
       blobs,
@@ -114,7 +120,8 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       ...(options.bootTimeoutMs !== undefined ? { bootTimeoutMs: options.bootTimeoutMs } : {}),
       ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
       ...(options.crashCoolOffMs !== undefined ? { crashCoolOffMs: options.crashCoolOffMs } : {}),
-      egress: new EgressGuard(options.allowPrivateUrls),
+      egress,
+      events,
       diskBudgetBytes,
       keepReleases: options.keepReleases,
       ...(options.appDiskCapBytes !== undefined ? { appDiskCapBytes: options.appDiskCapBytes } : {}),
@@ -145,6 +152,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
       maxBodyBytes: 1024 * 1024,
+      events,
       log: logLine,
       now: () => new Date(),
     };
@@ -170,6 +178,19 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const partnerTimer = setInterval(sweepPartners, 30_000);
     partnerTimer.unref();
     cleanups.defer(() => clearInterval(partnerTimer));
+    // App webhooks: events become deliveries in the store; the sender posts them in the background.
+    const webhookSender = new WebhookSender({ store, egress, log: logLine, ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}) });
+    const webhookRecorder = new WebhookRecorder(apiDeps, () => webhookSender.wake());
+    events.subscribe((event) => webhookRecorder.publish(event));
+    agent.onEvent(({ dyno, previous }) => {
+      const action = previous === 'down' ? 'create' : dyno.state === 'down' ? 'destroy' : 'update';
+      events.publish({ entity: 'dyno', action, appId: dyno.appId, dyno });
+    });
+    webhookSender.start();
+    cleanups.defer(async () => {
+      await webhookSender.stop();
+      await webhookRecorder.settled();
+    });
     const api = createApiHandler(apiDeps);
     const git = await createGitService({
       reposDir: join(paths.root, 'repos'),

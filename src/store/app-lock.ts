@@ -50,7 +50,7 @@ export function parseConfig(json: string): ConfigVars {
 export async function lockAppForInsert(
   db: Kysely<Database>,
   appId: string,
-  cap?: { table: 'domains' | 'sni_endpoints'; limit: number | undefined; tooMany(limit: number): string },
+  cap?: { table: 'domains' | 'sni_endpoints' | 'app_webhooks'; limit: number | undefined; tooMany(limit: number): string },
 ): Promise<void> {
   try {
     await lockApp(db, appId);

@@ -24,6 +24,7 @@ import { KyselyCollaborators } from './collaborators-repository.js';
 import { KyselyTeams } from './teams-repository.js';
 import { KyselyPipelineCouplings, KyselyPipelines } from './pipelines-repository.js';
 import { KyselyPipelinePromotions } from './pipeline-promotions-repository.js';
+import { KyselyAppWebhooks } from './webhooks-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -56,6 +57,7 @@ export class KyselyStore implements Store {
   readonly pipelines: KyselyPipelines;
   readonly pipelineCouplings: KyselyPipelineCouplings;
   readonly pipelinePromotions: KyselyPipelinePromotions;
+  readonly webhooks: KyselyAppWebhooks;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -87,6 +89,7 @@ export class KyselyStore implements Store {
     this.pipelines = new KyselyPipelines(db, clock);
     this.pipelineCouplings = new KyselyPipelineCouplings(db, clock);
     this.pipelinePromotions = new KyselyPipelinePromotions(db, clock);
+    this.webhooks = new KyselyAppWebhooks(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

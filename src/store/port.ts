@@ -10,6 +10,7 @@ import type { Collaborator, Team, TeamInvitation, TeamMember, TeamRole } from '.
 import type { AppSetupRepository } from './app-setup-records.js';
 import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
+import type { AppWebhookRepository } from './webhook-records.js';
 import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
 import type { PipelineCouplingRepository, PipelinePromotionRepository, PipelineRepository } from './pipeline-records.js';
 import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
@@ -22,6 +23,7 @@ export type * from './addon-provider-records.js';
 export type * from './access-records.js';
 export type * from './app-setup-records.js';
 export type * from './pipeline-records.js';
+export type * from './webhook-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -54,6 +56,8 @@ export interface Store {
   pipelines: PipelineRepository;
   pipelineCouplings: PipelineCouplingRepository;
   pipelinePromotions: PipelinePromotionRepository;
+  /** App webhooks, their events and deliveries (the sender's queue). */
+  webhooks: AppWebhookRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection

@@ -365,6 +365,43 @@ export interface PipelinePromotionTargetsTable {
   updated_at: string;
 }
 
+/** An app webhook subscription (src/store/webhook-records.ts); `include` is a JSON array. */
+export interface AppWebhooksTable {
+  id: string;
+  app_id: string;
+  url: string;
+  include: string;
+  level: string;
+  secret: string;
+  authorization_header: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An event offered to an app's webhooks; `payload` is Heroku's JSON object. */
+export interface AppWebhookEventsTable {
+  id: string;
+  app_id: string;
+  include: string;
+  payload: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One delivery of an event to a webhook; `last_attempt` is JSON or null. */
+export interface AppWebhookDeliveriesTable {
+  id: string;
+  app_id: string;
+  webhook_id: string;
+  event_id: string;
+  status: string;
+  num_attempts: number;
+  next_attempt_at: string | null;
+  last_attempt: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -397,4 +434,7 @@ export interface Database {
   pipeline_couplings: PipelineCouplingsTable;
   pipeline_promotions: PipelinePromotionsTable;
   pipeline_promotion_targets: PipelinePromotionTargetsTable;
+  app_webhooks: AppWebhooksTable;
+  app_webhook_events: AppWebhookEventsTable;
+  app_webhook_deliveries: AppWebhookDeliveriesTable;
 }

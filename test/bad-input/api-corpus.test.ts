@@ -77,6 +77,13 @@ const CASES: Case[] = [
   { name: 'a drain URL with a space', method: 'POST', path: '/log-drains', body: { url: 'https://logs.example.test/a b' }, status: 422, id: 'invalid_params' },
   { name: 'a drain URL of 3000 characters', method: 'POST', path: '/log-drains', body: { url: `https://logs.example.test/${long(3000)}` }, status: 422, id: 'invalid_params' },
   { name: 'a javascript: drain URL', method: 'POST', path: '/log-drains', body: { url: 'javascript:alert(1)' }, status: 422, id: 'invalid_params' },
+  // App webhooks
+  { name: 'a file: webhook URL', method: 'POST', path: '/webhooks', body: { url: 'file:///etc/shadow', include: ['dyno'], level: 'notify' }, status: 422, id: 'invalid_params', message: /http:\/\/ or https:\/\// },
+  { name: 'a gopher: webhook URL', method: 'POST', path: '/webhooks', body: { url: 'gopher://127.0.0.1:6379/_FLUSHALL', include: ['dyno'], level: 'notify' }, status: 422, id: 'invalid_params' },
+  { name: 'a webhook authorization header with CRLF (header injection)', method: 'POST', path: '/webhooks', body: { url: 'https://hooks.example.test/', include: ['dyno'], level: 'sync', authorization: 'x\r\nX-Evil: 1' }, status: 422, id: 'invalid_params' },
+  { name: 'a webhook including every entity by wildcard', method: 'POST', path: '/webhooks', body: { url: 'https://hooks.example.test/', include: ['*'], level: 'sync' }, status: 422, id: 'invalid_params', message: /Unknown webhook entity/ },
+  { name: 'a webhook with a 3000-character URL', method: 'POST', path: '/webhooks', body: { url: `https://hooks.example.test/${long(3000)}`, include: ['dyno'], level: 'sync' }, status: 422, id: 'invalid_params' },
+  { name: 'a webhook deliveries filter by an unknown status', method: 'GET', path: '/webhook-deliveries?eq[status]=everything', status: 422, id: 'invalid_params' },
   // Domains
   { name: 'a domain with two wildcards', method: 'POST', path: '/domains', body: { hostname: '*.*.example.test' }, status: 422, id: 'invalid_params' },
   { name: 'a domain with an empty label', method: 'POST', path: '/domains', body: { hostname: 'a..example.test' }, status: 422, id: 'invalid_params' },
@@ -141,6 +148,7 @@ async function snapshot(): Promise<unknown> {
     releases: await get(`/apps/${app}/releases`),
     formation: strip(await get(`/apps/${app}/formation`)),
     drains: await get(`/apps/${app}/log-drains`),
+    webhooks: await get(`/apps/${app}/webhooks`),
     domains: await get(`/apps/${app}/domains`),
     addons: await get(`/apps/${app}/addons`),
     builds: await get(`/apps/${app}/builds`),

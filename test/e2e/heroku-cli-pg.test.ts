@@ -102,7 +102,7 @@ describe('the official heroku CLI: pg:* against Berth', () => {
         return started;
       },
     });
-    const sink = new AddonLifecycle({ store: api.store, addons: registry, addonTimeoutMs: 30_000, logs: { emit: () => {} }, platform: api.platform, log: () => {}, urls: { webUrl: () => '', gitUrl: () => '', apiUrl: (p) => `${api.url}${p}` } });
+    const sink = new AddonLifecycle({ store: api.store, addons: registry, addonTimeoutMs: 30_000, logs: { emit: () => {} }, platform: api.platform, log: () => {}, urls: { webUrl: () => '', gitUrl: () => '', apiUrl: (p) => `${api.url}${p}` }, events: api.events });
     data.useProviders(() => providerHooks(registry, sink, api.store));
     key = (await api.createUser('official-pg@example.com')).key;
     const res = await api.request('/apps', { key, method: 'POST', body: JSON.stringify({ name: APP }) });

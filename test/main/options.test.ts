@@ -41,7 +41,13 @@ describe('bin/berth up options', () => {
     assert.match(UP_HELP, /--app-disk-cap SIZE/);
   });
 
+  it('leave webhook retries to the default schedule unless the hidden --webhook-retry-delays-ms gives one', () => {
+    assert.equal(parse().webhookRetryDelaysMs, undefined);
+    assert.deepEqual(parse('--webhook-retry-delays-ms', '50, 100,2000').webhookRetryDelaysMs, [50, 100, 2000]);
+  });
+
   for (const [flag, value, message] of [
+    ['--webhook-retry-delays-ms', '50,soon', /--webhook-retry-delays-ms/],
     ['--disk-budget', 'lots', /--disk-budget must be a size such as 20G/],
     ['--disk-budget', '0', /--disk-budget must be a size/],
     ['--app-disk-cap', 'huge', /--app-disk-cap must be a size such as 4G/],

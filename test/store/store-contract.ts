@@ -30,6 +30,7 @@ import { releasesContract } from './releases-contract.js';
 import { pgTransfersContract } from './pg-transfers-contract.js';
 import { accessContract } from './access-contract.js';
 import { pipelinesContract } from './pipelines-contract.js';
+import { webhooksContract } from './webhooks-contract.js';
 
 export interface StoreHarness {
   /** Runs once before the suite (e.g. starts a database server). */
@@ -143,6 +144,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     addonProvidersContract({ open });
     accessContract({ open });
     pipelinesContract({ open });
+    webhooksContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

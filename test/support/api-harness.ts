@@ -24,6 +24,7 @@ import { NoDynos, RecordingPlatform } from './recording-platform.js';
 import { AddonRegistry } from '../../src/core/addon-registry.js';
 import { PartnerTokens } from '../../src/accounts/partner-tokens.js';
 import { PartnerProviders } from '../../src/addons/partner-providers.js';
+import { PlatformEventBus } from '../../src/core/platform-events.js';
 
 /** A platform log line the API emitted (`app[api]: …`). */
 export interface EmittedLine {
@@ -53,6 +54,8 @@ export interface ApiHarness {
   channels: LogChannels;
   /** The clock of the API and of the accounts service: real time, moved on by `advance(ms)`. */
   clock: TestClock;
+  /** The bus the API publishes platform events on (app webhooks subscribe here). */
+  events: PlatformEventBus;
   /** Creates a non-admin account and returns its API key. */
   createUser(email: string, password?: string): Promise<{ key: string; accountId: string; password: string }>;
   /** fetch against the API with Heroku's Accept header and, unless given, no auth. */
@@ -80,6 +83,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
   const sessions = new LogSessions({ channels, pathPrefix: '/log-sessions/' });
   const registry = options.overrides?.addons ?? new AddonRegistry();
   const partners = new PartnerProviders({ store, tokens: new PartnerTokens(store, () => new Date()), registry, region: 'us', timeoutMs: options.partnerTimeoutMs ?? 5_000, log: (event) => logged.push(event) });
+  const events = new PlatformEventBus((err) => logged.push({ at: 'error', during: 'platform event', error: String(err) }));
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -121,6 +125,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
     blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
     rateLimitPerHour: 4500,
     maxBodyBytes: 64 * 1024,
+    events,
     log: (event) => logged.push(event),
     now: () => clock.now(),
     ...options.overrides,
@@ -142,6 +147,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
     lines,
     channels,
     clock,
+    events,
     async createUser(email, password = 'correct horse battery') {
       const { account } = await accounts.create({ email, password });
       const { token } = await accounts.issueKey(account.id, 'test key');
@@ -232,6 +238,7 @@ export function useApi(options: ApiOptions | (() => ApiOptions) = {}, setup?: (a
     get channels() { return running().channels; },
     get partners() { return running().partners; },
     get clock() { return running().clock; },
+    get events() { return running().events; },
     createUser: (email, password) => running().createUser(email, password),
     request: (path, init) => running().request(path, init),
     close: () => running().close(),

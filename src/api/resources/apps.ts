@@ -25,6 +25,7 @@ async function createApp(ctx: RequestContext, name: string, region: string, stac
     return { app: created, release: await tx.releases.create({ appId: created.id, slugId: null, description: 'Initial release', user }) };
   });
   announceRelease(ctx.deps, app, release);
+  ctx.deps.events.publish({ entity: 'api:app', action: 'create', appId: app.id, actor: user });
   return app;
 }
 
@@ -124,7 +125,11 @@ export const appRoutes: Route[] = [
       }
       if (body.build_stack !== undefined) changes.buildStack = checkStack(body.build_stack);
       const updated = Object.keys(changes).length === 0 ? app : await ctx.deps.store.apps.update(app.id, changes);
-      if (updated !== app) notifyPlatform(ctx.deps, 'appChanged', app.id, () => ctx.deps.platform.appChanged(updated));
+      if (updated !== app) {
+        notifyPlatform(ctx.deps, 'appChanged', app.id, () => ctx.deps.platform.appChanged(updated));
+        const previous = { ...(changes.name !== undefined ? { name: app.name } : {}), ...(changes.maintenance !== undefined ? { maintenance: app.maintenance } : {}) };
+        ctx.deps.events.publish({ entity: 'api:app', action: 'update', appId: app.id, previous, actor: { id: ctx.account.id, email: ctx.account.email } });
+      }
       return { status: 200, body: await appJson(ctx, updated) };
     },
   },

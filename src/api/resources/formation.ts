@@ -32,6 +32,8 @@ async function scale(ctx: RequestContext, app: App, requests: ScaleRequest[]) {
   const resized = new Set(requests.filter((r) => r.size).map((r) => r.type));
   ctx.deps.logs.emit(app.id, 'api', `Scale to ${describeScale(scaled, resized)} ${byUser(ctx.account.email)}`);
   notifyPlatform(ctx.deps, 'formationChanged', app.id, () => ctx.deps.platform.formationChanged(app));
+  const types = requests.map((r) => r.type);
+  ctx.deps.events.publish({ entity: 'api:formation', action: 'update', appId: app.id, types, actor: { id: ctx.account.id, email: ctx.account.email } });
   return scaled.map((f) => serializeFormation(f, app));
 }
 

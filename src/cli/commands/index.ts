@@ -54,6 +54,14 @@ import { pipelinesDiff } from './pipelines-diff.js';
 import { pipelinesUpdate } from './pipelines-update.js';
 import { pipelinesRename } from './pipelines-rename.js';
 import { pipelinesDestroy } from './pipelines-destroy.js';
+import { webhooks } from './webhooks.js';
+import { webhooksAdd } from './webhooks-add.js';
+import { webhooksInfo } from './webhooks-info.js';
+import { webhooksUpdate } from './webhooks-update.js';
+import { webhooksRemove } from './webhooks-remove.js';
+import { webhooksDeliveries } from './webhooks-deliveries.js';
+import { webhooksDeliveriesInfo } from './webhooks-deliveries-info.js';
+import { webhooksEvents } from './webhooks-events.js';
 import { domains } from './domains.js';
 import { domainsAdd } from './domains-add.js';
 import { domainsRemove } from './domains-remove.js';
@@ -169,6 +177,14 @@ export const COMMANDS: readonly Command[] = [
   pipelinesUpdate,
   pipelinesRename,
   pipelinesDestroy,
+  webhooks,
+  webhooksAdd,
+  webhooksInfo,
+  webhooksUpdate,
+  webhooksRemove,
+  webhooksDeliveries,
+  webhooksDeliveriesInfo,
+  webhooksEvents,
   domains,
   domainsAdd,
   domainsRemove,
