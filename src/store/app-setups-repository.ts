@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { AppSetup, AppSetupProgress, AppSetupRepository, AppSetupStatus } from './app-setup-records.js';
 import type { AppSetupsTable, Database } from './schema.js';
@@ -26,7 +25,7 @@ export class KyselyAppSetups implements AppSetupRepository {
   async create(accountId: string): Promise<AppSetup> {
     const now = this.clock.now().toISOString();
     const row = {
-      id: randomUUID(),
+      id: this.clock.newId(),
       account_id: accountId,
       app_id: null,
       app_name: null,

@@ -16,6 +16,7 @@ import { KyselySniEndpoints } from './sni-endpoints-repository.js';
 import { KyselyAppFeatures } from './app-features-repository.js';
 import { KyselyAccountQuotas } from './account-quotas-repository.js';
 import { KyselyAppSetups } from './app-setups-repository.js';
+import { KyselyReviewApps } from './review-apps-repository.js';
 import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 import { KyselyPgBackupSchedules, KyselyPgTransfers } from './pg-transfers-repository.js';
@@ -54,6 +55,7 @@ export class KyselyStore implements Store {
   readonly collaborators: KyselyCollaborators;
   readonly teams: KyselyTeams;
   readonly appSetups: KyselyAppSetups;
+  readonly reviewApps: KyselyReviewApps;
   readonly pipelines: KyselyPipelines;
   readonly pipelineCouplings: KyselyPipelineCouplings;
   readonly pipelinePromotions: KyselyPipelinePromotions;
@@ -86,6 +88,7 @@ export class KyselyStore implements Store {
     this.collaborators = new KyselyCollaborators(db, clock);
     this.teams = new KyselyTeams(db, clock);
     this.appSetups = new KyselyAppSetups(db, clock);
+    this.reviewApps = new KyselyReviewApps(db, clock);
     this.pipelines = new KyselyPipelines(db, clock);
     this.pipelineCouplings = new KyselyPipelineCouplings(db, clock);
     this.pipelinePromotions = new KyselyPipelinePromotions(db, clock);

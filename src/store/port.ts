@@ -8,6 +8,7 @@ import type { Addon, AddonAttachment } from './addon-records.js';
 import type { AppPermission } from '../core/access-policy.js';
 import type { Collaborator, Team, TeamInvitation, TeamMember, TeamRole } from './access-records.js';
 import type { AppSetupRepository } from './app-setup-records.js';
+import type { ReviewAppRepository } from './review-app-records.js';
 import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
 import type { AppWebhookRepository } from './webhook-records.js';
@@ -22,6 +23,7 @@ export type * from './pg-transfer-records.js';
 export type * from './addon-provider-records.js';
 export type * from './access-records.js';
 export type * from './app-setup-records.js';
+export type * from './review-app-records.js';
 export type * from './pipeline-records.js';
 export type * from './webhook-records.js';
 
@@ -53,6 +55,7 @@ export interface Store {
   collaborators: CollaboratorRepository;
   teams: TeamRepository;
   appSetups: AppSetupRepository;
+  reviewApps: ReviewAppRepository;
   pipelines: PipelineRepository;
   pipelineCouplings: PipelineCouplingRepository;
   pipelinePromotions: PipelinePromotionRepository;

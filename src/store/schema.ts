@@ -402,6 +402,28 @@ export interface AppWebhookDeliveriesTable {
   updated_at: string;
 }
 
+export interface ReviewAppConfigsTable {
+  pipeline_id: string;
+  stale_days: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReviewAppsTable {
+  id: string;
+  pipeline_id: string;
+  app_id: string;
+  source_app_id: string;
+  branch: string;
+  commit_sha: string;
+  creator_id: string;
+  setup_id: string | null;
+  predestroy: string | null;
+  last_push_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -430,6 +452,8 @@ export interface Database {
   app_transfers: AppTransfersTable;
   platform_settings: PlatformSettingsTable;
   app_setups: AppSetupsTable;
+  review_app_configs: ReviewAppConfigsTable;
+  review_apps: ReviewAppsTable;
   pipelines: PipelinesTable;
   pipeline_couplings: PipelineCouplingsTable;
   pipeline_promotions: PipelinePromotionsTable;

@@ -22,6 +22,7 @@ import { addonProvidersContract } from './addon-providers-contract.js';
 import { appFeaturesContract } from './app-features-contract.js';
 import { accountQuotasContract } from './account-quotas-contract.js';
 import { appSetupsContract } from './app-setups-contract.js';
+import { reviewAppsContract } from './review-apps-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
 import { domainsContract } from './domains-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
@@ -139,6 +140,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     appFeaturesContract({ open });
     accountQuotasContract({ open });
     appSetupsContract({ open });
+    reviewAppsContract({ open });
     addonsContract({ open });
     pgTransfersContract({ open });
     addonProvidersContract({ open });
