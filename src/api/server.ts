@@ -23,6 +23,7 @@ import { slugRoutes } from './resources/slugs.js';
 import { sourceRoutes } from './resources/sources.js';
 import { buildRoutes } from './resources/builds.js';
 import { appSetupRoutes } from './resources/app-setups.js';
+import { reviewAppRoutes } from './resources/review-apps.js';
 import { buildpackInstallationRoutes } from './resources/buildpack-installations.js';
 import { formationRoutes } from './resources/formation.js';
 import { blobRoutes } from './resources/blobs.js';
@@ -63,6 +64,7 @@ export const apiRoutes: Route[] = [
   ...sourceRoutes,
   ...buildRoutes,
   ...appSetupRoutes,
+  ...reviewAppRoutes,
   ...buildpackInstallationRoutes,
   ...formationRoutes,
   ...blobRoutes,

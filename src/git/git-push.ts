@@ -35,6 +35,20 @@ export interface PushIo {
 
 export type OnPush = (push: GitPush, io: PushIo) => Promise<{ ok: boolean }>;
 
+/** A push of branches other than main/master (stored, not deployed): what review apps are made of. */
+export interface BranchPush {
+  appId: string;
+  appName: string;
+  accountId: string;
+  /** Created or updated branches with their new commit; deleted ones with `deleted`. */
+  branches: Array<{ branch: string; newSha: string; deleted: boolean }>;
+  /** Write the tree of `commit` (one of the pushed ones) as a tar.gz file. */
+  archive(outputPath: string, commit: string): Promise<void>;
+}
+
+/** Called during a push of non-deploy branches only; its lines reach the pusher, and the push is accepted whatever it does. */
+export type OnBranches = (push: BranchPush, io: PushIo) => Promise<void>;
+
 const ARCHIVE_TIMEOUT_MS = 5 * 60_000;
 
 const inside = (dir: string, path: string): boolean => {
@@ -56,20 +70,24 @@ export function quarantineEnv(repoPath: string, objectDirectory?: string, altern
   return env;
 }
 
+/** The commit archive of a push, seeing its quarantined objects. */
+function archiver(repoPath: string, gitEnv: Record<string, string>, git: GitEnvironment) {
+  return async (outputPath: string, commit: string): Promise<void> => {
+    if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new Error(`not a commit id: ${JSON.stringify(commit)}`);
+    const format = /\.(tar\.gz|tgz)$/.test(outputPath) ? 'tar.gz' : 'tar';
+    await runGit(git, ['archive', `--format=${format}`, `--output=${outputPath}`, commit], { cwd: repoPath, env: gitEnv, timeoutMs: ARCHIVE_TIMEOUT_MS });
+  };
+}
+
+export function createBranchPush(fields: Omit<BranchPush, 'archive'> & { repoPath: string; gitEnv: Record<string, string> }, git: GitEnvironment): BranchPush {
+  const { repoPath, gitEnv, ...rest } = fields;
+  return { ...rest, archive: archiver(repoPath, gitEnv, git) };
+}
+
 export function createGitPush(
   fields: Omit<GitPush, 'archive'>,
   git: GitEnvironment,
 ): GitPush {
-  return {
-    ...fields,
-    async archive(outputPath, commit = fields.deploy.newSha) {
-      if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new Error(`not a commit id: ${JSON.stringify(commit)}`);
-      const format = /\.(tar\.gz|tgz)$/.test(outputPath) ? 'tar.gz' : 'tar';
-      await runGit(git, ['archive', `--format=${format}`, `--output=${outputPath}`, commit], {
-        cwd: fields.repoPath,
-        env: fields.gitEnv,
-        timeoutMs: ARCHIVE_TIMEOUT_MS,
-      });
-    },
-  };
+  const archive = archiver(fields.repoPath, fields.gitEnv, git);
+  return { ...fields, archive: (outputPath, commit = fields.deploy.newSha) => archive(outputPath, commit) };
 }

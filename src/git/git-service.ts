@@ -21,7 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitEnvironment } from './git-command.js';
 import { commitsBetween, type LoggedCommit } from './commit-log.js';
-import type { OnPush } from './git-push.js';
+import type { OnBranches, OnPush } from './git-push.js';
 import { matchGitRoute, type GitRoute } from './git-route.js';
 import { HookServer } from './hook-server.js';
 import { Repositories, hookScript } from './repositories.js';
@@ -38,6 +38,8 @@ export interface GitServiceOptions {
   resolveApp(name: string, accountId: string, access: GitAccess): Promise<{ appId: string; appName: string } | { refused: string } | 'not_found'>;
   /** Called during the push for main/master; `ok: false` rejects the push and leaves the refs. */
   onPush: OnPush;
+  /** Pushes of branches other than main/master (review apps); absent: they are just stored. */
+  onBranches?: OnBranches;
   /** The hooks' unix socket; default `<reposDir>/../run/git-hook.sock`. */
   hookSocketPath?: string;
   /** Node binary the hook runs with; default the one running Berth. */
@@ -104,7 +106,7 @@ export async function createGitService(options: GitServiceOptions): Promise<GitS
   const repos = new Repositories(reposDir, git, hookScript(options.hookNodePath ?? process.execPath, hookProgram));
   const hooks = await HookServer.listen(
     options.hookSocketPath ?? join(dirname(resolve(options.reposDir)), 'run', 'git-hook.sock'),
-    { git, onPush: options.onPush, log },
+    { git, onPush: options.onPush, ...(options.onBranches ? { onBranches: options.onBranches } : {}), log },
   );
   const running = new Set<Promise<void>>();
   const inFlight = new Set<ServerResponse>();

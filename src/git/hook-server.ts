@@ -14,9 +14,9 @@ import { chmod, mkdir, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import type { GitEnvironment } from './git-command.js';
-import type { OnPush } from './git-push.js';
+import { createBranchPush, quarantineEnv, type OnBranches, type OnPush } from './git-push.js';
 import { HookChannel } from './hook-channel.js';
-import { HOOK_SOCKET_ENV, HOOK_TOKEN_ENV, MAX_HELLO_BYTES, parseHello, type HookHello } from './hook-protocol.js';
+import { HOOK_SOCKET_ENV, HOOK_TOKEN_ENV, isZeroSha, MAX_HELLO_BYTES, parseHello, type HookHello } from './hook-protocol.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { runDeployPush } from './run-deploy-push.js';
 import { decidePush } from './push-policy.js';
@@ -44,6 +44,8 @@ interface Session extends PushContext {
 export interface HookServerDeps {
   git: GitEnvironment;
   onPush: OnPush;
+  /** Pushes of other branches only (review apps); absent: they are just stored. */
+  onBranches?: OnBranches;
   log: (event: Record<string, unknown>) => void;
 }
 
@@ -127,6 +129,31 @@ export class HookServer {
     socket.on('data', onData);
   }
 
+  /** Hands a push of non-deploy branches to onBranches; its failure is logged, the push still stored. */
+  private async branches(session: Session, hello: HookHello, channel: HookChannel, onBranches: OnBranches): Promise<void> {
+    const branches = hello.refs
+      .filter((r) => r.ref.startsWith('refs/heads/'))
+      .map((r) => ({ branch: r.ref.slice('refs/heads/'.length), newSha: r.newSha, deleted: isZeroSha(r.newSha) }));
+    if (branches.length === 0) return;
+    const push = createBranchPush(
+      {
+        appId: session.appId,
+        appName: session.appName,
+        accountId: session.accountId,
+        branches,
+        repoPath: session.repoPath,
+        gitEnv: quarantineEnv(session.repoPath, hello.objectDirectory, hello.alternateObjectDirectories),
+      },
+      this.deps.git,
+    );
+    try {
+      await onBranches(push, { write: (line) => channel.write(line), signal: session.controller.signal });
+    } catch (err) {
+      this.deps.log({ at: 'error', component: 'git', msg: 'onBranches failed', app: session.appName, error: err instanceof Error ? err.stack : String(err) });
+      channel.write(' !     Berth could not act on the pushed branches; they were stored.');
+    }
+  }
+
   private async serve(socket: Socket, hello: HookHello | undefined): Promise<void> {
     const channel = new HookChannel(socket);
     const session = hello ? this.sessions.get(hello.token) : undefined;
@@ -145,7 +172,10 @@ export class HookServer {
       return channel.finish(false);
     }
     for (const note of decision.notes) channel.write(note);
-    if (decision.kind === 'store') return channel.finish(true);
+    if (decision.kind === 'store') {
+      if (this.deps.onBranches) await this.branches(session, hello, channel, this.deps.onBranches);
+      return channel.finish(true);
+    }
 
     const ok = await runDeployPush({
       session,

@@ -12,7 +12,11 @@ import { LogForwarder } from '../agent/log-forwarder.js';
 import { reapOrphanDynos } from '../agent/reap-orphans.js';
 import { AddonLifecycle } from '../api/addon-lifecycle.js';
 import type { ApiDeps } from '../api/context.js';
-import { createApiHandler } from '../api/server.js';
+import { apiRoutes, createApiHandler } from '../api/server.js';
+import { createInternalApi } from '../api/internal-api.js';
+import { RouteMatcher } from '../api/route-matcher.js';
+import { ReviewApps } from '../api/review-apps.js';
+import { AppPolicy } from '../accounts/app-policy.js';
 import { AddonRegistry } from '../core/addon-registry.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { createDeployPipeline } from '../deploy/deploy-pipeline.js';
@@ -192,6 +196,12 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       await webhookRecorder.settled();
     });
     const api = createApiHandler(apiDeps);
+    // Review apps: branch pushes make them (during the push), a stale sweep destroys them hourly.
+    const reviewApps = new ReviewApps(apiDeps, createInternalApi(new RouteMatcher(apiRoutes), apiDeps, new AppPolicy(store)));
+    const sweepReviewApps = () => void reviewApps.sweep(new Date()).catch((err: unknown) => logLine({ at: 'warn', msg: 'review app sweep failed', error: err instanceof Error ? err.message : String(err) }));
+    const reviewTimer = setInterval(sweepReviewApps, 60 * 60_000);
+    reviewTimer.unref();
+    cleanups.defer(() => clearInterval(reviewTimer));
     const git = await createGitService({
       reposDir: join(paths.root, 'repos'),
       authenticate: async (header) => {
@@ -203,6 +213,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       },
       resolveApp: gitAppResolver(store),
       onPush: pushHandler({ store, builds, gitUrl }),
+      onBranches: async (push, io) => {
+        await reviewApps.onBranches(push, (line) => io.write(line));
+      },
       log: logLine,
     });
     cleanups.defer(() => git.close());

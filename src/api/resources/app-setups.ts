@@ -104,7 +104,9 @@ export const appSetupRoutes: Route[] = [
       const files = await readTarballFiles(await ctx.deps.blobs.get(key), ['app.json', 'Procfile'], { maxFileBytes: MANIFEST_BYTES, maxScanBytes: SCAN_BYTES }).catch((err: unknown) => {
         throw new PlatformError('invalid_params', `source_blob.url is not a readable .tar.gz: ${err instanceof Error ? err.message : String(err)}`);
       });
-      const { manifest, problems } = parseAppManifest(files.get('app.json') ?? '{}');
+      const environment = optionalString(body, 'environment', 16) ?? undefined;
+      if (environment !== undefined && environment !== 'review' && environment !== 'test') throw new PlatformError('invalid_params', 'environment must be "review" or "test" (the app.json environment laid over its top level).');
+      const { manifest, problems } = parseAppManifest(files.get('app.json') ?? '{}', environment);
       const env = resolveManifestEnv(manifest.env, envOverrides, () => randomBytes(32).toString('hex'));
       const all = [...problems, ...env.problems, ...platformProblems(ctx, manifest, files.get('Procfile'))];
       const setup = await ctx.deps.store.appSetups.create(ctx.account.id);
