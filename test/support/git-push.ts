@@ -39,7 +39,8 @@ const gitEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   ...extra,
 });
 
-async function git(dir: string, args: string[]): Promise<string> {
+/** Runs git in `dir` as the tests' user (no system config, no prompts). */
+export async function git(dir: string, args: string[]): Promise<string> {
   const { stdout } = await run('git', ['-C', dir, ...args], { env: gitEnv(), timeout: 30_000 });
   return stdout;
 }
@@ -67,11 +68,11 @@ export async function appRepo(berth: BerthProcess, app: string, fixture: string)
   };
 }
 
-/** `git push https://localhost:<tls port>/<app>.git main` with the admin key; bounded by a timeout. */
-export function pushRepo(berth: BerthProcess, dir: string, app: string, timeoutMs = 120_000): Promise<Omit<PushResult, 'sha'>> {
+/** `git push https://localhost:<tls port>/<app>.git main` (or `refspec`) with the admin key; bounded by a timeout. */
+export function pushRepo(berth: BerthProcess, dir: string, app: string, timeoutMs = 120_000, refspec = 'main'): Promise<Omit<PushResult, 'sha'>> {
   const auth = Buffer.from(`x:${berth.adminKey}`).toString('base64');
   const url = `https://localhost:${berth.runtime.api_tls_port}/${app}.git`;
-  const child = spawn('git', ['-C', dir, '-c', 'credential.helper=', '-c', `http.extraHeader=Authorization: Basic ${auth}`, 'push', url, 'main'], {
+  const child = spawn('git', ['-C', dir, '-c', 'credential.helper=', '-c', `http.extraHeader=Authorization: Basic ${auth}`, 'push', url, refspec], {
     env: gitEnv({ GIT_SSL_CAINFO: berth.runtime.ca_cert }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

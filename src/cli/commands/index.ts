@@ -38,6 +38,9 @@ import { configSet } from './config-set.js';
 import { configUnset } from './config-unset.js';
 import { deploy } from './deploy.js';
 import { setup } from './setup.js';
+import { reviewapps } from './reviewapps.js';
+import { reviewappsEnable } from './reviewapps-enable.js';
+import { reviewappsDisable } from './reviewapps-disable.js';
 import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
 import { drainsRemove } from './drains-remove.js';
@@ -123,6 +126,9 @@ export const COMMANDS: readonly Command[] = [
   gitRemote,
   deploy,
   setup,
+  reviewapps,
+  reviewappsEnable,
+  reviewappsDisable,
   builds,
   buildsInfo,
   buildsCancel,
