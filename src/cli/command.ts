@@ -44,6 +44,8 @@ export interface CommandContext {
   /** The Berth API URL in use (BERTH_API_URL, saved login, or http://localhost:5000). */
   readonly apiUrl: string;
   readonly api: ApiClient;
+  /** CAs for the CLI's https and rendezvous connections (see tls-trust.ts); undefined: Node's defaults. */
+  readonly ca: string[] | undefined;
   readonly credentials: CredentialsFile;
   readonly git: Git;
   /** The app this command acts on; only for commands with `needsApp`. */

@@ -68,6 +68,7 @@ import { domainsRemove } from './domains-remove.js';
 import { certs } from './certs.js';
 import { certsAdd } from './certs-add.js';
 import { certsRemove } from './certs-remove.js';
+import { gitCredentials } from './git-credentials.js';
 import { gitRemote } from './git-remote.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
@@ -120,6 +121,7 @@ export const COMMANDS: readonly Command[] = [
   appsInfo,
   appsRename,
   appsDestroy,
+  gitCredentials,
   gitRemote,
   deploy,
   setup,
