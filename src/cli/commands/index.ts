@@ -71,7 +71,9 @@ import { certsRemove } from './certs-remove.js';
 import { gitCredentials } from './git-credentials.js';
 import { gitRemote } from './git-remote.js';
 import { login } from './login.js';
+import { local } from './local.js';
 import { logout } from './logout.js';
+import { open } from './open.js';
 import { labs } from './labs.js';
 import { labsDisable } from './labs-disable.js';
 import { labsEnable } from './labs-enable.js';
@@ -113,7 +115,9 @@ import { up } from './up.js';
 /** Every `berth` command, in the order `berth help` lists them. */
 export const COMMANDS: readonly Command[] = [
   login,
+  local,
   logout,
+  open,
   authWhoami,
   authToken,
   apps,
