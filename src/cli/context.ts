@@ -10,7 +10,7 @@ import { terminalText } from './terminal-text.js';
 import { trustedCas } from './tls-trust.js';
 
 /** Everything a command's `run` gets: parsed input, the API client, git, output helpers. */
-export async function buildContext(command: Command, args: string[], flags: FlagValues, io: CliIo): Promise<CommandContext> {
+export async function buildContext(command: Command, args: string[], flags: FlagValues, io: CliIo, commands: readonly Command[]): Promise<CommandContext> {
   const credentials = new CredentialsFile(credentialsPath(io.env, homedir()));
   const saved = await credentials.read();
   const apiUrl = chooseApiUrl(io.env, saved);
@@ -30,6 +30,7 @@ export async function buildContext(command: Command, args: string[], flags: Flag
     ca,
     credentials,
     git,
+    commands,
     app() {
       if (app === undefined) throw new Error(`${command.name} reads its app but does not set needsApp`);
       return app;

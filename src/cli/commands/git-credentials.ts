@@ -12,7 +12,7 @@ export const gitCredentials: Command = {
     'nothing for any other host (git then asks its other helpers or you). `store` and `erase` do\n' +
     'nothing: the key belongs to the login, `berth logout` forgets it.',
   usage: 'git:credentials get|store|erase',
-  args: [{ name: 'OPERATION', required: true, description: 'get, store or erase' }],
+  args: [{ name: 'OPERATION', required: true, description: 'get, store or erase', choices: ['get', 'store', 'erase'] }],
   flags: {},
   examples: ['printf "protocol=https\\nhost=localhost:5443\\n\\n" | berth git:credentials get'],
   async run(ctx) {

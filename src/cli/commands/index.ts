@@ -21,6 +21,7 @@ import { appsDestroy } from './apps-destroy.js';
 import { appsInfo } from './apps-info.js';
 import { appsRename } from './apps-rename.js';
 import { authToken } from './auth-token.js';
+import { autocomplete } from './autocomplete.js';
 import { authWhoami } from './auth-whoami.js';
 import { buildpacks } from './buildpacks.js';
 import { buildpacksAdd } from './buildpacks-add.js';
@@ -115,20 +116,20 @@ import { up } from './up.js';
 /** Every `berth` command, in the order `berth help` lists them. */
 export const COMMANDS: readonly Command[] = [
   login,
-  local,
   logout,
-  open,
   authWhoami,
   authToken,
   apps,
   appsCreate,
   appsInfo,
+  open,
   appsRename,
   appsDestroy,
   gitCredentials,
   gitRemote,
   deploy,
   setup,
+  local,
   builds,
   buildsInfo,
   buildsCancel,
@@ -224,6 +225,7 @@ export const COMMANDS: readonly Command[] = [
   accountsCreate,
   accountsQuota,
   adminDisk,
+  autocomplete,
   up,
   test,
 ];
