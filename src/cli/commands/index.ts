@@ -38,6 +38,7 @@ import { configPush } from './config-push.js';
 import { configSet } from './config-set.js';
 import { configUnset } from './config-unset.js';
 import { deploy } from './deploy.js';
+import { doctor } from './doctor.js';
 import { setup } from './setup.js';
 import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
@@ -226,6 +227,7 @@ export const COMMANDS: readonly Command[] = [
   accountsQuota,
   adminDisk,
   autocomplete,
+  doctor,
   up,
   test,
 ];

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import { appPath } from '../api-client.js';
 import type { AppJson } from '../api-types.js';
 import type { Command } from '../command.js';
+import { findOnPath } from '../find-on-path.js';
 
 export const open: Command = {
   name: 'open',
@@ -30,18 +29,3 @@ export const open: Command = {
     return 0;
   },
 };
-
-/** The first executable `name` in the directories of `path`. */
-export async function findOnPath(name: string, path: string | undefined): Promise<string | undefined> {
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
