@@ -39,6 +39,9 @@ import { configSet } from './config-set.js';
 import { configUnset } from './config-unset.js';
 import { deploy } from './deploy.js';
 import { doctor } from './doctor.js';
+import { serviceInstall } from './service-install.js';
+import { serviceStatus } from './service-status.js';
+import { serviceUninstall } from './service-uninstall.js';
 import { setup } from './setup.js';
 import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
@@ -228,6 +231,9 @@ export const COMMANDS: readonly Command[] = [
   adminDisk,
   autocomplete,
   doctor,
+  serviceInstall,
+  serviceStatus,
+  serviceUninstall,
   up,
   test,
 ];
