@@ -240,6 +240,21 @@ describe('the berth CLI against bin/berth up, as the README walks a user through
     assert.equal(whoami.stderr, `Error: Not logged in to ${apiUrl}.\nRun \`berth login\`, or set BERTH_API_KEY.\n`);
   });
 
+  it('login to the https API needs --ca-file once; later commands over https trust the saved CA with nothing exported', async (t) => {
+    const tlsUrl = `https://localhost:${berth.runtime.api_tls_port}`;
+    const untrusted = await berthCli(t, ['login', '--api-url', tlsUrl, '--email', EMAIL, '--password-stdin'], { env: {}, input: `${password}\n` });
+    assert.equal(untrusted.code, 1, describeResult(untrusted));
+    assert.match(untrusted.stderr, /Cannot verify the TLS certificate of https:\/\/localhost:\d+ \(\w+\): log in with `berth login --ca-file FILE`/);
+
+    const loggedIn = await berthCli(t, ['login', '--api-url', tlsUrl, '--ca-file', berth.runtime.ca_cert, '--email', EMAIL, '--password-stdin'], { env: {}, input: `${password}\n` });
+    assert.equal(loggedIn.code, 0, describeResult(loggedIn));
+    const whoami = await berthCli(t, ['auth:whoami'], { env: {} });
+    assert.equal(whoami.code, 0, describeResult(whoami));
+    assert.equal(whoami.stdout, `${EMAIL}\n`);
+    const loggedOut = await berthCli(t, ['logout'], { env: {} });
+    assert.equal(loggedOut.code, 0, describeResult(loggedOut));
+  });
+
   it('a wrong BERTH_API_KEY exits 1 with the API\'s message and the unauthorized hint', async (t) => {
     const whoami = await berthCli(t, ['auth:whoami'], { env: { BERTH_API_URL: apiUrl, BERTH_API_KEY: 'not-a-berth-key' } });
     assert.equal(whoami.code, 1, describeResult(whoami));
