@@ -108,4 +108,11 @@ describe('git access after berth login', () => {
     // With Berth's helper gone, git falls back to the helper for every host again.
     assert.match((await fill('git.example.test:5443')).stdout, /\nusername=stale\npassword=stale-password\n/);
   });
+
+  it('login on a machine without git still logs in, and says git is not set up', async () => {
+    const captured = captureIo({ env: { ...env(), PATH: '/nonexistent' }, cwd: home, input: `${PASSWORD}\n` });
+    assert.equal(await runCli(['login', '--email', EMAIL, '--password-stdin'], captured.io), 0, captured.stderr());
+    assert.equal(captured.stdout(), `Logged in as ${EMAIL}\n`);
+    assert.match(captured.stderr(), new RegExp(`^Warning: logged in, but git is not set up for ${PREFIX}: .*git is not installed`));
+  });
 });

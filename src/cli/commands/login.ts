@@ -69,8 +69,13 @@ export const login: Command = {
     } else {
       entry = learned;
       await ctx.credentials.write(withCredential(saved, apiUrl, entry));
-      await configureGitHost(ctx.io.env, entry);
-      ctx.print(gitSetupMessage(entry));
+      try {
+        await configureGitHost(ctx.io.env, entry);
+        ctx.print(gitSetupMessage(entry));
+      } catch (err) {
+        if (!(err instanceof CliError)) throw err;
+        ctx.note(`Warning: logged in, but git is not set up for ${entry.git_url_prefix}: ${err.message}`);
+      }
       if (entry.ca_file !== undefined && ctx.io.env.GIT_SSL_CAINFO) ctx.note(`Note: GIT_SSL_CAINFO is set to ${ctx.io.env.GIT_SSL_CAINFO}; it overrides the CA set up for ${entry.git_url_prefix}: unset it before \`git push\`.`);
     }
     const envUrl = ctx.io.env.BERTH_API_URL;
