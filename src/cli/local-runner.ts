@@ -39,7 +39,10 @@ export async function runLocal(options: LocalRunOptions): Promise<number> {
     const paint = index < 0 ? options.colours.bold : (palette[index % palette.length] as (t: string) => string);
     return paint(`${now().toTimeString().slice(0, 8)} ${name.padEnd(width)} |`);
   };
-  const write = (name: string, index: number, line: string) => void options.out.write(`${prefix(name, index)} ${line}\n`);
+  const out = options.out as NodeJS.WritableStream & { destroyed?: boolean };
+  const write = (name: string, index: number, line: string) => {
+    if (out.destroyed !== true) out.write(`${prefix(name, index)} ${line}\n`);
+  };
   const shell = process.platform === 'win32' ? 'sh' : 'bash';
   let failed = false;
   let stopping = false;
@@ -64,6 +67,7 @@ export async function runLocal(options: LocalRunOptions): Promise<number> {
   });
 
   const stopAll = async () => {
+    if (stopping) return;
     stopping = true;
     write('system', -1, 'stopping all processes (SIGTERM)');
     signalAll(running, 'SIGTERM');
@@ -74,6 +78,8 @@ export async function runLocal(options: LocalRunOptions): Promise<number> {
   const onStop = () => void stopAll();
   if (options.stop.aborted) onStop();
   else options.stop.addEventListener('abort', onStop, { once: true });
+  // Nobody reads the output any more (`berth local | head`): stop rather than leave them running.
+  out.on('error', onStop);
   await Promise.all(running.map((r) => r.exited));
   options.stop.removeEventListener('abort', onStop);
   return failed ? 1 : 0;

@@ -87,6 +87,27 @@ describe('berth local with a Procfile whose crash line exits at once', () => {
   });
 });
 
+describe('berth local whose output nobody reads any more', () => {
+  it('stops every process when stdout closes (berth local | head)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-local-pipe-'));
+    try {
+      await writeFile(join(dir, 'Procfile'), 'ticker: echo "ticker pid $$"; while true; do echo tick; sleep 0.1; done\n');
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PORT: String(await freePort()) };
+      const child = spawn(join(repoRoot(), 'bin', 'berth'), ['local'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'ignore'] });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const pid = Number(await waitFor('the ticker to print its pid', () => /ticker pid (\d+)/.exec(output)?.[1]));
+      assert.ok(alive(pid));
+      child.stdout?.destroy();
+      const [code] = (await once(child, 'exit')) as [number | null];
+      assert.equal(code, 0);
+      await waitFor('the ticker to be stopped', () => !alive(pid));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('runLocal', () => {
   it('prefixes each process with its own colour and the time, and ends when every process ended', async () => {
     let text = '';

@@ -7,6 +7,9 @@ import { parseDotenv } from '../dotenv.js';
 import { planLocalProcesses } from '../local-plan.js';
 import { runLocal } from '../local-runner.js';
 
+/** Ctrl-C, a service manager's stop, and the terminal going away all stop every process. */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export const local: Command = {
   name: 'local',
   aliases: ['local:start'],
@@ -51,13 +54,11 @@ export const local: Command = {
 
     const stop = new AbortController();
     const onSignal = () => stop.abort();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
     try {
       return await runLocal({ processes, cwd: resolve(procfilePath, '..'), env, out: ctx.io.stdout, colours: ctx.colours.out, stop: stop.signal });
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of SIGNALS) process.off(signal, onSignal);
     }
   },
 };
