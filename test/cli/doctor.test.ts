@@ -85,9 +85,9 @@ describe('berth doctor on this machine', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function doctor(apiPort: number) {
+  async function doctor(apiPort: number, extra: string[] = []) {
     const [tls, rendezvous, router, routerTls] = freePorts as [number, number, number, number];
-    const argv = ['doctor', '--json', '--data-dir', dataDir, '--api-port', String(apiPort), '--api-tls-port', String(tls), '--rendezvous-port', String(rendezvous), '--router-port', String(router), '--router-tls-port', String(routerTls)];
+    const argv = ['doctor', '--json', '--data-dir', dataDir, '--api-port', String(apiPort), '--api-tls-port', String(tls), '--rendezvous-port', String(rendezvous), '--router-port', String(router), '--router-tls-port', String(routerTls), ...extra];
     const captured = captureIo({ env: { PATH: process.env.PATH, HOME: dataDir }, cwd: dataDir });
     const code = await runCli(argv, captured.io);
     assert.equal(captured.stderr(), '');
@@ -128,6 +128,15 @@ describe('berth doctor on this machine', () => {
     } finally {
       await rm(join(dataDir, 'berth.json'));
     }
+  });
+
+  it('fails a domain without a wildcard DNS record and says which record to add', async () => {
+    const { code, report } = await doctor(heldPort, ['--domain', 'example.invalid']);
+    assert.equal(code, 1);
+    const dns = check(report.checks, 'dns example.invalid');
+    assert.equal(dns.status, 'fail');
+    assert.match(dns.detail, /^berth-doctor-\w+\.example\.invalid does not resolve \(\w+\): apps at <app>\.example\.invalid are unreachable$/);
+    assert.match(dns.fix ?? '', /^add a wildcard DNS record: \*\.example\.invalid A/);
   });
 
   it('refuses a port flag that is not a port', async () => {
