@@ -222,6 +222,11 @@ export interface ApiDeps {
     /** The same over HTTPS, when the API listens on TLS too (clients that only speak https, e.g. `heroku pg:backups:download`). */
     apiTlsUrl?(path: string): string;
   };
+  /**
+   * The local CA certificate (PEM) that signs the git host's, the API's HTTPS and the rendezvous's
+   * certificates; absent when they are publicly trusted. `GET /instance` hands it to clients.
+   */
+  localCaCertificate?: string;
   platform: PlatformPort;
   blobs: BlobPort;
   logs: LogPort;

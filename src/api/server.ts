@@ -14,6 +14,7 @@ import { RouteMatcher } from './route-matcher.js';
 import { createInternalApi } from './internal-api.js';
 import { accountRoutes } from './resources/account.js';
 import { adminRoutes } from './resources/admin.js';
+import { instanceRoutes } from './resources/instance.js';
 import { appRoutes } from './resources/apps.js';
 import { metaRoutes } from './resources/meta.js';
 import { oauthRoutes } from './resources/oauth.js';
@@ -94,6 +95,7 @@ export const apiRoutes: Route[] = [
   ...webhookRoutes,
   ...webhookDeliveryRoutes,
   ...adminRoutes,
+  ...instanceRoutes,
 ];
 
 /** A request target `new URL` refuses (e.g. `//[`) is the client's mistake: 400, not 500. */

@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { CliError } from './cli-error.js';
 
 /** An error answer from the API: `{"id","message"}` plus where it came from. */
@@ -39,13 +41,29 @@ export interface ApiResponse<T> {
 
 const MAX_PAGES = 10_000;
 
-/** The Platform API over HTTP(S) with global fetch. */
+export interface ApiClientOptions {
+  /** The whole request, headers and body (default 60 s). */
+  timeoutMs?: number;
+  /** CAs to trust for https (Node's roots plus Berth's), instead of Node's defaults. */
+  ca?: string[];
+}
+
+/**
+ * The Platform API over HTTP(S) with node:http(s): unlike fetch, it takes the CAs to trust per
+ * client, so a Berth CA saved at login works without NODE_EXTRA_CA_CERTS.
+ */
 export class ApiClient {
+  private readonly timeoutMs: number;
+  private readonly agent: HttpsAgent | undefined;
+
   constructor(
     readonly baseUrl: string,
     private readonly apiKey: string | undefined,
-    private readonly timeoutMs = 60_000,
-  ) {}
+    options: ApiClientOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.agent = options.ca === undefined ? undefined : new HttpsAgent({ keepAlive: true, ca: options.ca });
+  }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {
@@ -54,26 +72,25 @@ export class ApiClient {
       Authorization: this.authorization(options),
       ...options.headers,
     };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    let res: Response;
+    const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    if (payload !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    let res: { status: number; headers: Headers; text: string };
     try {
-      res = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: options.body === undefined ? null : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      res = await exchange(new URL(`${this.baseUrl}${path}`), { method, headers, payload, timeoutMs: this.timeoutMs, agent: this.agent });
     } catch (err) {
       throw new ConnectionError(this.baseUrl, err);
     }
-    const text = await res.text();
+    const text = res.text;
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
       throw new ApiError(res.status, 'bad_response', `The API at ${this.baseUrl} answered ${method} ${path} with ${res.status} and a body that is not JSON.`, method, path);
     }
-    if (!res.ok) {
+    if (res.status < 200 || res.status > 299) {
       const e = (body ?? {}) as { id?: unknown; message?: unknown };
       const id = typeof e.id === 'string' ? e.id : `http_${res.status}`;
       const message = typeof e.message === 'string' ? e.message : `${method} ${path} failed with HTTP ${res.status}.`;
@@ -136,4 +153,45 @@ export class ApiClient {
 /** `/apps/<name>` with the name escaped. */
 export function appPath(app: string, rest = ''): string {
   return `/apps/${encodeURIComponent(app)}${rest}`;
+}
+
+interface Exchange {
+  method: string;
+  headers: Record<string, string>;
+  payload: Buffer | undefined;
+  timeoutMs: number;
+  agent: HttpsAgent | undefined;
+}
+
+/** One request and its whole answer; a timeout fails it with ETIMEDOUT. */
+function exchange(url: URL, options: Exchange): Promise<{ status: number; headers: Headers; text: string }> {
+  return new Promise((resolve, reject) => {
+    const https = url.protocol === 'https:';
+    if (!https && url.protocol !== 'http:') return reject(new CliError(`Cannot call ${url.origin}: only http and https are supported.`));
+    const send = https ? httpsRequest : httpRequest;
+    const req = send(url, { method: options.method, headers: options.headers, ...(https && options.agent ? { agent: options.agent } : {}) });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), options.timeoutMs);
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.once('response', (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      res.once('end', () => {
+        clearTimeout(timer);
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (typeof value === 'string') headers.set(name, value);
+          else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+        }
+        resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.end(options.payload);
+  });
 }

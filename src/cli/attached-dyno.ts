@@ -6,7 +6,7 @@
 import { CliError } from './cli-error.js';
 import type { CommandContext } from './command.js';
 import { attachRendezvous, type AttachResult } from './rendezvous-client.js';
-import { rendezvousCa, startOneOff, type OneOffBody } from './run-request.js';
+import { startOneOff, type OneOffBody } from './run-request.js';
 
 type Terminal = { isTTY?: boolean; columns?: number; rows?: number };
 
@@ -39,7 +39,7 @@ export async function attachOneOff(ctx: CommandContext, app: string, command: st
   if (noTty) body.force_no_tty = true;
   if (options.size !== undefined) body.size = options.size;
   if (options.type !== undefined) body.type = options.type;
-  const ca = await rendezvousCa(ctx.io.env);
+  const ca = ctx.ca;
   const dyno = await startOneOff(ctx.api, app, body);
   if (!dyno.attach_url) throw new CliError(`The API started ${dyno.name} but gave no attach_url to connect to.`, { hint: `See its output with \`berth logs -d ${dyno.name} -a ${app}\`.` });
   options.onStarted?.(dyno.name);

@@ -30,6 +30,8 @@ export interface ArgSpec {
   description: string;
   /** The last argument only: takes every remaining positional (`config:set A=1 B=2`). */
   variadic?: boolean;
+  /** The only values it takes, offered by shell completion (`bash`, `zsh`). */
+  choices?: readonly string[];
 }
 
 export type FlagValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
@@ -44,8 +46,12 @@ export interface CommandContext {
   /** The Berth API URL in use (BERTH_API_URL, saved login, or http://localhost:5000). */
   readonly apiUrl: string;
   readonly api: ApiClient;
+  /** CAs for the CLI's https and rendezvous connections (see tls-trust.ts); undefined: Node's defaults. */
+  readonly ca: string[] | undefined;
   readonly credentials: CredentialsFile;
   readonly git: Git;
+  /** The whole command table (help topics, shell completion). */
+  readonly commands: readonly Command[];
   /** The app this command acts on; only for commands with `needsApp`. */
   app(): string;
   string(flag: string): string | undefined;

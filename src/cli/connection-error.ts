@@ -11,7 +11,7 @@ export function describeConnectionFailure(apiUrl: string, err: unknown): string 
     return `The Berth API at ${apiUrl} did not answer in time: is it overloaded, or is BERTH_API_URL wrong?`;
   }
   if (code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-    return `Cannot verify the TLS certificate of ${apiUrl} (${code}): set NODE_EXTRA_CA_CERTS to Berth's CA certificate (tls/ca.crt under the data dir, ~/.berth by default).`;
+    return `Cannot verify the TLS certificate of ${apiUrl} (${code}): log in with \`berth login --ca-file FILE\` (Berth's CA: tls/ca.crt under the data dir, ~/.berth by default), or set NODE_EXTRA_CA_CERTS to that file.`;
   }
   if (code === undefined && messages(err).includes('bad port')) {
     return `Cannot connect to ${apiUrl}: fetch refuses that port (it is on the WHATWG "bad ports" list); run Berth on another port.`;

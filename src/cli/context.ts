@@ -3,17 +3,19 @@ import { ApiClient } from './api-client.js';
 import { findApp, type AppSources } from './app-resolution.js';
 import { coloursFor } from './colour.js';
 import type { CliIo, Command, CommandContext, FlagValues } from './command.js';
-import { chooseApiKey, chooseApiUrl, credentialsPath } from './credentials.js';
+import { chooseApiKey, chooseApiUrl, credentialsPath, findCredential } from './credentials.js';
 import { CredentialsFile } from './credentials-file.js';
 import { Git } from './git.js';
 import { terminalText } from './terminal-text.js';
+import { trustedCas } from './tls-trust.js';
 
 /** Everything a command's `run` gets: parsed input, the API client, git, output helpers. */
-export async function buildContext(command: Command, args: string[], flags: FlagValues, io: CliIo): Promise<CommandContext> {
+export async function buildContext(command: Command, args: string[], flags: FlagValues, io: CliIo, commands: readonly Command[]): Promise<CommandContext> {
   const credentials = new CredentialsFile(credentialsPath(io.env, homedir()));
   const saved = await credentials.read();
   const apiUrl = chooseApiUrl(io.env, saved);
-  const api = new ApiClient(apiUrl, chooseApiKey(io.env, saved, apiUrl)?.key);
+  const ca = await trustedCas(io.env, findCredential(saved, apiUrl));
+  const api = new ApiClient(apiUrl, chooseApiKey(io.env, saved, apiUrl)?.key, ca === undefined ? {} : { ca });
   const git = new Git(io.cwd);
   const app = command.needsApp ? await resolveApp(flags, io, git) : undefined;
   const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
@@ -25,8 +27,10 @@ export async function buildContext(command: Command, args: string[], flags: Flag
     colours: { out: coloursFor(io.stdout, io.env), err: coloursFor(io.stderr, io.env) },
     apiUrl,
     api,
+    ca,
     credentials,
     git,
+    commands,
     app() {
       if (app === undefined) throw new Error(`${command.name} reads its app but does not set needsApp`);
       return app;

@@ -6,6 +6,10 @@ export interface Credential {
   email: string;
   token: string;
   authorization_id: string;
+  /** Where this install's app repositories live (`https://host:port/`): git is set up for it. */
+  git_url_prefix?: string;
+  /** This install's local CA, saved at login when its git host and HTTPS use one. */
+  ca_file?: string;
 }
 
 /** credentials.json: saved logins keyed by API URL. */
@@ -51,6 +55,8 @@ export function parseCredentials(text: string, path: string): Credentials {
       email: typeof e.email === 'string' ? e.email : '',
       token: e.token,
       authorization_id: typeof e.authorization_id === 'string' ? e.authorization_id : '',
+      ...(typeof e.git_url_prefix === 'string' ? { git_url_prefix: e.git_url_prefix } : {}),
+      ...(typeof e.ca_file === 'string' ? { ca_file: e.ca_file } : {}),
     };
   }
   return result;

@@ -19,6 +19,8 @@ export interface StreamRequest {
   body?: Readable;
   /** Until the response headers arrive (default 60 s); the body may then take as long as it takes. */
   headersTimeoutMs?: number;
+  /** CAs to trust for https (the CLI context's `ca`); undefined uses Node's defaults. */
+  ca?: string[];
 }
 
 const ERROR_BODY_LIMIT = 4096;
@@ -32,7 +34,8 @@ export async function openStream(url: string, options: StreamRequest = {}): Prom
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new CliError(`Cannot open ${target.protocol} URL ${url}: only http and https are supported.`);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = request(target, { method: options.method ?? 'GET', headers: { 'User-Agent': 'berth-cli', ...options.headers } });
+  const tls = target.protocol === 'https:' && options.ca !== undefined ? { ca: options.ca } : {};
+  const req = request(target, { method: options.method ?? 'GET', headers: { 'User-Agent': 'berth-cli', ...options.headers }, ...tls });
   const timeout = options.headersTimeoutMs ?? 60_000;
   req.setTimeout(timeout, () => req.destroy(new CliError(`${target.host} did not answer within ${Math.round(timeout / 1000)} s.`)));
   if (options.body) options.body.pipe(req);

@@ -9,6 +9,8 @@ export interface LogStreamOptions {
   out: NodeJS.WritableStream;
   /** Colours for the `source[process]:` headers, or undefined for plain lines. */
   colours?: Colours;
+  /** CAs to trust when the session URL is https. */
+  ca?: string[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface LogStreamOptions {
  * (`berth logs | head`) ends it quietly.
  */
 export async function printLogSession(url: string, options: LogStreamOptions): Promise<'ended' | 'stdout-closed'> {
-  const res = await openStream(url, { headers: { Accept: 'text/plain' } });
+  const res = await openStream(url, { headers: { Accept: 'text/plain' }, ...(options.ca ? { ca: options.ca } : {}) });
   res.setEncoding('utf8');
   let closed = false;
   const onError = () => {

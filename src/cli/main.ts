@@ -36,7 +36,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     case 'run': {
       try {
-        const ctx = await buildContext(invocation.command, invocation.args, invocation.flags, io);
+        const ctx = await buildContext(invocation.command, invocation.args, invocation.flags, io, COMMANDS);
         return (await invocation.command.run(ctx)) ?? 0;
       } catch (error) {
         return reportError(error, io, err);

@@ -151,7 +151,7 @@ function describeTlsFailure(host: string, port: number, err: Error): CliError {
   const code = errorCode(err);
   if (code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
     return new CliError(`Cannot verify the TLS certificate of the dyno rendezvous at ${host}:${port} (${code}).`, {
-      hint: "Set NODE_EXTRA_CA_CERTS to Berth's CA certificate (tls/ca.crt under the data dir, ~/.berth by default).",
+      hint: "Set NODE_EXTRA_CA_CERTS to Berth's CA certificate (tls/ca.crt under the data dir, ~/.berth by default), or log in again with `berth login`: it saves the CA.",
     });
   }
   if (code === 'ECONNREFUSED') return new CliError(`Cannot connect to the dyno rendezvous at ${host}:${port}: connection refused.`, { hint: 'Is the Berth host agent running, and is that port reachable from here?' });

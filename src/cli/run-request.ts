@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { rootCertificates } from 'node:tls';
 import { ApiError, appPath, type ApiClient } from './api-client.js';
 import type { DynoJson } from './api-types.js';
 import { CliError, UsageError } from './cli-error.js';
@@ -53,20 +51,5 @@ export async function startOneOff(api: ApiClient, app: string, body: OneOffBody)
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 409) || attempt >= 2) throw err;
     }
-  }
-}
-
-/**
- * The CAs to trust for the rendezvous when NODE_EXTRA_CA_CERTS is set in `env`: Node's roots
- * plus that file (a process started with the variable trusts it already; this makes the same
- * hold for an `env` handed in, as tests do). Undefined means Node's defaults.
- */
-export async function rendezvousCa(env: NodeJS.ProcessEnv): Promise<string[] | undefined> {
-  const path = env.NODE_EXTRA_CA_CERTS;
-  if (!path) return undefined;
-  try {
-    return [...rootCertificates, await readFile(path, 'utf8')];
-  } catch (err) {
-    throw new CliError(`Cannot read NODE_EXTRA_CA_CERTS (${path}): ${(err as Error).message}`, { hint: "Point it at Berth's CA certificate (tls/ca.crt under the data dir)." });
   }
 }

@@ -37,6 +37,7 @@ export async function uploadSource(ctx: CommandContext, dir: string, what: strin
       headers: { 'Content-Type': '', 'Content-Length': size },
       body: createReadStream(tarball),
       headersTimeoutMs: 10 * 60_000,
+      ...(ctx.ca ? { ca: ctx.ca } : {}),
     });
     res.resume();
     return { getUrl: blob.get_url, commit: source.commit ?? null };
@@ -49,7 +50,7 @@ export async function uploadSource(ctx: CommandContext, dir: string, what: strin
 export async function streamBuildOutput(ctx: CommandContext, url: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await openStream(url);
+      const res = await openStream(url, ctx.ca ? { ca: ctx.ca } : {});
       res.setEncoding('utf8');
       for await (const text of res as AsyncIterable<string>) await writeOut(ctx.io.stderr, text);
       return;

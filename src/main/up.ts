@@ -142,6 +142,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       store,
       accounts,
       urls: { webUrl, gitUrl, apiUrl: (path) => `${apiUrl}${path}`, apiTlsUrl: (path) => `${withPort('https', host, apiTlsPort)}${path}` },
+      localCaCertificate: pki.caCert.toString('utf8'),
       platform,
       blobs,
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },

@@ -32,7 +32,8 @@ test('an admin creates an account that then logs in, makes, lists, renames and d
   assert.match(created.stdout, /They log in with: berth login --api-url http:\/\/127\.0\.0\.1:\d+ --email dev@example\.test\n$/);
 
   const login = await berth(['login', '--email', 'dev@example.test', '--password-stdin'], {}, `${password}\n`);
-  assert.deepEqual(login, { code: 0, stdout: 'Logged in as dev@example.test\n', stderr: '' });
+  const gitLine = 'git: https://git.example.test:5443/ uses this login (`git push berth main` needs nothing else)\n';
+  assert.deepEqual(login, { code: 0, stdout: `Logged in as dev@example.test\n${gitLine}`, stderr: '' });
   assert.equal((await berth(['auth:whoami'])).stdout, 'dev@example.test\n');
 
   for (const name of ['app-one', 'app-two']) assert.equal((await berth(['apps:create', name])).code, 0);
@@ -51,7 +52,7 @@ test('an admin creates an account that then logs in, makes, lists, renames and d
   assert.equal(forbidden.code, 1);
   assert.match(forbidden.stderr, /\nOnly a Berth admin can do this/);
 
-  assert.deepEqual(await berth(['logout']), { code: 0, stdout: 'Logged out\n', stderr: '' });
+  assert.deepEqual(await berth(['logout']), { code: 0, stdout: 'Logged out\ngit: removed the credential helper and CA for https://git.example.test:5443/\n', stderr: '' });
   const after = await berth(['auth:whoami']);
   assert.deepEqual(after, { code: 1, stdout: '', stderr: `Error: Not logged in to ${api.url}.\nRun \`berth login\`, or set BERTH_API_KEY.\n` });
 });

@@ -1,7 +1,7 @@
 import { before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -60,7 +60,8 @@ describe('the berth CLI against bin/berth up, as the README walks a user through
   function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const base = testEnv();
     for (const name of Object.keys(base)) if (name.startsWith('BERTH_')) delete base[name];
-    for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_CONFIG_GLOBAL']) delete base[name];
+    // GIT_SSL_CAINFO (set on some CI machines) would override the CA that login sets up for the git host.
+    for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_CONFIG_GLOBAL', 'GIT_SSL_CAINFO']) delete base[name];
     return { ...base, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: '1', ...extra };
   }
 
@@ -102,7 +103,7 @@ describe('the berth CLI against bin/berth up, as the README walks a user through
   it('login --password-stdin trades the password for a key and saves it in a 0600 credentials file', async (t) => {
     const loggedIn = await berthCli(t, ['login', '--email', EMAIL, '--password-stdin'], { input: `${password}\n` });
     assert.equal(loggedIn.code, 0, describeResult(loggedIn));
-    assert.equal(loggedIn.stdout, `Logged in as ${EMAIL}\n`);
+    assert.equal(loggedIn.stdout, `Logged in as ${EMAIL}\ngit: https://${gitHost}/ uses this login and trusts its CA (\`git push berth main\` needs nothing else)\n`);
     assert.equal(loggedIn.stderr, '');
 
     assert.equal((await stat(credentialsFile())).mode & 0o777, 0o600);
@@ -145,6 +146,21 @@ describe('the berth CLI against bin/berth up, as the README walks a user through
     const app = await api(berth, '/apps/cli-app');
     assert.equal(app.status, 200);
     assert.equal(app.body.owner.email, EMAIL);
+  });
+
+  it('git push berth main deploys with nothing but the login: no exported variable, no git option', async (t) => {
+    await cp(join(repoRoot(), 'test', 'fixtures', 'apps', 'procfile-web'), repo, { recursive: true });
+    const gitEnv = cliEnv({ GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.test', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.test' });
+    for (const args of [['add', '--all'], ['commit', '--quiet', '-m', 'first'], ['branch', '-M', 'main']]) await execFileAsync('git', args, { cwd: repo, env: gitEnv });
+    const pushed = await run(t, 'git', ['push', 'berth', 'main'], { env: gitEnv, cwd: repo, label: 'git' });
+    assert.equal(pushed.code, 0, describeResult(pushed));
+    assert.match(pushed.stderr, /Released v\d+/);
+  });
+
+  it('berth run reaches the one-off dyno through the rendezvous, trusting the CA saved at login', async (t) => {
+    const ran = await berthCli(t, ['run', '--no-tty', 'echo', 'hello-from-run']);
+    assert.equal(ran.code, 0, describeResult(ran));
+    assert.match(ran.stdout, /hello-from-run/);
   });
 
   it('apps:info finds the app from the berth remote and prints its details', async (t) => {
@@ -209,7 +225,9 @@ describe('the berth CLI against bin/berth up, as the README walks a user through
   it('logout revokes the saved key on the server and forgets it', async (t) => {
     const loggedOut = await berthCli(t, ['logout']);
     assert.equal(loggedOut.code, 0, describeResult(loggedOut));
-    assert.equal(loggedOut.stdout, 'Logged out\n');
+    assert.equal(loggedOut.stdout, `Logged out\ngit: removed the credential helper and CA for https://${gitHost}/\n`);
+    const helpers = await execFileAsync('git', ['config', '--global', '--get-all', `credential.https://${gitHost}/.helper`], { cwd: repo, env: cliEnv() }).catch((err: { code: number }) => err);
+    assert.equal((helpers as { code?: number }).code, 1, 'no helper left for the git host');
     assert.deepEqual(JSON.parse(await readFile(credentialsFile(), 'utf8')), {});
     const revoked = await api(berth, '/account', { key: savedToken });
     assert.equal(revoked.status, 401);
@@ -220,6 +238,21 @@ describe('the berth CLI against bin/berth up, as the README walks a user through
     assert.equal(whoami.code, 1, describeResult(whoami));
     assert.equal(whoami.stdout, '');
     assert.equal(whoami.stderr, `Error: Not logged in to ${apiUrl}.\nRun \`berth login\`, or set BERTH_API_KEY.\n`);
+  });
+
+  it('login to the https API needs --ca-file once; later commands over https trust the saved CA with nothing exported', async (t) => {
+    const tlsUrl = `https://localhost:${berth.runtime.api_tls_port}`;
+    const untrusted = await berthCli(t, ['login', '--api-url', tlsUrl, '--email', EMAIL, '--password-stdin'], { env: {}, input: `${password}\n` });
+    assert.equal(untrusted.code, 1, describeResult(untrusted));
+    assert.match(untrusted.stderr, /Cannot verify the TLS certificate of https:\/\/localhost:\d+ \(\w+\): log in with `berth login --ca-file FILE`/);
+
+    const loggedIn = await berthCli(t, ['login', '--api-url', tlsUrl, '--ca-file', berth.runtime.ca_cert, '--email', EMAIL, '--password-stdin'], { env: {}, input: `${password}\n` });
+    assert.equal(loggedIn.code, 0, describeResult(loggedIn));
+    const whoami = await berthCli(t, ['auth:whoami'], { env: {} });
+    assert.equal(whoami.code, 0, describeResult(whoami));
+    assert.equal(whoami.stdout, `${EMAIL}\n`);
+    const loggedOut = await berthCli(t, ['logout'], { env: {} });
+    assert.equal(loggedOut.code, 0, describeResult(loggedOut));
   });
 
   it('a wrong BERTH_API_KEY exits 1 with the API\'s message and the unauthorized hint', async (t) => {

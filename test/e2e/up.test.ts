@@ -60,6 +60,7 @@ describe('bin/berth up on the embedded default', () => {
     assert.ok(out.includes(`export BERTH_API_URL=http://localhost:${runtime.api_port} BERTH_API_KEY=$(cat ${join(dataDir, 'admin.key')})`));
     assert.ok(out.includes(`export HEROKU_HOST=http://localhost:${runtime.api_port} HEROKU_API_KEY=$(cat ${join(dataDir, 'admin.key')})`));
     assert.ok(out.includes(`NODE_EXTRA_CA_CERTS=${join(dataDir, 'tls', 'ca.crt')}`));
+    assert.ok(out.includes(`bin/berth login --api-url http://localhost:${runtime.api_port} --email you@example.com`));
     assert.match(out, /state in SQLite/);
   });
 

@@ -1,5 +1,6 @@
 import type { AppJson } from '../api-types.js';
 import { jsonFlag, type Command } from '../command.js';
+import { ensureGitAccess } from '../git-access.js';
 
 export const appsCreate: Command = {
   name: 'apps:create',
@@ -31,7 +32,11 @@ export const appsCreate: Command = {
     const remote = ctx.string('remote') ?? 'berth';
     const result = await ctx.git.setRemote(remote, app.git_url);
     const message = `Git remote ${remote} ${result === 'unchanged' ? 'already points there' : result}: ${app.git_url}`;
-    if (json) ctx.note(message);
-    else ctx.print(message);
+    const setup = await ensureGitAccess(ctx);
+    for (const line of [message, setup]) {
+      if (line === undefined) continue;
+      if (json) ctx.note(line);
+      else ctx.print(line);
+    }
   },
 };

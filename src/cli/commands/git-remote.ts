@@ -2,6 +2,7 @@ import { appPath } from '../api-client.js';
 import type { AppJson } from '../api-types.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
+import { ensureGitAccess } from '../git-access.js';
 
 export const gitRemote: Command = {
   name: 'git:remote',
@@ -18,5 +19,7 @@ export const gitRemote: Command = {
     const remote = ctx.string('remote') ?? 'berth';
     const result = await ctx.git.setRemote(remote, app.git_url);
     ctx.print(`Git remote ${remote} ${result === 'unchanged' ? 'already points there' : result}: ${app.git_url}`);
+    const setup = await ensureGitAccess(ctx);
+    if (setup !== undefined) ctx.print(setup);
   },
 };

@@ -21,6 +21,7 @@ import { appsDestroy } from './apps-destroy.js';
 import { appsInfo } from './apps-info.js';
 import { appsRename } from './apps-rename.js';
 import { authToken } from './auth-token.js';
+import { autocomplete } from './autocomplete.js';
 import { authWhoami } from './auth-whoami.js';
 import { buildpacks } from './buildpacks.js';
 import { buildpacksAdd } from './buildpacks-add.js';
@@ -37,6 +38,10 @@ import { configPush } from './config-push.js';
 import { configSet } from './config-set.js';
 import { configUnset } from './config-unset.js';
 import { deploy } from './deploy.js';
+import { doctor } from './doctor.js';
+import { serviceInstall } from './service-install.js';
+import { serviceStatus } from './service-status.js';
+import { serviceUninstall } from './service-uninstall.js';
 import { setup } from './setup.js';
 import { reviewapps } from './reviewapps.js';
 import { reviewappsEnable } from './reviewapps-enable.js';
@@ -71,9 +76,12 @@ import { domainsRemove } from './domains-remove.js';
 import { certs } from './certs.js';
 import { certsAdd } from './certs-add.js';
 import { certsRemove } from './certs-remove.js';
+import { gitCredentials } from './git-credentials.js';
 import { gitRemote } from './git-remote.js';
 import { login } from './login.js';
+import { local } from './local.js';
 import { logout } from './logout.js';
+import { open } from './open.js';
 import { labs } from './labs.js';
 import { labsDisable } from './labs-disable.js';
 import { labsEnable } from './labs-enable.js';
@@ -121,14 +129,17 @@ export const COMMANDS: readonly Command[] = [
   apps,
   appsCreate,
   appsInfo,
+  open,
   appsRename,
   appsDestroy,
+  gitCredentials,
   gitRemote,
   deploy,
   setup,
   reviewapps,
   reviewappsEnable,
   reviewappsDisable,
+  local,
   builds,
   buildsInfo,
   buildsCancel,
@@ -224,6 +235,11 @@ export const COMMANDS: readonly Command[] = [
   accountsCreate,
   accountsQuota,
   adminDisk,
+  autocomplete,
+  doctor,
+  serviceInstall,
+  serviceStatus,
+  serviceUninstall,
   up,
   test,
 ];

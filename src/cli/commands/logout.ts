@@ -1,7 +1,9 @@
 import { ApiClient, ApiError } from '../api-client.js';
 import type { Command } from '../command.js';
 import { findCredential, normalizeApiUrl, withoutCredential } from '../credentials.js';
+import { forgetGitHost } from '../git-access.js';
 import { explain } from '../report-error.js';
+import { trustedCas } from '../tls-trust.js';
 
 export const logout: Command = {
   name: 'logout',
@@ -23,7 +25,8 @@ export const logout: Command = {
     }
     if (entry.authorization_id) {
       try {
-        await new ApiClient(apiUrl, entry.token).delete(`/oauth/authorizations/${encodeURIComponent(entry.authorization_id)}`);
+        const ca = await trustedCas(ctx.io.env, entry);
+        await new ApiClient(apiUrl, entry.token, ca === undefined ? {} : { ca }).delete(`/oauth/authorizations/${encodeURIComponent(entry.authorization_id)}`);
       } catch (err) {
         if (!(err instanceof ApiError && (err.status === 401 || err.status === 404))) {
           ctx.note(`Warning: could not revoke API key ${entry.authorization_id} on the server: ${explain(err).message}`);
@@ -31,8 +34,10 @@ export const logout: Command = {
         }
       }
     }
-    await ctx.credentials.write(withoutCredential(saved, apiUrl));
+    const remaining = withoutCredential(saved, apiUrl);
+    await ctx.credentials.write(remaining);
     ctx.print('Logged out');
+    if (await forgetGitHost(ctx.io.env, entry, remaining)) ctx.print(`git: removed the credential helper and CA for ${entry.git_url_prefix}`);
     return 0;
   },
 };

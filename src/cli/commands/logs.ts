@@ -17,7 +17,7 @@ export interface LogRequest {
 export async function showLogs(ctx: CommandContext, app: string, request: LogRequest): Promise<number> {
   const session = await ctx.api.post<LogSessionJson>(appPath(app, '/log-sessions'), request);
   const colour = colourEnabled(ctx.io.stdout.isTTY, ctx.io.env) && ctx.io.env.BERTH_LOGS_COLOR !== '0';
-  const outcome = await printLogSession(session.logplex_url, { out: ctx.io.stdout, ...(colour ? { colours: colours(true) } : {}) });
+  const outcome = await printLogSession(session.logplex_url, { out: ctx.io.stdout, ...(colour ? { colours: colours(true) } : {}), ...(ctx.ca ? { ca: ctx.ca } : {}) });
   if (outcome === 'ended' && request.tail) {
     throw new CliError('The log stream was closed by the server (was Berth restarted?).', { hint: 'Run the command again to keep following the logs.' });
   }

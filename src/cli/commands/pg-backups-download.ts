@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
+import { openStream, StreamHttpError } from '../http-stream.js';
 import { findBackup, formatBytes, transfersPath } from '../pg-data.js';
 
 export const pgBackupsDownload: Command = {
@@ -20,11 +21,16 @@ export const pgBackupsDownload: Command = {
     const { app: owner, backup } = await findBackup(ctx.api, app, ctx.args[0]);
     const { url } = await ctx.api.post<{ url: string }>(transfersPath(owner, `/${backup.num}/actions/public-url`), {});
     const file = resolve(ctx.io.cwd, ctx.string('output') ?? 'latest.dump');
-    const res = await fetch(url);
-    if (!res.ok || !res.body) throw new CliError(`Downloading ${backup.name} failed: HTTP ${res.status}.`);
+    let res: IncomingMessage;
+    try {
+      res = await openStream(url, ctx.ca ? { ca: ctx.ca } : {});
+    } catch (err) {
+      if (err instanceof StreamHttpError) throw new CliError(`Downloading ${backup.name} failed: HTTP ${err.status}.`);
+      throw err;
+    }
     const partial = `${file}.partial`;
     try {
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(partial, { mode: 0o600 }));
+      await pipeline(res, createWriteStream(partial, { mode: 0o600 }));
       await rename(partial, file);
     } catch (err) {
       await rm(partial, { force: true });

@@ -36,7 +36,7 @@ export const releasesRollback: Command = {
     if (!created.output_stream_url) return;
     ctx.print('Running release command...');
     try {
-      const res = await openStream(created.output_stream_url);
+      const res = await openStream(created.output_stream_url, ctx.ca ? { ca: ctx.ca } : {});
       res.setEncoding('utf8');
       for await (const text of res as AsyncIterable<string>) await writeOut(ctx.io.stdout, text);
     } catch (err) {
