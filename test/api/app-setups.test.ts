@@ -4,21 +4,12 @@ import { AppPolicy } from '../../src/accounts/app-policy.js';
 import { createInternalApi } from '../../src/api/internal-api.js';
 import { RouteMatcher } from '../../src/api/route-matcher.js';
 import { apiRoutes } from '../../src/api/server.js';
+import type { AppSetupJson as SetupJson } from '../../src/cli/api-types.js';
 import { useApi } from '../support/api-harness.js';
 import { waitFor } from '../support/wait.js';
 import { putBlob, tarball, uploadSlug } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody, uniqueName, UUID } from './helpers.js';
 
-interface SetupJson {
-  id: string;
-  status: 'pending' | 'failed' | 'succeeded';
-  failure_message: string | null;
-  app: { id: string; name: string } | null;
-  build: { id: string; status: string; output_stream_url: string } | null;
-  manifest_errors: string[];
-  postdeploy: { output: string; exit_code: number } | null;
-  resolved_success_url: string | null;
-}
 
 const api = useApi();
 const dev = api.user('setup-dev@example.com');
