@@ -47,9 +47,9 @@ fi
 if ! getent passwd git >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then
     say "Creating the system user git (git over SSH)"
-    useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh --password '*' git
+    useradd --system --no-create-home --home-dir / --shell /bin/sh --password '*' git
   else
-    echo "git over SSH needs a system user named git: sudo useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh --password '*' git" >&2
+    echo "git over SSH needs a system user named git: sudo useradd --system --no-create-home --home-dir / --shell /bin/sh --password '*' git" >&2
   fi
 fi
 

@@ -53,7 +53,7 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
  */
 export async function startBerth(options: { dataDir?: string; args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<BerthProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'berth-e2e-')));
-  const args = ['up', '--data-dir', dataDir, '--api-port', '0', '--api-tls-port', '0', '--router-port', '0', '--router-tls-port', '0', '--rendezvous-port', '0', '--outbound', 'off', '--workers', '1', ...(options.args ?? [])];
+  const args = ['up', '--data-dir', dataDir, '--api-port', '0', '--api-tls-port', '0', '--router-port', '0', '--router-tls-port', '0', '--rendezvous-port', '0', '--outbound', 'off', '--workers', '1', '--ssh-port', 'off', ...(options.args ?? [])];
   // What `bin/berth up` execs once install.sh found nothing to do (the suite ran it already):
   // starting node directly keeps a test from rebuilding when a source file is newer.
   const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'dist', 'src', 'main', 'berth.js'), ...args], { env: testEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
