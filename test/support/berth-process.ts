@@ -18,6 +18,10 @@ export interface RuntimeInfo {
   admin_key: string;
   ca_cert: string;
   state: string;
+  /** git over SSH (null when off, as the harness's default `--ssh-port off` has it). */
+  ssh_port?: number | null;
+  ssh_git_url?: string | null;
+  ssh_host_keys?: Array<{ fingerprint: string; public_key: string }>;
 }
 
 export interface BerthProcess {
