@@ -79,7 +79,7 @@ export async function serveSshSession(deps: SshSessionDeps, request: SshGitReque
     if (abnormal) {
       deps.log({ at: exit.killedBecause === 'the SSH client disconnected' ? 'info' : 'warn', component: 'git', msg: `ssh ${parsed.service} ${exit.killedBecause ? `stopped: ${exit.killedBecause}` : `exited with ${exit.code ?? exit.signal}`}`, repo: repoPath });
     }
-    if (exit.killedBecause !== undefined && !/disconnected/.test(exit.killedBecause)) say(io, `Berth stopped this git ${push ? "push" : "fetch"}: ${exit.killedBecause}.`);
+    if (exit.killedBecause !== undefined && !/disconnected/.test(exit.killedBecause)) say(io, `Berth stopped this git ${push ? 'push' : 'fetch'}: ${exit.killedBecause}.`);
     return exit.code ?? 1;
   } finally {
     io.stdin.unpipe(proc.child.stdin!);

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, writeFile } from 'node:fs/promises';
+import { EventEmitter } from 'node:events';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseSshPublicKey } from '../../src/accounts/ssh-public-key.js';
@@ -14,6 +15,7 @@ import { freePort } from '../../src/addons/free-port.js';
 import { startSshGit, type SshGit } from '../../src/ssh/ssh-git-server.js';
 import { clientRepo, git, mustGit, refIn, remoteLines, startHarness, type Harness } from '../git/harness.js';
 import { makeKeyPair, type KeyPair } from '../support/ssh-keys.js';
+import { nextEvent } from '../support/wait.js';
 
 let h: Harness;
 let ssh: SshGit;
@@ -22,6 +24,8 @@ let alice: KeyPair;
 let bob: KeyPair;
 let stranger: KeyPair;
 const gateDir = `/run/berth-ssh/t${randomBytes(4).toString('hex')}`;
+/** Berth's log events of the SSH server ('event'). */
+const sshLog = new EventEmitter();
 
 before(async () => {
   h = await startHarness();
@@ -37,7 +41,7 @@ before(async () => {
     bind: '127.0.0.1',
     port: await freePort('127.0.0.1'),
     nodePath: process.execPath,
-    log: () => {},
+    log: (event) => sshLog.emit('event', event),
     gate: {
       accountForKey: async (key) => owners.get(parseSshPublicKey(key).sha256),
       serveGit: (request, streams) => h.service.serveSsh(request, streams),
@@ -142,6 +146,23 @@ describe('git over SSH', () => {
     const root = await runSsh(alice, ['root@127.0.0.1', 'id']);
     assert.equal(root.code, 255);
     assert.match(root.stderr, /Permission denied \(publickey\)/);
+  });
+
+  it('restarts sshd when it dies, and git over SSH works again', async () => {
+    const pid = Number((await readFile(join(h.root, 'ssh', 'sshd.pid'), 'utf8')).trim());
+    const listening = new Promise<void>((resolve) => {
+      const onEvent = (event: { msg?: string }) => {
+        if (event.msg?.startsWith('Server listening on')) { sshLog.off('event', onEvent); resolve(); }
+      };
+      sshLog.on('event', onEvent);
+    });
+    const restarting = nextEvent<[{ msg: string }]>(sshLog, 'event', 'the log line saying sshd exited');
+    process.kill(pid, 'SIGKILL');
+    assert.match((await restarting)[0].msg, /^sshd exited \(SIGKILL\); restarting in \d+ ms$/);
+    await listening;
+    const { name } = h.addApp('alice');
+    const result = await git(h, ['push', url(name), 'main'], await clientRepo(h), sshEnv(alice));
+    assert.equal(result.code, 0, result.stderr);
   });
 
   it("runs sshd with an effective config that allows only the git user's keys and no forwarding", async () => {
