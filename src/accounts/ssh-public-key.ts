@@ -98,8 +98,8 @@ export function parseSshPublicKey(input: unknown): SshPublicKey {
   }
   const text = input.trim();
   if (text.length > MAX_LINE) throw invalidParams(`public_key is too long (over ${MAX_LINE} characters): send one public key line.`);
-  if (/[\n\r]/.test(text)) throw invalidParams('public_key must be one key on one line; send each key separately.');
   if (/-----BEGIN/.test(text)) throw invalidParams('That is a private key or a PEM file: send the public key (the .pub file), never the private one.');
+  if (/[\n\r]/.test(text)) throw invalidParams('public_key must be one key on one line; send each key separately.');
   if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text)) throw invalidParams('public_key contains control characters.');
   const [type = '', blob = '', ...rest] = text.split(/[ \t]+/);
   if (!(type in CURVES) && type !== 'ssh-ed25519' && type !== 'ssh-rsa') {

@@ -22,7 +22,8 @@ export async function stopStaleSshd(pidFile: string, configPath: string): Promis
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
   if (!Number.isInteger(pid) || pid <= 1) return false;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.split('\0').includes(configPath)) return false;
+  // sshd rewrites its process title into one string ("sshd: /usr/sbin/sshd -D -e -f PATH [listener] …").
+  if (!` ${cmdline.replace(/\0/g, ' ')} `.includes(` ${configPath} `)) return false;
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 100 && (await readFile(`/proc/${pid}/cmdline`).then(() => true, () => false)); i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 50));
