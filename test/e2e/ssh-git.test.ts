@@ -6,14 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
-import { api } from '../support/berth-process.js';
-import { useBerth } from '../support/e2e-harness.js';
+import { after, before, describe, it } from 'node:test';
+import { api, startBerth, type BerthProcess } from '../support/berth-process.js';
+import { shutDown, useBerth } from '../support/e2e-harness.js';
 import { repoRoot } from '../support/repo-root.js';
 import { routerGet } from '../support/spine.js';
 import { makeKeyPair, type KeyPair } from '../support/ssh-keys.js';
+import { waitFor } from '../support/wait.js';
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -83,5 +85,53 @@ describe('git over SSH deploys an app with a key from /account/keys', () => {
     const reply = await routerGet(berth, app, '/over-ssh');
     assert.equal(reply.status, 200);
     assert.equal(reply.body, 'procfile-web ok /over-ssh\n');
+  });
+});
+
+describe('git over SSH after the control plane was killed', () => {
+  let first: BerthProcess;
+  let second: BerthProcess | undefined;
+  let keys: string;
+
+  const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  const sshdPid = async (berth: BerthProcess) => Number((await readFile(join(berth.dataDir, 'ssh', 'sshd.pid'), 'utf8')).trim());
+
+  before(async () => {
+    first = await startBerth({ args: ['--ssh-port', '0'] });
+    keys = await mkdtemp(join(tmpdir(), 'berth-e2e-sshkill-'));
+  });
+  after(async () => {
+    const left = await shutDown(second ?? first, { killedEarlier: true });
+    await first?.stop();
+    await rm(keys, { recursive: true, force: true });
+    assert.deepEqual(left, [], 'no sshd, agent or other process outlives berth');
+  });
+
+  it('stops the sshd a SIGKILLed control plane left behind when it starts again, and serves SSH with the same host keys', async () => {
+    const orphan = await sshdPid(first);
+    const hostKeys = first.runtime.ssh_host_keys;
+    assert.equal(await first.stop('SIGKILL'), null);
+    assert.equal(alive(orphan), true, 'sshd outlives a SIGKILL of its control plane');
+
+    second = await startBerth({ dataDir: first.dataDir, args: ['--ssh-port', '0'] });
+    assert.match(second.output(), /stopped an sshd a previous control plane left running/);
+    await waitFor('the orphaned sshd to exit', () => !alive(orphan), 10_000);
+    assert.notEqual(await sshdPid(second), orphan);
+    assert.deepEqual(second.runtime.ssh_host_keys, hostKeys, 'the host keys of the data dir are kept');
+
+    const key = await makeKeyPair(keys, 'ed25519', 'admin@laptop');
+    const added = await api(second, '/account/keys', { method: 'POST', body: JSON.stringify({ public_key: key.publicLine }) });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    const created = await api(second, '/apps', { method: 'POST', body: JSON.stringify({}) });
+    assert.equal(created.status, 201);
+    const port = second.runtime.ssh_port!;
+    await writeFile(join(keys, 'known_hosts'), (hostKeys ?? []).map((k) => `[127.0.0.1]:${port} ${k.public_key}\n`).join(''));
+    const listed = await new Promise<Run>((resolve) => {
+      execFile('git', ['ls-remote', `ssh://git@127.0.0.1:${port}/${created.body.name as string}.git`], {
+        timeout: 60_000,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: keys, GIT_SSH_COMMAND: `ssh -F /dev/null -i ${key.privatePath} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(keys, 'known_hosts')}` },
+      }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 255) : 0, stdout: String(stdout), stderr: String(stderr) }));
+    });
+    assert.deepEqual(listed, { code: 0, stdout: '', stderr: '' }, 'an empty repository, listed over SSH');
   });
 });
