@@ -103,6 +103,8 @@ export class SshGateServer {
       const stdin = new PassThrough();
       if (rest.length > 0) stdin.write(rest);
       socket.pipe(stdin);
+      // The gate died (the SSH client disconnected): git must not wait for more input.
+      socket.once('close', () => stdin.destroy());
       socket.resume();
       code = await port.serveGit(
         { accountId, command: request.command, ...(request.protocol !== undefined ? { protocol: request.protocol } : {}) },

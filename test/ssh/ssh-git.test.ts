@@ -4,7 +4,7 @@
  * git clients with keys made by ssh-keygen and a known_hosts file holding Berth's host keys.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { access, readFile, writeFile } from 'node:fs/promises';
@@ -13,9 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import { parseSshPublicKey } from '../../src/accounts/ssh-public-key.js';
 import { freePort } from '../../src/addons/free-port.js';
 import { startSshGit, type SshGit } from '../../src/ssh/ssh-git-server.js';
-import { clientRepo, git, mustGit, refIn, remoteLines, startHarness, type Harness } from '../git/harness.js';
+import { clientRepo, git, mustGit, processesUnder, refIn, remoteLines, startHarness, type Harness } from '../git/harness.js';
 import { makeKeyPair, type KeyPair } from '../support/ssh-keys.js';
-import { nextEvent } from '../support/wait.js';
+import { nextEvent, waitFor } from '../support/wait.js';
 
 let h: Harness;
 let ssh: SshGit;
@@ -146,6 +146,21 @@ describe('git over SSH', () => {
     const root = await runSsh(alice, ['root@127.0.0.1', 'id']);
     assert.equal(root.code, 255);
     assert.match(root.stderr, /Permission denied \(publickey\)/);
+  });
+
+  it('stops git receive-pack when the SSH client disconnects in the middle of a push', async () => {
+    const { name } = h.addApp('alice');
+    const client = spawn('ssh', [...sshArgs(alice), '-p', String(ssh.port), 'git@127.0.0.1', `git-receive-pack '/${name}.git'`], {
+      stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: h.root },
+    });
+    // receive-pack advertises its refs, then waits for the push that never comes.
+    await nextEvent(client.stdout, 'data', 'the ref advertisement over SSH');
+    const running = await waitFor('git receive-pack for the push', async () => {
+      const pids = await processesUnder(h.reposDir);
+      return pids.length > 0 && pids;
+    });
+    client.kill('SIGKILL');
+    await waitFor('git receive-pack to stop after the client disconnected', async () => (await processesUnder(h.reposDir)).every((pid) => !running.includes(pid)), 15_000);
   });
 
   it('restarts sshd when it dies, and git over SSH works again', async () => {
