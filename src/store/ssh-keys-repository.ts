@@ -1,3 +1,4 @@
+/** The SSH public keys of accounts (git over SSH), on both dialects: one row per key, unique by SHA256 fingerprint. */
 import type { Kysely, Selectable } from 'kysely';
 import { PlatformError } from '../core/errors.js';
 import type { SshKey, SshKeyRepository } from './port.js';

@@ -1,3 +1,4 @@
+/** `berth keys:add [FILE]`: upload a public key for git over SSH (default ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub). */
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -1,3 +1,4 @@
+/** `berth keys:remove KEY`: remove SSH keys by comment (as Heroku does), id or fingerprint. */
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import type { SshKeyJson } from '../ssh-key-types.js';

@@ -1,3 +1,4 @@
+/** `berth keys`: the account's SSH keys, shortened as Heroku's CLI prints them, with their fingerprints. */
 import { jsonFlag, type Command } from '../command.js';
 import { shortKey, type SshKeyJson } from '../ssh-key-types.js';
 
