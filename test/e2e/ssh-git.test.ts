@@ -25,6 +25,7 @@ describe('git over SSH deploys an app with a key from /account/keys', () => {
   let env: (key: KeyPair) => NodeJS.ProcessEnv;
   let owner: KeyPair;
   let stranger: KeyPair;
+  let teammate: KeyPair;
   let app: string;
   let url: string;
 
@@ -47,14 +48,20 @@ describe('git over SSH deploys an app with a key from /account/keys', () => {
       GIT_AUTHOR_NAME: 'Berth Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Berth Test', GIT_COMMITTER_EMAIL: 'test@example.com',
       GIT_SSH_COMMAND: `ssh -F /dev/null -i ${key.privatePath} -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${knownHosts}`,
     });
-    [owner, stranger] = await Promise.all([makeKeyPair(dir, 'ed25519', 'owner@laptop'), makeKeyPair(dir, 'ed25519', 'stranger@laptop')]);
+    [owner, stranger, teammate] = await Promise.all([
+      makeKeyPair(dir, 'ed25519', 'owner@laptop'), makeKeyPair(dir, 'ed25519', 'stranger@laptop'), makeKeyPair(dir, 'ecdsa', 'teammate@laptop'),
+    ]);
     const owners = await berth.createAccount(`ssh-owner-${Date.now()}@example.test`, 'correct horse battery');
     const strangers = await berth.createAccount(`ssh-stranger-${Date.now()}@example.test`, 'correct horse battery');
-    for (const [account, key] of [[owners, owner], [strangers, stranger]] as const) {
+    const teammateEmail = `ssh-teammate-${Date.now()}@example.test`;
+    const teammates = await berth.createAccount(teammateEmail, 'correct horse battery');
+    for (const [account, key] of [[owners, owner], [strangers, stranger], [teammates, teammate]] as const) {
       const added = await api(berth, '/account/keys', { key: account.key, method: 'POST', body: JSON.stringify({ public_key: key.publicLine }) });
       assert.equal(added.status, 201, JSON.stringify(added.body));
     }
     app = await berth.createApp('ssh', owners.key);
+    const shared = await api(berth, `/apps/${app}/collaborators`, { key: owners.key, method: 'POST', body: JSON.stringify({ user: teammateEmail, silent: true }) });
+    assert.equal(shared.status, 201, JSON.stringify(shared.body));
     await cp(join(repoRoot(), 'test', 'fixtures', 'apps', 'procfile-web'), join(dir, 'app'), { recursive: true });
     await git(['init', '-q', '-b', 'main'], owner);
     await git(['add', '-A'], owner);
@@ -85,6 +92,13 @@ describe('git over SSH deploys an app with a key from /account/keys', () => {
     const reply = await routerGet(berth, app, '/over-ssh');
     assert.equal(reply.status, 200);
     assert.equal(reply.body, 'procfile-web ok /over-ssh\n');
+  });
+
+  it("lets a collaborator fetch the deployed code over SSH with the collaborator's own key", async () => {
+    const head = (await git(['rev-parse', 'HEAD'], owner)).stdout.trim();
+    const listed = await git(['ls-remote', url.replace('%APP%', app), 'refs/heads/main'], teammate, 60_000);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.stdout, `${head}\trefs/heads/main\n`);
   });
 });
 

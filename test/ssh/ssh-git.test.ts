@@ -23,18 +23,21 @@ let knownHosts: string;
 let alice: KeyPair;
 let bob: KeyPair;
 let stranger: KeyPair;
+let viewer: KeyPair;
+const VIEW_ONLY = 'This needs the deploy permission on the app; carol has view.';
 const gateDir = `/run/berth-ssh/t${randomBytes(4).toString('hex')}`;
 /** Berth's log events of the SSH server ('event'). */
 const sshLog = new EventEmitter();
 
 before(async () => {
-  h = await startHarness();
-  [alice, bob, stranger] = await Promise.all([
+  h = await startHarness({ refuse: { carol: VIEW_ONLY } });
+  [alice, bob, stranger, viewer] = await Promise.all([
     makeKeyPair(h.root, 'ed25519', 'alice@laptop'),
     makeKeyPair(h.root, 'ecdsa', 'bob@laptop'),
     makeKeyPair(h.root, 'ed25519', 'nobody@nowhere'),
+    makeKeyPair(h.root, 'rsa', 'carol@laptop', 2048),
   ]);
-  const owners = new Map([[parseSshPublicKey(alice.publicLine).sha256, 'alice'], [parseSshPublicKey(bob.publicLine).sha256, 'bob']]);
+  const owners = new Map([alice, bob, viewer].map((k, i) => [parseSshPublicKey(k.publicLine).sha256, ['alice', 'bob', 'carol'][i] as string]));
   ssh = await startSshGit({
     sshDir: join(h.root, 'ssh'),
     gateDir,
@@ -116,6 +119,16 @@ describe('git over SSH', () => {
     const clone = await git(h, ['clone', '-q', url(name), join(h.root, `stolen-${name}`)], h.root, sshEnv(bob));
     assert.notEqual(clone.code, 0);
     assert.match(clone.stderr, /Couldn't find that app/);
+    assert.equal(h.pushes.length, before);
+    assert.equal(await refIn(h, appId, 'refs/heads/main'), undefined);
+  });
+
+  it("shows the access policy's refusal to an account without the deploy permission, as HTTPS answers 403", async () => {
+    const { name, appId } = h.addApp('alice');
+    const before = h.pushes.length;
+    const result = await git(h, ['push', url(name), 'main'], await clientRepo(h), sshEnv(viewer));
+    assert.notEqual(result.code, 0);
+    assert.ok(result.stderr.split('\n').includes(` !     ${VIEW_ONLY}`), result.stderr);
     assert.equal(h.pushes.length, before);
     assert.equal(await refIn(h, appId, 'refs/heads/main'), undefined);
   });
