@@ -20,8 +20,9 @@ fi
 
 # 2. Debian packages. git: the git service and CLI; openssl: the local CA; postgresql: the
 #    PostgreSQL store and its tests; bubblewrap, iproute2: dyno sandboxes; g++/make/python3:
-#    better-sqlite3's native build; rsyslog: the syslog drain tests; iptables: dyno network isolation.
-PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3)
+#    better-sqlite3's native build; rsyslog: the syslog drain tests; iptables: dyno network isolation;
+#    openssh-server: git over SSH (Berth runs its own sshd with its own config, never the system one).
+PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3 openssh-server)
 # `scripts/install.sh --bench`: also what bench/ compares against (wrk, nginx). Not for `up`:
 # a system nginx has no place on a Berth host.
 if [ "${1:-}" = "--bench" ]; then PACKAGES+=(wrk nginx); fi
@@ -38,6 +39,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update -qq
   "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2b. The `git` user git over SSH logs in as (ssh://git@HOST/APP.git): no home, no password; sshd
+#     runs only Berth's gate for it (ForceCommand). Password '*' (no password login, yet not
+#     "locked", which sshd refuses even for keys). Created once; an existing `git` user is reused.
+if ! getent passwd git >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    say "Creating the system user git (git over SSH)"
+    useradd --system --no-create-home --home-dir / --shell /bin/sh --password '*' git
+  else
+    echo "git over SSH needs a system user named git: sudo useradd --system --no-create-home --home-dir / --shell /bin/sh --password '*' git" >&2
+  fi
 fi
 
 # 3. npm dependencies, reinstalled only when package-lock.json changes.

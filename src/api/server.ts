@@ -13,6 +13,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { RouteMatcher } from './route-matcher.js';
 import { createInternalApi } from './internal-api.js';
 import { accountRoutes } from './resources/account.js';
+import { accountKeyRoutes } from './resources/account-keys.js';
 import { adminRoutes } from './resources/admin.js';
 import { instanceRoutes } from './resources/instance.js';
 import { appRoutes } from './resources/apps.js';
@@ -56,6 +57,7 @@ import { webhookDeliveryRoutes } from './resources/webhook-deliveries.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
+  ...accountKeyRoutes,
   ...oauthRoutes,
   ...appRoutes,
   ...metaRoutes,

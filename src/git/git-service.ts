@@ -26,6 +26,7 @@ import { matchGitRoute, type GitRoute } from './git-route.js';
 import { HookServer } from './hook-server.js';
 import { Repositories, hookScript } from './repositories.js';
 import { advertiseRefs, sendText, serveRpc, type RpcOptions } from './smart-http.js';
+import { serveSshSession, type SshGitRequest, type SshGitStreams } from './ssh-session.js';
 
 export type GitAccess = 'push' | 'pull';
 
@@ -75,6 +76,11 @@ const DEFAULTS: GitLimits = {
 export interface GitService {
   /** True if this was a git URL (the service answers it); false: not ours, the caller continues. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * A git command that arrived over SSH for an account whose key authenticated (src/ssh): the
+   * same access check, repositories and push pipeline as HTTPS. Resolves with the exit status.
+   */
+  serveSsh(request: SshGitRequest, streams: SshGitStreams): Promise<number>;
   /** Stop: hooks in flight fail their pushes clearly; git processes get a grace period, then die. */
   close(): Promise<void>;
   /** Commits `head` has and `base` lacks in the app's repository; undefined when it lacks either (see commit-log.ts). */
@@ -164,6 +170,30 @@ export async function createGitService(options: GitServiceOptions): Promise<GitS
       inFlight.add(res);
       void task.finally(() => { running.delete(task); inFlight.delete(res); });
       return true;
+    },
+    serveSsh(request, streams) {
+      const task = serveSshSession(
+        {
+          git,
+          repos,
+          hooks,
+          resolveApp: options.resolveApp,
+          timeoutMs: { push: limits.receivePackTimeoutMs, fetch: limits.uploadPackTimeoutMs },
+          maxPushBytes: limits.maxPushBytes,
+          closing: () => closing,
+          log,
+        },
+        request,
+        streams,
+      ).catch((err: unknown) => {
+        log({ at: 'error', component: 'git', msg: 'ssh git session failed', error: err instanceof Error ? err.stack : String(err) });
+        streams.stderr.write(' !     Berth failed to serve this git command (an internal error, logged on the server).\n');
+        return 1;
+      });
+      const settled = task.then(() => undefined);
+      running.add(settled);
+      void settled.finally(() => running.delete(settled));
+      return task;
     },
     async close() {
       closing = true;

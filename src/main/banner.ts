@@ -4,6 +4,8 @@ export interface BannerInfo {
   apiUrl: string;
   apiTlsUrl: string;
   gitHost: string;
+  /** git over SSH, when on: the URL pattern and the host key fingerprints. */
+  ssh?: { url: string; fingerprints: string[] };
   routerUrl: string;
   adminKeyPath: string;
   caCertPath: string;
@@ -28,6 +30,7 @@ export function banner(info: BannerInfo): string {
     '',
     `  API        ${info.apiUrl}   ${info.apiTlsUrl}`,
     `  git        https://${info.gitHost}/<app>.git`,
+    ...(info.ssh ? [`  git (SSH)  ${info.ssh.url}   host key ${info.ssh.fingerprints.join(' ')}`] : []),
     `  router     ${info.routerUrl}`,
     `  admin key  ${info.adminKeyPath}${info.createdAdmin ? `  (new admin account ${info.createdAdmin.email})` : ''}`,
     `  local CA   ${info.caCertPath}`,

@@ -39,6 +39,8 @@ export interface UpOptions {
   keepReleases: number;
   /** The most a build may leave of one app: new slug + build cache + logs (default 4 GiB). */
   appDiskCapBytes?: number;
+  /** git over SSH on this port (Berth's own sshd; 0 picks a free port); undefined: off. */
+  sshPort?: number;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -77,6 +79,8 @@ Options:
   --app-disk-cap SIZE   the most one app may keep on disk after a build: its new slug, build cache
                         and logs (default 4G); a cache over it is cleared, a slug over it fails
                         the build (app_disk_full)
+  --ssh-port N|off      git over SSH (ssh://git@HOST:N/APP.git) on Berth's own sshd, with the keys
+                        of berth keys:add (default 2222; 0 picks a free port; off: no SSH)
   --keep-releases N     keep the slugs of each app's newest N releases for rollbacks; older ones
                         are garbage-collected (default 10; the current release's slug always stays)
   -h, --help            this help
@@ -131,6 +135,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'disk-budget': { type: 'string' },
       'app-disk-cap': { type: 'string' },
       'keep-releases': { type: 'string' },
+      'ssh-port': { type: 'string' },
       // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated).
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
@@ -167,6 +172,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   if (capText !== undefined && appDiskCap === undefined) throw new Error(`--app-disk-cap must be a size such as 4G, 512M or 1048576 (bytes), not ${JSON.stringify(capText)}.`);
   const keepText = values['keep-releases'] ?? String(DEFAULT_KEEP_RELEASES);
   if (!/^\d+$/.test(keepText) || Number(keepText) < 1 || Number(keepText) > 1000) throw new Error(`--keep-releases must be a whole number from 1 to 1000, not ${JSON.stringify(keepText)}.`);
+  const sshText = values['ssh-port'] ?? '2222';
+  const sshPort = sshText === 'off' ? undefined : port('ssh-port', sshText, 2222);
   return {
     dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
     bind: values.bind ?? '127.0.0.1',
@@ -190,5 +197,6 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(diskBudget !== undefined ? { diskBudgetBytes: diskBudget } : {}),
     keepReleases: Number(keepText),
     ...(appDiskCap !== undefined ? { appDiskCapBytes: appDiskCap } : {}),
+    ...(sshPort !== undefined ? { sshPort } : {}),
   };
 }

@@ -29,6 +29,7 @@ import { startDataServices } from './data-services.js';
 import { StoreAddonDirectory } from './store-addon-directory.js';
 import { providerHooks } from './provider-hooks.js';
 import { createGitService } from '../git/git-service.js';
+import { startSshGit } from './ssh-git.js';
 import { logSessionProxy } from '../logplex/log-session-proxy.js';
 import { ensureLocalCa, type LocalPki } from '../pki/certificate-authority.js';
 import { Runtime } from '../runtime/runtime.js';
@@ -221,6 +222,10 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     });
     cleanups.defer(() => git.close());
     apiDeps.commits = git;
+    // git over SSH: Berth's own sshd; the same git service (access, repos, pushes) behind it.
+    const ssh = options.sshPort === undefined ? undefined : await startSshGit({ options, dataDir: paths.root, store, git, log: logLine });
+    if (ssh) cleanups.defer(() => ssh.stop());
+    const sshUrl = ssh && `ssh://git@${ssh.port === 22 ? host : `${host}:${ssh.port}`}/<app>.git`;
     const sessions = logSessionProxy(agentPaths(paths.root).logSocket);
     const serve = (req: IncomingMessage, res: ServerResponse) => {
       if (git.handle(req, res) || sessions(req, res)) return;
@@ -258,6 +263,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       ca_cert: pki.caCertPath,
       state: store.dialect,
       agent_adopted: adopted,
+      ssh_port: ssh?.port ?? null,
+      ssh_git_url: sshUrl ?? null,
+      ssh_host_keys: ssh?.hostKeys.map((k) => ({ fingerprint: k.fingerprint, public_key: k.publicKey })) ?? [],
     };
     await writeFileAtomic(paths.runtime, `${JSON.stringify(runtime, null, 2)}\n`, 0o600);
     print(
@@ -267,6 +275,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
         apiUrl,
         apiTlsUrl: runtime.api_tls_url,
         gitHost,
+        ...(ssh && sshUrl ? { ssh: { url: sshUrl, fingerprints: ssh.hostKeys.map((k) => k.fingerprint) } } : {}),
         routerUrl: runtime.router_url,
         adminKeyPath: paths.adminKey,
         caCertPath: pki.caCertPath,

@@ -17,6 +17,7 @@ import { KyselyAppFeatures } from './app-features-repository.js';
 import { KyselyAccountQuotas } from './account-quotas-repository.js';
 import { KyselyAppSetups } from './app-setups-repository.js';
 import { KyselyReviewApps } from './review-apps-repository.js';
+import { KyselySshKeys } from './ssh-keys-repository.js';
 import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 import { KyselyPgBackupSchedules, KyselyPgTransfers } from './pg-transfers-repository.js';
@@ -47,6 +48,7 @@ export class KyselyStore implements Store {
   readonly sniEndpoints: KyselySniEndpoints;
   readonly appFeatures: KyselyAppFeatures;
   readonly accountQuotas: KyselyAccountQuotas;
+  readonly sshKeys: KyselySshKeys;
   readonly addons: KyselyAddons;
   readonly addonAttachments: KyselyAddonAttachments;
   readonly pgTransfers: KyselyPgTransfers;
@@ -80,6 +82,7 @@ export class KyselyStore implements Store {
     this.sniEndpoints = new KyselySniEndpoints(db, clock);
     this.appFeatures = new KyselyAppFeatures(db, clock);
     this.accountQuotas = new KyselyAccountQuotas(db, clock);
+    this.sshKeys = new KyselySshKeys(db, clock);
     this.addons = new KyselyAddons(db, clock);
     this.addonAttachments = new KyselyAddonAttachments(db, clock);
     this.pgTransfers = new KyselyPgTransfers(db, clock);

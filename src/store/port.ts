@@ -47,6 +47,7 @@ export interface Store {
   sniEndpoints: SniEndpointRepository;
   appFeatures: AppFeatureRepository;
   accountQuotas: AccountQuotaRepository;
+  sshKeys: SshKeyRepository;
   addons: AddonRepository;
   addonAttachments: AddonAttachmentRepository;
   pgTransfers: PgTransferRepository;
@@ -309,6 +310,33 @@ export interface BuildRepository {
   finish(id: string, result: BuildResult): Promise<Build | undefined>;
   /** Marks every pending build failed (on start-up after a crash); returns their ids. */
   failStale(error?: string): Promise<string[]>;
+}
+
+/** An account's SSH public key (git over SSH); see src/accounts/ssh-public-key.ts. */
+export interface SshKey {
+  id: string;
+  accountId: string;
+  /** OpenSSH's `SHA256:…` fingerprint; unique across all accounts. */
+  sha256: string;
+  /** Heroku's MD5 colon fingerprint. */
+  fingerprint: string;
+  /** `type base64 [comment]`, as uploaded (trimmed). */
+  publicKey: string;
+  comment: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SshKeyRepository {
+  /** conflict when a key with the same sha256 exists (on any account). */
+  create(input: Omit<SshKey, 'id' | 'createdAt' | 'updatedAt'>): Promise<SshKey>;
+  /** The account's keys, oldest first. */
+  listForAccount(accountId: string): Promise<SshKey[]>;
+  findBySha256(sha256: string): Promise<SshKey | undefined>;
+  /** By id or by (MD5 or SHA256) fingerprint, among the account's keys only. */
+  findForAccount(accountId: string, identity: string): Promise<SshKey | undefined>;
+  /** True when a row was deleted. */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface AccountQuotaRepository {

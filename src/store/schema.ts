@@ -120,6 +120,18 @@ export interface BuildpackInstallationsTable {
   name: string;
 }
 
+/** An SSH public key of an account (git over SSH); `sha256` is unique across accounts. */
+export interface SshKeysTable {
+  id: string;
+  account_id: string;
+  sha256: string;
+  fingerprint: string;
+  public_key: string;
+  comment: string;
+  created_at: string;
+  updated_at: string;
+}
+
 /** An app feature (labs) the app changed from its default; the catalogue is src/core/app-features.ts. */
 export interface AccountQuotasTable {
   account_id: string;
@@ -438,6 +450,7 @@ export interface Database {
   sni_endpoints: SniEndpointsTable;
   app_features: AppFeaturesTable;
   account_quotas: AccountQuotasTable;
+  ssh_keys: SshKeysTable;
   addons: AddonsTable;
   addon_attachments: AddonAttachmentsTable;
   pg_transfers: PgTransfersTable;

@@ -33,13 +33,16 @@ export const LAYERS: LayerRules = {
 
   // Composition roots: wire everything together; the only place reading env and options.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh'],
     node: true,
     packages: true,
   },
 
   // Spine components (see /work/spine-brief.md and ARCHITECTURE.md).
   git: { mayImport: ['core'], node: true, packages: false },
+  // git over SSH: Berth's own sshd and the gate it calls back into; the git service serves the
+  // commands through a port that main wires (SshGatePort), so ssh imports nothing but core.
+  ssh: { mayImport: ['core'], node: true, packages: false },
   builder: { mayImport: ['core', 'runtime', 'blobs', 'egress'], node: true, packages: false },
   blobs: { mayImport: ['core'], node: true, packages: false },
   runtime: { mayImport: ['core'], node: true, packages: false },

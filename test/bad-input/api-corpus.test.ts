@@ -102,6 +102,14 @@ const CASES: Case[] = [
   { name: 'a Range with a negative max', path: '/releases', headers: { range: 'version ..; max=-1' }, status: 400, id: 'bad_request' },
   { name: 'a Range on a field that is not sortable', path: '/releases', headers: { range: 'secret ..' }, status: 400, id: 'bad_request' },
   { name: 'a Range on releases with a version that is not a number', path: '/releases', headers: { range: 'version abc..' }, status: 400, id: 'bad_request' },
+  // SSH keys (git over SSH)
+  { name: 'an SSH key that is not base64', method: 'POST', path: '!/account/keys', body: { public_key: 'ssh-ed25519 !!!! me@host' }, status: 422, id: 'invalid_params', message: /malformed/ },
+  { name: 'an SSH private key', method: 'POST', path: '!/account/keys', body: { public_key: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----' }, status: 422, id: 'invalid_params', message: /private key/ },
+  { name: 'an SSH key with authorized_keys options before it', method: 'POST', path: '!/account/keys', body: { public_key: 'command="/bin/sh",no-pty ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEiUREzm9V2P1yYJPHPnHLCUXF438GLSzD7emgptCDVp' }, status: 422, id: 'invalid_params', message: /not a key type/ },
+  { name: 'an SSH key with a second line smuggled in', method: 'POST', path: '!/account/keys', body: { public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEiUREzm9V2P1yYJPHPnHLCUXF438GLSzD7emgptCDVp a\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEiUREzm9V2P1yYJPHPnHLCUXF438GLSzD7emgptCDVp b' }, status: 422, id: 'invalid_params', message: /one line/ },
+  { name: 'an SSH key whose comment holds an escape sequence', method: 'POST', path: '!/account/keys', body: { public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEiUREzm9V2P1yYJPHPnHLCUXF438GLSzD7emgptCDVp \u001b]0;owned\u0007' }, status: 422, id: 'invalid_params', message: /control characters/ },
+  { name: 'an SSH key as a number', method: 'POST', path: '!/account/keys', body: { public_key: 42 }, status: 422, id: 'invalid_params' },
+  { name: "deleting an SSH key id that is not the account's", method: 'DELETE', path: '!/account/keys/01234567-89ab-4def-8123-456789abcdef', status: 404, id: 'not_found' },
   // Targets, methods, auth
   { name: 'a path with a broken percent-escape', path: '!/apps/%zz', status: 404, id: 'not_found' },
   { name: 'a method the resource does not have', method: 'PUT', path: '/config-vars', body: {}, status: 404, id: 'not_found' },
@@ -152,6 +160,7 @@ async function snapshot(): Promise<unknown> {
     domains: await get(`/apps/${app}/domains`),
     addons: await get(`/apps/${app}/addons`),
     builds: await get(`/apps/${app}/builds`),
+    keys: await get('/account/keys'),
     slugs: (await api.store.slugs.blobKeysForApp((await api.store.apps.findByName(app))!.id)).length,
   };
 }

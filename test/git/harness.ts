@@ -42,6 +42,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   tls?: { cert: Buffer; key: Buffer };
+  /** Accounts the default resolveApp refuses as the access policy would (account → its message). */
+  refuse?: Record<string, string>;
   service?: Partial<GitServiceOptions>;
 }
 
@@ -75,6 +77,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     resolveApp: async (name, accountId) => {
       const app = apps.get(name);
       if (!app) return 'not_found';
+      const refused = options.refuse?.[accountId];
+      if (refused !== undefined) return { refused };
       if (app.owner !== accountId) return 'not_found';
       return { appId: app.appId, appName: name };
     },

@@ -46,8 +46,17 @@ describe('bin/berth up options', () => {
     assert.deepEqual(parse('--webhook-retry-delays-ms', '50, 100,2000').webhookRetryDelaysMs, [50, 100, 2000]);
   });
 
+  it('serve git over SSH on 2222 by default, on --ssh-port N (0: a free one), and not at all with --ssh-port off', () => {
+    assert.equal(parse().sshPort, 2222);
+    assert.equal(parse('--ssh-port', '0').sshPort, 0);
+    assert.equal(parse('--ssh-port', '2022').sshPort, 2022);
+    assert.equal(parse('--ssh-port', 'off').sshPort, undefined);
+    assert.match(UP_HELP, /--ssh-port N\|off/);
+  });
+
   for (const [flag, value, message] of [
     ['--webhook-retry-delays-ms', '50,soon', /--webhook-retry-delays-ms/],
+    ['--ssh-port', 'on', /--ssh-port must be a port number from 0 to 65535/],
     ['--disk-budget', 'lots', /--disk-budget must be a size such as 20G/],
     ['--disk-budget', '0', /--disk-budget must be a size/],
     ['--app-disk-cap', 'huge', /--app-disk-cap must be a size such as 4G/],

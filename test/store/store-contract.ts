@@ -23,6 +23,7 @@ import { appFeaturesContract } from './app-features-contract.js';
 import { accountQuotasContract } from './account-quotas-contract.js';
 import { appSetupsContract } from './app-setups-contract.js';
 import { reviewAppsContract } from './review-apps-contract.js';
+import { sshKeysContract } from './ssh-keys-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
 import { domainsContract } from './domains-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
@@ -141,6 +142,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     accountQuotasContract({ open });
     appSetupsContract({ open });
     reviewAppsContract({ open });
+    sshKeysContract({ open });
     addonsContract({ open });
     pgTransfersContract({ open });
     addonProvidersContract({ open });

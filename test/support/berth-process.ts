@@ -18,6 +18,10 @@ export interface RuntimeInfo {
   admin_key: string;
   ca_cert: string;
   state: string;
+  /** git over SSH (null when off, as the harness's default `--ssh-port off` has it). */
+  ssh_port?: number | null;
+  ssh_git_url?: string | null;
+  ssh_host_keys?: Array<{ fingerprint: string; public_key: string }>;
 }
 
 export interface BerthProcess {
@@ -53,7 +57,7 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
  */
 export async function startBerth(options: { dataDir?: string; args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<BerthProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'berth-e2e-')));
-  const args = ['up', '--data-dir', dataDir, '--api-port', '0', '--api-tls-port', '0', '--router-port', '0', '--router-tls-port', '0', '--rendezvous-port', '0', '--outbound', 'off', '--workers', '1', ...(options.args ?? [])];
+  const args = ['up', '--data-dir', dataDir, '--api-port', '0', '--api-tls-port', '0', '--router-port', '0', '--router-tls-port', '0', '--rendezvous-port', '0', '--outbound', 'off', '--workers', '1', '--ssh-port', 'off', ...(options.args ?? [])];
   // What `bin/berth up` execs once install.sh found nothing to do (the suite ran it already):
   // starting node directly keeps a test from rebuilding when a source file is newer.
   const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot(), 'dist', 'src', 'main', 'berth.js'), ...args], { env: testEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });

@@ -71,6 +71,9 @@ import { webhooksDeliveries } from './webhooks-deliveries.js';
 import { webhooksDeliveriesInfo } from './webhooks-deliveries-info.js';
 import { webhooksEvents } from './webhooks-events.js';
 import { domains } from './domains.js';
+import { keys } from './keys.js';
+import { keysAdd } from './keys-add.js';
+import { keysRemove } from './keys-remove.js';
 import { domainsAdd } from './domains-add.js';
 import { domainsRemove } from './domains-remove.js';
 import { certs } from './certs.js';
@@ -232,6 +235,9 @@ export const COMMANDS: readonly Command[] = [
   redisInfo,
   redisCli,
   redisMaxmemory,
+  keys,
+  keysAdd,
+  keysRemove,
   accountsCreate,
   accountsQuota,
   adminDisk,
