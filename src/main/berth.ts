@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 import { runCli } from '../cli/main.js';
+import { runBackupCommand } from './admin-backup.js';
 import { parseUpOptions, UP_HELP } from './options.js';
 import { startBerth } from './up.js';
 
 /** Process entry for bin/berth: `up` starts the platform, every other command is the CLI. */
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'admin:backup' || argv[0] === 'admin:restore') {
+    // Run here, on the data dir itself: the CLI edge cannot open the state.
+    return runBackupCommand(argv[0], argv.slice(1), process.env, (text) => process.stdout.write(`${text}\n`));
+  }
   if (argv[0] !== 'up') {
     return runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
   }

@@ -33,7 +33,7 @@ export const LAYERS: LayerRules = {
 
   // Composition roots: wire everything together; the only place reading env and options.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh', 'backup'],
     node: true,
     packages: true,
   },
@@ -70,6 +70,9 @@ export const LAYERS: LayerRules = {
   // The partner providers implement the API's PartnerPort over the store and the partner
   // tokens they are handed (types only).
   addons: { mayImport: ['core', 'blobs', 'egress'], mayImportTypes: ['api', 'store', 'accounts'], node: true, packages: ['pg'] },
+  // Backups of Berth itself (admin:backup / admin:restore): archive format, SQLite online
+  // backup, pg_dump/pg_restore and tar, run by main on the data dir.
+  backup: { mayImport: ['core'], node: true, packages: ['better-sqlite3'] },
   // The app webhook sender: deliveries from the store's queue, posted through the egress guard.
   webhooks: { mayImport: ['core', 'store', 'egress'], node: true, packages: false },
 };

@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
 import { accountsCreate } from './accounts-create.js';
 import { accountsQuota } from './accounts-quota.js';
+import { adminBackup } from './admin-backup.js';
 import { adminDisk } from './admin-disk.js';
+import { adminRestore } from './admin-restore.js';
 import { addons } from './addons.js';
 import { addonsAttach } from './addons-attach.js';
 import { addonsCreate } from './addons-create.js';
@@ -241,6 +243,8 @@ export const COMMANDS: readonly Command[] = [
   accountsCreate,
   accountsQuota,
   adminDisk,
+  adminBackup,
+  adminRestore,
   autocomplete,
   doctor,
   serviceInstall,
