@@ -13,6 +13,8 @@ import { restoreBackup } from '../../src/backup/restore-backup.js';
 import { writeBackup } from '../../src/backup/write-backup.js';
 import { runBackupCommand } from '../../src/main/admin-backup.js';
 import { ensureLocalCa } from '../../src/pki/certificate-authority.js';
+import { sql } from '../support/pg-query.js';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../support/postgres.js';
 
 const roots: string[] = [];
 after(async () => {
@@ -183,6 +185,32 @@ describe('backup archive', () => {
     assert.equal(left.length, 2, left.join(' '));
     assert.ok(left.every((n) => /^berth-backup-\d{8}T\d{9}Z\.tar\.gz$/.test(n)), left.join(' '));
     assert.ok(lines.some((l) => l.startsWith('Deleted the older backup berth-backup-')), lines.join('\n'));
+  });
+});
+
+describe('backup archive with the state in PostgreSQL', () => {
+  let server: ThrowawayPostgres;
+  after(async () => server?.stop());
+
+  it('carries a pg_dump of the state and restores it into the database --database-url names', async () => {
+    server = await startThrowawayPostgres();
+    const source = await server.createDatabase('berth_source');
+    await sql(source, "CREATE TABLE apps (name text); INSERT INTO apps VALUES ('alpha'), ('beta')");
+    const root = await tempRoot();
+    const data = await dataDir(root);
+    await rm(join(data, 'state.sqlite'));
+    const file = join(root, 'berth.tar.gz');
+    const { manifest } = await writeBackup({ dataDir: data, file, databaseUrl: source, ...VERSION });
+    assert.equal(manifest.state, 'postgres');
+    assert.ok(manifest.members.some((m) => m.path === 'state.pgdump'));
+    const withoutUrl = await refusal(restoreBackup({ file, dataDir: join(root, 'nourl') }));
+    assert.equal(withoutUrl.reason, 'bad_arguments');
+    assert.match(withoutUrl.message, /--database-url/);
+    const target = await server.createDatabase('berth_restored');
+    await restoreBackup({ file, dataDir: join(root, 'restored'), databaseUrl: target });
+    assert.deepEqual(await sql(target, 'SELECT name FROM apps ORDER BY name'), [{ name: 'alpha' }, { name: 'beta' }]);
+    const files = await readdir(join(root, 'restored'));
+    assert.ok(!files.includes('state.pgdump') && files.includes('admin.key'), files.join(' '));
   });
 });
 
