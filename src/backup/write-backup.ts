@@ -1,8 +1,8 @@
 /**
  * `berth admin:backup`: one consistent archive of a Berth install, safe while Berth runs.
  *
- * The state goes first (SQLite's online backup API, or pg_dump), then the blobs, CA, admin key
- * and git repositories are hard-linked (copied across file systems) into a staging dir inside
+ * The state goes first (SQLite's online backup API, or pg_dump), then the blobs, CA, admin key,
+ * git repositories and SSH host keys are hard-linked (copied across file systems) into a staging dir inside
  * the data dir: every blob a release in the state points at was written before that release, and
  * Berth replaces files by rename, so the links are a stable snapshot. The manifest records the
  * sha256 of each staged file; tar writes `FILE.partial` and a rename makes it `FILE`.
@@ -17,7 +17,14 @@ import { describeMembers, listDirs, listFiles } from './member-files.js';
 import { runTool } from './run-tool.js';
 
 /** The parts of a data dir a backup carries, besides the state. */
-export const BACKUP_PARTS = ['admin.key', 'tls', 'blobs', 'repos'] as const;
+export const BACKUP_PARTS = ['admin.key', 'tls', 'blobs', 'repos', 'ssh'] as const;
+
+/** Uploads in flight stay out, and of ssh/ only the host keys (its config and pid are rewritten at start). */
+function carried(rel: string): boolean {
+  if (rel === 'blobs/.tmp' || rel.startsWith('blobs/.tmp/')) return false;
+  if (rel.startsWith('ssh/')) return /^ssh\/ssh_host_[a-z0-9]+_key(\.pub)?$/.test(rel);
+  return true;
+}
 
 export interface BackupOptions {
   dataDir: string;
@@ -80,12 +87,12 @@ export async function writeBackup(options: BackupOptions): Promise<BackupResult>
     const dirs: string[] = [];
     for (const part of BACKUP_PARTS) {
       for (const rel of await listDirs(options.dataDir, part)) {
-        if (rel === 'blobs/.tmp' || rel.startsWith('blobs/.tmp/')) continue;
+        if (!carried(rel)) continue;
         dirs.push(rel);
         await mkdir(join(staging, rel), { recursive: true });
       }
       for (const rel of await listFiles(options.dataDir, part)) {
-        if (rel.startsWith('blobs/.tmp/')) continue; // uploads in flight
+        if (!carried(rel)) continue;
         await stageFile(join(options.dataDir, rel), join(staging, rel));
       }
     }

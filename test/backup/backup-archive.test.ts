@@ -41,6 +41,9 @@ async function dataDir(root: string): Promise<string> {
   await writeFile(join(dir, 'admin.key'), 'berth-admin-key\n', { mode: 0o600 });
   await ensureLocalCa(join(dir, 'tls'), { domain: 'berth.test' });
   execFileSync('git', ['init', '--quiet', '--bare', join(dir, 'repos', 'alpha.git')]);
+  await mkdir(join(dir, 'ssh'), { recursive: true });
+  await writeFile(join(dir, 'ssh', 'ssh_host_ed25519_key'), 'host key', { mode: 0o600 });
+  await writeFile(join(dir, 'ssh', 'sshd.pid'), '123');
   await mkdir(join(dir, 'dynos'), { recursive: true });
   await writeFile(join(dir, 'dynos', 'scratch'), 'not backed up');
   return dir;
@@ -82,8 +85,8 @@ describe('backup archive', () => {
     assert.equal(manifest.state, 'sqlite');
     assert.equal(manifest.berth_commit, 'abc123');
     const paths = manifest.members.map((m) => m.path);
-    for (const expected of ['state.sqlite', 'admin.key', 'tls/ca.crt', 'tls/ca.key', 'blobs/slugs/one.tgz', 'repos/alpha.git/HEAD']) assert.ok(paths.includes(expected), `${expected} in ${paths.join(' ')}`);
-    assert.ok(!paths.some((p) => p.startsWith('dynos/') || p.startsWith('blobs/.tmp')), 'dynos and uploads in flight stay out');
+    for (const expected of ['state.sqlite', 'admin.key', 'tls/ca.crt', 'tls/ca.key', 'blobs/slugs/one.tgz', 'repos/alpha.git/HEAD', 'ssh/ssh_host_ed25519_key']) assert.ok(paths.includes(expected), `${expected} in ${paths.join(' ')}`);
+    assert.ok(!paths.some((p) => p.startsWith('dynos/') || p.startsWith('blobs/.tmp') || p === 'ssh/sshd.pid'), 'dynos, uploads in flight and sshd\'s pid stay out');
     const slug = manifest.members.find((m) => m.path === 'blobs/slugs/one.tgz')!;
     assert.equal(slug.sha256, execFileSync('sha256sum', [join(data, 'blobs', 'slugs', 'one.tgz')], { encoding: 'utf8' }).split(' ')[0]);
     const ca = execFileSync('openssl', ['x509', '-in', join(data, 'tls', 'ca.crt'), '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' });
