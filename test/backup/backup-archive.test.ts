@@ -191,6 +191,32 @@ describe('backup archive', () => {
   });
 });
 
+describe('admin:backup refusals', () => {
+  it('refuses a data dir without state and leaves neither an archive nor a staging dir', async () => {
+    const root = await tempRoot();
+    const data = join(root, 'data');
+    await mkdir(join(data, 'blobs'), { recursive: true });
+    const file = join(root, 'out.tar.gz');
+    const err = await refusal(writeBackup({ dataDir: data, file, ...VERSION }));
+    assert.equal(err.reason, 'bad_arguments');
+    assert.match(err.message, /no state\.sqlite/);
+    assert.deepEqual((await readdir(root)).sort(), ['data']);
+    assert.deepEqual(await readdir(data), ['blobs']);
+  });
+
+  it('refuses a directory without --keep, and --keep without a directory', async () => {
+    const root = await tempRoot();
+    const data = await dataDir(root);
+    const noKeep = await refusal(runBackupCommand('admin:backup', [root, '--data-dir', data], {}, () => undefined));
+    assert.match(noKeep.message, /is a directory: give a FILE, or --keep N/);
+    const noDir = await refusal(runBackupCommand('admin:backup', [join(root, 'x.tar.gz'), '--keep', '3', '--data-dir', data], {}, () => undefined));
+    assert.match(noDir.message, /--keep needs a directory/);
+    const badKeep = await refusal(runBackupCommand('admin:backup', [root, '--keep', '0', '--data-dir', data], {}, () => undefined));
+    assert.match(badKeep.message, /whole number of backups of 1 or more/);
+    assert.ok(!(await readdir(root)).some((n) => n.endsWith('.tar.gz') || n.endsWith('.partial')));
+  });
+});
+
 describe('backup archive with the state in PostgreSQL', () => {
   let server: ThrowawayPostgres;
   after(async () => server?.stop());
