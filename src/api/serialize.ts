@@ -72,7 +72,7 @@ export function serializeAuthorization(authorization: Authorization, account: Ac
     id: authorization.id,
     refresh_token: null,
     scope: authorization.scope,
-    session: null,
+    session: authorization.session ? { id: authorization.id } : null,
     updated_at: authorization.updatedAt,
     user: { email: account.email, full_name: account.name, id: account.id },
   };

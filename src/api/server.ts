@@ -19,6 +19,7 @@ import { instanceRoutes } from './resources/instance.js';
 import { appRoutes } from './resources/apps.js';
 import { metaRoutes } from './resources/meta.js';
 import { oauthRoutes } from './resources/oauth.js';
+import { oauthSessionRoutes } from './resources/oauth-sessions.js';
 import { configVarRoutes } from './resources/config-vars.js';
 import { releaseRoutes } from './resources/releases.js';
 import { slugRoutes } from './resources/slugs.js';
@@ -59,6 +60,7 @@ export const apiRoutes: Route[] = [
   ...accountRoutes,
   ...accountKeyRoutes,
   ...oauthRoutes,
+  ...oauthSessionRoutes,
   ...appRoutes,
   ...metaRoutes,
   ...configVarRoutes,
