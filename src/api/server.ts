@@ -28,6 +28,7 @@ import { buildRoutes } from './resources/builds.js';
 import { appSetupRoutes } from './resources/app-setups.js';
 import { reviewAppRoutes } from './resources/review-apps.js';
 import { buildpackInstallationRoutes } from './resources/buildpack-installations.js';
+import { buildpackRegistryRoutes } from './resources/buildpack-registry.js';
 import { formationRoutes } from './resources/formation.js';
 import { blobRoutes } from './resources/blobs.js';
 import { logRoutes } from './resources/logs.js';
@@ -71,6 +72,7 @@ export const apiRoutes: Route[] = [
   ...appSetupRoutes,
   ...reviewAppRoutes,
   ...buildpackInstallationRoutes,
+  ...buildpackRegistryRoutes,
   ...formationRoutes,
   ...blobRoutes,
   ...logRoutes,
