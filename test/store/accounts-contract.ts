@@ -139,7 +139,7 @@ export function authorizationsContract({ open }: ContractContext): void {
     });
 
     it('an authorization a login minted is marked as a session; others are not', async () => {
-      const store = await open();
+      const store = await open(steppingClock());
       const ada = await account(store);
       const login = await store.authorizations.create({ ...key(ada.id, 'login-hash', 'Heroku CLI login'), session: true });
       const script = await store.authorizations.create(key(ada.id, 'script-hash', 'CI'));
