@@ -103,3 +103,16 @@ describe('heroku authorizations, sessions and clients', () => {
     assert.equal(sessions.stdout, 'No OAuth sessions.\n');
   });
 });
+
+describe('heroku spaces', () => {
+  const user = api.user('heroku-spaces@example.test');
+
+  it('heroku spaces says there are none (an error exit, as on Heroku); heroku spaces:info names the missing space', async () => {
+    const listed = await runHeroku(cli({ apiKey: user.key }), ['spaces']);
+    assert.equal(listed.stdout, '', describeResult(listed));
+    assert.match(flat(listed.stderr), /Error: You do not have access to any spaces\./);
+    const info = await runHeroku(cli({ apiKey: user.key }), ['spaces:info', 'nowhere']);
+    assert.notEqual(info.code, 0, describeResult(info));
+    assert.match(flat(info.stderr), /Couldn't find that space: nowhere\. Berth has no private spaces\./);
+  });
+});

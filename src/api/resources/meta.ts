@@ -1,5 +1,5 @@
 import { REGION, STACK } from '../../core/model.js';
-import { notFound } from '../../core/errors.js';
+import { notFound, PlatformError } from '../../core/errors.js';
 import type { Route } from '../context.js';
 import { serializeRegion, serializeStack } from '../serialize.js';
 
@@ -27,6 +27,16 @@ export const metaRoutes: Route[] = [
       const id = ctx.params.stack as string;
       if (id !== STACK.id && id !== STACK.name) throw notFound('stack', id);
       return { status: 200, body: serializeStack(SINCE) };
+    },
+  },
+  // Berth has no private spaces: `heroku spaces` lists none, and any space name is a 404.
+  { method: 'GET', path: '/spaces', access: 'account', handler: async () => ({ status: 200, body: [] }) },
+  {
+    method: 'GET',
+    path: '/spaces/:space',
+    access: 'account',
+    async handler(ctx) {
+      throw new PlatformError('not_found', `Couldn't find that space: ${ctx.params.space as string}. Berth has no private spaces.`, { resource: 'space' });
     },
   },
 ];
