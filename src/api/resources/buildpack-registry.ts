@@ -5,9 +5,8 @@
 // Unauthenticated, like Heroku's: it only describes what ships with Berth.
 import { BUILTIN_BUILDPACKS, BUILTIN_DESCRIPTIONS, type BuiltinBuildpack } from '../../core/builtin-buildpacks.js';
 import { PlatformError } from '../../core/errors.js';
+import { BUILDPACK_REGISTRY_PATH } from '../../core/heroku-env.js';
 import type { Route, RequestContext } from '../context.js';
-
-export const BUILDPACK_REGISTRY_PATH = '/buildpack-registry';
 
 /** Stable ids, one per built-in (its place in the list). */
 const idOf = (name: BuiltinBuildpack) => `00000000-0000-4000-8000-${String(BUILTIN_BUILDPACKS.indexOf(name) + 1).padStart(12, '0')}`;

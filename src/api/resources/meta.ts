@@ -29,6 +29,16 @@ export const metaRoutes: Route[] = [
       return { status: 200, body: serializeStack(SINCE) };
     },
   },
+  {
+    // Berth extension: where clients reach this install (`berth heroku-env` reads the git host).
+    method: 'GET',
+    path: '/berth/endpoints',
+    access: 'account',
+    async handler(ctx) {
+      const gitHost = new URL(ctx.deps.urls.gitUrl('app')).host;
+      return { status: 200, body: { api_url: ctx.deps.urls.apiUrl(''), api_tls_url: ctx.deps.urls.apiTlsUrl?.('') ?? null, git_host: gitHost } };
+    },
+  },
   // Berth has no private spaces: `heroku spaces` lists none, and any space name is a 404.
   { method: 'GET', path: '/spaces', access: 'account', handler: async () => ({ status: 200, body: [] }) },
   {
