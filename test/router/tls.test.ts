@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls, type SecureVersion, type TLSSocket } from 'node:tls';
 import { connect as connectTcp } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { ensureLocalCa, issueCertificate, OPENSSL } from '../../src/pki/certificate-authority.js';
+import { ensureLocalCa, issueCertificate } from '../../src/pki/certificate-authority.js';
+import { rsaSelfSigned } from '../support/test-certificates.js';
 import { app, startBackend, startTestRouter, up, type TestBackend, type TestRouter } from './harness.js';
 
 interface TlsAnswer {
@@ -21,15 +20,6 @@ interface TlsAnswer {
   alpn: string | false | null;
 }
 
-const execFileAsync = promisify(execFile);
-
-/** A self-signed RSA certificate for `name` (real openssl): Berth's own are ECDSA. */
-async function rsaCertificate(dir: string, name: string): Promise<{ cert: string; key: string }> {
-  const work = await mkdtemp(join(dir, 'rsa-'));
-  await execFileAsync(OPENSSL, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`], { cwd: work, timeout: 60_000 });
-  return { cert: await readFile(join(work, 'cert.pem'), 'utf8'), key: await readFile(join(work, 'key.pem'), 'utf8') };
-}
-
 describe('HTTPS with SNI', () => {
   let dir: string;
   let ca: Array<Buffer | string>;
@@ -40,7 +30,7 @@ describe('HTTPS with SNI', () => {
     dir = await mkdtemp(join(tmpdir(), 'berth-router-tls-'));
     const pki = await ensureLocalCa(dir, { domain: 'berth.test' });
     const custom = await issueCertificate(dir, 'custom', ['www.custom.example']);
-    const rsa = await rsaCertificate(dir, 'rsa.custom.example');
+    const rsa = await rsaSelfSigned(dir, 'rsa.custom.example');
     ca = [pki.caCert, rsa.cert];
     dyno = await startBackend((req, res) => res.end(`${req.headers['x-forwarded-proto']} ${req.headers['x-forwarded-port']}`));
     router = await startTestRouter([app('shop', [up(dyno.port)], { domains: ['www.custom.example', 'rsa.custom.example'] })], {}, {
