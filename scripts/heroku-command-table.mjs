@@ -34,7 +34,8 @@ export function testedCommands(ids) {
   const tested = new Map();
   for (const file of testFiles(join(root, 'test'))) {
     const text = readFileSync(file, 'utf8');
-    if (!/'node_modules', '\.bin', 'heroku'|join\(BIN, 'heroku'\)/.test(text)) continue;
+    // …or run it through test/support/heroku-cli.ts (runHeroku, runHerokuPrompted).
+    if (!/'node_modules', '\.bin', 'heroku'|join\(BIN, 'heroku'\)|support\/heroku-cli\.js'/.test(text)) continue;
     // `heroku(['apps:info', …])`, `run(t, HEROKU, ['ps', …])` or `heroku(t, 'webhooks:add', …)`.
     for (const m of text.matchAll(/(?:\[|\(\s*t\s*,)\s*'([a-z0-9][a-z0-9:-]*)'/g)) {
       if (known.has(m[1]) && !tested.has(m[1])) tested.set(m[1], file.slice(root.length + 1));

@@ -62,11 +62,20 @@ export class Accounts {
     return account;
   }
 
-  async issueKey(accountId: string, description: string, expiresInSeconds?: number, scope: string[] = ['global']): Promise<IssuedKey> {
+  /** A new API key; `session` marks one a login (email + password) minted. */
+  async issueKey(accountId: string, description: string, expiresInSeconds?: number, scope: string[] = ['global'], session = false): Promise<IssuedKey> {
     const token = generateApiKey();
     const expiresAt = expiresInSeconds ? new Date(this.now().getTime() + expiresInSeconds * 1000).toISOString() : null;
-    const authorization = await this.store.authorizations.create({ accountId, description, tokenHash: hashApiKey(token), scope, expiresAt });
+    const authorization = await this.store.authorizations.create({ accountId, description, tokenHash: hashApiKey(token), scope, expiresAt, session });
     return { authorization, token };
+  }
+
+  /** Replaces an authorization's key with a new one (the old key stops working at once). */
+  async regenerateKey(authorization: Authorization): Promise<IssuedKey> {
+    const token = generateApiKey();
+    const updated = await this.store.authorizations.update(authorization.id, { tokenHash: hashApiKey(token) });
+    if (!updated) throw new PlatformError('not_found', `Couldn't find that authorization: ${authorization.id}.`, { resource: 'authorization' });
+    return { authorization: updated, token };
   }
 
   /** Resolves an API key to its account, or undefined when unknown, expired or revoked. */

@@ -127,6 +127,8 @@ export interface OneOffRequest {
   tty: boolean;
   timeToLiveSeconds: number;
   user: { id: string; email: string };
+  /** Run on this release (its slug and config) instead of the current one (`run:inside`). */
+  releaseId?: string;
 }
 
 /** The dyno manager as the API uses it (ps, restart, stop, run). */
@@ -203,9 +205,11 @@ export interface DiskCollection {
   usedBytes: number;
 }
 
-/** The disk as the API uses it (admin:disk). */
+/** The disk as the API uses it (admin:disk, apps' repo_size). */
 export interface DiskPort {
   report(): Promise<DiskReport>;
+  /** Bytes of the app's git repository (`repo_size`), or null before its first push. */
+  repoSize(appId: string): Promise<number | null>;
 }
 
 /** Everything the API needs from the composition root. */

@@ -7,7 +7,8 @@ import type { Reply } from './context.js';
 /** The only place where errors become HTTP. */
 export function errorReply(err: unknown): Reply & { internal: boolean } {
   if (err instanceof PlatformError) {
-    return { status: err.status, body: { id: err.id, message: err.message }, internal: false };
+    const body = err.resource === undefined ? { id: err.id, message: err.message } : { id: err.id, message: err.message, resource: err.resource };
+    return { status: err.status, body, internal: false };
   }
   return {
     status: errorRegistry.internal_server_error.status,

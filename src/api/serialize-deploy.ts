@@ -87,6 +87,10 @@ export function serializeFormation(formation: Formation, app: Pick<App, 'id' | '
   };
 }
 
-export function serializeBuildpackInstallation(installation: BuildpackInstallation) {
-  return { buildpack: { name: installation.buildpack.name, url: installation.buildpack.url }, ordinal: installation.ordinal };
+/**
+ * One of an app's buildpacks at `position` in its list (sorted by ordinal): Heroku's `ordinal`
+ * counts from 0 (the CLI's `--index N` is ordinal N-1), whatever the store numbers rows from.
+ */
+export function serializeBuildpackInstallation(installation: BuildpackInstallation, position: number) {
+  return { buildpack: { name: installation.buildpack.name, url: installation.buildpack.url }, ordinal: position };
 }

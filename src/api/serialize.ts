@@ -6,7 +6,7 @@ import type { ApiDeps } from './context.js';
  * Platform API v3 shapes (spec/heroku-platform-api-schema.json) plus what the official CLI reads.
  * `current` is what the app's current release says (release time, slug size, buildpack).
  */
-export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, urls: ApiDeps['urls'], current?: CurrentReleaseSummary) {
+export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, urls: ApiDeps['urls'], current?: CurrentReleaseSummary, repoSize: number | null = null) {
   return {
     acm: false,
     archived_at: null,
@@ -26,7 +26,7 @@ export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, url
     process_tier: 'production',
     region: { id: REGION.id, name: app.region },
     released_at: current?.releasedAt ?? app.releasedAt,
-    repo_size: null,
+    repo_size: repoSize,
     slug_size: current?.slugSize ?? null,
     space: null,
     stack: { id: STACK.id, name: app.stack },
@@ -72,7 +72,7 @@ export function serializeAuthorization(authorization: Authorization, account: Ac
     id: authorization.id,
     refresh_token: null,
     scope: authorization.scope,
-    session: null,
+    session: authorization.session ? { id: authorization.id } : null,
     updated_at: authorization.updatedAt,
     user: { email: account.email, full_name: account.name, id: account.id },
   };

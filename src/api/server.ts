@@ -19,6 +19,7 @@ import { instanceRoutes } from './resources/instance.js';
 import { appRoutes } from './resources/apps.js';
 import { metaRoutes } from './resources/meta.js';
 import { oauthRoutes } from './resources/oauth.js';
+import { oauthSessionRoutes } from './resources/oauth-sessions.js';
 import { configVarRoutes } from './resources/config-vars.js';
 import { releaseRoutes } from './resources/releases.js';
 import { slugRoutes } from './resources/slugs.js';
@@ -27,6 +28,7 @@ import { buildRoutes } from './resources/builds.js';
 import { appSetupRoutes } from './resources/app-setups.js';
 import { reviewAppRoutes } from './resources/review-apps.js';
 import { buildpackInstallationRoutes } from './resources/buildpack-installations.js';
+import { buildpackRegistryRoutes } from './resources/buildpack-registry.js';
 import { formationRoutes } from './resources/formation.js';
 import { blobRoutes } from './resources/blobs.js';
 import { logRoutes } from './resources/logs.js';
@@ -59,6 +61,7 @@ export const apiRoutes: Route[] = [
   ...accountRoutes,
   ...accountKeyRoutes,
   ...oauthRoutes,
+  ...oauthSessionRoutes,
   ...appRoutes,
   ...metaRoutes,
   ...configVarRoutes,
@@ -69,6 +72,7 @@ export const apiRoutes: Route[] = [
   ...appSetupRoutes,
   ...reviewAppRoutes,
   ...buildpackInstallationRoutes,
+  ...buildpackRegistryRoutes,
   ...formationRoutes,
   ...blobRoutes,
   ...logRoutes,

@@ -1,18 +1,13 @@
 /**
- * What a buildpack list entry means: a built-in name (`heroku/nodejs` or `nodejs`), an absolute
+ * What a buildpack list entry means: a built-in name (`heroku/nodejs`, `nodejs`, or the registry's
+ * `urn:buildpack:heroku/nodejs`), an absolute
  * local path, or a git URL with an optional `#ref` (`https://host/x.git#v2`, `file:///srv/x.git`,
  * `/srv/x.git#main`). Anything else is refused with the three accepted forms.
  */
 
-export const BUILTIN_BUILDPACKS = ['nodejs', 'static', 'procfile'] as const;
-export type BuiltinBuildpack = (typeof BUILTIN_BUILDPACKS)[number];
+import { builtinBuildpack, type BuiltinBuildpack } from '../core/builtin-buildpacks.js';
 
-/** What each built-in needs, for "No default language could be detected". */
-export const BUILTIN_NEEDS: Record<BuiltinBuildpack, string> = {
-  nodejs: 'package.json',
-  static: 'index.html or static.json',
-  procfile: 'a Procfile',
-};
+export { BUILTIN_BUILDPACKS, BUILTIN_NEEDS, type BuiltinBuildpack } from '../core/builtin-buildpacks.js';
 
 export type BuildpackRef =
   | { kind: 'builtin'; name: BuiltinBuildpack; display: string }
@@ -34,7 +29,7 @@ const REF = /^[A-Za-z0-9._\/-]+$/;
 
 export function parseBuildpackRef(input: string): BuildpackRef {
   const text = input.trim();
-  const builtin = /^(?:heroku\/|berth\/)?(nodejs|static|procfile)$/.exec(text)?.[1] as BuiltinBuildpack | undefined;
+  const builtin: BuiltinBuildpack | undefined = builtinBuildpack(text);
   if (builtin) return { kind: 'builtin', name: builtin, display: `heroku/${builtin}` };
   if (/[\0\n\r]/.test(text) || text.startsWith('-')) throw new BuildpackRefError(input, 'contains characters that are not allowed');
   const hash = text.indexOf('#');

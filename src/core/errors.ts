@@ -29,11 +29,14 @@ export type ErrorId = keyof typeof errorRegistry;
 export class PlatformError extends Error {
   readonly id: ErrorId;
   readonly status: number;
-  constructor(id: ErrorId, message: string) {
+  /** Heroku's `resource` field on some errors (e.g. `not_found` of a `session`): clients branch on it. */
+  readonly resource: string | undefined;
+  constructor(id: ErrorId, message: string, details: { resource?: string } = {}) {
     super(message);
     this.name = 'PlatformError';
     this.id = id;
     this.status = errorRegistry[id].status;
+    this.resource = details.resource;
   }
 }
 

@@ -71,6 +71,9 @@ export function applyScale(current: readonly FormationEntry[], requests: readonl
   const state = new Map(current.map((e) => [e.type, { quantity: e.quantity, size: e.size }]));
   const touched: string[] = [];
   for (const request of requests) {
+    if (request.type === RELEASE_TYPE) {
+      throw new PlatformError('invalid_params', 'Cannot scale release: the release process type runs once per release (the release phase), not as dynos, and is not part of the formation.');
+    }
     const entry = state.get(request.type);
     if (!entry) {
       const known = [...state.keys()];
@@ -85,9 +88,6 @@ export function applyScale(current: readonly FormationEntry[], requests: readonl
       const next = request.quantity.kind === 'absolute' ? request.quantity.value : entry.quantity + request.quantity.delta;
       if (!Number.isSafeInteger(next) || next < MIN_QUANTITY || next > MAX_QUANTITY) {
         throw new PlatformError('invalid_params', `Cannot scale ${request.type} to ${next}: quantity must be from ${MIN_QUANTITY} to ${MAX_QUANTITY}.`);
-      }
-      if (request.type === RELEASE_TYPE && next !== 0) {
-        throw new PlatformError('invalid_params', 'Cannot scale release: the release process type runs once per release (the release phase), not as dynos. Its size can be changed.');
       }
       entry.quantity = next;
     }
@@ -111,17 +111,19 @@ export interface FormationSync {
 /**
  * What a newly current release does to the formation: declared types appear (web with 1 dyno
  * the first time, every other type with 0, Heroku's behaviour), changed commands follow the
- * release, and types the release no longer declares go away.
+ * release, and types the release no longer declares go away. The `release` type is the release
+ * phase, never a formation entry (as on Heroku): a row older Berths made for it goes too.
  */
 export function syncFormation(current: readonly Pick<FormationEntry, 'type' | 'command'>[], processTypes: Record<string, string>): FormationSync {
   const existing = new Map(current.map((e) => [e.type, e.command]));
   const sync: FormationSync = { insert: [], updateCommand: [], remove: [] };
   for (const [type, command] of Object.entries(processTypes)) {
+    if (type === RELEASE_TYPE) continue;
     const had = existing.get(type);
     if (had === undefined) sync.insert.push({ type, quantity: type === 'web' ? 1 : 0, size: DEFAULT_DYNO_SIZE, command });
     else if (had !== command) sync.updateCommand.push({ type, command });
   }
-  for (const type of existing.keys()) if (!Object.hasOwn(processTypes, type)) sync.remove.push(type);
+  for (const type of existing.keys()) if (!Object.hasOwn(processTypes, type) || type === RELEASE_TYPE) sync.remove.push(type);
   return sync;
 }
 

@@ -19,6 +19,8 @@ export interface Authorization {
   tokenHash: string;
   scope: string[];
   expiresAt: string | null;
+  /** Minted by a login (email + password) rather than made for a script: a login session. */
+  session: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,6 +1,7 @@
 // DiskCollector (deploy layer): garbage collection under a disk budget, and the admin:disk report.
 import { readdir, rm, stat, statfs } from 'node:fs/promises';
 import type { DiskCollection, DiskPort, DiskReport } from '../api/context.js';
+import { RepoSizes } from './repo-sizes.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { slugDirName } from './slug-dirs.js';
 import { cachesToDrop, slugsToPrune, type CacheUsage } from '../core/disk-policy.js';
@@ -41,7 +42,15 @@ export class DiskCollector implements DiskPort {
   private timer: NodeJS.Timeout | undefined;
   private soonTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: DiskCollectorDeps) {}
+  private readonly repos: RepoSizes;
+
+  constructor(private readonly deps: DiskCollectorDeps) {
+    this.repos = new RepoSizes(deps.paths);
+  }
+
+  repoSize(appId: string): Promise<number | null> {
+    return this.repos.of(appId);
+  }
 
   /** Collects every `intervalMs` (hourly in `berth up`) until stop(). */
   start(intervalMs: number): void {

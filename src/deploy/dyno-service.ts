@@ -31,8 +31,9 @@ export class DynoService implements DynoPort {
   }
 
   async run(app: App, request: OneOffRequest): Promise<DynoRecord> {
-    const release = await this.deps.store.releases.current(app.id);
+    const release = request.releaseId === undefined ? await this.deps.store.releases.current(app.id) : await this.deps.store.releases.findById(app.id, request.releaseId);
     if (!release?.slugId) throw new PlatformError('invalid_params', `${app.name} has no release to run yet: deploy it first (git push berth main).`);
+    if (release.slugPrunedAt) throw new PlatformError('invalid_params', `Release v${release.version} of ${app.name} can no longer run: its slug was removed by garbage collection.`);
     const index = randomInt(1000, 10000);
     const record = await this.deps.agent.start({
       id: randomUUID(),

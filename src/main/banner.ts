@@ -1,3 +1,5 @@
+import { exportLines, herokuEnvironment } from '../core/heroku-env.js';
+
 export interface BannerInfo {
   dataDir: string;
   state: string;
@@ -12,18 +14,9 @@ export interface BannerInfo {
   createdAdmin?: { email: string };
 }
 
-/**
- * The host the official CLI's data commands (`pg:*`, `redis:*`) call: a bare host name, because
- * the CLI takes the scheme and port from HEROKU_HOST and only swaps the host.
- */
-export function dataHost(apiUrl: string): string {
-  return new URL(apiUrl).hostname;
-}
-
 /** What `bin/berth up` prints once everything listens. */
 export function banner(info: BannerInfo): string {
   const key = `$(cat ${info.adminKeyPath})`;
-  const data = dataHost(info.apiUrl);
   const lines = [
     '',
     `Berth is up (data ${info.dataDir}, state in ${info.state}).`,
@@ -41,9 +34,8 @@ export function banner(info: BannerInfo): string {
     'or as the admin:',
     `  export BERTH_API_URL=${info.apiUrl} BERTH_API_KEY=${key}`,
     '',
-    'Point the official heroku CLI at it:',
-    `  export HEROKU_HOST=${info.apiUrl} HEROKU_API_KEY=${key} HEROKU_GIT_HOST=${info.gitHost} HEROKU_PARTICLEBOARD_URL=${info.apiUrl} DISABLE_TELEMETRY=true`,
-    `  export HEROKU_DATA_HOST=${data} HEROKU_REDIS_HOST=${data} PGSSLMODE=prefer`,
+    'Point the official heroku CLI at it, and keep it (and your key) off Heroku\'s hosts (or: eval "$(berth heroku-env)"):',
+    ...exportLines(herokuEnvironment({ apiUrl: info.apiUrl, gitHost: info.gitHost, apiKey: key }), { quote: false, width: 120 }).map((line) => `  ${line}`),
     '',
     'Trust the local CA for the heroku CLI and git without `berth login`:',
     `  export NODE_EXTRA_CA_CERTS=${info.caCertPath} GIT_SSL_CAINFO=${info.caCertPath}`,

@@ -1,9 +1,10 @@
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import type { RouteDiff, RouteSnapshot } from '../core/route-table.js';
 import type { PageFetcher } from './custom-pages.js';
 import { RouterEngine } from './router-engine.js';
 import type { RouterOptions } from './router-options.js';
+import { createNamedTlsServer } from './named-tls-server.js';
 import { createSniCallback, type CertificateResolver, type SniCallback } from './sni.js';
 
 export interface RouterTls {
@@ -61,15 +62,21 @@ export async function startRouter(o: StartRouterOptions): Promise<RunningRouter>
     if (o.tlsPort !== undefined) {
       if (!o.tls) throw new TypeError('startRouter: tlsPort needs tls (a default certificate)');
       sni = o.tls.resolveCertificate ? createSniCallback(o.tls.resolveCertificate) : null;
-      const https = createTlsServer({
+      // The certificate is chosen from the ClientHello before the handshake (named-tls-server.ts),
+      // so an uploaded RSA or ECDSA certificate reaches TLS 1.2 and 1.3 clients alike.
+      const defaultContext = createSecureContext({ cert: o.tls.cert, key: o.tls.key });
+      const lookup = sni;
+      const https = createNamedTlsServer({
+        defaultContext,
+        contextFor: (name, cb) => (lookup ? lookup.callback(name, cb) : cb(null, undefined)),
+        handshakeTimeoutMs: engine.options.headerTimeoutMs,
+        ALPNProtocols: ['http/1.1'],
+        allowHalfOpen: true,
         noDelay: true,
-        cert: o.tls.cert, key: o.tls.key, allowHalfOpen: true, ALPNProtocols: ['http/1.1'],
-        handshakeTimeout: engine.options.headerTimeoutMs, ...(sni ? { SNICallback: sni.callback } : {}),
+        onSecure: (socket) => engine.handleConnection(socket, 'https', ports.https as number),
       });
       servers.push(https);
-      https.on('tlsClientError', () => undefined);
       ports.https = await listen(https, o.tlsPort, o.host);
-      https.on('secureConnection', (socket) => engine.handleConnection(socket, 'https', ports.https as number));
     }
   } catch (err) {
     await Promise.all(servers.filter((s) => s.listening).map(closeServer));

@@ -13,6 +13,7 @@ const toAuthorization = (row: Selectable<AuthorizationsTable>): Authorization =>
   tokenHash: row.token_hash,
   scope: JSON.parse(row.scope) as string[],
   expiresAt: row.expires_at,
+  session: row.session === 1,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -29,6 +30,7 @@ export class KyselyAuthorizations implements AuthorizationRepository {
       token_hash: input.tokenHash,
       scope: JSON.stringify(input.scope),
       expires_at: input.expiresAt,
+      session: input.session ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -60,6 +62,20 @@ export class KyselyAuthorizations implements AuthorizationRepository {
       .orderBy('id', 'asc')
       .execute();
     return rows.map(toAuthorization);
+  }
+
+  async update(id: string, patch: { description?: string; tokenHash?: string }): Promise<Authorization | undefined> {
+    const now = this.clock.now().toISOString();
+    await this.db
+      .updateTable('authorizations')
+      .set({
+        updated_at: now,
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.tokenHash !== undefined ? { token_hash: patch.tokenHash } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+    return this.findById(id);
   }
 
   async delete(id: string): Promise<boolean> {

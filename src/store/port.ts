@@ -93,6 +93,8 @@ export interface NewAuthorization {
   tokenHash: string;
   scope: string[];
   expiresAt: string | null;
+  /** True for a key a login minted (default false). */
+  session?: boolean;
 }
 
 export interface AuthorizationRepository {
@@ -100,6 +102,8 @@ export interface AuthorizationRepository {
   findByTokenHash(tokenHash: string): Promise<Authorization | undefined>;
   findById(id: string): Promise<Authorization | undefined>;
   listForAccount(accountId: string): Promise<Authorization[]>;
+  /** Changes the description and/or the key (regenerate-tokens); undefined when the id is gone. */
+  update(id: string, patch: { description?: string; tokenHash?: string }): Promise<Authorization | undefined>;
   delete(id: string): Promise<boolean>;
 }
 

@@ -17,6 +17,8 @@ export interface AuthorizationsTable {
   /** JSON array of scope names. */
   scope: string;
   expires_at: string | null;
+  /** 1 when a login (email + password) minted the key: `DELETE /oauth/sessions/~` may revoke it. */
+  session: number;
   created_at: string;
   updated_at: string;
 }

@@ -206,8 +206,8 @@ describe('Buildpack installations', () => {
       200,
     );
     assert.deepEqual(set, [
-      { buildpack: { name: 'heroku/nodejs', url: 'heroku/nodejs' }, ordinal: 1 },
-      { buildpack: { name: 'static', url: 'static' }, ordinal: 2 },
+      { buildpack: { name: 'heroku/nodejs', url: 'heroku/nodejs' }, ordinal: 0 },
+      { buildpack: { name: 'static', url: 'static' }, ordinal: 1 },
     ]);
     assert.deepEqual(await expectJson(await api.request(`/apps/${app.name}/buildpack-installations`, { key: dev.key }), 200), set);
     const cleared = await api.request(`/apps/${app.name}/buildpack-installations`, { key: dev.key, method: 'PUT', body: jsonBody({ updates: [] }) });

@@ -152,4 +152,15 @@ describe('PATCH /apps/:app/formation (ps:scale)', () => {
     await deploy(api, dev.key, app.name, { processTypes: { web: 'node v2.js', clock: 'node clock.js' } });
     assert.deepEqual((await formation(app.name)).map((f) => `${f.type}=${f.quantity}:${f.command}`).sort(), ['clock=0:node clock.js', 'web=3:node v2.js']);
   });
+
+  it('a Procfile release: type is the release phase, not a formation entry: not listed, not scalable', async () => {
+    const app = await deployedApp('relphase');
+    const release = await deploy(api, dev.key, app.name, { processTypes: { web: 'node server.js', clock: 'node clock.js', release: 'node migrate.js' } });
+    // The release phase succeeded (the platform's part): the release is current, the formation follows it.
+    await api.store.releases.finish(release.id, 'succeeded');
+    assert.deepEqual((await formation(app.name)).map((f) => f.type).sort(), ['clock', 'web']);
+    const refused = await expectError(await scale(app.name, [{ type: 'release', quantity: '0' }]), 422, 'invalid_params');
+    assert.match(refused.message, /release phase/);
+    assert.deepEqual((await formation(app.name)).map((f) => f.type).sort(), ['clock', 'web']);
+  });
 });

@@ -6,6 +6,7 @@ describe('parseBuildpackRef', () => {
   const good: Array<[string, ReturnType<typeof parseBuildpackRef>]> = [
     ['heroku/nodejs', { kind: 'builtin', name: 'nodejs', display: 'heroku/nodejs' }],
     ['nodejs', { kind: 'builtin', name: 'nodejs', display: 'heroku/nodejs' }],
+    ['urn:buildpack:heroku/nodejs', { kind: 'builtin', name: 'nodejs', display: 'heroku/nodejs' }],
     ['heroku/static', { kind: 'builtin', name: 'static', display: 'heroku/static' }],
     ['procfile', { kind: 'builtin', name: 'procfile', display: 'heroku/procfile' }],
     ['/srv/buildpacks/go', { kind: 'path', path: '/srv/buildpacks/go', display: '/srv/buildpacks/go' }],

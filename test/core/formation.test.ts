@@ -98,10 +98,10 @@ describe('applyScale', () => {
     });
   }
 
-  it('refuses to run the release type as dynos, but lets its size change', () => {
+  it('refuses to scale or resize the release type: it is the release phase, not a formation entry', () => {
     const withRelease: FormationEntry[] = [...current, { type: 'release', quantity: 0, size: 'standard-1x', command: 'migrate' }];
     assert.throws(() => applyScale(withRelease, [{ type: 'release', quantity: { kind: 'relative', delta: 1 } }]), invalid(/release phase/));
-    assert.deepEqual(applyScale(withRelease, [{ type: 'release', size: resolveDynoSize('standard-2x') }]), [{ type: 'release', quantity: 0, size: 'standard-2x' }]);
+    assert.throws(() => applyScale(current, [{ type: 'release', size: resolveDynoSize('standard-2x') }]), invalid(/release phase/));
   });
 
   it('does not touch its input', () => {
@@ -118,10 +118,15 @@ describe('describeScale', () => {
 });
 
 describe('syncFormation', () => {
-  it('a first release brings web with 1 and every other type with 0', () => {
+  it('a first release brings web with 1 and every other type with 0, but no release entry', () => {
     const sync = syncFormation([], { web: 'w', worker: 'k', release: 'r' });
-    assert.deepEqual(sync.insert.map((e) => [e.type, e.quantity, e.size]), [['web', 1, DEFAULT_DYNO_SIZE], ['worker', 0, DEFAULT_DYNO_SIZE], ['release', 0, DEFAULT_DYNO_SIZE]]);
+    assert.deepEqual(sync.insert.map((e) => [e.type, e.quantity, e.size]), [['web', 1, DEFAULT_DYNO_SIZE], ['worker', 0, DEFAULT_DYNO_SIZE]]);
     assert.deepEqual([sync.updateCommand, sync.remove], [[], []]);
+  });
+
+  it('a release entry an older Berth made goes at the next release, even when the Procfile keeps release:', () => {
+    const sync = syncFormation([{ type: 'web', command: 'w' }, { type: 'release', command: 'r' }], { web: 'w', release: 'r' });
+    assert.deepEqual([sync.insert, sync.updateCommand, sync.remove], [[], [], ['release']]);
   });
 
   it('a later release updates changed commands, adds new types and removes dropped ones', () => {

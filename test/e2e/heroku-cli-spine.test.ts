@@ -224,6 +224,32 @@ describe('the official heroku CLI drives the spine: push, config, releases, ps, 
     ]);
   });
 
+  it('heroku ps:restart web replaces every web dyno; ps:stop web stops them and the formation brings them back; run:inside web.1 runs on its release', async (t) => {
+    const before = await waitForDynos(berth, app, 'two web dynos up', webUp(2));
+    const restarted = await heroku(t, ['ps:restart', 'web', '-a', app]);
+    assert.equal(restarted.code, 0, show(restarted));
+    const old = new Set(before.map((d) => d.id));
+    const fresh = await waitForDynos(berth, app, 'two new web dynos up after ps:restart web', (l) => webUp(2)(l) && l.every((d) => !old.has(d.id)));
+    await waitForLogs(berth, app, [new RegExp(`app\\[api\\]: Restart web dynos by user ${escape(EMAIL)}`)]);
+
+    const stopped = await heroku(t, ['ps:stop', 'web', '-a', app]);
+    assert.equal(stopped.code, 0, show(stopped));
+    const stoppedIds = new Set(fresh.map((d) => d.id));
+    const back = await waitForDynos(berth, app, 'both web dynos replaced after ps:stop web', (l) => webUp(2)(l) && l.every((d) => !stoppedIds.has(d.id)));
+    await waitForLogs(berth, app, [new RegExp(`app\\[api\\]: Stop web dynos by user ${escape(EMAIL)}`)]);
+
+    assert.ok(back.some((d) => d.name === 'web.1'));
+    const inside = await heroku(t, ['run:inside', 'web.1', '-a', app, '--', 'echo', 'inside'], trustCa());
+    assert.equal(inside.code, 0, show(inside));
+    assert.equal(inside.stdout, 'inside\n');
+    await waitForLogs(berth, app, [/heroku\[run\.\d+\]: Starting process with command `echo inside`/]);
+
+    const info = await heroku(t, ['apps:info', '-a', app, '--json']);
+    assert.equal(info.code, 0, show(info));
+    const repoSize = (JSON.parse(info.stdout) as { app: { repo_size: number | null } }).app.repo_size;
+    assert.ok(typeof repoSize === 'number' && repoSize > 0, `repo_size after a push: ${repoSize}`);
+  });
+
   it('heroku logs -n 20 prints app[api], heroku[web.1] and heroku[router] lines; logs --tail streams a request made meanwhile', async (t) => {
     const probe = `/logs-probe-${suffix()}`;
     assert.equal((await routerGet(berth, app, probe)).status, 200);

@@ -5,13 +5,13 @@ import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import { runCli } from '../../src/cli/main.js';
 import { captureIo } from '../cli/capture-io.js';
 import type { BerthProcess } from '../support/berth-process.js';
 import { useBerth } from '../support/e2e-harness.js';
 import { waitFor } from '../support/wait.js';
-import { throwawayCa, type PemPair, type ThrowawayCa } from '../support/test-certificates.js';
+import { rsaSelfSigned, throwawayCa, type PemPair, type ThrowawayCa } from '../support/test-certificates.js';
 
 interface Reply {
   status: number;
@@ -51,9 +51,10 @@ function presented(berth: BerthProcess, servername: string): Promise<X509Certifi
 }
 
 /** An HTTPS GET through the router, verifying the certificate against `ca` for `servername`. */
-function routerGetTls(berth: BerthProcess, servername: string, path: string, ca: string): Promise<Reply> {
+function routerGetTls(berth: BerthProcess, servername: string, path: string, ca: string, version?: SecureVersion): Promise<Reply> {
+  const versions = version ? { minVersion: version, maxVersion: version } : {};
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port: tlsPort(berth), servername, ca, path, agent: false, headers: { host: servername }, timeout: 10_000 }, (res) => {
+    const req = httpsRequest({ host: '127.0.0.1', port: tlsPort(berth), servername, ca, path, agent: false, headers: { host: servername }, timeout: 10_000, ...versions }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -124,6 +125,23 @@ describe('custom domains and SNI certificates through the router', () => {
 
     const wildcard = await presented(berth, 'x.wild.example.test');
     assert.notEqual(wildcard.fingerprint256, expected.fingerprint256, 'a domain without a certificate gets the default one');
+  });
+
+  it('serves an uploaded RSA certificate and the ECDSA one to TLS 1.2 and TLS 1.3 clients alike', async () => {
+    assert.equal((await berthCli(['domains:add', 'rsa.example.test'])).code, 0);
+    const rsa = await rsaSelfSigned(home, 'rsa.example.test');
+    await writeFile(join(home, 'rsa.crt'), rsa.cert);
+    await writeFile(join(home, 'rsa.key'), rsa.key, { mode: 0o600 });
+    const added = await berthCli(['certs:add', 'rsa.crt', 'rsa.key']);
+    assert.equal(added.code, 0, added.stderr);
+    const expected = new X509Certificate(rsa.cert);
+    await waitFor('the router to present the uploaded RSA certificate', async () => (await presented(berth, 'rsa.example.test')).fingerprint256 === expected.fingerprint256 || undefined, 10_000, 50);
+    for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+      const viaRsa = await routerGetTls(berth, 'rsa.example.test', `/rsa-${version}`, rsa.cert, version);
+      assert.deepEqual(viaRsa, { status: 200, body: `procfile-web ok /rsa-${version}\n` }, `RSA over ${version}`);
+      const viaEc = await routerGetTls(berth, 'www.example.test', `/ec-${version}`, ca.caCert, version);
+      assert.deepEqual(viaEc, { status: 200, body: `procfile-web ok /ec-${version}\n` }, `ECDSA over ${version}`);
+    }
   });
 
   it('answers the "No such app" page for a domain once it is removed', async () => {

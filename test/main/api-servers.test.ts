@@ -4,7 +4,12 @@ import type { Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createApiServers } from '../../src/main/api-servers.js';
-import { throwawayCa, type ThrowawayCa } from '../support/test-certificates.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request as httpsRequest, type Server as HttpsServer } from 'node:https';
+import type { SecureVersion, TLSSocket } from 'node:tls';
+import { rsaSelfSigned, throwawayCa, type ThrowawayCa } from '../support/test-certificates.js';
 
 async function listen(server: Server): Promise<number> {
   server.listen(0, '127.0.0.1');
@@ -71,4 +76,52 @@ describe('the API listeners', () => {
     }
     assert.match(answered, /^HTTP\/1\.1 200 OK/);
   });
+});
+
+describe('the API\'s HTTPS listener', () => {
+  let dir: string;
+  let ca: ThrowawayCa;
+  const servers: HttpsServer[] = [];
+  const certificates: Record<'RSA' | 'EC', { cert: string; key: string }> = { RSA: { cert: '', key: '' }, EC: { cert: '', key: '' } };
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'berth-api-tls-'));
+    ca = await throwawayCa();
+    certificates.EC = await ca.issue(['api.berth.test']);
+    certificates.RSA = await rsaSelfSigned(dir, 'api.berth.test');
+  });
+  after(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+    await ca.remove();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const keyType of ['RSA', 'EC'] as const) {
+    for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+      it(`serves an ${keyType} certificate to a ${version} client`, async () => {
+        const { https } = createApiServers(certificates[keyType]);
+        servers.push(https);
+        https.on('request', (_req, res) => res.end('ok'));
+        https.listen(0, '127.0.0.1');
+        await once(https, 'listening');
+        const port = (https.address() as AddressInfo).port;
+        const trust = keyType === 'RSA' ? certificates.RSA.cert : ca.caCert;
+        const answer = await new Promise<{ body: string; protocol: string | null; ec: boolean }>((resolve, reject) => {
+          const req = httpsRequest({ host: '127.0.0.1', port, servername: 'api.berth.test', ca: trust, agent: false, minVersion: version as SecureVersion, maxVersion: version as SecureVersion, path: '/' }, (res) => {
+            const socket = res.socket as TLSSocket;
+            const meta = { protocol: socket.getProtocol(), ec: Boolean(socket.getPeerCertificate().asn1Curve) };
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ body, ...meta }));
+          });
+          req.setTimeout(10_000, () => req.destroy(new Error('no answer over TLS within 10 s')));
+          req.on('error', reject);
+          req.end();
+        });
+        assert.deepEqual(answer, { body: 'ok', protocol: version, ec: keyType === 'EC' });
+      });
+    }
+  }
 });

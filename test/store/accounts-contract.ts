@@ -107,6 +107,7 @@ export function authorizationsContract({ open }: ContractContext): void {
         tokenHash: 'hash-1',
         scope: ['read', 'write'],
         expiresAt: '2025-01-01T00:00:00.000Z',
+        session: false,
         createdAt: '2024-01-01T00:00:01.000Z',
         updatedAt: '2024-01-01T00:00:01.000Z',
       });
@@ -135,6 +136,31 @@ export function authorizationsContract({ open }: ContractContext): void {
       await store.authorizations.create(key(ada.id, 'same'));
       await assert.rejects(store.authorizations.create(key(ada.id, 'same')), platformError('conflict'));
       assert.equal((await store.authorizations.listForAccount(ada.id)).length, 1);
+    });
+
+    it('an authorization a login minted is marked as a session; others are not', async () => {
+      const store = await open(steppingClock());
+      const ada = await account(store);
+      const login = await store.authorizations.create({ ...key(ada.id, 'login-hash', 'Heroku CLI login'), session: true });
+      const script = await store.authorizations.create(key(ada.id, 'script-hash', 'CI'));
+      assert.equal((await store.authorizations.findByTokenHash('login-hash'))?.session, true);
+      assert.equal((await store.authorizations.findById(script.id))?.session, false);
+      assert.deepEqual((await store.authorizations.listForAccount(ada.id)).map((a) => [a.id, a.session]), [[login.id, true], [script.id, false]]);
+    });
+
+    it('updating an authorization changes its description and key and keeps everything else', async () => {
+      const store = await open(steppingClock());
+      const ada = await account(store);
+      const created = await store.authorizations.create({ ...key(ada.id, 'old-hash', 'laptop'), session: true });
+      const renamed = await store.authorizations.update(created.id, { description: 'desktop' });
+      assert.deepEqual(renamed, { ...created, description: 'desktop', updatedAt: renamed?.updatedAt });
+      assert.ok(renamed && renamed.updatedAt > created.updatedAt);
+      const rotated = await store.authorizations.update(created.id, { tokenHash: 'new-hash' });
+      assert.equal(rotated?.tokenHash, 'new-hash');
+      assert.equal(rotated?.description, 'desktop');
+      assert.equal(await store.authorizations.findByTokenHash('old-hash'), undefined);
+      assert.equal((await store.authorizations.findByTokenHash('new-hash'))?.id, created.id);
+      assert.equal(await store.authorizations.update('00000000-0000-4000-8000-000000000000', { description: 'x' }), undefined);
     });
 
     it('deleting an authorization returns true, then false, and it is gone', async () => {

@@ -5,7 +5,7 @@
 import type { DynoRecord } from '../../src/core/dyno-host.js';
 import type { Plan } from '../../src/core/dyno-plan.js';
 import type { App } from '../../src/core/model.js';
-import type { BlobPort, BuildSource, DynoPort, PlatformPort, PromotedRelease, ScriptRun, SlugCheck } from '../../src/api/context.js';
+import type { BlobPort, BuildSource, DynoPort, OneOffRequest, PlatformPort, PromotedRelease, ScriptRun, SlugCheck } from '../../src/api/context.js';
 import type { Build, Release, Slug, Store } from '../../src/store/port.js';
 import { tarballProblem } from './tar-check.js';
 
@@ -115,17 +115,62 @@ export class RecordingPlatform implements PlatformPort {
  */
 export class NoDynos implements DynoPort {
   readonly restarts: Array<{ appId: string; type?: string }> = [];
-  list(): DynoRecord[] {
+  list(_appId: string): DynoRecord[] {
     return [];
   }
   restart(appId: string, type?: string): void {
     this.restarts.push(type === undefined ? { appId } : { appId, type });
   }
-  async stop(): Promise<void> {}
-  async run(): Promise<DynoRecord> {
+  async stop(_dynoId: string): Promise<void> {}
+  async run(_app: App, _request: OneOffRequest): Promise<DynoRecord> {
     throw new Error('the API harness runs no dynos');
   }
   async plan(): Promise<Plan> {
     return { actions: [], notes: [] };
   }
+}
+
+/**
+ * The dyno manager as the API sees it, with dynos a test declares (`web.1` up on v2…): records
+ * what the API asked (restarts by type, stops by dyno id, one-off requests).
+ */
+export class ListedDynos extends NoDynos {
+  readonly dynos: DynoRecord[] = [];
+  readonly stops: string[] = [];
+  readonly runs: Array<{ app: App; request: OneOffRequest }> = [];
+  override list(appId: string): DynoRecord[] {
+    return this.dynos.filter((d) => d.appId === appId);
+  }
+  override async stop(dynoId: string): Promise<void> {
+    this.stops.push(dynoId);
+  }
+  override async run(app: App, request: OneOffRequest): Promise<DynoRecord> {
+    this.runs.push({ app, request });
+    const release = this.dynos.find((d) => d.releaseId === request.releaseId);
+    return listedDyno(app, { type: request.type, index: 1000 + this.runs.length, command: request.command, size: request.size, oneOff: true, releaseId: request.releaseId ?? 'current', releaseVersion: release?.releaseVersion ?? 0 });
+  }
+}
+
+/** A dyno record for ListedDynos (up since now unless `fields` say otherwise). */
+export function listedDyno(app: Pick<App, 'id' | 'name'>, fields: Partial<DynoRecord> & Pick<DynoRecord, 'type' | 'index'>): DynoRecord {
+  const now = Date.now();
+  return {
+    id: `${app.id.slice(0, 24)}${String(fields.index).padStart(12, '0')}`,
+    appId: app.id,
+    appName: app.name,
+    name: `${fields.type}.${fields.index}`,
+    releaseId: 'r1',
+    releaseVersion: 1,
+    size: 'standard-1x',
+    command: 'node server.js',
+    state: 'up',
+    startedAt: now,
+    stateChangedAt: now,
+    crashCount: 0,
+    oneOff: false,
+    exitCode: null,
+    lastError: null,
+    attachUrl: null,
+    ...fields,
+  };
 }

@@ -27,6 +27,16 @@ export interface ThrowawayCa {
 
 let issued = 0;
 
+/**
+ * A self-signed RSA (2048-bit) certificate for `name`, made with real openssl in a new directory
+ * under `dir`: Berth's own certificates are ECDSA, and TLS must serve both key types.
+ */
+export async function rsaSelfSigned(dir: string, name: string): Promise<PemPair> {
+  const work = await mkdtemp(join(dir, 'rsa-'));
+  await run(OPENSSL, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`], { cwd: work, timeout: 60_000 });
+  return { cert: await readFile(join(work, 'cert.pem'), 'utf8'), key: await readFile(join(work, 'key.pem'), 'utf8') };
+}
+
 export async function throwawayCa(): Promise<ThrowawayCa> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-test-ca-'));
   const pki = await ensureLocalCa(join(dir, 'tls'), { domain: 'throwaway-ca.invalid' });

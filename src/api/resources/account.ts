@@ -7,14 +7,16 @@ import { serializeAccount } from '../serialize.js';
 export const accountRoutes: Route[] = [
   { method: 'GET', path: '/account', access: 'account', handler: async (ctx) => ({ status: 200, body: serializeAccount(ctx.account) }) },
   {
-    // `heroku pipelines:create` reads the owner from /users/~.
+    // Heroku's "Info By User": `~` is the caller (the CLI's `/users/~`, e.g. `heroku pipelines:create`
+    // reads the owner there); an admin may name anyone.
     method: 'GET',
-    path: '/users/:user',
+    path: '/users/:account',
     access: 'account',
     async handler(ctx) {
-      const user = ctx.params.user as string;
-      if (user !== '~' && user !== ctx.account.id && user.toLowerCase() !== ctx.account.email) throw notFound('user', user);
-      return { status: 200, body: serializeAccount(ctx.account) };
+      const key = ctx.params.account as string;
+      if (key === '~' || key === ctx.account.id || key.toLowerCase() === ctx.account.email.toLowerCase()) return { status: 200, body: serializeAccount(ctx.account) };
+      if (!ctx.account.isAdmin) throw notFound('user', key);
+      return { status: 200, body: serializeAccount(await accountForAdmin(ctx)) };
     },
   },
   {

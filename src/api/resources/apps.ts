@@ -14,7 +14,7 @@ const APP_RANGE_FIELDS = ['id', 'name'] as const;
 
 async function appJson(ctx: RequestContext, app: App, current?: CurrentReleaseSummary | null) {
   const summary = current === undefined ? (await ctx.deps.store.releases.currentSummaries([app.id])).get(app.id) : (current ?? undefined);
-  return serializeApp(app, await ownerOf(ctx, app), ctx.deps.urls, summary);
+  return serializeApp(app, await ownerOf(ctx, app), ctx.deps.urls, summary, await ctx.deps.disk.repoSize(app.id));
 }
 
 /** Creates the app and its v1 "Initial release" together, as Heroku does. */

@@ -18,7 +18,8 @@ export function buildpackRef(value: unknown, field: string): BuildpackRef {
   if (value.length > MAX_BUILDPACK_LENGTH || /[\s\0-\x1f\x7f]/.test(value)) {
     throw new PlatformError('invalid_params', `${field} ${JSON.stringify(value.slice(0, 80))} is invalid: at most ${MAX_BUILDPACK_LENGTH} characters, without spaces or control characters.`);
   }
-  return { url: value, name: value };
+  // The buildpack registry's answer for a built-in (`urn:buildpack:heroku/nodejs`) is named as Heroku names it.
+  return { url: value, name: value.startsWith('urn:buildpack:') ? value.slice('urn:buildpack:'.length) : value };
 }
 
 export const buildpackInstallationRoutes: Route[] = [

@@ -2,7 +2,7 @@ import { PlatformError, notFound } from '../../core/errors.js';
 import type { DynoRecord } from '../../core/dyno-host.js';
 import { displaySize, resolveDynoSize } from '../../core/formation.js';
 import type { App } from '../../core/model.js';
-import type { Route, RequestContext } from '../context.js';
+import type { OneOffRequest, Route, RequestContext } from '../context.js';
 import { checkOneOffQuota } from '../../core/account-quota.js';
 import { MAX_PAGE_SIZE } from '../../core/range.js';
 import { routeApp } from '../app-access.js';
@@ -36,12 +36,25 @@ function dynosOfType(ctx: RequestContext, app: App, type: string): DynoRecord[] 
 
 const TTL_MAX = 86_400;
 
-/** Stops one dyno now (the loop replaces a formation dyno) and logs who asked. */
+/**
+ * Stops one dyno now (the loop replaces a formation dyno) and logs who asked. Like Heroku, the
+ * name may also be a process type (`heroku ps:restart web`, `ps:stop web`): then it acts on every
+ * dyno of that type, as `/formations/:type` does.
+ */
 async function stopOne(ctx: RequestContext, verb: 'Restart' | 'Stop') {
   const app = routeApp(ctx);
-  const dyno = findDyno(ctx, app, ctx.params.dyno as string);
-  void ctx.deps.dynos.stop(dyno.id);
-  ctx.deps.logs.emit(app.id, 'api', `${verb} ${dyno.name} dyno by user ${ctx.account.email}`);
+  const key = ctx.params.dyno as string;
+  const dyno = ctx.deps.dynos.list(app.id).find((d) => d.name === key || d.id === key);
+  if (dyno) {
+    void ctx.deps.dynos.stop(dyno.id);
+    ctx.deps.logs.emit(app.id, 'api', `${verb} ${dyno.name} dyno by user ${ctx.account.email}`);
+    return { status: 202, body: {} };
+  }
+  const ofType = dynosOfType(ctx, app, key);
+  if (ofType.length === 0) throw notFound('dyno or process type with running dynos', key);
+  if (verb === 'Restart') ctx.deps.dynos.restart(app.id, key);
+  else for (const d of ofType) void ctx.deps.dynos.stop(d.id);
+  ctx.deps.logs.emit(app.id, 'api', `${verb} ${key} dynos by user ${ctx.account.email}`);
   return { status: 202, body: {} };
 }
 
@@ -51,6 +64,38 @@ async function runningOneOffs(ctx: RequestContext, app: App): Promise<{ runningI
   const count = (appId: string) => ctx.deps.dynos.list(appId).filter((d) => d.oneOff && d.type !== 'release' && (d.state === 'starting' || d.state === 'up')).length;
   const owned = await ctx.deps.store.apps.list({ ownerId: app.ownerId }, { field: 'name', startExclusive: false, max: MAX_PAGE_SIZE, order: 'asc' });
   return { runningInApp: count(app.id), runningInAccount: owned.items.reduce((sum, other) => sum + count(other.id), 0) };
+}
+
+/** The one-off dyno a `POST /apps/:app/dynos` body asks for (`heroku run`), validated. */
+function oneOffRequest(ctx: RequestContext, body: Record<string, unknown>): OneOffRequest {
+  if (typeof body.command !== 'string' || body.command.trim() === '') {
+    throw new PlatformError('invalid_params', 'command is required, e.g. {"command":"bash","attach":true}.');
+  }
+  const env: Record<string, string> = {};
+  if (body.env !== undefined && body.env !== null) {
+    if (typeof body.env !== 'object' || Array.isArray(body.env)) throw new PlatformError('invalid_params', 'env must be an object of string values.');
+    for (const [key, value] of Object.entries(body.env as Record<string, unknown>)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || typeof value !== 'string' || value.includes('\0')) {
+        throw new PlatformError('invalid_params', `env ${JSON.stringify(key)} is invalid: names are letters, digits and underscores; values strings without NUL.`);
+      }
+      env[key] = value;
+    }
+  }
+  const type = body.type === undefined || body.type === null ? 'run' : body.type;
+  if (typeof type !== 'string' || !/^[A-Za-z0-9_-]{1,30}$/.test(type)) throw new PlatformError('invalid_params', 'type must be letters, digits, - and _ (default run).');
+  const ttl = body.time_to_live === undefined || body.time_to_live === null ? TTL_MAX : body.time_to_live;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > TTL_MAX) throw new PlatformError('invalid_params', `time_to_live must be a whole number of seconds from 1 to ${TTL_MAX}.`);
+  const size = body.size === undefined || body.size === null ? 'standard-1x' : resolveDynoSize(body.size).name;
+  return {
+    command: body.command,
+    attach: body.attach === true,
+    size,
+    env,
+    type,
+    tty: body.force_no_tty !== true,
+    timeToLiveSeconds: ttl,
+    user: { id: ctx.account.id, email: ctx.account.email },
+  };
 }
 
 export const dynoRoutes: Route[] = [
@@ -88,38 +133,28 @@ export const dynoRoutes: Route[] = [
     access: { app: 'deploy' },
     async handler(ctx) {
       const app = routeApp(ctx);
-      const body = await ctx.body();
-      if (typeof body.command !== 'string' || body.command.trim() === '') {
-        throw new PlatformError('invalid_params', 'command is required, e.g. {"command":"bash","attach":true}.');
-      }
-      const env: Record<string, string> = {};
-      if (body.env !== undefined && body.env !== null) {
-        if (typeof body.env !== 'object' || Array.isArray(body.env)) throw new PlatformError('invalid_params', 'env must be an object of string values.');
-        for (const [key, value] of Object.entries(body.env as Record<string, unknown>)) {
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || typeof value !== 'string' || value.includes('\0')) {
-            throw new PlatformError('invalid_params', `env ${JSON.stringify(key)} is invalid: names are letters, digits and underscores; values strings without NUL.`);
-          }
-          env[key] = value;
-        }
-      }
-      const type = body.type === undefined || body.type === null ? 'run' : body.type;
-      if (typeof type !== 'string' || !/^[A-Za-z0-9_-]{1,30}$/.test(type)) throw new PlatformError('invalid_params', 'type must be letters, digits, - and _ (default run).');
-      const ttl = body.time_to_live === undefined || body.time_to_live === null ? TTL_MAX : body.time_to_live;
-      if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > TTL_MAX) throw new PlatformError('invalid_params', `time_to_live must be a whole number of seconds from 1 to ${TTL_MAX}.`);
-      const size = body.size === undefined || body.size === null ? 'standard-1x' : resolveDynoSize(body.size).name;
+      const request = oneOffRequest(ctx, await ctx.body());
       const quota = await quotaOf(ctx, app);
-      if (quota) checkOneOffQuota({ size, ...(await runningOneOffs(ctx, app)) }, quota);
-      const dyno = await ctx.deps.dynos.run(app, {
-        command: body.command,
-        attach: body.attach === true,
-        size,
-        env,
-        type,
-        tty: body.force_no_tty !== true,
-        timeToLiveSeconds: ttl,
-        user: { id: ctx.account.id, email: ctx.account.email },
-      });
-      return { status: 201, body: dynoJson(app, dyno) };
+      if (quota) checkOneOffQuota({ size: request.size, ...(await runningOneOffs(ctx, app)) }, quota);
+      return { status: 201, body: dynoJson(app, await ctx.deps.dynos.run(app, request)) };
+    },
+  },
+  {
+    // `heroku run:inside web.1 CMD`: the command runs attached in a new one-off dyno on the
+    // running dyno's release (its slug, config vars and size), not inside that dyno's sandbox.
+    method: 'POST',
+    path: '/apps/:app/dynos/:dyno',
+    access: { app: 'deploy' },
+    async handler(ctx) {
+      const app = routeApp(ctx);
+      const key = ctx.params.dyno as string;
+      const target = ctx.deps.dynos.list(app.id).find((d) => (d.name === key || d.id === key) && (d.state === 'up' || d.state === 'starting'));
+      if (!target) throw notFound('running dyno', key);
+      const body = await ctx.body();
+      const request = { ...oneOffRequest(ctx, { ...body, size: body.size ?? target.size }), attach: true, releaseId: target.releaseId };
+      const quota = await quotaOf(ctx, app);
+      if (quota) checkOneOffQuota({ size: request.size, ...(await runningOneOffs(ctx, app)) }, quota);
+      return { status: 201, body: dynoJson(app, await ctx.deps.dynos.run(app, request)) };
     },
   },
   {

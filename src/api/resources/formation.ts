@@ -1,5 +1,5 @@
 import { notFound, PlatformError } from '../../core/errors.js';
-import { describeScale, FORMATION_TYPE_PATTERN, parseQuantity, resolveDynoSize, type ScaleRequest } from '../../core/formation.js';
+import { describeScale, FORMATION_TYPE_PATTERN, RELEASE_TYPE, parseQuantity, resolveDynoSize, type ScaleRequest } from '../../core/formation.js';
 import type { App } from '../../core/model.js';
 import type { RequestContext, Route } from '../context.js';
 import { checkFormationQuota } from '../../core/account-quota.js';
@@ -44,7 +44,9 @@ export const formationRoutes: Route[] = [
     access: { app: 'view' },
     async handler(ctx) {
       const app = routeApp(ctx);
-      return { status: 200, body: (await ctx.deps.store.formations.list(app.id)).map((f) => serializeFormation(f, app)) };
+      // A `release` row an older Berth made is not shown: the release phase is not in the formation.
+      const list = (await ctx.deps.store.formations.list(app.id)).filter((f) => f.type !== RELEASE_TYPE);
+      return { status: 200, body: list.map((f) => serializeFormation(f, app)) };
     },
   },
   {

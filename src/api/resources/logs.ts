@@ -1,11 +1,12 @@
 import { PlatformError } from '../../core/errors.js';
 import type { DrainView } from '../../core/drain-view.js';
+import type { App } from '../../core/model.js';
 import type { Route, RequestContext } from '../context.js';
 import { routeApp } from '../app-access.js';
 
-function drainJson(ctx: RequestContext, drain: DrainView) {
+function drainJson(ctx: RequestContext, app: App, drain: DrainView) {
   const at = drain.createdAt ?? ctx.deps.now().toISOString();
-  return { addon: null, app: null, created_at: at, id: drain.id, token: drain.token, updated_at: at, url: drain.url };
+  return { addon: null, app: { id: app.id, name: app.name }, created_at: at, id: drain.id, token: drain.token, updated_at: at, url: drain.url };
 }
 
 export const logRoutes: Route[] = [
@@ -31,7 +32,7 @@ export const logRoutes: Route[] = [
       const app = routeApp(ctx);
       const body = await ctx.body();
       if (body.url === undefined) throw new PlatformError('invalid_params', 'url is required, e.g. {"url":"syslog+tls://logs.example.com:6514"}.');
-      return { status: 201, body: drainJson(ctx, await ctx.deps.logplex.addDrain(app.id, body.url)) };
+      return { status: 201, body: drainJson(ctx, app, await ctx.deps.logplex.addDrain(app.id, body.url)) };
     },
   },
   {
@@ -40,7 +41,7 @@ export const logRoutes: Route[] = [
     access: { app: 'operate' },
     async handler(ctx) {
       const app = routeApp(ctx);
-      return { status: 200, body: (await ctx.deps.logplex.listDrains(app.id)).map((d) => drainJson(ctx, d)) };
+      return { status: 200, body: (await ctx.deps.logplex.listDrains(app.id)).map((d) => drainJson(ctx, app, d)) };
     },
   },
   {
@@ -52,7 +53,7 @@ export const logRoutes: Route[] = [
       const key = ctx.params.drain as string;
       const drain = (await ctx.deps.logplex.listDrains(app.id)).find((d) => d.id === key || d.url === key || d.token === key);
       if (!drain) throw new PlatformError('not_found', `Couldn't find that log drain: ${key}.`);
-      return { status: 200, body: drainJson(ctx, drain) };
+      return { status: 200, body: drainJson(ctx, app, drain) };
     },
   },
   {
@@ -61,7 +62,7 @@ export const logRoutes: Route[] = [
     access: { app: 'operate' },
     async handler(ctx) {
       const app = routeApp(ctx);
-      return { status: 200, body: drainJson(ctx, await ctx.deps.logplex.removeDrain(app.id, ctx.params.drain as string)) };
+      return { status: 200, body: drainJson(ctx, app, await ctx.deps.logplex.removeDrain(app.id, ctx.params.drain as string)) };
     },
   },
 ];

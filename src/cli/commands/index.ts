@@ -83,6 +83,7 @@ import { certsAdd } from './certs-add.js';
 import { certsRemove } from './certs-remove.js';
 import { gitCredentials } from './git-credentials.js';
 import { gitRemote } from './git-remote.js';
+import { herokuEnv } from './heroku-env.js';
 import { login } from './login.js';
 import { local } from './local.js';
 import { logout } from './logout.js';
@@ -139,6 +140,7 @@ export const COMMANDS: readonly Command[] = [
   appsDestroy,
   gitCredentials,
   gitRemote,
+  herokuEnv,
   deploy,
   setup,
   reviewapps,

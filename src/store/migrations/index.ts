@@ -9,6 +9,7 @@ import * as m0007 from './0007-account-quotas.js';
 import * as m0008 from './0008-pg-transfers.js';
 import * as m0009 from './0009-slug-pruning.js';
 import * as m0010 from './0010-collaborators-and-teams.js';
+import * as m0011 from './0011-login-sessions.js';
 import * as m0012 from './0012-webhooks.js';
 import * as m0013 from './0013-ssh-keys.js';
 import * as m0014 from './0014-pipelines.js';
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '0008-pg-transfers': m0008,
   '0009-slug-pruning': m0009,
   '0010-collaborators-and-teams': m0010,
+  '0011-login-sessions': m0011,
   '0012-webhooks': m0012,
   '0013-ssh-keys': m0013,
   '0014-pipelines': m0014,
