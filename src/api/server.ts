@@ -54,6 +54,7 @@ import { appFilterRoutes } from './resources/app-filters.js';
 import { pipelineDiffRoutes } from './resources/pipeline-diff.js';
 import { webhookRoutes } from './resources/webhooks.js';
 import { webhookDeliveryRoutes } from './resources/webhook-deliveries.js';
+import { schedulerJobRoutes } from './resources/scheduler-jobs.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -77,6 +78,7 @@ export const apiRoutes: Route[] = [
   ...addonServiceRoutes,
   ...collaboratorRoutes,
   ...dynoRoutes,
+  ...schedulerJobRoutes,
   ...domainRoutes,
   ...sniEndpointRoutes,
   ...featureRoutes,

@@ -64,6 +64,11 @@ export function readSchedule(input: { frequency?: unknown; at?: unknown; cron?: 
   }
 }
 
+/** The schedule of a stored job (its `cron` column holds the equivalent expression for every frequency). */
+export function storedSchedule(job: { frequency: string; at: string | null; cron: string }): JobSchedule {
+  return readSchedule({ frequency: job.frequency, at: job.at, cron: job.frequency === 'cron' ? job.cron : null });
+}
+
 /** `every 10 minutes`, `hourly at :30`, `daily at 14:05 UTC`, `cron "0 9 * * MON" (UTC)`. */
 export function describeSchedule(schedule: JobSchedule): string {
   switch (schedule.frequency) {
