@@ -9,7 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SchedulerPort } from '../api/context.js';
 import type { DynoHost, DynoRecord } from '../core/dyno-host.js';
+import { checkOneOffQuota } from '../core/account-quota.js';
 import { PlatformError } from '../core/errors.js';
+import { MAX_PAGE_SIZE } from '../core/range.js';
 import type { App } from '../core/model.js';
 import { describeSchedule, storedSchedule, tickJob } from '../core/scheduler-job.js';
 import type { Timers } from '../core/timers.js';
@@ -41,7 +43,7 @@ export interface SchedulerJobsDeps {
   observe?(event: SchedulerEvent): void;
 }
 
-type RunOutcome = { started: DynoRecord } | { skipped: string; conflict: boolean } | { failed: unknown };
+type RunOutcome = { started: DynoRecord } | { skipped: string; conflict: boolean; refusal?: PlatformError } | { failed: unknown };
 
 export class SchedulerJobs implements SchedulerPort {
   /** Runs whose dyno is live: dyno id → job id, and the store write of its start. */
@@ -95,6 +97,7 @@ export class SchedulerJobs implements SchedulerPort {
     const outcome = await this.execute(app, job, this.deps.now(), 'now, by request');
     if ('started' in outcome) return outcome.started;
     if ('failed' in outcome) throw outcome.failed;
+    if (outcome.refusal) throw outcome.refusal;
     throw new PlatformError(outcome.conflict ? 'conflict' : 'invalid_params', `Job ${short(job.id)} was not run: ${outcome.skipped}.`);
   }
 
@@ -142,6 +145,8 @@ export class SchedulerJobs implements SchedulerPort {
     if (previous) return this.skip(app, job, `its previous run ${previous.dynoName} is still running`, true);
     const release = await store.releases.current(app.id);
     if (!release?.slugId) return this.skip(app, job, 'the app has no release yet (deploy it first)', false);
+    const overQuota = await this.overQuota(app, job.size);
+    if (overQuota) return this.skip(app, job, overQuota.message, false, overQuota);
     const dynoId = randomUUID();
     const startedAt = new Date(this.deps.now()).toISOString();
     let recordStart!: () => void;
@@ -177,11 +182,31 @@ export class SchedulerJobs implements SchedulerPort {
     return { started: dyno };
   }
 
-  private async skip(app: App, job: SchedulerJob, reason: string, conflict: boolean): Promise<RunOutcome> {
+  /**
+   * Scheduler dynos are one-off dynos: the owner's quota (size, one-offs running per app and per
+   * account) holds for them as for `run`; apps an admin owns have none. The refusal, if any.
+   */
+  private async overQuota(app: App, size: string): Promise<PlatformError | undefined> {
+    const { store } = this.deps;
+    const owner = await store.accounts.findById(app.ownerId);
+    if (!owner || owner.isAdmin) return undefined;
+    const quota = await store.accountQuotas.get(owner.id);
+    const owned = new Set((await store.apps.list({ ownerId: owner.id }, { field: 'name', startExclusive: false, max: MAX_PAGE_SIZE, order: 'asc' })).items.map((a) => a.id));
+    const running = (await this.deps.host.list()).filter((d) => d.oneOff && d.type !== 'release' && (d.state === 'starting' || d.state === 'up'));
+    try {
+      checkOneOffQuota({ size, runningInApp: running.filter((d) => d.appId === app.id).length, runningInAccount: running.filter((d) => owned.has(d.appId)).length }, quota);
+      return undefined;
+    } catch (err) {
+      if (err instanceof PlatformError) return err;
+      throw err;
+    }
+  }
+
+  private async skip(app: App, job: SchedulerJob, reason: string, conflict: boolean, refusal?: PlatformError): Promise<RunOutcome> {
     await this.deps.store.schedulerJobs.runSkipped(job.id, { at: new Date(this.deps.now()).toISOString(), reason });
     this.deps.emit(app.id, 'scheduler', 'heroku', `Skipping job ${short(job.id)} (\`${job.command}\`): ${reason}`);
     this.deps.observe?.({ kind: 'skipped', jobId: job.id, reason });
-    return { skipped: reason, conflict };
+    return { skipped: reason, conflict, ...(refusal ? { refusal } : {}) };
   }
 
   /** A dyno ended: if it was a job's run, record its status and exit code. */

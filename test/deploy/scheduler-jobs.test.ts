@@ -191,6 +191,24 @@ describe("Heroku Scheduler's runner", () => {
     await w.close();
   });
 
+  it("holds scheduler dynos to the owner's one-off quota: a fourth concurrent run is skipped with the quota's message", async () => {
+    const w = await world();
+    const commands = ['bin/a', 'bin/b', 'bin/c', 'bin/d'];
+    for (const command of commands) await w.addJob({ frequency: 'cron', cron: '* * * * *' }, command);
+    const runner = w.runner();
+    await runner.start();
+    w.h.clock.advance(MINUTE);
+    await runner.idle();
+    const outcomes = w.events.seen.filter((e) => e.kind === 'started' || e.kind === 'skipped');
+    assert.deepEqual(outcomes.map((e) => e.kind), ['started', 'started', 'started', 'skipped']);
+    const skipped = outcomes[3] as Extract<SchedulerEvent, { kind: 'skipped' }>;
+    assert.match(skipped.reason, /This app already runs 3 one-off dynos, its limit/);
+    assert.ok(w.lines.some((l) => l.startsWith('heroku[scheduler]: Skipping job') && l.includes('already runs 3 one-off dynos')), w.lines.join('\n'));
+    assert.equal(w.h.runtime.dynos.length, 3);
+    runner.stop();
+    await w.close();
+  });
+
   it('running a job now starts it at once and refuses while its previous run is still running', async () => {
     const w = await world();
     const job = await w.addJob({ frequency: 'daily', at: '04:00' });
