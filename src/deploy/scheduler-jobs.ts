@@ -20,6 +20,8 @@ import type { DynoService } from './dyno-service.js';
 
 /** Re-read the store at least this often (jobs added by another control plane, clock jumps). */
 const MAX_SLEEP_MS = 60 * 60 * 1000;
+/** After a pass in which a job or the store failed, the next pass waits at least this long. */
+const RETRY_MS = 30_000;
 /** Scheduler dynos end after 24 hours, like every one-off dyno. */
 const RUN_TIME_TO_LIVE_MS = 24 * 60 * 60 * 1000;
 
@@ -62,16 +64,21 @@ export class SchedulerJobs implements SchedulerPort {
     this.unsubscribe = this.deps.host.onEvent((event) => {
       if (event.dyno.state === 'down') void this.ended(event.dyno);
     });
+    // Runs first, then the agent's dynos: a run in the store had its dyno started before it was
+    // recorded, so a dyno missing from the later list has really ended.
+    const running = await this.deps.store.schedulerJobs.listRunning();
     const liveIds = new Set((await this.deps.host.list()).filter((d) => d.state !== 'down').map((d) => d.id));
-    for (const job of await this.deps.store.schedulerJobs.listRunning()) {
+    for (const job of running) {
       const run = job.lastRun;
       if (!run) continue;
       if (liveIds.has(run.dynoId)) {
-        this.live.set(run.dynoId, { jobId: job.id, appId: job.appId, recorded: Promise.resolve() });
-      } else if (!this.live.has(run.dynoId)) {
-        await this.deps.store.schedulerJobs.runFinished(job.id, run.dynoId, { status: 'unknown', exitCode: null, finishedAt: new Date(this.deps.now()).toISOString() });
-        this.deps.emit(job.appId, 'scheduler', 'heroku', `Job ${short(job.id)}: ${run.dynoName} ended while Berth was down; its exit status is unknown`);
+        if (!this.live.has(run.dynoId)) this.live.set(run.dynoId, { jobId: job.id, appId: job.appId, recorded: Promise.resolve() });
+        continue;
       }
+      // Gone from the agent: it ended while no exit event could reach us (or the agent was replaced).
+      this.live.delete(run.dynoId);
+      await this.deps.store.schedulerJobs.runFinished(job.id, run.dynoId, { status: 'unknown', exitCode: null, finishedAt: new Date(this.deps.now()).toISOString() });
+      this.deps.emit(job.appId, 'scheduler', 'heroku', `Job ${short(job.id)}: ${run.dynoName} ended while Berth was down; its exit status is unknown`);
     }
     await this.changed();
   }
@@ -108,29 +115,47 @@ export class SchedulerJobs implements SchedulerPort {
 
   private async runDue(): Promise<void> {
     if (this.stopped) return;
-    const now = this.deps.now();
-    for (const job of await this.deps.store.schedulerJobs.listDue(new Date(now).toISOString())) {
-      const schedule = storedSchedule(job);
-      const tick = tickJob(schedule, Date.parse(job.nextRunAt), now);
-      if (!tick.run) continue;
-      if (!(await this.deps.store.schedulerJobs.claimRun(job.id, job.nextRunAt, new Date(tick.nextRunAt).toISOString()))) continue;
-      const app = await this.deps.store.apps.findById(job.appId);
-      if (!app) continue;
-      if (tick.catchUp) {
-        const passed = tick.missed > 0 ? `; ${tick.missed} later run${tick.missed === 1 ? '' : 's'} also passed and will not be replayed` : '';
-        this.deps.emit(app.id, 'scheduler', 'heroku', `Job ${short(job.id)}: catching up once on the run due at ${job.nextRunAt} (Berth was not running then)${passed}`);
+    let failed = false;
+    try {
+      const now = this.deps.now();
+      for (const job of await this.deps.store.schedulerJobs.listDue(new Date(now).toISOString())) {
+        try {
+          await this.runIfDue(job, now);
+        } catch (err) {
+          failed = true;
+          this.deps.log({ at: 'error', event: 'scheduler_job_failed', job: job.id, error: err instanceof Error ? err.stack : String(err) });
+        }
       }
-      await this.execute(app, job, Date.parse(job.nextRunAt), describeSchedule(schedule));
+    } catch (err) {
+      failed = true;
+      this.deps.log({ at: 'error', event: 'scheduler_pass_failed', error: err instanceof Error ? err.stack : String(err) });
     }
-    this.arm(await this.deps.store.schedulerJobs.nextDue());
+    // A job that keeps failing stays due: retry it after a pause, never in a tight loop.
+    const next = await this.deps.store.schedulerJobs.nextDue().catch(() => undefined);
+    this.arm(next, failed || next === undefined ? RETRY_MS : 0);
   }
 
-  private arm(next: string | undefined): void {
+  private async runIfDue(job: SchedulerJob, now: number): Promise<void> {
+    const schedule = storedSchedule(job);
+    const tick = tickJob(schedule, Date.parse(job.nextRunAt), now);
+    if (!tick.run) return;
+    if (!(await this.deps.store.schedulerJobs.claimRun(job.id, job.nextRunAt, new Date(tick.nextRunAt).toISOString()))) return;
+    const app = await this.deps.store.apps.findById(job.appId);
+    if (!app) return;
+    if (tick.catchUp) {
+      const passed = tick.missed > 0 ? `; ${tick.missed} later run${tick.missed === 1 ? '' : 's'} also passed and will not be replayed` : '';
+      this.deps.emit(app.id, 'scheduler', 'heroku', `Job ${short(job.id)}: catching up once on the run due at ${job.nextRunAt} (Berth was not running then)${passed}`);
+    }
+    await this.execute(app, job, Date.parse(job.nextRunAt), describeSchedule(schedule));
+  }
+
+  /** Wakes at the next run (at most MAX_SLEEP_MS away, at least `minWaitMs`; no job: MAX_SLEEP_MS). */
+  private arm(next: string | undefined, minWaitMs: number): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     if (this.stopped) return;
     const wakeAt = next === undefined ? undefined : Date.parse(next);
-    const wait = wakeAt === undefined ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(0, wakeAt - this.deps.now()));
+    const wait = wakeAt === undefined ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, Math.max(minWaitMs, wakeAt - this.deps.now()));
     this.cancelTimer = this.deps.timers.after(wait, () => {
       this.cancelTimer = undefined;
       void this.changed();

@@ -191,6 +191,26 @@ describe("Heroku Scheduler's runner", () => {
     await w.close();
   });
 
+  it('a run whose sandbox cannot start fails, and the next minute runs again', async () => {
+    const w = await world();
+    const job = await w.addJob({ frequency: 'cron', cron: '* * * * *' });
+    const runner = w.runner();
+    await runner.start();
+    w.h.runtime.failNextStart('the bridge is gone');
+    w.h.clock.advance(MINUTE);
+    await runner.idle();
+    const failed = await w.events.next('a failed run', (e) => e.kind === 'finished' || e.kind === 'failed-to-start');
+    assert.ok(failed.kind === 'failed-to-start' || (failed.kind === 'finished' && failed.status === 'failed' && failed.exitCode === null), JSON.stringify(failed));
+    assert.equal((await w.store.schedulerJobs.findById(job.id))?.lastRun?.status, 'failed');
+    w.h.clock.advance(MINUTE);
+    await runner.idle();
+    const next = await w.next('started');
+    w.h.runtime.dyno(next.dyno.name).exit(0);
+    assert.equal((await w.next('finished')).status, 'succeeded');
+    runner.stop();
+    await w.close();
+  });
+
   it("holds scheduler dynos to the owner's one-off quota: a fourth concurrent run is skipped with the quota's message", async () => {
     const w = await world();
     const commands = ['bin/a', 'bin/b', 'bin/c', 'bin/d'];
