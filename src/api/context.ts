@@ -12,7 +12,7 @@ import type { DataPort } from './data-port.js';
 import type { InternalApi } from './internal-api.js';
 import type { PlatformEvents } from '../core/platform-events.js';
 import type { PartnerTokens } from '../accounts/partner-tokens.js';
-import type { AddonProviderRecord, Build, Release, Slug, Store } from '../store/port.js';
+import type { AddonProviderRecord, Build, Release, SchedulerJob, Slug, Store } from '../store/port.js';
 
 /** Where a build's source tarball is: a blob of ours (from POST /sources) or a URL to fetch. */
 export type BuildSource = { kind: 'blob'; key: string } | { kind: 'url'; url: string };
@@ -142,6 +142,17 @@ export interface DynoPort {
   plan(appId: string): Promise<Plan>;
 }
 
+/** Heroku Scheduler's runner as the API uses it (src/deploy/scheduler-jobs.ts). */
+export interface SchedulerPort {
+  /** Jobs were added, changed or removed: run what is due and re-arm the timer (does not wait). */
+  changed(): void | Promise<void>;
+  /**
+   * Runs the job now, outside its schedule: the started `scheduler.N` dyno. Throws `conflict` while
+   * its previous run is still running, `invalid_params` when the app has no release yet.
+   */
+  runNow(app: App, job: SchedulerJob): Promise<DynoRecord>;
+}
+
 /**
  * Third-party add-on providers as the API uses them: their OAuth tokens, and telling the
  * composition root (which builds providers) that an admin registered or removed one, so the
@@ -236,6 +247,8 @@ export interface ApiDeps {
   logs: LogPort;
   logplex: LogplexPort;
   dynos: DynoPort;
+  /** Heroku Scheduler: the runner of the apps' scheduled jobs. */
+  scheduler: SchedulerPort;
   disk: DiskPort;
   /** Add-on services, plans and the providers that make them (registered by the composition root). */
   addons: AddonRegistry;

@@ -56,6 +56,7 @@ import { appFilterRoutes } from './resources/app-filters.js';
 import { pipelineDiffRoutes } from './resources/pipeline-diff.js';
 import { webhookRoutes } from './resources/webhooks.js';
 import { webhookDeliveryRoutes } from './resources/webhook-deliveries.js';
+import { schedulerJobRoutes } from './resources/scheduler-jobs.js';
 
 export const apiRoutes: Route[] = [
   ...accountRoutes,
@@ -81,6 +82,7 @@ export const apiRoutes: Route[] = [
   ...addonServiceRoutes,
   ...collaboratorRoutes,
   ...dynoRoutes,
+  ...schedulerJobRoutes,
   ...domainRoutes,
   ...sniEndpointRoutes,
   ...featureRoutes,

@@ -125,3 +125,20 @@ export interface AppSetupJson {
   postdeploy: { output: string; exit_code: number } | null;
   resolved_success_url: string | null;
 }
+
+/** A Heroku Scheduler job (`/apps/:app/scheduler/jobs`, a Berth extension). */
+export interface SchedulerJobJson {
+  id: string;
+  app: { id: string; name: string };
+  command: string;
+  size: string;
+  frequency: string;
+  at: string | null;
+  cron: string;
+  schedule: string;
+  next_run_at: string;
+  last_run: { status: string; exit_code: number | null; dyno: string; started_at: string; finished_at: string | null } | null;
+  last_skipped: { at: string; reason: string } | null;
+  created_at: string;
+  updated_at: string;
+}

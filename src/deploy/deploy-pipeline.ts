@@ -7,6 +7,7 @@ import { noPlatformEvents, type PlatformEvents } from '../core/platform-events.j
 import type { DynoHost } from '../core/dyno-host.js';
 import { herokuPolicyWith } from '../core/dyno-plan.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { Timers } from '../core/timers.js';
 import { EgressGuard } from '../egress/egress-guard.js';
 import type { DynoNetwork } from '../runtime/types.js';
 import { DynoManager } from '../scheduler/dyno-manager.js';
@@ -21,6 +22,7 @@ import { OutputLogs } from './output-log.js';
 import { Platform } from './platform.js';
 import { ReleasePhase } from './release-phase.js';
 import { RouteSync, type RouteAgent } from './route-sync.js';
+import { SchedulerJobs } from './scheduler-jobs.js';
 import { LocalSlugDirs } from './slug-dirs.js';
 
 export interface DeployPipelineDeps {
@@ -55,7 +57,17 @@ export interface DeployPipelineDeps {
   appDiskCapBytes?: number;
   /** Where releases and builds are announced for app webhooks (default: nowhere). */
   events?: PlatformEvents;
+  /** Timers of the scheduler's runner (default: the system's, unref'd). */
+  timers?: Pick<Timers, 'after'>;
 }
+
+const systemTimers: Pick<Timers, 'after'> = {
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
 
 /** What the composition root hands on: to the API (platform, dynos), the git service (builds), the agent connection (routes, manager). */
 export interface DeployPipeline {
@@ -66,6 +78,8 @@ export interface DeployPipeline {
   dynos: DynoService;
   /** Garbage collection and admin:disk; started by the composition root. */
   disk: DiskCollector;
+  /** Heroku Scheduler's runner (the API's SchedulerPort); started with the agent connection. */
+  scheduler: SchedulerJobs;
 }
 
 /**
@@ -141,5 +155,6 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     events,
   });
   const dynos = new DynoService({ store, manager, slugDirs, agent });
-  return { manager, routes, builds, platform, dynos, disk };
+  const scheduler = new SchedulerJobs({ store, dynos, host: agent, now: () => Date.now(), timers: deps.timers ?? systemTimers, emit: deps.emit, log: deps.log });
+  return { manager, routes, builds, platform, dynos, disk, scheduler };
 }

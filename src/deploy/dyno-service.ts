@@ -4,14 +4,13 @@ import type { DynoPort, OneOffRequest } from '../api/context.js';
 import { PlatformError } from '../core/errors.js';
 import type { DynoHost, DynoRecord } from '../core/dyno-host.js';
 import type { App } from '../core/model.js';
-import type { DynoManager } from '../scheduler/dyno-manager.js';
+import type { DynoManager, SlugDirs } from '../scheduler/dyno-manager.js';
 import type { Store } from '../store/port.js';
-import type { LocalSlugDirs } from './slug-dirs.js';
 
 /** ps, restart, stop and run, for the API: the dyno manager plus one-off dynos on the agent. */
 export class DynoService implements DynoPort {
   constructor(
-    private readonly deps: { store: Store; manager: DynoManager; slugDirs: LocalSlugDirs; agent: Pick<DynoHost, 'start'> },
+    private readonly deps: { store: Store; manager: DynoManager; slugDirs: SlugDirs; agent: Pick<DynoHost, 'start'> },
   ) {}
 
   list(appId: string): DynoRecord[] {
@@ -34,25 +33,45 @@ export class DynoService implements DynoPort {
     const release = request.releaseId === undefined ? await this.deps.store.releases.current(app.id) : await this.deps.store.releases.findById(app.id, request.releaseId);
     if (!release?.slugId) throw new PlatformError('invalid_params', `${app.name} has no release to run yet: deploy it first (git push berth main).`);
     if (release.slugPrunedAt) throw new PlatformError('invalid_params', `Release v${release.version} of ${app.name} can no longer run: its slug was removed by garbage collection.`);
-    const index = randomInt(1000, 10000);
-    const record = await this.deps.agent.start({
+    return this.startOneOff(app, { id: release.id, version: release.version, slugId: release.slugId, configVars: release.configVars }, {
       id: randomUUID(),
-      appId: app.id,
-      appName: app.name,
       type: request.type,
-      index,
-      name: `${request.type}.${index}`,
-      releaseId: release.id,
-      releaseVersion: release.version,
       size: request.size,
       command: request.command,
-      env: { ...release.configVars, ...request.env },
+      env: request.env,
+      timeToLiveMs: request.timeToLiveSeconds * 1000,
+      ...(request.attach ? { attach: { tty: request.tty } } : {}),
+    });
+  }
+
+  /**
+   * Starts a one-off dyno `<type>.<random 4 digits>` of `release` on the agent and tracks it (for
+   * `run` and the scheduler's jobs, which choose the dyno id so they can match its exit event).
+   */
+  async startOneOff(
+    app: App,
+    release: { id: string; version: number; slugId: string; configVars: Record<string, string> },
+    spec: { id: string; type: string; size: string; command: string; env: Record<string, string>; timeToLiveMs: number; attach?: { tty: boolean } },
+  ): Promise<DynoRecord> {
+    const index = randomInt(1000, 10000);
+    const record = await this.deps.agent.start({
+      id: spec.id,
+      appId: app.id,
+      appName: app.name,
+      type: spec.type,
+      index,
+      name: `${spec.type}.${index}`,
+      releaseId: release.id,
+      releaseVersion: release.version,
+      size: spec.size,
+      command: spec.command,
+      env: { ...release.configVars, ...spec.env },
       slugDir: await this.deps.slugDirs.ensure(release.slugId, app.id),
       crashCount: 0,
       oneOff: true,
       bootTimeoutMs: 60_000,
-      timeToLiveMs: request.timeToLiveSeconds * 1000,
-      ...(request.attach ? { attach: { tty: request.tty } } : {}),
+      timeToLiveMs: spec.timeToLiveMs,
+      ...(spec.attach ? { attach: spec.attach } : {}),
     });
     this.deps.manager.track(record);
     return record;

@@ -109,7 +109,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const egress = new EgressGuard(options.allowPrivateUrls);
     // What happens on the platform (releases, builds, scaling, apps, add-ons, dynos), for app webhooks.
     const events = new PlatformEventBus((err, event) => logLine({ at: 'warn', msg: 'platform event subscriber failed', entity: event.entity, error: err instanceof Error ? err.message : String(err) }));
-    const { manager, routes, builds, platform, dynos, disk } = createDeployPipeline({
+    const { manager, routes, builds, platform, dynos, disk, scheduler } = createDeployPipeline({
       store,
       blobs,
       agent,
@@ -149,6 +149,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       logs: { emit: (appId, process, message) => emit(appId, process, 'app', message) },
       logplex: agent,
       dynos,
+      scheduler,
       disk,
       addons: addonRegistry,
       addonTimeoutMs: 30_000,
@@ -239,9 +240,13 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     agent.onConnect(() => routes.pushAll());
     agent.onConnect(() => manager.start());
     agent.onLost(() => manager.stop());
+    // Heroku Scheduler follows the agent too: it needs its dyno list and exit events.
+    agent.onConnect(() => scheduler.start());
+    agent.onLost(() => scheduler.stop());
     await agent.open();
     cleanups.defer(async () => {
       agent.stopReconnecting();
+      scheduler.stop();
       manager.stop();
       await forwarder.flush();
       await stopAgent(agent.current, paths.root);

@@ -81,6 +81,8 @@ export class DynoManager {
   private readonly stopping = new Set<string>();
   /** ps:restart requests: app → type (or '*') → time. Dynos started before roll. */
   private readonly restarts = new Map<string, Map<string, number>>();
+  /** One-off dynos seen gone, newest last (bounded): a late track() must not bring one back. */
+  private readonly endedOneOffs = new Set<string>();
   private unsubscribe?: () => void;
   private stopped = false;
 
@@ -93,8 +95,10 @@ export class DynoManager {
   /** Adopts whatever the host already runs (a restarted control plane) and reconciles everything. */
   async start(): Promise<void> {
     this.unsubscribe = this.options.host.onEvent((event) => {
-      if (event.dyno.state === 'down') this.dynos.delete(event.dyno.id);
-      else this.dynos.set(event.dyno.id, event.dyno);
+      if (event.dyno.state === 'down') {
+        this.dynos.delete(event.dyno.id);
+        if (event.dyno.oneOff) this.rememberEnded(event.dyno.id);
+      } else this.dynos.set(event.dyno.id, event.dyno);
       if (!event.dyno.oneOff) this.kick(event.dyno.appId);
     });
     for (const dyno of await this.options.host.list()) this.dynos.set(dyno.id, dyno);
@@ -114,9 +118,15 @@ export class DynoManager {
     return [...this.dynos.values()].filter((d) => d.appId === appId).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   }
 
-  /** Tracks a dyno started outside the loop (one-off dynos). */
+  /** Tracks a dyno started outside the loop (one-off dynos), unless its end was already seen. */
   track(dyno: DynoRecord): void {
+    if (this.endedOneOffs.has(dyno.id)) return;
     this.dynos.set(dyno.id, dyno);
+  }
+
+  private rememberEnded(dynoId: string): void {
+    this.endedOneOffs.add(dynoId);
+    if (this.endedOneOffs.size > 1000) this.endedOneOffs.delete(this.endedOneOffs.values().next().value as string);
   }
 
   /** Asks for a reconcile of the app soon; calls while one runs coalesce into one more pass. */

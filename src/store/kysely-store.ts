@@ -27,6 +27,7 @@ import { KyselyTeams } from './teams-repository.js';
 import { KyselyPipelineCouplings, KyselyPipelines } from './pipelines-repository.js';
 import { KyselyPipelinePromotions } from './pipeline-promotions-repository.js';
 import { KyselyAppWebhooks } from './webhooks-repository.js';
+import { KyselySchedulerJobs } from './scheduler-jobs-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -62,6 +63,7 @@ export class KyselyStore implements Store {
   readonly pipelineCouplings: KyselyPipelineCouplings;
   readonly pipelinePromotions: KyselyPipelinePromotions;
   readonly webhooks: KyselyAppWebhooks;
+  readonly schedulerJobs: KyselySchedulerJobs;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -96,6 +98,7 @@ export class KyselyStore implements Store {
     this.pipelineCouplings = new KyselyPipelineCouplings(db, clock);
     this.pipelinePromotions = new KyselyPipelinePromotions(db, clock);
     this.webhooks = new KyselyAppWebhooks(db, clock);
+    this.schedulerJobs = new KyselySchedulerJobs(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -14,12 +14,14 @@ import type { Domain, SniEndpoint } from './domain-records.js';
 import type { AppWebhookRepository } from './webhook-records.js';
 import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
 import type { PipelineCouplingRepository, PipelinePromotionRepository, PipelineRepository } from './pipeline-records.js';
+import type { SchedulerJobRepository } from './scheduler-job-records.js';
 import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
 
 export type * from './records.js';
 export type * from './domain-records.js';
 export type * from './addon-records.js';
 export type * from './pg-transfer-records.js';
+export type * from './scheduler-job-records.js';
 export type * from './addon-provider-records.js';
 export type * from './access-records.js';
 export type * from './app-setup-records.js';
@@ -62,6 +64,7 @@ export interface Store {
   pipelinePromotions: PipelinePromotionRepository;
   /** App webhooks, their events and deliveries (the sender's queue). */
   webhooks: AppWebhookRepository;
+  schedulerJobs: SchedulerJobRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection

@@ -244,6 +244,28 @@ export interface PgBackupSchedulesTable {
   updated_at: string;
 }
 
+/** A Heroku Scheduler job (migration 0015). */
+export interface SchedulerJobsTable {
+  id: string;
+  app_id: string;
+  command: string;
+  size: string;
+  frequency: string;
+  at: string | null;
+  cron: string;
+  next_run_at: string;
+  last_run_status: string | null;
+  last_run_dyno_id: string | null;
+  last_run_dyno_name: string | null;
+  last_run_exit_code: number | null;
+  last_run_started_at: string | null;
+  last_run_finished_at: string | null;
+  last_skipped_at: string | null;
+  last_skip_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface AddonProvidersTable {
   id: string;
   name: string;
@@ -476,4 +498,5 @@ export interface Database {
   app_webhooks: AppWebhooksTable;
   app_webhook_events: AppWebhookEventsTable;
   app_webhook_deliveries: AppWebhookDeliveriesTable;
+  scheduler_jobs: SchedulerJobsTable;
 }

@@ -33,6 +33,7 @@ import { pgTransfersContract } from './pg-transfers-contract.js';
 import { accessContract } from './access-contract.js';
 import { pipelinesContract } from './pipelines-contract.js';
 import { webhooksContract } from './webhooks-contract.js';
+import { schedulerJobsContract } from './scheduler-jobs-contract.js';
 
 export interface StoreHarness {
   /** Runs once before the suite (e.g. starts a database server). */
@@ -149,6 +150,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     accessContract({ open });
     pipelinesContract({ open });
     webhooksContract({ open });
+    schedulerJobsContract({ open });
 
     describe('transactions', () => {
       it('a transaction that commits is visible afterwards and returns its value', async () => {

@@ -20,7 +20,7 @@ import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { DrainManager } from '../../src/logplex/drain-manager.js';
 import { LogChannels } from '../../src/logplex/log-channels.js';
 import { LogSessions } from '../../src/logplex/log-sessions.js';
-import { NoDynos, RecordingPlatform } from './recording-platform.js';
+import { NoDynos, NoScheduler, RecordingPlatform } from './recording-platform.js';
 import { AddonRegistry } from '../../src/core/addon-registry.js';
 import { PartnerTokens } from '../../src/accounts/partner-tokens.js';
 import { PartnerProviders } from '../../src/addons/partner-providers.js';
@@ -106,6 +106,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
       removeDrain: (appId, key) => drains.remove(appId, key),
     },
     dynos: new NoDynos(),
+    scheduler: new NoScheduler(),
     // The real collector over this harness's data dir (no dynos, no agent).
     disk: new DiskCollector({
       store,

@@ -5,8 +5,8 @@
 import type { DynoRecord } from '../../src/core/dyno-host.js';
 import type { Plan } from '../../src/core/dyno-plan.js';
 import type { App } from '../../src/core/model.js';
-import type { BlobPort, BuildSource, DynoPort, OneOffRequest, PlatformPort, PromotedRelease, ScriptRun, SlugCheck } from '../../src/api/context.js';
-import type { Build, Release, Slug, Store } from '../../src/store/port.js';
+import type { BlobPort, BuildSource, DynoPort, OneOffRequest, PlatformPort, PromotedRelease, SchedulerPort, ScriptRun, SlugCheck } from '../../src/api/context.js';
+import type { Build, Release, SchedulerJob, Slug, Store } from '../../src/store/port.js';
 import { tarballProblem } from './tar-check.js';
 
 export type PlatformEvent =
@@ -173,4 +173,14 @@ export function listedDyno(app: Pick<App, 'id' | 'name'>, fields: Partial<DynoRe
     attachUrl: null,
     ...fields,
   };
+}
+/** Heroku Scheduler's runner for API tests that run no dynos: counts the changes it is told of. */
+export class NoScheduler implements SchedulerPort {
+  changes = 0;
+  changed(): void {
+    this.changes += 1;
+  }
+  async runNow(_app: App, _job: SchedulerJob): Promise<DynoRecord> {
+    throw new Error('the API harness runs no dynos');
+  }
 }

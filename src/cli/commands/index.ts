@@ -123,6 +123,10 @@ import { releasesInfo } from './releases-info.js';
 import { releasesRollback } from './releases-rollback.js';
 import { run } from './run.js';
 import { runDetached } from './run-detached.js';
+import { scheduler } from './scheduler.js';
+import { schedulerAdd } from './scheduler-add.js';
+import { schedulerRemove } from './scheduler-remove.js';
+import { schedulerRun } from './scheduler-run.js';
 import { test } from './test.js';
 import { up } from './up.js';
 
@@ -184,6 +188,10 @@ export const COMMANDS: readonly Command[] = [
   psStop,
   run,
   runDetached,
+  scheduler,
+  schedulerAdd,
+  schedulerRemove,
+  schedulerRun,
   logs,
   drains,
   drainsAdd,

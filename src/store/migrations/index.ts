@@ -13,6 +13,7 @@ import * as m0011 from './0011-login-sessions.js';
 import * as m0012 from './0012-webhooks.js';
 import * as m0013 from './0013-ssh-keys.js';
 import * as m0014 from './0014-pipelines.js';
+import * as m0015 from './0015-scheduler-jobs.js';
 import * as m0017 from './0017-app-setups.js';
 import * as m0018 from './0018-review-apps.js';
 
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0012-webhooks': m0012,
   '0013-ssh-keys': m0013,
   '0014-pipelines': m0014,
+  '0015-scheduler-jobs': m0015,
   '0017-app-setups': m0017,
   '0018-review-apps': m0018,
 };
