@@ -1,10 +1,10 @@
+import { DYNO_SIZE_IDS, findDynoSize } from '../core/dyno-size.js';
 import { displaySize } from '../core/formation.js';
 import { STACK, type App } from '../core/model.js';
 import type { Build, BuildpackInstallation, Formation, Release, Slug } from '../store/port.js';
 
 /** Platform API v3 shapes of the deploy pipeline (spec/heroku-platform-api-schema.json). */
 
-const GENERATION = { id: '5e9f4e36-5d7c-4d3b-9f0e-2f2f6ad4c0a1', name: 'cedar' } as const;
 
 /**
  * A release is eligible for rollback when it went live with code (Heroku: succeeded, has a slug)
@@ -54,7 +54,7 @@ export function serializeBuild(build: Build, outputStreamUrl: string) {
     buildpacks: build.buildpacks.map((b) => ({ url: b.url, name: b.name })),
     created_at: build.createdAt,
     error_message: build.error,
-    generation: GENERATION,
+    generation: 'cedar',
     id: build.id,
     output_stream_url: outputStreamUrl,
     release: build.releaseId === null ? null : { id: build.releaseId },
@@ -78,7 +78,7 @@ export function serializeFormation(formation: Formation, app: Pick<App, 'id' | '
     app: { id: app.id, name: app.name },
     command: formation.command,
     created_at: formation.createdAt,
-    dyno_size: { name: size },
+    dyno_size: { id: DYNO_SIZE_IDS[findDynoSize(formation.size)?.name ?? 'standard-1x'], name: size },
     id: formation.id,
     quantity: formation.quantity,
     size,

@@ -75,6 +75,16 @@ export const DYNO_SIZES: Readonly<Record<DynoSizeName, DynoSize>> = {
   'performance-l': size('performance-l', 'Performance-L', 14336, 50, 32768, 8),
 };
 
+/** Stable ids of the sizes (the API's `dyno_size.id`), one per canonical name. */
+export const DYNO_SIZE_IDS: Readonly<Record<DynoSizeName, string>> = {
+  eco: 'b3d4c1a0-0e5f-4c3a-9a1e-000000000001',
+  basic: 'b3d4c1a0-0e5f-4c3a-9a1e-000000000002',
+  'standard-1x': 'b3d4c1a0-0e5f-4c3a-9a1e-000000000003',
+  'standard-2x': 'b3d4c1a0-0e5f-4c3a-9a1e-000000000004',
+  'performance-m': 'b3d4c1a0-0e5f-4c3a-9a1e-000000000005',
+  'performance-l': 'b3d4c1a0-0e5f-4c3a-9a1e-000000000006',
+};
+
 /** Older names Heroku still accepts. */
 const ALIASES: Readonly<Record<string, DynoSizeName>> = {
   '1x': 'standard-1x',

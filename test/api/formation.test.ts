@@ -1,3 +1,4 @@
+import { DYNO_SIZE_IDS } from '../../src/core/dyno-size.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useApi } from '../support/api-harness.js';
@@ -9,7 +10,7 @@ interface FormationJson {
   type: string;
   quantity: number;
   size: string;
-  dyno_size: { name: string };
+  dyno_size: { id: string; name: string };
   command: string;
   app: { id: string; name: string };
   created_at: string;
@@ -45,7 +46,7 @@ describe('GET /apps/:app/formation', () => {
     assert.equal(web.type, 'web');
     assert.equal(web.quantity, 1);
     assert.equal(web.size, 'Standard-1X');
-    assert.deepEqual(web.dyno_size, { name: 'Standard-1X' });
+    assert.deepEqual(web.dyno_size, { id: DYNO_SIZE_IDS['standard-1x'], name: 'Standard-1X' });
     assert.equal(web.command, 'node server.js');
     assert.deepEqual(web.app, { id: app.id, name: app.name });
     assert.equal(worker.quantity, 0);

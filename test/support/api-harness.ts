@@ -2,6 +2,7 @@
 // what it asks of the platform. `useApi` gives a test file one for all its tests.
 
 import { randomBytes } from 'node:crypto';
+import { responseDrift } from './schema-conformance.js';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,8 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  /** Responses that departed from Heroku's schema (test/support/schema-conformance.ts). */
+  const drift: string[] = [];
   const deps: ApiDeps = {
     store,
     accounts,
@@ -159,7 +162,14 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
       if (!headers.has('accept')) headers.set('accept', 'application/vnd.heroku+json; version=3');
       if (init.key !== undefined) headers.set('authorization', `Bearer ${init.key}`);
       if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
-      return fetch(`${url}${path}`, { ...init, headers });
+      return fetch(`${url}${path}`, { ...init, headers }).then(async (res) => {
+        // Every successful JSON answer is checked against Heroku's schema; close() fails on drift.
+        if (res.ok && (res.headers.get('content-type') ?? '').includes('json')) {
+          const body = await res.clone().json().catch(() => undefined);
+          for (const line of responseDrift(init.method ?? 'GET', path, body)) if (!drift.includes(line)) drift.push(line);
+        }
+        return res;
+      });
     },
     async close() {
       server.closeAllConnections();
@@ -170,6 +180,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
       await channels.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });
+      if (drift.length > 0) throw new Error(`API responses departed from the Platform API schema (fix the response, or list a deliberate departure in schema-conformance.ts):\n${drift.join('\n')}`);
     },
   };
 }

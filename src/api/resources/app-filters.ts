@@ -22,7 +22,8 @@ export const appFilterRoutes: Route[] = [
       }
       const summaries = await ctx.deps.store.releases.currentSummaries(apps.map((a) => a.id));
       const out = [];
-      for (const app of apps) out.push(serializeApp(app, await ownerOf(ctx, app), ctx.deps.urls, summaries.get(app.id)));
+      // Team-app shape: an app plus `joined` and `locked` (no team app is locked or joined here).
+      for (const app of apps) out.push({ ...serializeApp(app, await ownerOf(ctx, app), ctx.deps.urls, summaries.get(app.id)), joined: false, locked: false });
       return { status: 200, body: out };
     },
   },

@@ -4,6 +4,8 @@ import { parseAuthorization } from '../authenticate.js';
 import type { RequestContext, Route } from '../context.js';
 import type { Addon, AddonProviderRecord } from '../../store/port.js';
 import { AddonLifecycle } from '../addon-lifecycle.js';
+import { addonView, expansion } from '../addon-access.js';
+import { serializeAddon } from '../serialize-addons.js';
 
 /**
  * What an add-on provider calls back (Heroku's Platform API for partners):
@@ -102,8 +104,9 @@ export const partnerCallbackRoutes: Route[] = [
         const config = (await ctx.deps.store.addonProviders.takePending(addon.id)) ?? {};
         await new AddonLifecycle(ctx.deps).provisioned(addon.id, config, addon.provisionMessage ?? undefined);
       }
-      const now = await ctx.deps.store.addons.findById(addon.id);
-      return { status: 200, body: { id: addon.id, name: addon.name, state: now?.state ?? addon.state, addon_service: { name: provider.id } } };
+      const now = (await ctx.deps.store.addons.findById(addon.id)) ?? addon;
+      // The add-on, in the schema's add-on shape (the add-on-action link's target).
+      return { status: 200, body: serializeAddon(await addonView(ctx, now), expansion(ctx)) };
     },
   },
 ];
