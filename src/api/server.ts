@@ -36,6 +36,7 @@ import { addonRoutes } from './resources/addons.js';
 import { addonAttachmentRoutes } from './resources/addon-attachments.js';
 import { addonServiceRoutes } from './resources/addon-services.js';
 import { collaboratorRoutes } from './resources/collaborators.js';
+import { appTransferRoutes } from './resources/app-transfers.js';
 import { dynoRoutes } from './resources/dynos.js';
 import { domainRoutes } from './resources/domains.js';
 import { sniEndpointRoutes } from './resources/sni-endpoints.js';
@@ -81,6 +82,7 @@ export const apiRoutes: Route[] = [
   ...addonAttachmentRoutes,
   ...addonServiceRoutes,
   ...collaboratorRoutes,
+  ...appTransferRoutes,
   ...dynoRoutes,
   ...schedulerJobRoutes,
   ...domainRoutes,

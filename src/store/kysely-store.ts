@@ -28,6 +28,7 @@ import { KyselyPipelineCouplings, KyselyPipelines } from './pipelines-repository
 import { KyselyPipelinePromotions } from './pipeline-promotions-repository.js';
 import { KyselyAppWebhooks } from './webhooks-repository.js';
 import { KyselySchedulerJobs } from './scheduler-jobs-repository.js';
+import { KyselyAppTransfers } from './app-transfers-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -64,6 +65,7 @@ export class KyselyStore implements Store {
   readonly pipelinePromotions: KyselyPipelinePromotions;
   readonly webhooks: KyselyAppWebhooks;
   readonly schedulerJobs: KyselySchedulerJobs;
+  readonly appTransfers: KyselyAppTransfers;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -99,6 +101,7 @@ export class KyselyStore implements Store {
     this.pipelinePromotions = new KyselyPipelinePromotions(db, clock);
     this.webhooks = new KyselyAppWebhooks(db, clock);
     this.schedulerJobs = new KyselySchedulerJobs(db, clock);
+    this.appTransfers = new KyselyAppTransfers(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -1,7 +1,10 @@
 import { randomAppName, validateAppName } from '../../core/app-name.js';
 import { PlatformError } from '../../core/errors.js';
 import { REGION, STACK } from '../../core/model.js';
-import type { App } from '../../core/model.js';
+import type { Account, App } from '../../core/model.js';
+import { adminOnlyMessage } from '../../core/access-policy.js';
+import { changeOwner, transferLine } from '../app-ownership.js';
+import { findAccount } from '../find-account.js';
 import type { CurrentReleaseSummary } from '../../store/port.js';
 import type { Route, RequestContext } from '../context.js';
 import { AddonLifecycle } from '../addon-lifecycle.js';
@@ -51,6 +54,16 @@ function checkStack(value: unknown): string {
   if (value === undefined || value === null) return STACK.name;
   if (value === STACK.name || value === STACK.id) return STACK.name;
   throw new PlatformError('invalid_params', `Stack ${JSON.stringify(value)} does not exist: the available stack is "${STACK.name}".`);
+}
+
+/** `PATCH /apps/:app {"owner"}`: an admin moves an app to another account at once (others offer it: POST /account/app-transfers). */
+async function ownerForAdmin(ctx: RequestContext, app: App, value: unknown): Promise<Account | undefined> {
+  if (!ctx.account.isAdmin) throw new PlatformError('forbidden', adminOnlyMessage('change an app\'s owner directly; the owner offers it with berth apps:transfer EMAIL (POST /account/app-transfers)'));
+  const identity = typeof value === 'string' ? value : typeof value === 'object' && value !== null ? ((value as Record<string, unknown>).email ?? (value as Record<string, unknown>).id) : undefined;
+  if (typeof identity !== 'string' || identity === '') throw new PlatformError('invalid_params', 'owner must be an account email or id, e.g. {"owner": "teammate@example.com"}.');
+  const account = await findAccount(ctx, identity);
+  if (app.teamId === null && account.id === app.ownerId) return undefined;
+  return account;
 }
 
 async function listApps(ctx: RequestContext, ownerOnly: boolean) {
@@ -124,7 +137,13 @@ export const appRoutes: Route[] = [
         changes.maintenance = body.maintenance;
       }
       if (body.build_stack !== undefined) changes.buildStack = checkStack(body.build_stack);
-      const updated = Object.keys(changes).length === 0 ? app : await ctx.deps.store.apps.update(app.id, changes);
+      const newOwner = body.owner === undefined ? undefined : await ownerForAdmin(ctx, app, body.owner);
+      let updated = Object.keys(changes).length === 0 ? app : await ctx.deps.store.apps.update(app.id, changes);
+      if (newOwner) {
+        const before = updated;
+        updated = await ctx.deps.store.transaction((tx) => changeOwner(tx, before, { ownerId: newOwner.id, teamId: null }));
+        ctx.deps.logs.emit(app.id, 'api', transferLine(newOwner, ctx.account));
+      }
       if (updated !== app) {
         notifyPlatform(ctx.deps, 'appChanged', app.id, () => ctx.deps.platform.appChanged(updated));
         const previous = { ...(changes.name !== undefined ? { name: app.name } : {}), ...(changes.maintenance !== undefined ? { maintenance: app.maintenance } : {}) };

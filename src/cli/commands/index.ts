@@ -52,6 +52,10 @@ import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
 import { drainsRemove } from './drains-remove.js';
 import { access } from './access.js';
+import { appsTransfer } from './apps-transfer.js';
+import { appsTransfers } from './apps-transfers.js';
+import { appsTransfersAccept } from './apps-transfers-accept.js';
+import { appsTransfersDecline } from './apps-transfers-decline.js';
 import { accessAdd } from './access-add.js';
 import { accessRemove } from './access-remove.js';
 import { pipelines } from './pipelines.js';
@@ -142,6 +146,10 @@ export const COMMANDS: readonly Command[] = [
   open,
   appsRename,
   appsDestroy,
+  appsTransfer,
+  appsTransfers,
+  appsTransfersAccept,
+  appsTransfersDecline,
   gitCredentials,
   gitRemote,
   herokuEnv,

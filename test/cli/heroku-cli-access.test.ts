@@ -1,0 +1,71 @@
+// The official `heroku` CLI's access, apps and transfer commands (devDependency heroku@11) against
+// the API handler in process: two users share an app with exactly the permissions of
+// src/core/access-policy.ts, and the CLI prints what Berth's state says.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
+import { runHeroku, type CliResult } from '../support/heroku-cli.js';
+
+const api = useApi();
+const owner = api.user('hk-access-owner@example.test');
+const mate = api.user('hk-access-mate@example.test');
+const APP = `hk-access-${process.pid.toString(36)}`;
+let home: string;
+
+before(async () => {
+  home = await mkdtemp(join(tmpdir(), 'berth-heroku-access-'));
+});
+after(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+const heroku = (key: string, args: string[]) => runHeroku({ apiUrl: api.url, apiKey: key, home }, args);
+const flat = (text: string) => text.replace(/›/g, ' ').replace(/\s+/g, ' ').trim();
+const show = (r: CliResult) => `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+
+describe('the official heroku CLI sharing an app', () => {
+  it('heroku access:add shares the app, heroku access lists both, heroku apps --all shows it as collaborated', async () => {
+    assert.equal((await api.request('/apps', { method: 'POST', key: owner.key, body: JSON.stringify({ name: APP }) })).status, 201);
+    const added = await heroku(owner.key, ['access:add', mate.email, '-a', APP]);
+    assert.equal(added.code, 0, show(added));
+    assert.match(flat(added.stderr), new RegExp(`Adding ${mate.email} access to the app ${APP}\\.\\.\\. done`));
+    const collaborators = await (await api.request(`/apps/${APP}/collaborators`, { key: owner.key })).json() as Array<{ user: { email: string } }>;
+    assert.deepEqual(collaborators.map((c) => c.user.email), [owner.email, mate.email]);
+
+    const listed = await heroku(mate.key, ['access', '-a', APP]);
+    assert.equal(listed.code, 0, show(listed));
+    assert.match(flat(listed.stdout), new RegExp(`${owner.email} owner`));
+    assert.match(flat(listed.stdout), new RegExp(`${mate.email} collaborator`));
+
+    const apps = await heroku(mate.key, ['apps', '--all']);
+    assert.equal(apps.code, 0, show(apps));
+    assert.match(flat(apps.stdout), new RegExp(`Collaborated Apps.*${APP} \\(local\\) ${owner.email}`));
+  });
+
+  it('a collaborator is refused heroku apps:destroy with the permission named, and the app stays', async () => {
+    const destroyed = await heroku(mate.key, ['apps:destroy', '-a', APP, '--confirm', APP]);
+    assert.notEqual(destroyed.code, 0);
+    assert.match(flat(destroyed.stderr), new RegExp(`needs the manage permission on ${APP}`));
+    assert.equal((await api.request(`/apps/${APP}`, { key: owner.key })).status, 200);
+  });
+
+  it('heroku apps:transfer offers the app; once the recipient accepts it is theirs', async () => {
+    const offered = await heroku(owner.key, ['apps:transfer', mate.email, '-a', APP]);
+    assert.equal(offered.code, 0, show(offered));
+    assert.match(flat(offered.stderr), new RegExp(`Initiating transfer of ${APP} to ${mate.email}\\.\\.\\. email sent`));
+    const accepted = await api.request(`/account/app-transfers/${APP}`, { key: mate.key, method: 'PATCH', body: JSON.stringify({ state: 'accepted' }) });
+    assert.equal(accepted.status, 200);
+    const info = await heroku(mate.key, ['apps:info', '-a', APP, '--json']);
+    assert.equal(info.code, 0, show(info));
+    assert.equal((JSON.parse(info.stdout) as { app: { owner: { email: string } } }).app.owner.email, mate.email);
+  });
+
+  it('heroku access:remove removes the previous owner, who then cannot see the app', async () => {
+    const removed = await heroku(mate.key, ['access:remove', owner.email, '-a', APP]);
+    assert.equal(removed.code, 0, show(removed));
+    assert.equal((await api.request(`/apps/${APP}`, { key: owner.key })).status, 404);
+  });
+});
