@@ -4,16 +4,18 @@
  * owner (and team), the new owner's collaborator row goes, and the previous personal owner stays
  * on as a collaborator (as on Heroku). A pending transfer of the app is declined.
  */
-import { COLLABORATOR_PERMISSIONS } from '../core/access-policy.js';
+import { APP_PERMISSIONS, COLLABORATOR_PERMISSIONS } from '../core/access-policy.js';
 import type { Account, App } from '../core/model.js';
 import type { Store } from '../store/port.js';
 
 export async function changeOwner(tx: Store, app: App, to: { ownerId: string; teamId: string | null }): Promise<App> {
   const updated = await tx.apps.update(app.id, { ownerId: to.ownerId, teamId: to.teamId });
   await tx.collaborators.removeAll(app.id, to.ownerId);
-  const keepPrevious = app.teamId === null && app.ownerId !== to.ownerId;
+  // A personal owner who gives the app away stays on it: as a collaborator of the new owner, or
+  // with every permission when the app moves into a team.
+  const keepPrevious = app.teamId === null && (app.ownerId !== to.ownerId || to.teamId !== null);
   if (keepPrevious && !(await tx.collaborators.find(app.id, app.ownerId))) {
-    await tx.collaborators.add({ appId: app.id, accountId: app.ownerId, permissions: to.teamId === null ? COLLABORATOR_PERMISSIONS : ['view'] });
+    await tx.collaborators.add({ appId: app.id, accountId: app.ownerId, permissions: to.teamId === null ? COLLABORATOR_PERMISSIONS : APP_PERMISSIONS });
   }
   const pending = await tx.appTransfers.findPending(app.id);
   if (pending) await tx.appTransfers.resolve(pending.id, 'declined');

@@ -37,6 +37,8 @@ import { addonAttachmentRoutes } from './resources/addon-attachments.js';
 import { addonServiceRoutes } from './resources/addon-services.js';
 import { collaboratorRoutes } from './resources/collaborators.js';
 import { appTransferRoutes } from './resources/app-transfers.js';
+import { teamRoutes } from './resources/teams.js';
+import { teamAppRoutes } from './resources/team-apps.js';
 import { dynoRoutes } from './resources/dynos.js';
 import { domainRoutes } from './resources/domains.js';
 import { sniEndpointRoutes } from './resources/sni-endpoints.js';
@@ -83,6 +85,8 @@ export const apiRoutes: Route[] = [
   ...addonServiceRoutes,
   ...collaboratorRoutes,
   ...appTransferRoutes,
+  ...teamAppRoutes,
+  ...teamRoutes,
   ...dynoRoutes,
   ...schedulerJobRoutes,
   ...domainRoutes,

@@ -69,3 +69,37 @@ describe('the official heroku CLI sharing an app', () => {
     assert.equal((await api.request(`/apps/${APP}`, { key: owner.key })).status, 404);
   });
 });
+
+describe('the official heroku CLI with a team', () => {
+  const team = `hk-crew-${process.pid.toString(36)}`;
+  const teamApp = `hk-crew-app-${process.pid.toString(36)}`;
+
+  it('heroku teams, members -t and apps -t show the team, its members and its apps', async () => {
+    assert.equal((await api.request('/teams', { method: 'POST', key: owner.key, body: JSON.stringify({ name: team }) })).status, 201);
+    assert.equal((await api.request(`/teams/${team}/members`, { method: 'PUT', key: owner.key, body: JSON.stringify({ email: mate.email, role: 'member' }) })).status, 201);
+    assert.equal((await api.request('/teams/apps', { method: 'POST', key: owner.key, body: JSON.stringify({ name: teamApp, team }) })).status, 201);
+
+    const teams = await heroku(mate.key, ['teams']);
+    assert.equal(teams.code, 0, show(teams));
+    assert.match(flat(teams.stdout), new RegExp(`${team} member`));
+    const members = await heroku(mate.key, ['members', '-t', team]);
+    assert.equal(members.code, 0, show(members));
+    assert.match(flat(members.stdout), new RegExp(`${owner.email} admin`));
+    assert.match(flat(members.stdout), new RegExp(`${mate.email} member`));
+    const apps = await heroku(mate.key, ['apps', '-t', team]);
+    assert.equal(apps.code, 0, show(apps));
+    assert.match(flat(apps.stdout), new RegExp(teamApp));
+  });
+
+  it('heroku access:update grants a member deploy on a team app, and heroku access shows it', async () => {
+    const updated = await heroku(owner.key, ['access:update', mate.email, '-a', teamApp, '--permissions', 'deploy']);
+    assert.equal(updated.code, 0, show(updated));
+    const row = await (await api.request(`/teams/apps/${teamApp}/collaborators/${mate.email}`, { key: owner.key })).json() as { permissions: Array<{ name: string }> };
+    assert.deepEqual(row.permissions.map((p) => p.name), ['view', 'deploy']);
+    assert.equal((await api.request(`/apps/${teamApp}/config-vars`, { key: mate.key })).status, 200);
+    const access = await heroku(mate.key, ['access', '-a', teamApp]);
+    assert.equal(access.code, 0, show(access));
+    assert.match(flat(access.stdout), new RegExp(`${mate.email} member deploy, view`));
+    assert.match(flat(access.stdout), new RegExp(`${owner.email} admin deploy, manage, operate, view`));
+  });
+});

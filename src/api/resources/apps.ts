@@ -12,24 +12,47 @@ import { ownerOf, requireOnApp, routeApp } from '../app-access.js';
 import { pageReply, pageRequest } from '../page-reply.js';
 import { announceRelease, notifyPlatform } from '../releasing.js';
 import { serializeApp } from '../serialize.js';
+import { teamOwnerEmail } from '../serialize-team.js';
 
 const APP_RANGE_FIELDS = ['id', 'name'] as const;
 
-async function appJson(ctx: RequestContext, app: App, current?: CurrentReleaseSummary | null) {
+export async function appJson(ctx: RequestContext, app: App, current?: CurrentReleaseSummary | null) {
   const summary = current === undefined ? (await ctx.deps.store.releases.currentSummaries([app.id])).get(app.id) : (current ?? undefined);
-  return serializeApp(app, await ownerOf(ctx, app), ctx.deps.urls, summary, await ctx.deps.disk.repoSize(app.id));
+  const team = app.teamId === null ? undefined : await ctx.deps.store.teams.findById(app.teamId);
+  // A team app's owner is the team, as Heroku shows it (`TEAM@herokumanager.com`).
+  const owner = team ? { id: team.id, email: teamOwnerEmail(team) } : await ownerOf(ctx, app);
+  return serializeApp(app, owner, ctx.deps.urls, summary, await ctx.deps.disk.repoSize(app.id), team);
 }
 
 /** Creates the app and its v1 "Initial release" together, as Heroku does. */
-async function createApp(ctx: RequestContext, name: string, region: string, stack: string): Promise<App> {
+async function createApp(ctx: RequestContext, name: string, region: string, stack: string, teamId: string | null = null): Promise<App> {
   const user = { id: ctx.account.id, email: ctx.account.email };
   const { app, release } = await ctx.deps.store.transaction(async (tx) => {
-    const created = await tx.apps.create({ name, ownerId: ctx.account.id, region, stack });
+    const created = await tx.apps.create({ name, ownerId: ctx.account.id, region, stack, teamId });
+    // A team member who is not a team admin keeps every permission on the app they create.
+    if (teamId !== null && (await tx.teams.member(teamId, ctx.account.id))?.role !== 'admin') {
+      await tx.collaborators.add({ appId: created.id, accountId: ctx.account.id, permissions: ['view', 'deploy', 'operate', 'manage'] });
+    }
     return { app: created, release: await tx.releases.create({ appId: created.id, slugId: null, description: 'Initial release', user }) };
   });
   announceRelease(ctx.deps, app, release);
   ctx.deps.events.publish({ entity: 'api:app', action: 'create', appId: app.id, actor: user });
   return app;
+}
+
+/** `POST /apps` and `POST /teams/apps`: a named app, or a random name (retried on a clash). */
+export async function createAppFromBody(ctx: RequestContext, body: Record<string, unknown>, teamId: string | null): Promise<App> {
+  const region = checkRegion(body.region);
+  const stack = checkStack(body.stack);
+  const create = (name: string) => createApp(ctx, name, region, stack, teamId);
+  if (body.name !== undefined && body.name !== null) return create(validateAppName(body.name));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await create(randomAppName(Math.random));
+    } catch (err) {
+      if (!(err instanceof PlatformError && err.id === 'conflict') || attempt >= 5) throw err;
+    }
+  }
 }
 
 /**
@@ -81,22 +104,7 @@ export const appRoutes: Route[] = [
     method: 'POST',
     path: '/apps',
     access: 'account',
-    async handler(ctx) {
-      const body = await ctx.body();
-      const region = checkRegion(body.region);
-      const stack = checkStack(body.stack);
-      const create = (name: string) => createApp(ctx, name, region, stack);
-      if (body.name !== undefined && body.name !== null) {
-        return { status: 201, body: await appJson(ctx, await create(validateAppName(body.name))) };
-      }
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return { status: 201, body: await appJson(ctx, await create(randomAppName(Math.random))) };
-        } catch (err) {
-          if (!(err instanceof PlatformError && err.id === 'conflict') || attempt >= 5) throw err;
-        }
-      }
-    },
+    handler: async (ctx) => ({ status: 201, body: await appJson(ctx, await createAppFromBody(ctx, await ctx.body(), null)) }),
   },
   { method: 'GET', path: '/apps', access: 'account', handler: (ctx) => listApps(ctx, false) },
   {

@@ -52,6 +52,12 @@ import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
 import { drainsRemove } from './drains-remove.js';
 import { access } from './access.js';
+import { accessUpdate } from './access-update.js';
+import { teams } from './teams.js';
+import { teamsCreate } from './teams-create.js';
+import { teamsJoin } from './teams-join.js';
+import { members } from './members.js';
+import { membersAdd } from './members-add.js';
 import { appsTransfer } from './apps-transfer.js';
 import { appsTransfers } from './apps-transfers.js';
 import { appsTransfersAccept } from './apps-transfers-accept.js';
@@ -207,6 +213,12 @@ export const COMMANDS: readonly Command[] = [
   access,
   accessAdd,
   accessRemove,
+  accessUpdate,
+  teams,
+  teamsCreate,
+  teamsJoin,
+  members,
+  membersAdd,
   pipelines,
   pipelinesCreate,
   pipelinesAdd,
