@@ -38,6 +38,7 @@ import { addonServiceRoutes } from './resources/addon-services.js';
 import { collaboratorRoutes } from './resources/collaborators.js';
 import { appTransferRoutes } from './resources/app-transfers.js';
 import { teamRoutes } from './resources/teams.js';
+import { signupRoutes } from './resources/signup.js';
 import { teamAppRoutes } from './resources/team-apps.js';
 import { dynoRoutes } from './resources/dynos.js';
 import { domainRoutes } from './resources/domains.js';
@@ -87,6 +88,7 @@ export const apiRoutes: Route[] = [
   ...appTransferRoutes,
   ...teamAppRoutes,
   ...teamRoutes,
+  ...signupRoutes,
   ...dynoRoutes,
   ...schedulerJobRoutes,
   ...domainRoutes,

@@ -29,6 +29,7 @@ import { KyselyPipelinePromotions } from './pipeline-promotions-repository.js';
 import { KyselyAppWebhooks } from './webhooks-repository.js';
 import { KyselySchedulerJobs } from './scheduler-jobs-repository.js';
 import { KyselyAppTransfers } from './app-transfers-repository.js';
+import { KyselyPlatformSettings } from './platform-settings-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -66,6 +67,7 @@ export class KyselyStore implements Store {
   readonly webhooks: KyselyAppWebhooks;
   readonly schedulerJobs: KyselySchedulerJobs;
   readonly appTransfers: KyselyAppTransfers;
+  readonly platformSettings: KyselyPlatformSettings;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -102,6 +104,7 @@ export class KyselyStore implements Store {
     this.webhooks = new KyselyAppWebhooks(db, clock);
     this.schedulerJobs = new KyselySchedulerJobs(db, clock);
     this.appTransfers = new KyselyAppTransfers(db, clock);
+    this.platformSettings = new KyselyPlatformSettings(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

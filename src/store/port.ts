@@ -66,6 +66,7 @@ export interface Store {
   webhooks: AppWebhookRepository;
   schedulerJobs: SchedulerJobRepository;
   appTransfers: AppTransferRepository;
+  platformSettings: PlatformSettingsRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
@@ -151,6 +152,12 @@ export interface CollaboratorRepository {
   remove(id: string): Promise<boolean>;
   /** Drops the account's row on the app, if any (e.g. it became the owner). */
   removeAll(appId: string, accountId: string): Promise<void>;
+}
+
+/** Platform settings an admin changes at run time (e.g. `signup`), as text by name. */
+export interface PlatformSettingsRepository {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
 }
 
 /** App transfers from an owner to a recipient, who accepts or declines. */

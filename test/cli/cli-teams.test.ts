@@ -65,3 +65,13 @@ test('members:add invites an email without an account; teams:join with the link 
   assert.equal(joined.stdout, `Joining ${TEAM} as admin... done\n`);
   assert.match((await berth(boss.key, ['members', '-t', TEAM])).stdout, new RegExp(`${email}\\s+admin\\n`));
 });
+
+test('admin:settings --signup on lets berth signup create an account; off by default it is refused', async () => {
+  const refused = await berth(undefined, ['signup', '--email', 'cli-signup@example.test', '--password-stdin'], 'a long enough password\n');
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /Self-service sign-up is off/);
+  assert.deepEqual(await berth(api.adminKey, ['admin:settings']), { code: 0, stdout: 'signup: off\n', stderr: '' });
+  assert.deepEqual(await berth(api.adminKey, ['admin:settings', '--signup', 'on']), { code: 0, stdout: 'signup: on\n', stderr: '' });
+  const created = await berth(undefined, ['signup', '--email', 'cli-signup@example.test', '--password-stdin'], 'a long enough password\n');
+  assert.deepEqual(created, { code: 0, stdout: 'Creating account cli-signup@example.test... done\n', stderr: 'Log in with `berth login --email cli-signup@example.test`.\n' });
+});

@@ -54,6 +54,8 @@ import { drainsRemove } from './drains-remove.js';
 import { access } from './access.js';
 import { accessUpdate } from './access-update.js';
 import { teams } from './teams.js';
+import { adminSettings } from './admin-settings.js';
+import { signup } from './signup.js';
 import { teamsCreate } from './teams-create.js';
 import { teamsJoin } from './teams-join.js';
 import { members } from './members.js';
@@ -275,6 +277,8 @@ export const COMMANDS: readonly Command[] = [
   adminDisk,
   adminBackup,
   adminRestore,
+  adminSettings,
+  signup,
   autocomplete,
   doctor,
   serviceInstall,
