@@ -12,6 +12,7 @@ import { runHeroku, type CliResult } from '../support/heroku-cli.js';
 const api = useApi();
 const owner = api.user('hk-access-owner@example.test');
 const mate = api.user('hk-access-mate@example.test');
+const third = api.user('hk-access-third@example.test');
 const APP = `hk-access-${process.pid.toString(36)}`;
 let home: string;
 
@@ -101,5 +102,23 @@ describe('the official heroku CLI with a team', () => {
     assert.equal(access.code, 0, show(access));
     assert.match(flat(access.stdout), new RegExp(`${mate.email} member deploy, view`));
     assert.match(flat(access.stdout), new RegExp(`${owner.email} admin deploy, manage, operate, view`));
+  });
+
+  it('heroku access:add --permissions adds an outside collaborator to a team app with exactly those permissions', async () => {
+    const added = await heroku(owner.key, ['access:add', third.email, '-a', teamApp, '--permissions', 'operate']);
+    assert.equal(added.code, 0, show(added));
+    const row = await (await api.request(`/teams/apps/${teamApp}/collaborators/${third.email}`, { key: owner.key })).json() as { permissions: Array<{ name: string }>; role: string };
+    assert.deepEqual([row.role, row.permissions.map((p) => p.name)], ['collaborator', ['view', 'operate']]);
+    assert.equal((await api.request(`/apps/${teamApp}/config-vars`, { key: third.key })).status, 403);
+  });
+
+  it('heroku apps:transfer TEAM moves a personal app into the team', async () => {
+    const personal = `hk-moving-${process.pid.toString(36)}`;
+    assert.equal((await api.request('/apps', { method: 'POST', key: owner.key, body: JSON.stringify({ name: personal }) })).status, 201);
+    const moved = await heroku(owner.key, ['apps:transfer', team, '-a', personal]);
+    assert.equal(moved.code, 0, show(moved));
+    assert.match(flat(moved.stderr), new RegExp(`Transferring ${personal} to ${team}\\.\\.\\. done`));
+    const info = await (await api.request(`/apps/${personal}`, { key: mate.key })).json() as { owner: { email: string } };
+    assert.equal(info.owner.email, `${team}@herokumanager.com`);
   });
 });
