@@ -79,10 +79,12 @@ describe('teams', () => {
     await expectError(await as(dev.key, `/apps/${name}`), 404, 'not_found');
   });
 
-  it('invites by link: the invitee creates an account with the link alone and joins with the role', async () => {
+  it('invites by link (a site admin, while sign-up is off): the invitee creates an account with the link alone and joins with the role', async () => {
     const team = await newTeam();
     const email = `${uniqueName('invitee')}@example.com`;
-    const invitation = await expectJson<{ berth_accept_url: string; role: string; user: { email: string } }>(await as(boss.key, `/teams/${team}/invitations`, 'PUT', { email, role: 'admin' }), 201);
+    const refused = await expectError(await as(boss.key, `/teams/${team}/invitations`, 'PUT', { email, role: 'admin' }), 403, 'forbidden');
+    assert.match(refused.message, /self-service sign-up is off: only an admin can invite someone new/);
+    const invitation = await expectJson<{ berth_accept_url: string; role: string; user: { email: string } }>(await as(api.adminKey, `/teams/${team}/invitations`, 'PUT', { email, role: 'admin' }), 201);
     assert.deepEqual([invitation.user.email, invitation.role], [email, 'admin']);
     const pending = await expectJson<Array<{ user: { email: string } }>>(await as(boss.key, `/teams/${team}/invitations`), 200);
     assert.deepEqual(pending.map((i) => i.user.email), [email]);

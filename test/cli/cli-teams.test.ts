@@ -53,9 +53,12 @@ test('a team admin creates a team, adds a member, makes a team app and grants th
   assert.equal((await berth(dev.key, ['config', '-a', APP])).code, 0);
 });
 
-test('members:add invites an email without an account; teams:join with the link creates it and joins', async () => {
+test('members:add by an admin invites an email without an account; teams:join with the link creates it and joins', async () => {
   const email = `cli-invitee-${process.pid.toString(36)}@example.test`;
-  const invited = await berth(boss.key, ['members:add', email, '-t', TEAM, '--role', 'admin']);
+  const refused = await berth(boss.key, ['members:add', email, '-t', TEAM, '--role', 'admin']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /only an admin can invite someone new/);
+  const invited = await berth(api.adminKey, ['members:add', email, '-t', TEAM, '--role', 'admin']);
   assert.equal(invited.code, 0, invited.stderr);
   const link = /Invitation link \(valid 7 days; Berth sends no mail\): (\S+)/.exec(invited.stdout)?.[1];
   assert.ok(link?.startsWith(`${api.url}/teams/invitations/`), invited.stdout);

@@ -180,6 +180,10 @@ export const teamRoutes: Route[] = [
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new PlatformError('invalid_params', `email ${JSON.stringify(email)} is invalid: it must look like user@example.com.`);
       const existing = await ctx.deps.store.accounts.findByEmail(email);
       if (existing && (await ctx.deps.store.teams.member(team.id, existing.id))) throw new PlatformError('conflict', `${email} is already a member of team ${team.name}.`);
+      // Accepting creates the account: with sign-up off, only a site admin may hand that out.
+      if (!existing && !ctx.account.isAdmin && (await ctx.deps.store.platformSettings.get('signup')) !== 'on') {
+        throw new PlatformError('forbidden', `${email} has no account, and self-service sign-up is off: only an admin can invite someone new (or create the account with berth accounts:create, then add it).`);
+      }
       const token = randomBytes(24).toString('base64url');
       const expiresAt = new Date(ctx.deps.now().getTime() + INVITATION_DAYS * 86_400_000).toISOString();
       const invitation = await ctx.deps.store.teams.invite({ teamId: team.id, email, role: roleField(body), tokenHash: hashToken(token), invitedBy: ctx.account.id, expiresAt });
