@@ -20,7 +20,8 @@ const appRule = (route: Route) => (typeof route.access === 'object' && 'app' in 
 const teamRule = (route: Route) => (typeof route.access === 'object' && 'team' in route.access ? route.access : undefined);
 const teamScoped = apiRoutes.filter((r) => teamRule(r));
 /** Routes whose `:app` the server resolves and authorizes before the handler. */
-const pathScoped = apiRoutes.filter((r) => appRule(r) && appRule(r)?.via === undefined);
+// (Routes under /teams/:team/apps/:app also need the app in that team: test/api/teams.test.ts.)
+const pathScoped = apiRoutes.filter((r) => appRule(r) && appRule(r)?.via === undefined && !r.path.includes(':team'));
 
 /** The route's path with `:app` set and every other parameter a name that exists nowhere. */
 const pathFor = (route: Route, app: string, team = 'no-such-team') => route.path.replace(':app', app).replace(':team', team).replace(/:[a-z_]+/g, 'nonesuch');

@@ -65,6 +65,10 @@ describe('teams', () => {
     assert.match((await expectError(await as(dev.key, `/apps/${name}/formation`, 'PATCH', { updates: [] }), 403, 'forbidden')).message, /needs the operate permission/);
     assert.match((await expectError(await as(dev.key, `/teams/apps/${name}/collaborators/${dev.email}`, 'PATCH', { permissions: ['manage'] }), 403, 'forbidden')).message, /needs the manage permission/);
     await expectError(await as(boss.key, `/teams/apps/${name}/collaborators/${dev.email}`, 'PATCH', { permissions: ['fly'] }), 422, 'invalid_params');
+    const underTeam = await expectJson<Array<{ user: { email: string } }>>(await as(dev.key, `/teams/${team}/apps/${name}/collaborators`), 200);
+    assert.deepEqual(underTeam.map((c) => c.user.email), [dev.email]);
+    const other = await newTeam();
+    assert.equal((await expectError(await as(boss.key, `/teams/${other}/apps/${name}/collaborators`), 404, 'not_found')).message, `Couldn't find that app: ${name}.`);
   });
 
   it('moves a personal app into a team and out to an account', async () => {

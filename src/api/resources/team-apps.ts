@@ -36,7 +36,7 @@ async function collaboratorOf(ctx: RequestContext, app: App, identity: string) {
   return found;
 }
 
-export const teamAppRoutes: Route[] = [
+const appRoutes: Route[] = [
   {
     method: 'GET',
     path: '/teams/:team/apps',
@@ -92,6 +92,9 @@ export const teamAppRoutes: Route[] = [
       return { status: 200, body: await appJson(ctx, updated) };
     },
   },
+];
+
+const collaboratorRoutes: Route[] = [
   {
     method: 'GET',
     path: '/teams/apps/:app/collaborators',
@@ -144,3 +147,21 @@ export const teamAppRoutes: Route[] = [
     handler: async (ctx) => ({ status: 200, body: serializeCollaborator(await removeCollaborator(ctx, routeApp(ctx), ctx.params.collaborator as string)) }),
   },
 ];
+
+/**
+ * The same collaborator routes under the team's path (`/teams/:team/apps/:app/collaborators`,
+ * as issue 12 names them): the app must belong to that team, else it is the 404 of a missing app.
+ */
+const underTeam: Route[] = collaboratorRoutes.map((route) => ({
+  ...route,
+  path: route.path.replace('/teams/apps/', '/teams/:team/apps/'),
+  async handler(ctx) {
+    const app = routeApp(ctx);
+    const team = app.teamId === null ? undefined : await ctx.deps.store.teams.findById(app.teamId);
+    const named = (ctx.params.team as string).toLowerCase();
+    if (!team || (team.name !== named && team.id !== named)) throw notFound('app', ctx.params.app as string);
+    return route.handler(ctx);
+  },
+}));
+
+export const teamAppRoutes: Route[] = [...appRoutes, ...collaboratorRoutes, ...underTeam];
