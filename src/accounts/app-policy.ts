@@ -3,10 +3,10 @@
  * stranger) and the verdict of core/access-policy.ts `decide` for it. The API, git push and
  * fetch use this one class; nothing else compares owner ids.
  */
-import { decide, permissionsOf, type AppPermission, type Standing } from '../core/access-policy.js';
+import { decide, decideTeam, permissionsOf, type AppPermission, type Standing, type TeamRole } from '../core/access-policy.js';
 import { notFound, PlatformError } from '../core/errors.js';
 import type { Account, App } from '../core/model.js';
-import type { Store } from '../store/port.js';
+import type { Store, Team } from '../store/port.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -56,6 +56,20 @@ export class AppPolicy {
     if (!app) throw notFound('app', identity);
     await this.require(account, app, need, notFound('app', identity));
     return app;
+  }
+
+  /**
+   * The team with this id or name in which the caller holds `need` (site admins: any team); a
+   * non-member gets the 404 of a missing team, a member without `need` a 403.
+   */
+  async findTeam(account: Account, identity: string, need: TeamRole): Promise<Team> {
+    const team = isUuid(identity) ? await this.store.teams.findById(identity.toLowerCase()) : await this.store.teams.findByName(identity);
+    if (!team) throw notFound('team', identity);
+    const role = (await this.store.teams.member(team.id, account.id))?.role;
+    const verdict = decideTeam(role, account.isAdmin, need, team.name);
+    if (verdict.allow) return team;
+    if (verdict.hidden) throw notFound('team', identity);
+    throw new PlatformError('forbidden', verdict.message);
   }
 
   lookup(identity: string): Promise<App | undefined> {

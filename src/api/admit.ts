@@ -19,6 +19,12 @@ export async function admit(route: Route, params: Record<string, string>, accoun
     if (!account.isAdmin) throw new PlatformError('forbidden', adminOnlyMessage(rule.admin));
     return access;
   }
+  if ('team' in rule) {
+    const team = params.team;
+    if (team === undefined) throw new Error(`${route.method} ${route.path} has a team rule but no :team`);
+    access.team = await policy.findTeam(account, team, rule.team);
+    return access;
+  }
   if (rule.via === 'handler') return access;
   const identity = params.app;
   if (identity === undefined) throw new Error(`${route.method} ${route.path} has an app rule but no :app`);

@@ -62,6 +62,11 @@ export async function requireOnAnyApp(ctx: Ctx, apps: App[], hidden: PlatformErr
   throw hidden;
 }
 
+/** True when the caller holds `need` on the app (to leave out what a lesser permission must not see). */
+export async function holds(ctx: Ctx, app: App, need: AppPermission): Promise<boolean> {
+  return (await ctx.access.policy.permissions(ctx.account, app)).includes(need);
+}
+
 /** True when the caller may see the app at all (list filters). */
 export function canSee(ctx: Ctx, app: App): Promise<boolean> {
   return ctx.access.policy.sees(ctx.account, app);

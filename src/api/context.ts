@@ -12,7 +12,7 @@ import type { DataPort } from './data-port.js';
 import type { InternalApi } from './internal-api.js';
 import type { PlatformEvents } from '../core/platform-events.js';
 import type { PartnerTokens } from '../accounts/partner-tokens.js';
-import type { AddonProviderRecord, Build, Release, SchedulerJob, Slug, Store } from '../store/port.js';
+import type { AddonProviderRecord, Build, Release, SchedulerJob, Slug, Store, Team } from '../store/port.js';
 
 /** Where a build's source tarball is: a blob of ours (from POST /sources) or a URL to fetch. */
 export type BuildSource = { kind: 'blob'; key: string } | { kind: 'url'; url: string };
@@ -304,6 +304,8 @@ export interface RequestAccess {
   readonly policy: AppPolicy;
   /** The app named by `:app`, resolved and authorized before the handler (rules `{ app }`). */
   app?: App;
+  /** The team named by `:team`, resolved and authorized before the handler (rules `{ team }`). */
+  team?: Team;
   /** Set once the handler asked the policy (rules `{ app, via: 'handler' }`). */
   checked: boolean;
 }

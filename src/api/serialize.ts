@@ -6,7 +6,7 @@ import type { ApiDeps } from './context.js';
  * Platform API v3 shapes (spec/heroku-platform-api-schema.json) plus what the official CLI reads.
  * `current` is what the app's current release says (release time, slug size, buildpack).
  */
-export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, urls: ApiDeps['urls'], current?: CurrentReleaseSummary, repoSize: number | null = null) {
+export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, urls: ApiDeps['urls'], current?: CurrentReleaseSummary, repoSize: number | null = null, team?: { id: string; name: string }) {
   return {
     acm: false,
     archived_at: null,
@@ -21,8 +21,8 @@ export function serializeApp(app: App, owner: Pick<Account, 'id' | 'email'>, url
     maintenance: app.maintenance,
     name: app.name,
     owner: { email: owner.email, id: owner.id },
-    organization: null,
-    team: null,
+    organization: team ? { id: team.id, name: team.name } : null,
+    team: team ? { id: team.id, name: team.name } : null,
     process_tier: 'production',
     region: { id: REGION.id, name: app.region },
     released_at: current?.releasedAt ?? app.releasedAt,

@@ -36,6 +36,10 @@ import { addonRoutes } from './resources/addons.js';
 import { addonAttachmentRoutes } from './resources/addon-attachments.js';
 import { addonServiceRoutes } from './resources/addon-services.js';
 import { collaboratorRoutes } from './resources/collaborators.js';
+import { appTransferRoutes } from './resources/app-transfers.js';
+import { teamRoutes } from './resources/teams.js';
+import { signupRoutes } from './resources/signup.js';
+import { teamAppRoutes } from './resources/team-apps.js';
 import { dynoRoutes } from './resources/dynos.js';
 import { domainRoutes } from './resources/domains.js';
 import { sniEndpointRoutes } from './resources/sni-endpoints.js';
@@ -81,6 +85,10 @@ export const apiRoutes: Route[] = [
   ...addonAttachmentRoutes,
   ...addonServiceRoutes,
   ...collaboratorRoutes,
+  ...appTransferRoutes,
+  ...teamAppRoutes,
+  ...teamRoutes,
+  ...signupRoutes,
   ...dynoRoutes,
   ...schedulerJobRoutes,
   ...domainRoutes,

@@ -43,8 +43,20 @@ export const COLLABORATOR_PERMISSIONS: readonly AppPermission[] = ['view', 'depl
  * - `{ app }`: the permission on the app named by the path's `:app`, checked before the handler.
  * - `{ app, via: 'handler' }`: the handler finds the app (by add-on, database or body) and asks
  *   the policy with this permission before acting; the server refuses to answer 2xx otherwise.
+ * - `{ team }`: the role in the team the path's `:team` names (`member`: any member).
  */
-export type Access = 'public' | 'account' | { admin: string } | { app: AppPermission; via?: 'handler' };
+export type Access = 'public' | 'account' | { admin: string } | { app: AppPermission; via?: 'handler' } | { team: TeamRole };
+
+/** A role in a team: `admin` holds every permission on every team app and manages members. */
+export type TeamRole = 'admin' | 'member';
+
+/** Whether a team role (undefined: not a member) may do what needs `need` in the team; site admins pass as team admins. */
+export function decideTeam(role: TeamRole | undefined, siteAdmin: boolean, need: TeamRole, teamName: string): Decision {
+  if (siteAdmin) return { allow: true };
+  if (role === undefined) return { allow: false, hidden: true };
+  if (need === 'member' || role === 'admin') return { allow: true };
+  return { allow: false, hidden: false, message: `This needs the admin role in team ${teamName}; you are a member. Ask a team admin.` };
+}
 
 /** A caller's standing on one app, as the store knows it. */
 export interface Standing {

@@ -2,7 +2,9 @@
  * Records of sharing as the store hands them out: collaborators, app transfers, teams, their
  * members and invitations. Timestamps are ISO-8601 strings in UTC.
  */
-import type { AppPermission } from '../core/access-policy.js';
+import type { AppPermission, TeamRole } from '../core/access-policy.js';
+
+export type { TeamRole };
 
 /** An account working on someone else's app (or a team app) with these permissions. */
 export interface Collaborator {
@@ -33,9 +35,6 @@ export interface Team {
   createdAt: string;
   updatedAt: string;
 }
-
-/** `admin`: every permission on every team app, manages members; `member`: view, plus what an app grants. */
-export type TeamRole = 'admin' | 'member';
 
 export interface TeamMember {
   teamId: string;

@@ -28,6 +28,8 @@ import { KyselyPipelineCouplings, KyselyPipelines } from './pipelines-repository
 import { KyselyPipelinePromotions } from './pipeline-promotions-repository.js';
 import { KyselyAppWebhooks } from './webhooks-repository.js';
 import { KyselySchedulerJobs } from './scheduler-jobs-repository.js';
+import { KyselyAppTransfers } from './app-transfers-repository.js';
+import { KyselyPlatformSettings } from './platform-settings-repository.js';
 
 export interface StoreClock {
   now(): Date;
@@ -64,6 +66,8 @@ export class KyselyStore implements Store {
   readonly pipelinePromotions: KyselyPipelinePromotions;
   readonly webhooks: KyselyAppWebhooks;
   readonly schedulerJobs: KyselySchedulerJobs;
+  readonly appTransfers: KyselyAppTransfers;
+  readonly platformSettings: KyselyPlatformSettings;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -99,6 +103,8 @@ export class KyselyStore implements Store {
     this.pipelinePromotions = new KyselyPipelinePromotions(db, clock);
     this.webhooks = new KyselyAppWebhooks(db, clock);
     this.schedulerJobs = new KyselySchedulerJobs(db, clock);
+    this.appTransfers = new KyselyAppTransfers(db, clock);
+    this.platformSettings = new KyselyPlatformSettings(db, clock);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

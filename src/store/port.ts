@@ -6,9 +6,9 @@ import type { PageRequest } from '../core/range.js';
 import type { PartnerManifest } from '../core/addon-manifest.js';
 import type { Addon, AddonAttachment } from './addon-records.js';
 import type { AppPermission } from '../core/access-policy.js';
-import type { Collaborator, Team, TeamInvitation, TeamMember, TeamRole } from './access-records.js';
 import type { AppSetupRepository } from './app-setup-records.js';
 import type { ReviewAppRepository } from './review-app-records.js';
+import type { AppTransfer, AppTransferState, Collaborator, Team, TeamInvitation, TeamMember, TeamRole } from './access-records.js';
 import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
 import type { AppWebhookRepository } from './webhook-records.js';
@@ -65,6 +65,8 @@ export interface Store {
   /** App webhooks, their events and deliveries (the sender's queue). */
   webhooks: AppWebhookRepository;
   schedulerJobs: SchedulerJobRepository;
+  appTransfers: AppTransferRepository;
+  platformSettings: PlatformSettingsRepository;
   /**
    * Runs fn in one transaction; everything it does through `tx` commits or rolls back together.
    * Use only `tx` inside fn: on SQLite the outer store waits for the transaction's connection
@@ -150,6 +152,25 @@ export interface CollaboratorRepository {
   remove(id: string): Promise<boolean>;
   /** Drops the account's row on the app, if any (e.g. it became the owner). */
   removeAll(appId: string, accountId: string): Promise<void>;
+}
+
+/** Platform settings an admin changes at run time (e.g. `signup`), as text by name. */
+export interface PlatformSettingsRepository {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+}
+
+/** App transfers from an owner to a recipient, who accepts or declines. */
+export interface AppTransferRepository {
+  /** conflict when the app already has a pending transfer. */
+  create(input: { appId: string; ownerId: string; recipientId: string }): Promise<AppTransfer>;
+  findById(id: string): Promise<AppTransfer | undefined>;
+  findPending(appId: string): Promise<AppTransfer | undefined>;
+  /** Transfers the account sends or receives, oldest first. */
+  listForAccount(accountId: string): Promise<AppTransfer[]>;
+  /** Moves a pending transfer to accepted or declined; undefined when it was not pending. */
+  resolve(id: string, state: Exclude<AppTransferState, 'pending'>): Promise<AppTransfer | undefined>;
+  delete(id: string): Promise<boolean>;
 }
 
 /** Teams, members and invitations. */

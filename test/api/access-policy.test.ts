@@ -17,15 +17,18 @@ const collaborator = api.user('policy-collaborator@example.com');
 
 const label = (route: Route) => `${route.method} ${route.path}`;
 const appRule = (route: Route) => (typeof route.access === 'object' && 'app' in route.access ? route.access : undefined);
+const teamRule = (route: Route) => (typeof route.access === 'object' && 'team' in route.access ? route.access : undefined);
+const teamScoped = apiRoutes.filter((r) => teamRule(r));
 /** Routes whose `:app` the server resolves and authorizes before the handler. */
-const pathScoped = apiRoutes.filter((r) => appRule(r) && appRule(r)?.via === undefined);
+// (Routes under /teams/:team/apps/:app also need the app in that team: test/api/teams.test.ts.)
+const pathScoped = apiRoutes.filter((r) => appRule(r) && appRule(r)?.via === undefined && !r.path.includes(':team'));
 
 /** The route's path with `:app` set and every other parameter a name that exists nowhere. */
-const pathFor = (route: Route, app: string) => route.path.replace(':app', app).replace(/:[a-z_]+/g, 'nonesuch');
+const pathFor = (route: Route, app: string, team = 'no-such-team') => route.path.replace(':app', app).replace(':team', team).replace(/:[a-z_]+/g, 'nonesuch');
 
-function call(route: Route, app: string, key?: string): Promise<Response> {
+function call(route: Route, app: string, key?: string, team?: string): Promise<Response> {
   const write = route.method !== 'GET' && route.method !== 'DELETE';
-  return api.request(pathFor(route, app), { method: route.method, ...(key !== undefined ? { key } : {}), ...(write ? { body: jsonBody({}) } : {}) });
+  return api.request(pathFor(route, app, team), { method: route.method, ...(key !== undefined ? { key } : {}), ...(write ? { body: jsonBody({}) } : {}) });
 }
 
 /** The answer for an app that does not exist: what a stranger must get, word for word but the name. */
@@ -43,10 +46,12 @@ describe('the access policy table', () => {
         rule === 'public' ||
         rule === 'account' ||
         (typeof rule === 'object' && rule !== null && 'admin' in rule && typeof rule.admin === 'string') ||
-        (typeof rule === 'object' && rule !== null && 'app' in rule && APP_PERMISSIONS.includes(rule.app as never));
-      assert.ok(ok, `${label(route)} has no access rule (add one: 'public', 'account', { admin }, or { app: view|deploy|operate|manage })`);
+        (typeof rule === 'object' && rule !== null && 'app' in rule && APP_PERMISSIONS.includes(rule.app as never)) ||
+        (typeof rule === 'object' && rule !== null && 'team' in rule && (rule.team === 'admin' || rule.team === 'member'));
+      assert.ok(ok, `${label(route)} has no access rule (add one: 'public', 'account', { admin }, { app: view|deploy|operate|manage } or { team: member|admin })`);
       assert.equal(route.auth === 'none', rule === 'public', `${label(route)}: only public routes skip authentication, and they all do`);
       if (appRule(route) && appRule(route)?.via === undefined) assert.match(route.path, /:app\b/, `${label(route)} has an app rule but no :app`);
+      if (teamRule(route)) assert.match(route.path, /:team\b/, `${label(route)} has a team rule but no :team`);
     }
   });
 
@@ -107,6 +112,27 @@ describe('the access policy table', () => {
     }
     assert.ok(refused >= 2, 'deleting the app and adding collaborators are owner-level');
     await expectJson(await api.request(`/apps/${app}`, { key: collaborator.key }), 200);
+  });
+
+  it('hides a team from non-members exactly as a missing one, and refuses members the admin-only team routes', async () => {
+    const team = `policy-team-${process.pid.toString(36)}`;
+    await expectJson(await api.request('/teams', { key: owner.key, method: 'POST', body: jsonBody({ name: team }) }), 201);
+    await expectJson(await api.request(`/teams/${team}/members`, { key: owner.key, method: 'PUT', body: jsonBody({ email: collaborator.email, role: 'member' }) }), 201);
+    assert.ok(teamScoped.length >= 8, `only ${teamScoped.length} team routes`);
+    for (const route of teamScoped) {
+      const missing = await expectError(await call(route, 'whatever-app', stranger.key, 'no-such-team'), 404, 'not_found');
+      const hidden = await expectError(await call(route, 'whatever-app', stranger.key, team), 404, 'not_found');
+      assert.equal(hidden.message.replace(team, 'TEAM'), missing.message.replace('no-such-team', 'TEAM'), label(route));
+      const res = await call(route, 'whatever-app', collaborator.key, team);
+      const text = await res.text();
+      if (teamRule(route)?.team === 'admin') {
+        assert.equal(res.status, 403, `${label(route)}: ${text}`);
+        assert.match(JSON.parse(text).message, new RegExp(`needs the admin role in team ${team}`));
+      } else {
+        assert.notEqual(res.status, 403, `${label(route)}: ${text}`);
+        assert.ok(!(res.status === 404 && text.includes(`team: ${team}`)), `${label(route)} hid the team from a member: ${text}`);
+      }
+    }
   });
 
   it('answers 500 when a route that finds its app itself answers without asking the policy', async () => {

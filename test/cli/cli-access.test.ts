@@ -59,3 +59,16 @@ test('access:add shares the app, access lists owner and collaborator, the collab
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, new RegExp(`Couldn't find that app: ${APP}`));
 });
+
+test('apps:transfer offers the app, apps:transfers lists it for the recipient, apps:transfers:accept makes it theirs', async () => {
+  assert.deepEqual(await berth(owner.key, ['apps:transfer', mate.email]), {
+    code: 0,
+    stdout: `Initiating transfer of ${APP} to ${mate.email}... pending\n`,
+    stderr: `${mate.email} accepts it with \`berth apps:transfers:accept ${APP}\`.\n`,
+  });
+  const listed = await berth(mate.key, ['apps:transfers']);
+  assert.match(listed.stdout, new RegExp(`^App\\s+From\\s+To\\s+State\\n${APP}\\s+${owner.email}\\s+${mate.email}\\s+pending\\n$`));
+  assert.deepEqual(await berth(mate.key, ['apps:transfers:accept', APP]), { code: 0, stdout: `Accepting the transfer of ${APP} from ${owner.email}... done\n`, stderr: '' });
+  const info = JSON.parse((await berth(mate.key, ['apps:info', '--json'])).stdout) as { owner: { email: string } };
+  assert.equal(info.owner.email, mate.email);
+});

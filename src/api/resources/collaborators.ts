@@ -1,8 +1,9 @@
 import { COLLABORATOR_PERMISSIONS, parsePermissions, type AppPermission } from '../../core/access-policy.js';
 import { notFound, PlatformError } from '../../core/errors.js';
-import type { Account, App } from '../../core/model.js';
+import type { App } from '../../core/model.js';
+import { findAccount } from '../find-account.js';
 import type { RequestContext, Route } from '../context.js';
-import { isUuid, ownerOf, requireOnApp, routeApp } from '../app-access.js';
+import { ownerOf, requireOnApp, routeApp } from '../app-access.js';
 import { identityField } from '../addon-params.js';
 import { serializeCollaborator, type CollaboratorView } from '../serialize-collaborator.js';
 import { teamRoleOf } from '../team-access.js';
@@ -12,14 +13,6 @@ import { teamRoleOf } from '../team-access.js';
  * permissions (src/core/access-policy.ts). Listing needs view; adding and removing need manage,
  * except that a collaborator may always remove themselves (`heroku apps:leave`).
  */
-
-/** An account by email or id; not_found naming it otherwise. */
-export async function findAccount(ctx: RequestContext, identity: string): Promise<Account> {
-  const { accounts } = ctx.deps.store;
-  const account = identity.includes('@') ? await accounts.findByEmail(identity) : isUuid(identity) ? await accounts.findById(identity.toLowerCase()) : undefined;
-  if (!account) throw new PlatformError('not_found', `Couldn't find that user: ${identity}. Berth sends no invitations: an admin creates accounts (berth accounts:create).`);
-  return account;
-}
 
 /** Everyone with standing on the app, as Heroku lists collaborators (team admins come from /teams/:team/members). */
 export async function collaboratorViews(ctx: RequestContext, app: App): Promise<CollaboratorView[]> {

@@ -5,13 +5,14 @@ import type { App } from '../../core/model.js';
 import type { OneOffRequest, Route, RequestContext } from '../context.js';
 import { checkOneOffQuota } from '../../core/account-quota.js';
 import { MAX_PAGE_SIZE } from '../../core/range.js';
-import { routeApp } from '../app-access.js';
+import { holds, routeApp } from '../app-access.js';
 import { quotaOf } from '../quota.js';
 
-export function dynoJson(app: App, dyno: DynoRecord) {
+/** `attach_url` is a capability (the `heroku run` rendezvous): only for callers with deploy. */
+export function dynoJson(app: App, dyno: DynoRecord, mayAttach = true) {
   return {
     app: { id: app.id, name: app.name },
-    attach_url: dyno.attachUrl,
+    attach_url: mayAttach ? dyno.attachUrl : null,
     command: dyno.command,
     created_at: new Date(dyno.startedAt).toISOString(),
     id: dyno.id,
@@ -105,7 +106,8 @@ export const dynoRoutes: Route[] = [
     access: { app: 'view' },
     async handler(ctx) {
       const app = routeApp(ctx);
-      return { status: 200, body: ctx.deps.dynos.list(app.id).filter((d) => d.state !== 'down').map((d) => dynoJson(app, d)) };
+      const mayAttach = await holds(ctx, app, 'deploy');
+      return { status: 200, body: ctx.deps.dynos.list(app.id).filter((d) => d.state !== 'down').map((d) => dynoJson(app, d, mayAttach)) };
     },
   },
   {
@@ -114,7 +116,7 @@ export const dynoRoutes: Route[] = [
     access: { app: 'view' },
     async handler(ctx) {
       const app = routeApp(ctx);
-      return { status: 200, body: dynoJson(app, findDyno(ctx, app, ctx.params.dyno as string)) };
+      return { status: 200, body: dynoJson(app, findDyno(ctx, app, ctx.params.dyno as string), await holds(ctx, app, 'deploy')) };
     },
   },
   {

@@ -11,11 +11,12 @@ export const appsCreate: Command = {
   flags: {
     region: { type: 'string', value: 'REGION', description: 'region (this install has one: local)' },
     stack: { type: 'string', value: 'STACK', description: 'stack to build on (default heroku-24)' },
+    team: { type: 'string', short: 't', value: 'TEAM', description: 'create the app in this team (the team owns it)' },
     remote: { type: 'string', value: 'NAME', description: 'name of the git remote to add (default berth)' },
     'no-remote': { type: 'boolean', description: 'do not add a git remote' },
     json: jsonFlag,
   },
-  examples: ['berth apps:create', 'berth apps:create my-app', 'berth apps:create my-app --remote staging', 'berth apps:create my-app --no-remote'],
+  examples: ['berth apps:create', 'berth apps:create my-app', 'berth apps:create shop -t acme', 'berth apps:create my-app --remote staging', 'berth apps:create my-app --no-remote'],
   async run(ctx) {
     const body: Record<string, string> = {};
     const [name] = ctx.args;
@@ -24,7 +25,8 @@ export const appsCreate: Command = {
       const value = ctx.string(key);
       if (value !== undefined) body[key] = value;
     }
-    const app = await ctx.api.post<AppJson>('/apps', body);
+    const team = ctx.string('team');
+    const app = team === undefined ? await ctx.api.post<AppJson>('/apps', body) : await ctx.api.post<AppJson>('/teams/apps', { ...body, team });
     const json = ctx.bool('json');
     if (json) ctx.printJson(app);
     else ctx.print(`Creating ${app.name}... done\n${app.web_url} | ${app.git_url}`);

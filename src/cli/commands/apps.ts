@@ -6,18 +6,20 @@ export const apps: Command = {
   name: 'apps',
   aliases: ['apps:list'],
   summary: 'list your apps and the apps you collaborate on (every app with --all, for admins)',
-  usage: 'apps [--all] [--json]',
+  usage: 'apps [--all | -t TEAM] [--json]',
   flags: {
+    team: { type: 'string', short: 't', value: 'TEAM', description: "the team's apps" },
     all: { type: 'boolean', description: 'every app you can see, not just yours (admins see all apps)' },
     json: jsonFlag,
   },
-  examples: ['berth apps', 'berth apps --all', 'berth apps --json'],
+  examples: ['berth apps', 'berth apps --all', 'berth apps -t acme', 'berth apps --json'],
   async run(ctx) {
     const all = ctx.bool('all');
-    if (all) {
-      const list = await ctx.api.list<AppJson>('/apps');
+    const team = ctx.string('team');
+    if (all || team !== undefined) {
+      const list = await ctx.api.list<AppJson>(team === undefined ? '/apps' : `/teams/${encodeURIComponent(team)}/apps`);
       if (ctx.bool('json')) return void ctx.printJson(list);
-      if (list.length === 0) return void ctx.note('There are no apps.');
+      if (list.length === 0) return void ctx.note(team === undefined ? 'There are no apps.' : `Team ${team} has no apps.`);
       for (const line of formatTable(byName(list).map((app) => [app.name, app.owner.email]))) ctx.print(line);
       return;
     }

@@ -52,6 +52,18 @@ import { drains } from './drains.js';
 import { drainsAdd } from './drains-add.js';
 import { drainsRemove } from './drains-remove.js';
 import { access } from './access.js';
+import { accessUpdate } from './access-update.js';
+import { teams } from './teams.js';
+import { adminSettings } from './admin-settings.js';
+import { signup } from './signup.js';
+import { teamsCreate } from './teams-create.js';
+import { teamsJoin } from './teams-join.js';
+import { members } from './members.js';
+import { membersAdd } from './members-add.js';
+import { appsTransfer } from './apps-transfer.js';
+import { appsTransfers } from './apps-transfers.js';
+import { appsTransfersAccept } from './apps-transfers-accept.js';
+import { appsTransfersDecline } from './apps-transfers-decline.js';
 import { accessAdd } from './access-add.js';
 import { accessRemove } from './access-remove.js';
 import { pipelines } from './pipelines.js';
@@ -142,6 +154,10 @@ export const COMMANDS: readonly Command[] = [
   open,
   appsRename,
   appsDestroy,
+  appsTransfer,
+  appsTransfers,
+  appsTransfersAccept,
+  appsTransfersDecline,
   gitCredentials,
   gitRemote,
   herokuEnv,
@@ -199,6 +215,12 @@ export const COMMANDS: readonly Command[] = [
   access,
   accessAdd,
   accessRemove,
+  accessUpdate,
+  teams,
+  teamsCreate,
+  teamsJoin,
+  members,
+  membersAdd,
   pipelines,
   pipelinesCreate,
   pipelinesAdd,
@@ -255,6 +277,8 @@ export const COMMANDS: readonly Command[] = [
   adminDisk,
   adminBackup,
   adminRestore,
+  adminSettings,
+  signup,
   autocomplete,
   doctor,
   serviceInstall,

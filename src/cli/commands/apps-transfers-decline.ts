@@ -1,0 +1,3 @@
+import { transferAnswer } from '../transfer-answer.js';
+
+export const appsTransfersDecline = transferAnswer('declined');
