@@ -34,5 +34,10 @@ if (declared && (declared[1] === manager || (declared[1] === 'yarn' && manager =
 if (declared && declared[1] === 'yarn' && manager === 'yarn' && !/^1\./.test(declared[2])) manager = 'berry';
 if (manager === 'yarn' && range === '') range = '1.x';
 if (manager === 'berry' && range === '') range = '4.x';
+if (manager === 'pnpm' && range === '') {
+  // The pnpm majors that write the lockfile's format (pnpm-lock.yaml's lockfileVersion).
+  const format = (/^lockfileVersion:\s*['"]?([\d.]+)/m.exec(read('pnpm-lock.yaml') || '') || [])[1];
+  range = { '9.0': '9.x || 10.x', '6.0': '8.x', '5.4': '7.x' }[format] || '';
+}
 const yarnPath = yarnrc ? text((/^yarnPath:\s*["']?([^"'\n]+)["']?\s*$/m.exec(yarnrc) || [])[1]) : '';
 process.stdout.write([text(engines.node), text(engines.npm), manager, range, yarnPath].join('\n') + '\n');
