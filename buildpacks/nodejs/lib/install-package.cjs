@@ -59,12 +59,34 @@ function sharedDir(dir) {
   }
 }
 
+// The shared cache's directory for this package, or, when another app's build made it unusable
+// (not a directory, not writable), a private one: a build never fails because of the cache.
+function cacheDirFor() {
+  const dir = path.join(cacheDir, pkg.replace('/', '+'));
+  try {
+    sharedDir(dir);
+    if (!fs.lstatSync(dir).isDirectory()) throw new Error('not a directory');
+    fs.accessSync(dir, fs.constants.W_OK);
+    return dir;
+  } catch {
+    const own = path.join(process.env.HOME || '/tmp', '.berth-nodejs-tools', 'downloads', pkg.replace('/', '+'));
+    info(`The shared runtime cache ${dir} is not usable; downloading into this build only`);
+    fs.mkdirSync(own, { recursive: true });
+    return own;
+  }
+}
+
 async function tarball(version, dist) {
   if (!dist || !/^sha512-/.test(dist.integrity || '')) throw new Error(`${pkg}@${version} has no sha512 integrity in the registry`);
-  const dir = path.join(cacheDir, pkg.replace('/', '+'));
-  sharedDir(dir);
+  const dir = cacheDirFor();
   const cached = path.join(dir, `${version}.tgz`);
-  if (fs.existsSync(cached)) {
+  let found = null;
+  try {
+    found = fs.lstatSync(cached);
+  } catch {
+    // not cached yet
+  }
+  if (found && found.isFile()) { // never a symlink: another app's build could point it anywhere
     if (sha512(cached) === dist.integrity) return { file: cached, cached: true };
     info(`The cached ${pkg}@${version} does not match the registry's integrity; downloading it again`);
   }
