@@ -22,6 +22,14 @@ export interface BuildOptions {
   builtinBuildpacksDir: string;
   /** Where git buildpacks are fetched and kept (shared by all apps of this install). */
   buildpackCacheDir: string;
+  /**
+   * Language runtimes downloaded by buildpacks (Node.js tarballs), shared by every build of this
+   * host: world-writable and sticky, so buildpacks verify what they take from it. Handed to
+   * buildpacks as BERTH_RUNTIME_CACHE; without it the nodejs buildpack uses the host's Node.js.
+   */
+  runtimeCacheDir?: string;
+  /** Extra environment for buildpack scripts (e.g. npm_config_registry for a registry mirror). */
+  buildpackEnv?: Record<string, string>;
   /** Allow absolute paths and file:// URLs as buildpacks (default true). */
   allowLocalBuildpacks?: boolean;
   /** e.g. 'heroku-24'. */

@@ -7,7 +7,7 @@
  */
 
 /** What a bound directory is for. */
-export type BindRole = 'build' | 'cache' | 'env' | 'home' | 'buildpack';
+export type BindRole = 'build' | 'cache' | 'env' | 'home' | 'buildpack' | 'runtimes';
 
 export interface BindContext {
   buildId: string;
@@ -21,6 +21,8 @@ export interface SandboxBind {
   /** Where the sandbox shows it (from targetFor). */
   target: string;
   readonly: boolean;
+  /** Shared by the builds of every app (the runtime cache): never handed to the build uid. */
+  shared?: boolean;
 }
 
 export interface SandboxRunSpec {
@@ -65,5 +67,7 @@ export function fixedBuildTarget(role: BindRole, context: BindContext): string {
       return '/tmp/home';
     case 'buildpack':
       return `/tmp/buildpack_${context.index ?? 0}`;
+    case 'runtimes':
+      return '/tmp/runtimes';
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The build's directories as the sandbox sees them: the source (BUILD_DIR), the app's cache
  * (CACHE_DIR), ENV_DIR with one file per config var, a HOME of its own, and the environment
- * the buildpack scripts get (STACK, SOURCE_VERSION; never the config vars).
+ * the buildpack scripts get (STACK, SOURCE_VERSION, BERTH_RUNTIME_CACHE and the configured
+ * buildpack env such as npm_config_registry; never the config vars).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildOptions } from './build-options.js';
 import type { BuildMounts, Mount } from './buildpack-runner.js';
@@ -12,7 +13,7 @@ export const CONFIG_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export async function prepareMounts(options: BuildOptions, scratch: string): Promise<BuildMounts> {
   const { sandbox, buildId } = options;
-  const mount = (role: 'build' | 'cache' | 'env' | 'home', host: string): Mount => ({ host, target: sandbox.targetFor(role, host, { buildId }) });
+  const mount = (role: 'build' | 'cache' | 'env' | 'home' | 'runtimes', host: string): Mount => ({ host, target: sandbox.targetFor(role, host, { buildId }) });
   const envDir = join(scratch, 'env');
   const home = join(scratch, 'home');
   await mkdir(envDir, { mode: 0o700 });
@@ -23,7 +24,13 @@ export async function prepareMounts(options: BuildOptions, scratch: string): Pro
     if (!CONFIG_VAR_NAME.test(name)) throw new Error(`Config var name ${JSON.stringify(name)} is invalid`);
     await writeFile(join(envDir, name), value, { mode: 0o600 });
   }
+  if (options.runtimeCacheDir) {
+    // Every app's build uid writes here: world-writable and sticky, like /tmp.
+    await mkdir(options.runtimeCacheDir, { recursive: true });
+    await chmod(options.runtimeCacheDir, 0o1777);
+  }
   return {
+    ...(options.runtimeCacheDir ? { runtimes: mount('runtimes', options.runtimeCacheDir) } : {}),
     build: mount('build', options.sourceDir),
     cache: mount('cache', options.cacheDir),
     env: mount('env', envDir),
@@ -34,6 +41,8 @@ export async function prepareMounts(options: BuildOptions, scratch: string): Pro
 
 export function buildEnv(options: BuildOptions, mounts: BuildMounts): Record<string, string> {
   return {
+    ...options.buildpackEnv,
+    ...(mounts.runtimes ? { BERTH_RUNTIME_CACHE: mounts.runtimes.target } : {}),
     PATH: options.path ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: mounts.home.target,
     LANG: 'C.UTF-8',

@@ -19,6 +19,8 @@ export interface BuildMounts {
   env: Mount;
   home: Mount;
   buildpacks: Mount[];
+  /** The host's shared runtime cache (BERTH_RUNTIME_CACHE), when the build has one. */
+  runtimes?: Mount;
 }
 
 export interface RunnerOptions {
@@ -44,6 +46,7 @@ export class BuildpackRunner {
       { source: m.env.host, target: m.env.target, readonly: true },
       { source: m.home.host, target: m.home.target, readonly: false },
       ...m.buildpacks.map((b) => ({ source: b.host, target: b.target, readonly: false })),
+      ...(m.runtimes ? [{ source: m.runtimes.host, target: m.runtimes.target, readonly: false, shared: true }] : []),
     ];
   }
 

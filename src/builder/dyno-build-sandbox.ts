@@ -43,7 +43,7 @@ export class DynoBuildSandbox implements BuildSandbox {
 
   async run(spec: SandboxRunSpec): Promise<SandboxExit> {
     for (const bind of spec.binds) {
-      if (!bind.readonly && !this.owned.has(bind.source)) {
+      if (!bind.readonly && !bind.shared && !this.owned.has(bind.source)) {
         this.owned.add(bind.source);
         await chownTree(bind.source, this.options.uid);
       }

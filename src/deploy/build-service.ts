@@ -25,6 +25,8 @@ export interface BuildServiceDeps {
   dataDir: string;
   builtinBuildpacksDir: string;
   buildNetwork: DynoNetwork;
+  /** Extra environment for buildpacks (npm_config_registry when BERTH_NPM_REGISTRY is set). */
+  buildpackEnv?: Record<string, string>;
   /** Logs the release and makes it live (release phase, then dynos); resolves with its status. */
   deploy(app: App, release: Release, output: (line: string) => void): Promise<Release['status']>;
   webUrl(appName: string): string;
@@ -199,6 +201,8 @@ export class BuildService {
         buildpacks,
         builtinBuildpacksDir: deps.builtinBuildpacksDir,
         buildpackCacheDir: join(deps.dataDir, 'buildpacks'),
+        runtimeCacheDir: join(deps.dataDir, 'runtimes'),
+        ...(deps.buildpackEnv ? { buildpackEnv: deps.buildpackEnv } : {}),
         allowLocalBuildpacks: false,
         egress: deps.egress,
         stack: app.stack,

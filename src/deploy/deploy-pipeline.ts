@@ -38,6 +38,8 @@ export interface DeployPipelineDeps {
   dataDir: string;
   builtinBuildpacksDir: string;
   buildNetwork: DynoNetwork;
+  /** Extra environment for buildpacks (npm_config_registry). */
+  buildpackEnv?: Record<string, string>;
   webUrl(appName: string): string;
   /** A platform line into an app's log channel (`app[api]`, `heroku[web.1]`, `app[release.N]`). */
   emit(appId: string, process: string, source: 'app' | 'heroku', message: string): void;
@@ -117,6 +119,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     dataDir,
     builtinBuildpacksDir: deps.builtinBuildpacksDir,
     buildNetwork: deps.buildNetwork,
+    ...(deps.buildpackEnv ? { buildpackEnv: deps.buildpackEnv } : {}),
     deploy: (app, release, output) => (platform as Platform).deploy(app, release, output),
     webUrl: deps.webUrl,
     log: deps.log,

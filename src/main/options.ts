@@ -15,6 +15,8 @@ export interface UpOptions {
   domain: string;
   /** Build dynos may reach the internet (package registries) through NAT on the dyno bridge. */
   outbound: boolean;
+  /** The npm registry (or mirror) buildpacks use for Node.js, npm, yarn, pnpm and packages. */
+  npmRegistry?: string;
   databaseUrl?: string;
   /** A superuser URL of an existing PostgreSQL server for heroku-postgresql add-ons (default: Berth runs its own). */
   addonsPostgresUrl?: string;
@@ -60,6 +62,8 @@ Options:
                         (default 5001; 0 picks a free port)
   --outbound on|off     let build dynos reach the internet through NAT, for npm installs
                         (default on; turns on IPv4 forwarding on this host)
+  --npm-registry URL    npm registry (or mirror) for Node.js runtimes and packages in builds
+                        (default $BERTH_NPM_REGISTRY, else https://registry.npmjs.org/)
   --domain D            apps are served at <app>.<D> (default localhost)
   --bind ADDR           address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --database-url URL    postgres://user:pass@host:port/db instead of SQLite (or DATABASE_URL)
@@ -111,6 +115,12 @@ function milliseconds(name: string, value: string | undefined, min: number, max:
   return Number(value);
 }
 
+function npmRegistry(url: string | undefined): { npmRegistry?: string } {
+  if (url === undefined) return {};
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new Error(`--npm-registry (or BERTH_NPM_REGISTRY) must be an http(s) URL, not ${JSON.stringify(url)}.`);
+  return { npmRegistry: url };
+}
+
 /** Parses `bin/berth up` flags; env is consulted only for defaults. Throws on bad input. */
 export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOptions | 'help' {
   const { values } = parseArgs({
@@ -124,6 +134,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'router-port': { type: 'string' },
       'router-tls-port': { type: 'string' },
       outbound: { type: 'string' },
+      'npm-registry': { type: 'string' },
       'rendezvous-port': { type: 'string' },
       domain: { type: 'string' },
       bind: { type: 'string' },
@@ -183,6 +194,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     routerTlsPort: port('router-tls-port', values['router-tls-port'], 8443),
     rendezvousPort: port('rendezvous-port', values['rendezvous-port'], 5001),
     outbound: outbound === 'on',
+    ...npmRegistry(values['npm-registry'] ?? (env.BERTH_NPM_REGISTRY || undefined)),
     domain,
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
     ...(values['addons-postgres-url'] !== undefined ? { addonsPostgresUrl: checkPostgresUrl(values['addons-postgres-url']) } : {}),

@@ -119,6 +119,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       dataDir: paths.root,
       builtinBuildpacksDir,
       buildNetwork: options.outbound ? 'outbound' : 'none',
+      ...(options.npmRegistry ? { buildpackEnv: { npm_config_registry: options.npmRegistry } } : {}),
       webUrl,
       emit,
       log: logLine,

@@ -22,6 +22,19 @@ describe('bin/berth up options', () => {
     assert.throws(() => parse('--allow-private-urls', '10.0.0.0/40'), /--allow-private-urls takes a CIDR range such as .* not "10\.0\.0\.0\/40"/);
   });
 
+  it('take the npm registry for builds from --npm-registry, else BERTH_NPM_REGISTRY, else none', () => {
+    assert.equal(parse().npmRegistry, undefined);
+    assert.equal(parse('--npm-registry', 'https://npm.mirror.example/').npmRegistry, 'https://npm.mirror.example/');
+    const fromEnv = parseUpOptions([], { BERTH_NPM_REGISTRY: 'http://10.0.0.5:4873/' });
+    assert.notEqual(fromEnv, 'help');
+    assert.equal((fromEnv as Exclude<typeof fromEnv, 'help'>).npmRegistry, 'http://10.0.0.5:4873/');
+    assert.match(UP_HELP, /--npm-registry URL/);
+  });
+
+  it('refuse an --npm-registry that is not an http(s) URL, naming it', () => {
+    assert.throws(() => parse('--npm-registry', 'registry.npmjs.org'), /--npm-registry \(or BERTH_NPM_REGISTRY\) must be an http\(s\) URL, not "registry\.npmjs\.org"/);
+  });
+
   it('leave the disk budget to the data dir\'s filesystem and keep 10 releases by default', () => {
     const options = parse();
     assert.equal(options.diskBudgetBytes, undefined);

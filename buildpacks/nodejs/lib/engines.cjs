@@ -1,6 +1,7 @@
 // node engines.cjs PACKAGE_JSON NPM_CLI_PATH → one line of shell-safe fields separated by '|':
 //   <node version>|<npm version>|<engines.node or (unspecified)>|match or mismatch|<dev dependency count>
-// Only the major version is compared: the host's Node.js is what there is. The npm version is
+// Used when the build falls back to the host's Node.js (no runtime cache, registry unreachable):
+// only the major version is compared. The npm version is
 // read from npm's own package.json (booting npm for --version costs ~150 ms).
 'use strict';
 const fs = require('node:fs');
