@@ -14,7 +14,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import type { DynoCgroup } from './cgroups.js';
+import type { DynoCgroup } from './cgroup-hierarchy.js';
 import type { DynoPipes } from './dyno-pipes.js';
 import { RuntimeError } from './errors.js';
 import { accepts, listensOn } from './listen-check.js';
@@ -182,7 +182,8 @@ export class DynoProcess implements RunningDyno {
     const spare = new Set<number>(this.initPid === undefined ? [] : [this.pid]);
     for (let round = 0; round < 3; round++) {
       if (this.initPid !== undefined) try { process.kill(this.initPid, 'SIGKILL'); } catch { /* gone */ }
-      await this.parts.cgroup.signalAll('SIGKILL', spare);
+      if (spare.size > 0) await this.parts.cgroup.signalAll('SIGKILL', spare);
+      else await this.parts.cgroup.killAll();
       if (await this.parts.cgroup.waitEmpty(KILL_WAIT_MS / 3)) return true;
       spare.clear();
     }
