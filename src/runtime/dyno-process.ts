@@ -4,7 +4,7 @@
  *
  * Exit: bwrap exits as soon as the command does, with its status (3, 143 after SIGTERM, 137 after
  * SIGKILL). Then whatever else is left in the dyno is SIGKILLed (the dyno ends with its main
- * process), OOM kills are read from memory.oom_control, the cgroups are removed, the network
+ * process), OOM kills are read (oom_kill: memory.oom_control on v1, memory.events on v2), the cgroups are removed, the network
  * slot torn down and the scratch directory deleted; only then does `exited` settle.
  *
  * Stop: SIGTERM to every process in the dyno's cgroup (not just the command: its children too),
