@@ -5,13 +5,17 @@
  * (and cpuset where offered), <own>/berth-<prefix> carries the aggregate limits and each dyno is
  * one group under it: memory.max, memory.high, memory.swap.max (0), cpu.weight, cpu.max,
  * pids.max; memory.events oom_kill counts R15 kills; cgroup.kill stops a dyno; memory.current,
- * memory.swap.current and cpu.stat are its metrics. The kernel forbids renaming a v2 group, so a
- * standby group is "renamed" by moving its members into a new one. Every file access goes through
- * a CgroupFs: the kernel's by default, an emulated cgroup2 tree in the contract tests.
+ * memory.swap.current and cpu.stat are its metrics; cpuset.cpus holds the shared CPUs or a
+ * performance dyno's own (cpu-sets.ts) where cpuset is delegated. The kernel forbids renaming a
+ * v2 group, so a standby group is "renamed" by moving its members into a new one. This file's
+ * cgroupfs accesses go through a CgroupFs: the kernel's by default, an emulated cgroup2 tree in the
+ * contract tests (CpuSets reads and writes its cpuset files directly, plain files there).
  */
 import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AppliedLimits, CgroupHierarchy, Controller, DynoCgroup } from './cgroup-hierarchy.js';
+import { DEDICATED_CPU_SHARES } from './cgroups.js';
+import { CpuSets } from './cpu-sets.js';
 import type { HostCapacity } from './host-capacity.js';
 import type { DynoLimits, DynoMemory, DynoProcesses } from './types.js';
 
@@ -50,6 +54,8 @@ export class V2Hierarchy implements CgroupHierarchy {
   readonly ownDir: string;
   readonly dir: string;
   private readonly fs: CgroupFs;
+  /** Shared and dedicated CPUs, where cpuset is delegated. */
+  private cpuSets: CpuSets | undefined;
 
   constructor(options: { mount: string; own: string; prefix: string; fs?: CgroupFs }) {
     this.ownDir = join(options.mount, options.own);
@@ -78,12 +84,20 @@ export class V2Hierarchy implements CgroupHierarchy {
     await this.fs.write(join(this.dir, 'memory.max'), String(capacity.memoryBytes));
     await this.fs.write(join(this.dir, 'memory.swap.max'), '0').catch((err) => { if (code(err) !== 'ENOENT') throw err; });
     await this.fs.write(join(this.dir, 'pids.max'), String(capacity.pids));
+    if (controllers.includes('cpuset')) this.cpuSets = await CpuSets.open(this.dir, 'v2');
   }
 
   async create(name: string): Promise<DynoCgroup> {
     const dir = join(this.dir, name);
     await this.fs.mkdir(dir);
-    return new V2DynoCgroup(dir, this.fs);
+    const group = new V2DynoCgroup(dir, this.fs, this.cpuSets);
+    try {
+      await this.cpuSets?.admit(dir);
+    } catch (err) {
+      await group.remove(200);
+      throw err;
+    }
+    return group;
   }
 
   async groupNames(): Promise<string[]> {
@@ -93,7 +107,7 @@ export class V2Hierarchy implements CgroupHierarchy {
   async reapAll(): Promise<number> {
     const names = await this.groupNames();
     for (const name of names) {
-      const group = new V2DynoCgroup(join(this.dir, name), this.fs);
+      const group = new V2DynoCgroup(join(this.dir, name), this.fs, undefined);
       await group.killAll();
       await group.waitEmpty(1000);
       await group.remove(1000);
@@ -117,6 +131,7 @@ export class V2DynoCgroup implements DynoCgroup {
   constructor(
     private dir: string,
     private readonly fs: CgroupFs,
+    private readonly cpuSets: CpuSets | undefined,
   ) {}
 
   get paths(): Record<Controller, string> {
@@ -130,20 +145,23 @@ export class V2DynoCgroup implements DynoCgroup {
   async rename(name: string): Promise<void> {
     const to = join(dirname(this.dir), name);
     await this.fs.mkdir(to);
+    await this.cpuSets?.admit(to);
     for (const pid of await this.procs()) await this.fs.write(join(to, 'cgroup.procs'), String(pid)).catch((err) => { if (code(err) !== 'ESRCH') throw err; });
     const from = this.dir;
     this.dir = to;
     await this.removeDir(from, 3000);
   }
 
-  /** A performance size's dedicated CPUs are not done on v2 yet: the dyno runs on the shared CPUs with its quota. */
-  async applyLimits(limits: DynoLimits): Promise<void> {
+  /** Writes the size's limits; a performance size first gets its own CPUs where cpuset is delegated (else it runs on the shared ones). */
+  async applyLimits(limits: DynoLimits, label: string): Promise<void> {
     this.limits = limits;
+    if (limits.dedicatedCpus > 0 && this.cpuSets) this.dedicatedCpus = await this.cpuSets.dedicate(this.dir, limits.dedicatedCpus, label);
     const at = (file: string) => join(this.dir, file);
     await this.fs.write(at('memory.max'), String(limits.memoryLimitBytes));
     await this.fs.write(at('memory.high'), 'max'); // like v1: no throttling below the limit; R14 is logged from memory.current
     await this.fs.write(at('memory.swap.max'), '0').catch((err) => { if (code(err) !== 'ENOENT') throw err; });
-    await this.fs.write(at('cpu.weight'), String(sharesToWeight(limits.cpuShares)));
+    // As on v1: a dyno on CPUs of its own gets an ordinary group's weight (cgroups.ts).
+    await this.fs.write(at('cpu.weight'), String(sharesToWeight(this.dedicatedCpus.length > 0 ? DEDICATED_CPU_SHARES : limits.cpuShares)));
     if (limits.cpuQuotaCores !== null) await this.fs.write(at('cpu.max'), `${Math.max(1000, Math.round(limits.cpuQuotaCores * CPU_PERIOD_US))} ${CPU_PERIOD_US}`);
     await this.fs.write(at('pids.max'), String(limits.pidsMax));
   }
@@ -233,8 +251,13 @@ export class V2DynoCgroup implements DynoCgroup {
     }
   }
 
-  remove(timeoutMs = 3000): Promise<boolean> {
-    return this.removeDir(this.dir, timeoutMs);
+  async remove(timeoutMs = 3000): Promise<boolean> {
+    const ok = await this.removeDir(this.dir, timeoutMs);
+    if (this.dedicatedCpus.length > 0) {
+      this.dedicatedCpus = [];
+      await this.cpuSets?.released();
+    }
+    return ok;
   }
 
   private async removeDir(dir: string, timeoutMs: number): Promise<boolean> {

@@ -13,6 +13,7 @@ import { V1Hierarchy } from '../../src/runtime/cgroup-v1.js';
 import { V2Hierarchy } from '../../src/runtime/cgroup-v2.js';
 import { readHostCapacity } from '../../src/runtime/host-capacity.js';
 import { LAUNCH_SCRIPT } from '../../src/runtime/launcher.js';
+import { parseCpuList } from '../../src/core/cpu-list.js';
 import type { DynoLimits } from '../../src/runtime/types.js';
 import { waitFor } from '../support/wait.js';
 import { EmulatedCgroup2 } from './emulated-cgroup2.js';
@@ -212,6 +213,21 @@ for (const [name, open, skip] of [
       for (const dir of group.joinDirs) assert.match(dir, /\/dyno-1$/);
       await group.killAll();
       await exited(child);
+    });
+
+    it('gives a performance size CPUs of its own, moves the shared groups off them and back when it goes', async (t) => {
+      const cpusOf = async (group: DynoCgroup) => parseCpuList(await readFile(join(group.paths.cpuset, 'cpuset.cpus'), 'utf8'));
+      const shared = await fresh();
+      const all = await cpusOf(shared);
+      if (all.length < 2) return t.skip('a one-CPU host dedicates none (cpu-sets.test.ts covers the refusal)');
+      const performance = await fresh();
+      await performance.applyLimits({ ...LIMITS, dedicatedCpus: 1 }, 'performance test');
+      assert.equal(performance.dedicatedCpus.length, 1);
+      assert.deepEqual(await cpusOf(performance), performance.dedicatedCpus);
+      assert.deepEqual(await cpusOf(shared), all.filter((c) => !performance.dedicatedCpus.includes(c)));
+      assert.equal(await performance.remove(), true);
+      assert.deepEqual(await cpusOf(shared), all);
+      assert.equal(await shared.remove(), true);
     });
 
     it('reaps every group with its processes, as a new agent does after one died', async () => {
