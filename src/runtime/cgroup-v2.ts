@@ -47,7 +47,8 @@ export class V2Hierarchy implements CgroupHierarchy {
   private cpuSets: CpuSets | undefined;
 
   constructor(options: { mount: string; own: string; prefix: string; fs?: CgroupFs }) {
-    this.ownDir = join(options.mount, options.own);
+    // Started in <service>/berth-self (moved there by an earlier start, or systemd 254+ DelegateSubgroup=berth-self): the delegated group is its parent.
+    this.ownDir = join(options.mount, options.own.replace(/\/berth-self$/, ''));
     this.dir = join(this.ownDir, `berth-${options.prefix}`);
     this.fs = options.fs ?? kernelCgroupFs;
   }

@@ -261,6 +261,9 @@ describe('the cgroup v2 backend in its delegated subtree', () => {
       assert.equal((await tree.read(join(hierarchy.dir, 'd', 'memory.high'))).trim(), 'max');
       await group.remove();
       await hierarchy.prepare({ memoryBytes: 4 * 1024 * MIB, pids: 5000 }); // a restart finds it all in place
+      const restarted = new V2Hierarchy({ mount: tree.mount, own: `${tree.own}/berth-self`, prefix: 'p1', fs: tree });
+      assert.equal(restarted.dir, hierarchy.dir, 'started in berth-self, Berth uses the same subtree');
+      await restarted.prepare({ memoryBytes: 4 * 1024 * MIB, pids: 5000 });
     } finally {
       sleeper.kill('SIGKILL');
       await tree.cleanup();
