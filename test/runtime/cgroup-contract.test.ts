@@ -97,8 +97,11 @@ async function v2Layout(): Promise<Layout> {
       return child;
     },
     async cleanup() {
-      await hierarchy.reapAll();
-      await tree.cleanup();
+      try {
+        await hierarchy.reapAll();
+      } finally {
+        await tree.cleanup();
+      }
     },
   };
 }
