@@ -1,40 +1,22 @@
 import { execFile } from 'node:child_process';
-import { readFile, readdir, rm, rmdir } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { instanceCgroupDirs, removeInstanceCgroups } from '../runtime/cgroups.js';
+import { openCgroupHierarchy } from '../runtime/open-cgroup-hierarchy.js';
 
 /**
  * A new agent cannot take over dynos a dead agent left behind (their output pipes died with it),
- * so it kills them — every process in the instance's dyno cgroups — and removes the groups.
+ * so it kills them — every process in the instance's dyno cgroups (v1 or v2) — and removes the groups.
  * With `stateDir` (the runtime's), it also unmounts the scratch filesystems those dynos left
  * under it and removes their directories. Returns how many dynos it reaped. The control plane
  * then restarts what the formation needs.
  */
 export async function reapOrphanDynos(prefix: string, stateDir?: string): Promise<number> {
-  const dirs = instanceCgroupDirs(await readFile('/proc/self/cgroup', 'utf8'), prefix);
-  const dynoIds = new Set<string>();
-  for (const dir of Object.values(dirs)) {
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (entry.isDirectory()) dynoIds.add(entry.name);
-  }
-  for (const id of dynoIds) {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const procs = (await readFile(join(dirs.pids, id, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
-      if (procs.length === 0) break;
-      for (const pid of procs) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await Promise.all(Object.values(dirs).map((dir) => rmdir(join(dir, id)).catch(() => undefined)));
-  }
+  const hierarchy = await openCgroupHierarchy(prefix);
+  const reaped = await hierarchy.reapAll();
   // The instance's own groups too, if empty (the runtime makes them again on its first dyno).
-  await removeInstanceCgroups(dirs);
+  await hierarchy.removeInstance();
   if (stateDir) await unmountLeftovers(stateDir);
-  return dynoIds.size;
+  return reaped;
 }
 
 /** /proc/mounts escapes spaces and friends as octal (`\040`). */

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { access, constants, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findOnPath } from './find-on-path.js';
+import { ownCgroups } from '../core/cgroup-layout.js';
 import { cgroupLayout, type CheckResult } from './doctor-report.js';
 
 /** `berth doctor`'s checks of the kernel and the programs Berth runs: each one real, read-only and bounded. */
@@ -58,21 +59,19 @@ export async function checkOverlay(): Promise<CheckResult> {
     : { name: 'overlayfs', status: 'fail', detail: 'not in /proc/filesystems', fix: 'modprobe overlay (and add overlay to /etc/modules)' };
 }
 
-export async function checkCgroups(): Promise<CheckResult[]> {
-  const found = cgroupLayout((await readText('/proc/self/mountinfo')) ?? '');
-  const results: CheckResult[] = [];
+/** The cgroup layout and each dyno controller; `from` replaces /proc/self/mountinfo and /proc/self/cgroup (tests). */
+export async function checkCgroups(from?: { mountinfo: string; procSelfCgroup: string }): Promise<CheckResult[]> {
+  const found = cgroupLayout(from?.mountinfo ?? (await readText('/proc/self/mountinfo')) ?? '');
+  const own = ownCgroups(from?.procSelfCgroup ?? (await readText('/proc/self/cgroup')) ?? '').unified ?? '/';
   const where = found.unifiedMount === undefined ? '' : ` (cgroup2 at ${found.unifiedMount})`;
   if (found.layout === 'none') return [{ name: 'cgroups', status: 'fail', detail: 'no cgroup filesystem is mounted', fix: 'mount cgroups (systemd does at boot) under /sys/fs/cgroup' }];
-  if (found.layout === 'unified') {
-    results.push({
-      name: 'cgroups',
-      status: 'fail',
-      detail: `unified cgroup v2 only${where}: Berth's runtime limits dynos with v1 controllers today`,
-      fix: 'boot with systemd.unified_cgroup_hierarchy=0 (kernel command line) for the hybrid layout, until Berth\'s cgroup v2 backend lands',
-    });
-  } else {
-    results.push({ name: 'cgroups', status: 'ok', detail: `${found.layout} layout${where}; v1 controllers: ${Object.keys(found.v1).sort().join(', ')}` });
+  const results: CheckResult[] = [];
+  if (found.layout === 'unified' && found.unifiedMount !== undefined) {
+    results.push({ name: 'cgroups', status: 'ok', detail: `unified layout${where}: Berth uses cgroup v2, in a subtree delegated to it (its service has Delegate=yes)` });
+    for (const controller of DYNO_CONTROLLERS) results.push(await checkUnifiedController(controller, found.unifiedMount, own));
+    return results;
   }
+  results.push({ name: 'cgroups', status: 'ok', detail: `${found.layout} layout${where}; Berth uses cgroup v1, controllers: ${Object.keys(found.v1).sort().join(', ')}` });
   for (const controller of DYNO_CONTROLLERS) results.push(await checkController(controller, found.v1[controller], found.unifiedMount));
   return results;
 }
@@ -91,12 +90,26 @@ async function checkController(controller: string, v1Mount: string | undefined, 
     return { name, status: 'ok', detail: `usable on v1 at ${v1Mount}` };
   }
   if (unifiedMount !== undefined) {
-    const available = ((await readText(join(unifiedMount, 'cgroup.controllers'))) ?? '').trim().split(/\s+/);
-    return available.includes(controller)
-      ? { name, status: 'fail', detail: `only on cgroup v2 (${unifiedMount}); Berth uses it on v1 today`, fix: 'boot with systemd.unified_cgroup_hierarchy=0 for the hybrid layout' }
-      : { name, status: 'fail', detail: `not available on cgroup v2 at ${unifiedMount}`, fix: `enable the ${controller} controller (cgroup_enable=${controller} on the kernel command line)` };
+    return { name, status: 'fail', detail: `only on the cgroup2 mount (${unifiedMount}) of a hybrid layout, where Berth uses v1`, fix: `boot with systemd.unified_cgroup_hierarchy=1 (all on v2), or put ${controller} on v1` };
   }
   return { name, status: 'fail', detail: 'not mounted', fix: `mount the ${controller} controller under /sys/fs/cgroup/${controller}` };
+}
+
+/** On cgroup v2 a controller must be offered by the kernel and delegated to the cgroup Berth runs in. */
+async function checkUnifiedController(controller: string, mount: string, own: string): Promise<CheckResult> {
+  const name = `cgroup ${controller}`;
+  const offered = async (dir: string) => ((await readText(join(dir, 'cgroup.controllers'))) ?? '').trim().split(/\s+/).includes(controller);
+  if (!(await offered(mount))) return { name, status: 'fail', detail: `not available on cgroup v2 at ${mount}`, fix: `enable the ${controller} controller (cgroup_enable=${controller} on the kernel command line)` };
+  const ownDir = join(mount, own);
+  if (!(await offered(ownDir))) {
+    return {
+      name,
+      status: 'warn',
+      detail: `on cgroup v2, but not delegated to this process's cgroup ${own}`,
+      fix: 'run Berth as its service (berth service:install; the unit has Delegate=yes), or: systemd-run -p Delegate=yes --scope bin/berth up',
+    };
+  }
+  return { name, status: 'ok', detail: `usable on v2 (delegated to ${own})` };
 }
 
 export async function checkBubblewrap(env: NodeJS.ProcessEnv): Promise<CheckResult> {

@@ -1,5 +1,5 @@
 /**
- * cgroup v1 groups for one dyno: memory, cpu, pids and cpuset (cpu-sets.ts), each at
+ * The cgroup v1 backend's groups for one dyno: memory, cpu, pids and cpuset (cpu-sets.ts), each at
  * /sys/fs/cgroup/<controller><our own cgroup>/berth-<prefix>/<dyno-id>. "Our own" matters: on these
  * machines the agent's memory cgroup is not the hierarchy root (see /proc/self/cgroup). The
  * launcher joins all four before exec'ing bwrap; this class writes the limits, renames standby
@@ -9,12 +9,11 @@
 import { renameSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { type AppliedLimits, CONTROLLERS, type Controller, type DynoCgroup } from './cgroup-hierarchy.js';
 import type { CpuSets } from './cpu-sets.js';
 import type { DynoLimits, DynoMemory, DynoProcesses } from './types.js';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
-export const CONTROLLERS = ['memory', 'cpu', 'pids', 'cpuset'] as const;
-export type Controller = (typeof CONTROLLERS)[number];
 const CFS_PERIOD_US = 100_000;
 /** cpu.shares of a dyno with dedicated CPUs: the weight of one ordinary process group. */
 export const DEDICATED_CPU_SHARES = 1024;
@@ -41,7 +40,7 @@ function statField(text: string, key: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-export class DynoCgroup {
+export class V1DynoCgroup implements DynoCgroup {
   paths: Record<Controller, string>;
   private limits: DynoLimits | undefined;
   /** The CPUs dedicated to this dyno (empty: it runs on the shared ones). */
@@ -55,8 +54,8 @@ export class DynoCgroup {
   }
 
   /** Make the four groups (no limits yet: see applyLimits; the cpuset one on the shared CPUs). */
-  static async create(instanceDirs: Record<Controller, string>, name: string, cpuSets: CpuSets): Promise<DynoCgroup> {
-    const group = new DynoCgroup(
+  static async create(instanceDirs: Record<Controller, string>, name: string, cpuSets: CpuSets): Promise<V1DynoCgroup> {
+    const group = new V1DynoCgroup(
       {
         memory: join(instanceDirs.memory, name),
         cpu: join(instanceDirs.cpu, name),
@@ -76,7 +75,11 @@ export class DynoCgroup {
   }
 
   /** Give a standby group its dyno's name (cgroup v1 allows renaming, members and all). */
-  rename(name: string): void {
+  get joinDirs(): string[] {
+    return CONTROLLERS.map((c) => this.paths[c]);
+  }
+
+  async rename(name: string): Promise<void> {
     for (const c of CONTROLLERS) {
       const to = join(dirname(this.paths[c]), name);
       renameSync(this.paths[c], to);
@@ -107,6 +110,20 @@ export class DynoCgroup {
     ]);
   }
 
+  async appliedLimits(): Promise<AppliedLimits> {
+    const { memory, cpu, pids } = this.paths;
+    const memoryMaxBytes = await readNumber(join(memory, 'memory.limit_in_bytes'));
+    const memsw = await readNumber(join(memory, 'memory.memsw.limit_in_bytes')).catch(() => memoryMaxBytes);
+    const quota = await readNumber(join(cpu, 'cpu.cfs_quota_us'));
+    const period = await readNumber(join(cpu, 'cpu.cfs_period_us'));
+    const max = (await readFile(join(pids, 'pids.max'), 'utf8')).trim();
+    return { memoryMaxBytes, swapMaxBytes: Math.max(0, memsw - memoryMaxBytes), pidsMax: max === 'max' ? Infinity : Number(max), cpuQuotaCores: quota < 0 ? null : quota / period };
+  }
+
+  async addProcess(pid: number): Promise<void> {
+    for (const dir of this.joinDirs) await writeFile(join(dir, 'cgroup.procs'), String(pid));
+  }
+
   /** Host pids of every process in the dyno. */
   async procs(): Promise<number[]> {
     const text = await readFile(join(this.paths.pids, 'cgroup.procs'), 'utf8').catch(() => '');
@@ -126,6 +143,23 @@ export class DynoCgroup {
       }
     }
     return hit;
+  }
+
+  async killAll(): Promise<void> {
+    await this.signalAll('SIGKILL');
+  }
+
+  /** cpuacct.usage where cpuacct shares the cpu mount; else the CPU time of the members alive now (/proc/PID/stat). */
+  async cpuUsageMicros(): Promise<number> {
+    const usage = await readNumber(join(this.paths.cpu, 'cpuacct.usage')).catch(() => NaN);
+    if (!Number.isNaN(usage)) return Math.round(usage / 1000);
+    let ticks = 0;
+    for (const pid of await this.procs()) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+    }
+    return ticks * 10_000; // USER_HZ is 100 on Linux
   }
 
   async memory(): Promise<DynoMemory> {

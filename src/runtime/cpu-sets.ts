@@ -7,6 +7,9 @@
  * widens the shared groups again. Dedicated groups carry `cpuset.mem_hardwall` = 1, which is how
  * they are told apart on disk (no in-memory list to lose when the agent restarts; on a one-node
  * host the flag changes nothing else, on several it keeps the dyno's kernel memory on its nodes).
+ * On cgroup v2 there is no such flag: the dedicated groups are remembered in memory (a new agent
+ * reaps every dyno the old one left, so nothing needs to survive it), and the CPUs come from the
+ * instance group's own `cpuset.cpus.effective`.
  * Not confined: Berth's own processes, build dynos of another runtime instance and the rest of
  * the host still run on every CPU.
  */
@@ -23,6 +26,8 @@ const ignoreGone = (err: NodeJS.ErrnoException): void => {
 export class CpuSets {
   #queue: Promise<unknown> = Promise.resolve();
   #shared: string;
+  /** cgroup v2: the dedicated groups (v1 marks them on disk). */
+  #dedicated: Set<string> | undefined;
 
   private constructor(
     /** The instance's cpuset group. */
@@ -30,19 +35,25 @@ export class CpuSets {
     /** Every CPU the instance may use. */
     readonly all: readonly number[],
     private readonly mems: string,
+    version: 'v1' | 'v2',
   ) {
     this.#shared = formatCpuList(all);
+    this.#dedicated = version === 'v2' ? new Set() : undefined;
   }
 
   /** Sets up the instance's group (`dir`, already made) with its parent's CPUs and memory nodes. */
-  static async open(dir: string): Promise<CpuSets> {
+  static async open(dir: string, version: 'v1' | 'v2' = 'v1'): Promise<CpuSets> {
     const parent = dirname(dir);
-    const cpus = (await read(join(parent, 'cpuset.effective_cpus')).catch(() => '')) || (await read(join(parent, 'cpuset.cpus')));
-    const mems = (await read(join(parent, 'cpuset.effective_mems')).catch(() => '')) || (await read(join(parent, 'cpuset.mems')));
+    const cpus = version === 'v2'
+      ? await read(join(dir, 'cpuset.cpus.effective'))
+      : (await read(join(parent, 'cpuset.effective_cpus')).catch(() => '')) || (await read(join(parent, 'cpuset.cpus')));
+    const mems = version === 'v2'
+      ? await read(join(dir, 'cpuset.mems.effective'))
+      : (await read(join(parent, 'cpuset.effective_mems')).catch(() => '')) || (await read(join(parent, 'cpuset.mems')));
     // A child of a cpuset group starts with no CPUs and no memory nodes; nothing may join it until both are set.
     if ((await read(join(dir, 'cpuset.mems'))) === '') await writeFile(join(dir, 'cpuset.mems'), mems);
     if ((await read(join(dir, 'cpuset.cpus'))) === '') await writeFile(join(dir, 'cpuset.cpus'), cpus);
-    const sets = new CpuSets(dir, parseCpuList(cpus), mems);
+    const sets = new CpuSets(dir, parseCpuList(cpus), mems, version);
     await sets.serially(() => sets.rebalance());
     return sets;
   }
@@ -75,7 +86,8 @@ export class CpuSets {
           `Dyno ${label} was not started: a performance dyno needs a CPU of its own and every CPU this host can dedicate (${this.all.length - 1} of ${this.all.length}, one stays shared) is held by another performance dyno; it is retried like a crashed dyno, or scale a performance dyno down or use a standard size`,
         );
       }
-      await writeFile(join(group, 'cpuset.mem_hardwall'), '1');
+      if (this.#dedicated) this.#dedicated.add(group);
+      else await writeFile(join(group, 'cpuset.mem_hardwall'), '1');
       this.#shared = formatCpuList(this.all.filter((c) => !held.has(c) && !chosen.includes(c)));
       await this.narrowShared();
       await writeFile(join(group, 'cpuset.cpus'), formatCpuList(chosen));
@@ -100,7 +112,7 @@ export class CpuSets {
     for (const entry of await readdir(this.dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const group = join(this.dir, entry.name);
-      if ((await read(join(group, 'cpuset.mem_hardwall')).catch(() => '1')) === '1') continue;
+      if (await this.isDedicated(group, true)) continue;
       await writeFile(join(group, 'cpuset.cpus'), this.#shared).catch(ignoreGone);
     }
   }
@@ -111,10 +123,18 @@ export class CpuSets {
     for (const entry of await readdir(this.dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const group = join(this.dir, entry.name);
-      if ((await read(join(group, 'cpuset.mem_hardwall')).catch(() => '0')) !== '1') continue;
+      if (!(await this.isDedicated(group, false))) continue;
       found.push([group, parseCpuList(await read(join(group, 'cpuset.cpus')).catch(() => ''))]);
     }
+    if (this.#dedicated) for (const group of this.#dedicated) if (!found.some(([g]) => g === group)) this.#dedicated.delete(group); // gone
     return found;
+  }
+
+  /** `unreadable`: the answer when the v1 flag cannot be read (the group is going away). */
+  private async isDedicated(group: string, unreadable: boolean): Promise<boolean> {
+    if (this.#dedicated) return this.#dedicated.has(group);
+    const flag = await read(join(group, 'cpuset.mem_hardwall')).catch(() => undefined);
+    return flag === undefined ? unreadable : flag === '1';
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

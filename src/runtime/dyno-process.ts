@@ -4,7 +4,7 @@
  *
  * Exit: bwrap exits as soon as the command does, with its status (3, 143 after SIGTERM, 137 after
  * SIGKILL). Then whatever else is left in the dyno is SIGKILLed (the dyno ends with its main
- * process), OOM kills are read from memory.oom_control, the cgroups are removed, the network
+ * process), OOM kills are read (oom_kill: memory.oom_control on v1, memory.events on v2), the cgroups are removed, the network
  * slot torn down and the scratch directory deleted; only then does `exited` settle.
  *
  * Stop: SIGTERM to every process in the dyno's cgroup (not just the command: its children too),
@@ -14,7 +14,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import type { DynoCgroup } from './cgroups.js';
+import type { DynoCgroup } from './cgroup-hierarchy.js';
 import type { DynoPipes } from './dyno-pipes.js';
 import { RuntimeError } from './errors.js';
 import { accepts, listensOn } from './listen-check.js';
@@ -182,7 +182,8 @@ export class DynoProcess implements RunningDyno {
     const spare = new Set<number>(this.initPid === undefined ? [] : [this.pid]);
     for (let round = 0; round < 3; round++) {
       if (this.initPid !== undefined) try { process.kill(this.initPid, 'SIGKILL'); } catch { /* gone */ }
-      await this.parts.cgroup.signalAll('SIGKILL', spare);
+      if (spare.size > 0) await this.parts.cgroup.signalAll('SIGKILL', spare);
+      else await this.parts.cgroup.killAll();
       if (await this.parts.cgroup.waitEmpty(KILL_WAIT_MS / 3)) return true;
       spare.clear();
     }

@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Controller } from './cgroups.js';
+import type { Controller } from './cgroup-hierarchy.js';
 
 export interface HostCapacity {
   /** Memory all dynos of the instance may use together (bytes). */

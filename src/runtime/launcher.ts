@@ -20,10 +20,14 @@
  */
 import { PROFILE_WRAPPER } from './sandbox-args.js';
 
+/** Joins each cgroup directory before `--` (four on cgroup v1, one on v2), then execs the rest. */
 export const LAUNCH_SCRIPT = [
-  'echo $$ > "$1/cgroup.procs" && echo $$ > "$2/cgroup.procs" && echo $$ > "$3/cgroup.procs" && echo $$ > "$4/cgroup.procs" || {',
-  '  echo "berth: the dyno could not join its cgroups; this is a platform fault" >&2; exit 125; }',
-  'shift 4',
+  'while [ "$1" != -- ]; do',
+  '  echo $$ > "$1/cgroup.procs" || {',
+  '    echo "berth: the dyno could not join its cgroups; this is a platform fault" >&2; exit 125; }',
+  '  shift',
+  'done',
+  'shift',
   'exec "$@"',
 ].join('\n');
 
@@ -39,10 +43,10 @@ export const ENV_FD = 7;
 /** The seccomp filter program (seccomp-filter.ts), read by bwrap's `--seccomp`. */
 export const SECCOMP_FD = 8;
 
-export function launchArgv(cgroups: { memory: string; cpu: string; pids: string; cpuset: string }, withNetns: boolean): string[] {
+export function launchArgv(cgroupDirs: readonly string[], withNetns: boolean): string[] {
   return [
     ...(withNetns ? ['/usr/bin/nsenter', `--net=/proc/self/fd/${NETNS_FD}`, '--'] : []),
-    '/bin/sh', '-c', LAUNCH_SCRIPT, 'berth-dyno', cgroups.memory, cgroups.cpu, cgroups.pids, cgroups.cpuset,
+    '/bin/sh', '-c', LAUNCH_SCRIPT, 'berth-dyno', ...cgroupDirs, '--',
     '/usr/bin/bwrap', '--args', String(ARGS_FD), '--', '/bin/sh', '-c', ENTRY_SCRIPT, PROFILE_WRAPPER,
   ];
 }

@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { mountBindOverlays } from './bind-overlays.js';
 import { BridgeNetwork } from './bridge-network.js';
-import { type Controller, instanceCgroupDirs, removeInstanceCgroups } from './cgroups.js';
-import { CpuSets } from './cpu-sets.js';
+import type { CgroupHierarchy } from './cgroup-hierarchy.js';
+import { openCgroupHierarchy } from './open-cgroup-hierarchy.js';
 import { DEFAULT_SIZE_SCRATCH, checkPath, resolveDynoSpec, type ResolvedDynoSpec } from './resolve-dyno-spec.js';
 import { DynoProcess } from './dyno-process.js';
 import { DEFAULT_UID_RANGE, type UidRange } from './dyno-uid.js';
@@ -29,7 +29,7 @@ import { UidClaims } from './uid-claims.js';
 import { RuntimeError } from './errors.js';
 import { FifoStock } from './fifo-stock.js';
 import { HostFirewall } from './host-firewall.js';
-import { clampToCapacity, limitInstanceCgroups, readHostCapacity, type HostCapacity } from './host-capacity.js';
+import { clampToCapacity, readHostCapacity, type HostCapacity } from './host-capacity.js';
 import { ARGS_FD, ENV_FD, INFO_FD, SECCOMP_FD, STARTED_FD, encodeArgs } from './launcher.js';
 import { disableOutbound, enableOutbound } from './outbound-nat.js';
 import { bwrapArgs, encodeEnv, hostsFile } from './sandbox-args.js';
@@ -67,7 +67,7 @@ export class Runtime {
   private readonly shared: SharedFiles;
   private readonly fifos: FifoStock;
   private readonly etc: StackEtc;
-  private cgroupDirs: Promise<{ dirs: Record<Controller, string>; cpuSets: CpuSets }> | undefined;
+  private cgroupHierarchy: Promise<CgroupHierarchy> | undefined;
   private hostCapacity: Promise<HostCapacity> | undefined;
   private bridgeReady: Promise<void> | undefined;
   /** prepare() was called: the bridge may exist, and shutdown removes it. */
@@ -143,13 +143,14 @@ export class Runtime {
     return [...this.running.values()];
   }
 
-  private instanceCgroups(): Promise<{ dirs: Record<Controller, string>; cpuSets: CpuSets }> {
-    this.cgroupDirs ??= (async () => {
-      const dirs = instanceCgroupDirs(await readFile('/proc/self/cgroup', 'utf8'), this.prefix);
-      await limitInstanceCgroups(dirs, await this.capacity());
-      return { dirs, cpuSets: await CpuSets.open(dirs.cpuset) };
+  /** The instance's cgroups on the hierarchy this host mounts (v1 or v2: cgroup-hierarchy.ts), with the aggregate limits. */
+  private instanceCgroups(): Promise<CgroupHierarchy> {
+    this.cgroupHierarchy ??= (async () => {
+      const hierarchy = await openCgroupHierarchy(this.prefix);
+      await hierarchy.prepare(await this.capacity());
+      return hierarchy;
     })();
-    return this.cgroupDirs;
+    return this.cgroupHierarchy;
   }
 
   /** What all dynos of this instance may use together (host-capacity.ts). */
@@ -159,8 +160,7 @@ export class Runtime {
   }
 
   private async supplies(): Promise<SandboxSupplies> {
-    const { dirs, cpuSets } = await this.instanceCgroups();
-    return { cgroupDirs: dirs, cpuSets, network: this.network, fifos: this.fifos };
+    return { cgroups: await this.instanceCgroups(), network: this.network, fifos: this.fifos };
   }
 
   /** A fresh sandbox in stateDir/<name>, its launcher waiting for its options. */
@@ -212,7 +212,7 @@ export class Runtime {
       }
       slot.dir = dir;
       slot.scratch.moved(dir);
-      slot.cgroup.rename(spec.id);
+      await slot.cgroup.rename(spec.id);
     } else {
       try {
         slot = await this.sandbox(spec.id, spec.network !== 'none', withStdin, resolved.limits.scratchBytes);
@@ -321,6 +321,6 @@ export class Runtime {
       await this.firewall.remove().catch(() => undefined);
       await this.network.removeBridge().catch((err: unknown) => this.warn(`the bridge ${this.network.bridge} could not be removed: ${err instanceof Error ? err.message : String(err)}`));
     }
-    if (this.cgroupDirs) await removeInstanceCgroups((await this.cgroupDirs).dirs);
+    if (this.cgroupHierarchy) await (await this.cgroupHierarchy).removeInstance();
   }
 }

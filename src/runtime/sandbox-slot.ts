@@ -9,8 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { BridgeNetwork, NetSlot } from './bridge-network.js';
-import { type Controller, DynoCgroup } from './cgroups.js';
-import type { CpuSets } from './cpu-sets.js';
+import type { CgroupHierarchy, DynoCgroup } from './cgroup-hierarchy.js';
 import { type DynoPipes, makeDynoPipes } from './dyno-pipes.js';
 import { DynoScratch } from './dyno-scratch.js';
 import { HELPER_ENV } from './exec.js';
@@ -32,8 +31,7 @@ export interface SandboxSlot {
 type PartialSlot = Omit<SandboxSlot, 'scratch'> & { scratch?: DynoScratch };
 
 export interface SandboxSupplies {
-  cgroupDirs: Record<Controller, string>;
-  cpuSets: CpuSets;
+  cgroups: CgroupHierarchy;
   network: BridgeNetwork;
   fifos: FifoStock;
 }
@@ -65,7 +63,7 @@ export async function createSandbox(supplies: SandboxSupplies, shape: SandboxSha
   mkdirSync(shape.dir, { mode: 0o700 });
   const scratchMount = DynoScratch.mount(shape.dir, shape.scratchBytes);
   const parts = await Promise.allSettled([
-    DynoCgroup.create(supplies.cgroupDirs, shape.name, supplies.cpuSets),
+    supplies.cgroups.create(shape.name),
     shape.network ? supplies.network.createSlot() : Promise.resolve(undefined),
     supplies.fifos.take(shape.stdin ? 3 : 2).then((paths) => makeDynoPipes(paths, shape.stdin)),
   ]);
@@ -80,7 +78,7 @@ export async function createSandbox(supplies: SandboxSupplies, shape: SandboxSha
     throw (parts.find((p) => p.status === 'rejected') as PromiseRejectedResult).reason;
   }
   // The launcher starts now, in parallel with the scratch mount it does not need yet.
-  const argv = launchArgv(cgroup.value.paths, net.value !== undefined);
+  const argv = launchArgv(cgroup.value.joinDirs, net.value !== undefined);
   const child = spawn(argv[0]!, argv.slice(1), {
     env: HELPER_ENV,
     stdio: [...pipes.value.childStdio, 'pipe', 'pipe', net.value ? net.value.fd : 'ignore', 'pipe', 'pipe', 'pipe'], // 8: SECCOMP_FD

@@ -108,7 +108,7 @@ export interface RunningDyno {
   readonly uid: number;
   readonly port: number;
   readonly limits: DynoLimits;
-  /** The dyno's cgroup v1 directories (for records an agent may adopt later). */
+  /** The dyno's cgroup directories per controller (on cgroup v2 all four are its one group). */
   readonly cgroups: Readonly<{ memory: string; cpu: string; pids: string; cpuset: string }>;
   /** The dyno's own address on the instance bridge (bridge and outbound dynos). */
   readonly address?: { host: string; port: number };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { colours } from '../../src/cli/colour.js';
 import { cgroupLayout, formatDoctorReport, type CheckResult } from '../../src/cli/doctor-report.js';
 import { runCli } from '../../src/cli/main.js';
+import { checkCgroups } from '../../src/cli/doctor-probes.js';
 import { captureIo } from './capture-io.js';
 
 const HYBRID = [
@@ -33,6 +34,39 @@ describe('cgroupLayout reads mountinfo', () => {
   it('v1: co-mounted controllers share one mount point', () =>
     assert.deepEqual(cgroupLayout(V1), { layout: 'v1', v1: { cpu: '/sys/fs/cgroup/cpu,cpuacct', cpuacct: '/sys/fs/cgroup/cpu,cpuacct', memory: '/sys/fs/cgroup/memory' }, unifiedMount: undefined }));
   it('none: no cgroup filesystem', () => assert.equal(cgroupLayout('22 1 0:5 / /dev rw - devtmpfs udev rw').layout, 'none'));
+});
+
+describe('berth doctor on a unified (cgroup v2) host', () => {
+  let mount: string;
+  before(async () => {
+    mount = await mkdtemp(join(tmpdir(), 'berth-doctor-cgroup2-'));
+    await mkdir(join(mount, 'system.slice', 'berth.service'), { recursive: true });
+    await writeFile(join(mount, 'cgroup.controllers'), 'cpuset cpu io memory pids\n');
+  });
+  after(() => rm(mount, { recursive: true, force: true }));
+  const unified = () => ({ mountinfo: `29 23 0:26 / ${mount} rw,nosuid - cgroup2 cgroup2 rw,nsdelegate`, procSelfCgroup: '0::/system.slice/berth.service\n' });
+
+  it('reports the layout as supported and each controller usable once delegated to Berth', async () => {
+    await writeFile(join(mount, 'system.slice', 'berth.service', 'cgroup.controllers'), 'cpu memory pids\n');
+    const checks = await checkCgroups(unified());
+    assert.deepEqual(checks.map((c) => [c.name, c.status]), [['cgroups', 'ok'], ['cgroup memory', 'ok'], ['cgroup cpu', 'ok'], ['cgroup pids', 'ok']]);
+    assert.match(checks[0]?.detail ?? '', /^unified layout .*cgroup v2.*Delegate=yes/);
+    assert.equal(checks[1]?.detail, 'usable on v2 (delegated to /system.slice/berth.service)');
+  });
+
+  it('warns about a controller the kernel offers but Berth\'s cgroup was not given, naming Delegate=yes', async () => {
+    await writeFile(join(mount, 'system.slice', 'berth.service', 'cgroup.controllers'), 'cpu pids\n');
+    const memory = (await checkCgroups(unified())).find((c) => c.name === 'cgroup memory');
+    assert.equal(memory?.status, 'warn');
+    assert.match(memory?.fix ?? '', /Delegate=yes/);
+  });
+
+  it('fails a controller the kernel does not offer at all', async () => {
+    await writeFile(join(mount, 'cgroup.controllers'), 'cpu io memory\n');
+    const pids = (await checkCgroups(unified())).find((c) => c.name === 'cgroup pids');
+    assert.equal(pids?.status, 'fail');
+    assert.match(pids?.detail ?? '', /not available on cgroup v2/);
+  });
 });
 
 describe('formatDoctorReport', () => {

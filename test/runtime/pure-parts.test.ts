@@ -103,13 +103,15 @@ describe('the sandbox arguments', () => {
   });
 
   it('launch through constant scripts: cgroup paths are arguments, nothing dyno-specific is on the command line', () => {
-    const argv = launchArgv({ memory: '/m', cpu: '/c', pids: '/p', cpuset: '/s' }, true);
+    const argv = launchArgv(['/m', '/c', '/p', '/s'], true);
     assert.deepEqual(argv.slice(0, 3), ['/usr/bin/nsenter', '--net=/proc/self/fd/5', '--']);
     assert.equal(argv[argv.indexOf('-c') + 1], LAUNCH_SCRIPT);
-    assert.deepEqual(argv.slice(argv.indexOf('-c') + 3, argv.indexOf('-c') + 7), ['/m', '/c', '/p', '/s']);
+    assert.deepEqual(argv.slice(argv.indexOf('-c') + 3, argv.indexOf('-c') + 8), ['/m', '/c', '/p', '/s', '--']);
     assert.deepEqual(argv.slice(-8, -1), ['/usr/bin/bwrap', '--args', '3', '--', '/bin/sh', '-c', ENTRY_SCRIPT]);
     assert.equal(argv.at(-1), PROFILE_WRAPPER);
-    assert.ok(!launchArgv({ memory: '/m', cpu: '/c', pids: '/p', cpuset: '/s' }, false).includes('/usr/bin/nsenter'));
+    assert.ok(!launchArgv(['/m', '/c', '/p', '/s'], false).includes('/usr/bin/nsenter'));
+    const v2 = launchArgv(['/sys/fs/cgroup/berth.service/berth-p/d'], false);
+    assert.deepEqual(v2.slice(4, 6), ['/sys/fs/cgroup/berth.service/berth-p/d', '--'], 'one directory on cgroup v2');
   });
 
   it('let the wrapper drop every launcher variable before the app runs', () => {

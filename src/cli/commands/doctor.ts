@@ -22,8 +22,9 @@ export const doctor: Command = {
   summary: 'check this machine for what Berth needs, and say what to fix',
   description:
     'Checks, without changing anything: root, Node.js, user and network namespaces, overlayfs,\n' +
-    'the cgroup layout (v1, hybrid or unified) and each controller dynos use (memory, cpu,\n' +
-    'pids), bubblewrap (with a trial sandbox), git and the other programs, PostgreSQL, the ports\n' +
+    'the cgroup layout (v1 or hybrid: Berth uses cgroup v1; unified: cgroup v2, delegated to\n' +
+    'Berth by its service\'s Delegate=yes) and each controller dynos use (memory, cpu, pids),\n' +
+    'bubblewrap (with a trial sandbox), git and the other programs, PostgreSQL, the ports\n' +
     'bin/berth up would listen on (naming the process that holds one), free disk under the data\n' +
     'dir, and the DNS of the domain (a wildcard record). Exits 1 when a check fails.',
   usage: 'doctor [--domain D] [--bind ADDR] [--data-dir DIR] [--api-port N …] [--json]',
