@@ -81,6 +81,7 @@ export function violations(value: unknown, schema: Schema, path = '$'): string[]
 export const DELIBERATE: ReadonlyArray<{ resource: string; at: RegExp; why: string }> = [
   { resource: 'oauth-authorization', at: /^\$(\[\d+\])?\.access_token\.token: null/, why: 'a key is shown once, when it is created; listings never show it again' },
   { resource: 'app-setup', at: /^\$\.app: null/, why: 'app.json problems fail the setup before any app is created, so there is no app to name' },
+  { resource: 'team-invitation', at: /^\$(\[\d+\])?\.user\.id: null/, why: 'an invitation to an email without an account yet has no user id (the account is made when the invitation is accepted)' },
   { resource: 'review-app-config', at: /^\$\.repo: null/, why: 'review apps come from branch pushes to Berth, not from a GitHub repository' },
 ];
 

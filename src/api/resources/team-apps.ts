@@ -10,6 +10,9 @@ import { MAX_PAGE_SIZE } from '../../core/range.js';
 import { serializeCollaborator } from '../serialize-collaborator.js';
 import { routeTeam } from '../team-access.js';
 import { appJson, createAppFromBody } from './apps.js';
+
+/** A team app: the app plus `joined` and `locked` (Berth has neither app locking nor joining). */
+const teamAppJson = async (ctx: RequestContext, app: App) => ({ ...(await appJson(ctx, app)), joined: false, locked: false });
 import { addCollaborator, collaboratorViews, removeCollaborator } from './collaborators.js';
 
 /**
@@ -44,7 +47,7 @@ const appRoutes: Route[] = [
     async handler(ctx) {
       const page = { field: 'name', startExclusive: false, max: MAX_PAGE_SIZE, order: 'asc' } as const;
       const apps = await ctx.deps.store.apps.list({ teamId: routeTeam(ctx).id }, page);
-      return { status: 200, body: await Promise.all(apps.items.map((app) => appJson(ctx, app))) };
+      return { status: 200, body: await Promise.all(apps.items.map((app) => teamAppJson(ctx, app))) };
     },
   },
   {
@@ -54,14 +57,14 @@ const appRoutes: Route[] = [
     async handler(ctx) {
       const body = await ctx.body();
       const team = await ctx.access.policy.findTeam(ctx.account, identityField(body, 'team', 'my-team'), 'member');
-      return { status: 201, body: await appJson(ctx, await createAppFromBody(ctx, body, team.id)) };
+      return { status: 201, body: await teamAppJson(ctx, await createAppFromBody(ctx, body, team.id)) };
     },
   },
   {
     method: 'GET',
     path: '/teams/apps/:app',
     access: { app: 'view' },
-    handler: async (ctx) => ({ status: 200, body: await appJson(ctx, routeApp(ctx)) }),
+    handler: async (ctx) => ({ status: 200, body: await teamAppJson(ctx, routeApp(ctx)) }),
   },
   {
     method: 'PATCH',
@@ -89,7 +92,7 @@ const appRoutes: Route[] = [
         });
         ctx.deps.logs.emit(app.id, 'api', transferLine(account, ctx.account));
       }
-      return { status: 200, body: await appJson(ctx, updated) };
+      return { status: 200, body: await teamAppJson(ctx, updated) };
     },
   },
 ];
