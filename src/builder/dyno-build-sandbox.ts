@@ -24,13 +24,22 @@ export interface DynoBuildSandboxOptions {
   uid: number;
   /** `outbound` lets buildpacks reach package registries; `none` keeps the build offline. */
   network: DynoNetwork;
+  /** Host directories the build sees read-only at the same path, beside the stack (toolchains). */
+  toolchains?: ReadonlyArray<ToolchainBind>;
+}
+
+/** A host toolchain directory bound read-only into build dynos (e.g. /usr/local/go → /usr/local/go). */
+export interface ToolchainBind {
+  source: string;
+  target: string;
 }
 
 /**
  * Runs buildpack scripts in a build dyno: the same sandbox as app dynos (non-root uid, cgroup
  * limits, own namespaces), with the build, cache, env and buildpack directories bound at
- * Heroku's fixed paths (/tmp/build_<id>, /tmp/cache, /tmp/env …). Writable binds are handed to
- * the build uid before the first script runs.
+ * Heroku's fixed paths (/tmp/build_<id>, /tmp/cache, /tmp/env …), and the host toolchains the
+ * stack lacks (the Go toolchain in /usr/local/go) read-only. Writable binds are handed to the
+ * build uid before the first script runs.
  */
 export class DynoBuildSandbox implements BuildSandbox {
   private readonly owned = new Set<string>();
@@ -64,7 +73,10 @@ export class DynoBuildSandbox implements BuildSandbox {
         limits: { memoryQuotaBytes: spec.memoryMb * 1024 * 1024, memoryLimitBytes: spec.memoryMb * 1024 * 1024, pidsMax: 4096, dedicatedCpus: 0 },
         network: this.options.network,
         app: { kind: 'empty' },
-        binds: spec.binds.map((b) => ({ source: b.source, target: b.target, readonly: b.readonly })),
+        binds: [
+          ...spec.binds.map((b) => ({ source: b.source, target: b.target, readonly: b.readonly })),
+          ...(this.options.toolchains ?? []).map((t) => ({ source: t.source, target: t.target, readonly: true })),
+        ],
         cwd: spec.cwd,
         uid: this.options.uid,
       });
