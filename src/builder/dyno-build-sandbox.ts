@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { lchown, readdir } from 'node:fs/promises';
+import { lchown, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynoNetwork, DynoSpec, RunningDyno } from '../runtime/types.js';
 import { fixedBuildTarget, type BindContext, type BindRole, type BuildSandbox, type SandboxExit, type SandboxRunSpec } from './build-sandbox.js';
@@ -42,8 +42,6 @@ export interface ToolchainBind {
  * build uid before the first script runs.
  */
 export class DynoBuildSandbox implements BuildSandbox {
-  private readonly owned = new Set<string>();
-
   constructor(private readonly options: DynoBuildSandboxOptions) {}
 
   targetFor(role: BindRole, _hostPath: string, context: BindContext): string {
@@ -52,10 +50,10 @@ export class DynoBuildSandbox implements BuildSandbox {
 
   async run(spec: SandboxRunSpec): Promise<SandboxExit> {
     for (const bind of spec.binds) {
-      if (!bind.readonly && !bind.shared && !this.owned.has(bind.source)) {
-        this.owned.add(bind.source);
-        await chownTree(bind.source, this.options.uid);
-      }
+      if (bind.readonly || bind.shared) continue;
+      // By owner, not by path: detection copies each candidate built-in to the same path in turn.
+      const owner = (await stat(bind.source).catch(() => undefined))?.uid;
+      if (owner !== undefined && owner !== this.options.uid) await chownTree(bind.source, this.options.uid);
     }
     if (spec.signal.aborted) return { exitCode: 143 };
     let dyno: RunningDyno;
