@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { unpackSlug } from '../../src/builder/extract-archive.js';
 import { BuildHarness, fixtureDir } from './build-harness.js';
 import { appDir, detect } from './buildpack-detect.js';
+import { repoRoot } from '../support/repo-root.js';
 
 const stackPython = execFileSync('/usr/bin/python3', ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], { encoding: 'utf8' }).trim();
 const stackMinor = stackPython.split('.').slice(0, 2).join('.');
@@ -89,6 +90,32 @@ describe('the Python buildpack compiles', () => {
       const run = await h.build(app.dir);
       assert.equal(run.error?.failure, 'compile_failed', run.output);
       assert.ok(run.lines.includes(' !     pyproject.toml found, but no poetry.lock or uv.lock: run `poetry lock` or `uv lock` and commit the lockfile, or add a requirements.txt.'), run.output);
+    } finally {
+      await app.remove();
+    }
+  });
+});
+
+describe('the Python buildpack reads Pipfile.lock', () => {
+  it('as requirements lines of its default packages with extras, markers, hashes and git refs, leaving out develop', async () => {
+    const lock = {
+      _meta: { hash: { sha256: 'x' } },
+      default: {
+        requests: { version: '==2.32.3', extras: ['socks'], markers: 'python_version >= "3.8"', hashes: ['sha256:aa', 'sha256:bb'] },
+        mylib: { git: 'https://example.com/mylib.git', ref: 'v1.2' },
+        six: { version: '==1.16.0' },
+      },
+      develop: { pytest: { version: '==8.0.0' } },
+    };
+    const app = await appDir({ 'Pipfile.lock': JSON.stringify(lock) });
+    try {
+      const out = execFileSync('/usr/bin/python3', [join(repoRoot(), 'buildpacks/python/lib/pipfile-lock.py'), join(app.dir, 'Pipfile.lock')], { encoding: 'utf8' });
+      assert.deepEqual(out.split('\n'), [
+        'mylib @ git+https://example.com/mylib.git@v1.2',
+        'requests[socks]==2.32.3 ; python_version >= "3.8" --hash=sha256:aa --hash=sha256:bb',
+        'six==1.16.0',
+        '',
+      ]);
     } finally {
       await app.remove();
     }
