@@ -21,8 +21,9 @@ fi
 # 2. Debian packages. git: the git service and CLI; openssl: the local CA; postgresql: the
 #    PostgreSQL store and its tests; bubblewrap, iproute2: dyno sandboxes; g++/make/python3:
 #    better-sqlite3's native build; rsyslog: the syslog drain tests; iptables: dyno network isolation;
-#    openssh-server: git over SSH (Berth runs its own sshd with its own config, never the system one).
-PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3 openssh-server)
+#    openssh-server: git over SSH (Berth runs its own sshd with its own config, never the system one);
+#    python3-venv: the Python buildpack's virtualenvs.
+PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3 openssh-server python3-venv)
 # `scripts/install.sh --bench`: also what bench/ compares against (wrk, nginx). Not for `up`:
 # a system nginx has no place on a Berth host.
 if [ "${1:-}" = "--bench" ]; then PACKAGES+=(wrk nginx); fi

@@ -16,7 +16,7 @@ export interface BuildOptions {
   /** A directory for this build's scratch files (ENV_DIR, HOME, buildpack copies); cleaned up. */
   scratchDir: string;
   configVars: Record<string, string>;
-  /** Buildpack list; empty = detect over the built-ins (nodejs, static, procfile). */
+  /** Buildpack list; empty = detect over the built-ins (BUILTIN_BUILDPACKS, in order). */
   buildpacks: string[];
   /** The repo's buildpacks/ directory. */
   builtinBuildpacksDir: string;

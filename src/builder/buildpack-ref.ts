@@ -5,7 +5,7 @@
  * `/srv/x.git#main`). Anything else is refused with the three accepted forms.
  */
 
-import { builtinBuildpack, type BuiltinBuildpack } from '../core/builtin-buildpacks.js';
+import { BUILTIN_BUILDPACKS, builtinBuildpack, type BuiltinBuildpack } from '../core/builtin-buildpacks.js';
 
 export { BUILTIN_BUILDPACKS, BUILTIN_NEEDS, type BuiltinBuildpack } from '../core/builtin-buildpacks.js';
 
@@ -17,7 +17,7 @@ export type BuildpackRef =
 export class BuildpackRefError extends Error {
   constructor(ref: string, why: string) {
     super(
-      `Buildpack ${JSON.stringify(ref)} ${why}. Use a built-in name (heroku/nodejs, heroku/static, heroku/procfile), ` +
+      `Buildpack ${JSON.stringify(ref)} ${why}. Use a built-in name (${BUILTIN_BUILDPACKS.map((b) => `heroku/${b}`).join(', ')}), ` +
         'an absolute path to a buildpack directory, or a git URL such as https://example.com/buildpack.git#v1.',
     );
     this.name = 'BuildpackRefError';

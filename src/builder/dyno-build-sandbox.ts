@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { lchown, readdir } from 'node:fs/promises';
+import { lchown, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynoNetwork, DynoSpec, RunningDyno } from '../runtime/types.js';
 import { fixedBuildTarget, type BindContext, type BindRole, type BuildSandbox, type SandboxExit, type SandboxRunSpec } from './build-sandbox.js';
@@ -24,17 +24,24 @@ export interface DynoBuildSandboxOptions {
   uid: number;
   /** `outbound` lets buildpacks reach package registries; `none` keeps the build offline. */
   network: DynoNetwork;
+  /** Host directories the build sees read-only at the same path, beside the stack (toolchains). */
+  toolchains?: ReadonlyArray<ToolchainBind>;
+}
+
+/** A host toolchain directory bound read-only into build dynos (e.g. /usr/local/go → /usr/local/go). */
+export interface ToolchainBind {
+  source: string;
+  target: string;
 }
 
 /**
  * Runs buildpack scripts in a build dyno: the same sandbox as app dynos (non-root uid, cgroup
  * limits, own namespaces), with the build, cache, env and buildpack directories bound at
- * Heroku's fixed paths (/tmp/build_<id>, /tmp/cache, /tmp/env …). Writable binds are handed to
- * the build uid before the first script runs.
+ * Heroku's fixed paths (/tmp/build_<id>, /tmp/cache, /tmp/env …), and the host toolchains the
+ * stack lacks (the Go toolchain in /usr/local/go) read-only. Writable binds are handed to the
+ * build uid before the first script runs.
  */
 export class DynoBuildSandbox implements BuildSandbox {
-  private readonly owned = new Set<string>();
-
   constructor(private readonly options: DynoBuildSandboxOptions) {}
 
   targetFor(role: BindRole, _hostPath: string, context: BindContext): string {
@@ -43,10 +50,10 @@ export class DynoBuildSandbox implements BuildSandbox {
 
   async run(spec: SandboxRunSpec): Promise<SandboxExit> {
     for (const bind of spec.binds) {
-      if (!bind.readonly && !bind.shared && !this.owned.has(bind.source)) {
-        this.owned.add(bind.source);
-        await chownTree(bind.source, this.options.uid);
-      }
+      if (bind.readonly || bind.shared) continue;
+      // By owner, not by path: detection copies each candidate built-in to the same path in turn.
+      const owner = (await stat(bind.source).catch(() => undefined))?.uid;
+      if (owner !== undefined && owner !== this.options.uid) await chownTree(bind.source, this.options.uid);
     }
     if (spec.signal.aborted) return { exitCode: 143 };
     let dyno: RunningDyno;
@@ -64,7 +71,10 @@ export class DynoBuildSandbox implements BuildSandbox {
         limits: { memoryQuotaBytes: spec.memoryMb * 1024 * 1024, memoryLimitBytes: spec.memoryMb * 1024 * 1024, pidsMax: 4096, dedicatedCpus: 0 },
         network: this.options.network,
         app: { kind: 'empty' },
-        binds: spec.binds.map((b) => ({ source: b.source, target: b.target, readonly: b.readonly })),
+        binds: [
+          ...spec.binds.map((b) => ({ source: b.source, target: b.target, readonly: b.readonly })),
+          ...(this.options.toolchains ?? []).map((t) => ({ source: t.source, target: t.target, readonly: true })),
+        ],
         cwd: spec.cwd,
         uid: this.options.uid,
       });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { BuildError, detail, headline, problem } from '../builder/build-error.js';
 import { runBuild } from '../builder/build.js';
-import { DynoBuildSandbox } from '../builder/dyno-build-sandbox.js';
+import { DynoBuildSandbox, type ToolchainBind } from '../builder/dyno-build-sandbox.js';
 import { extractSource } from '../builder/extract-archive.js';
 import { appDiskVerdict, DEFAULT_APP_DISK_CAP_BYTES, formatBytes } from '../core/disk-policy.js';
 import type { App } from '../core/model.js';
@@ -27,6 +27,8 @@ export interface BuildServiceDeps {
   buildNetwork: DynoNetwork;
   /** Extra environment for buildpacks (npm_config_registry when BERTH_NPM_REGISTRY is set). */
   buildpackEnv?: Record<string, string>;
+  /** Host toolchains build dynos see read-only (e.g. /usr/local/go for the Go buildpack). */
+  buildToolchains?: ReadonlyArray<ToolchainBind>;
   /** Logs the release and makes it live (release phase, then dynos); resolves with its status. */
   deploy(app: App, release: Release, output: (line: string) => void): Promise<Release['status']>;
   webUrl(appName: string): string;
@@ -209,7 +211,7 @@ export class BuildService {
         ...(version ? { sourceVersion: version } : {}),
         output: out,
         signal,
-        sandbox: new DynoBuildSandbox({ runtime: deps.runtime, appId: app.id, appName: app.name, uid: uidForApp(app.id), network: deps.buildNetwork }),
+        sandbox: new DynoBuildSandbox({ runtime: deps.runtime, appId: app.id, appName: app.name, uid: uidForApp(app.id), network: deps.buildNetwork, toolchains: deps.buildToolchains ?? [] }),
         blobs: deps.blobs,
         slugKey,
       });

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { AttachTarget } from '../agent/dyno-attachment.js';
 import type { LocalBlobStore } from '../blobs/local-blob-store.js';
+import type { ToolchainBind } from '../builder/dyno-build-sandbox.js';
 import { DEFAULT_KEEP_RELEASES } from '../core/disk-policy.js';
 import { noPlatformEvents, type PlatformEvents } from '../core/platform-events.js';
 import type { DynoHost } from '../core/dyno-host.js';
@@ -40,6 +41,8 @@ export interface DeployPipelineDeps {
   buildNetwork: DynoNetwork;
   /** Extra environment for buildpacks (npm_config_registry). */
   buildpackEnv?: Record<string, string>;
+  /** Host toolchains build dynos see read-only beside the stack (e.g. /usr/local/go); default none. */
+  buildToolchains?: ReadonlyArray<ToolchainBind>;
   webUrl(appName: string): string;
   /** A platform line into an app's log channel (`app[api]`, `heroku[web.1]`, `app[release.N]`). */
   emit(appId: string, process: string, source: 'app' | 'heroku', message: string): void;
@@ -120,6 +123,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     builtinBuildpacksDir: deps.builtinBuildpacksDir,
     buildNetwork: deps.buildNetwork,
     ...(deps.buildpackEnv ? { buildpackEnv: deps.buildpackEnv } : {}),
+    ...(deps.buildToolchains ? { buildToolchains: deps.buildToolchains } : {}),
     deploy: (app, release, output) => (platform as Platform).deploy(app, release, output),
     webUrl: deps.webUrl,
     log: deps.log,

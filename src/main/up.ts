@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
 import { gitAppResolver } from './git-app-resolver.js';
+import { buildToolchains } from './build-toolchains.js';
 import { PartnerTokens } from '../accounts/partner-tokens.js';
 import { ProvisionDeadline } from '../addons/provision-deadline.js';
 import { AgentConnection } from '../agent/agent-connection.js';
@@ -120,6 +121,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       builtinBuildpacksDir,
       buildNetwork: options.outbound ? 'outbound' : 'none',
       ...(options.npmRegistry ? { buildpackEnv: { npm_config_registry: options.npmRegistry } } : {}),
+      buildToolchains: buildToolchains(),
       webUrl,
       emit,
       log: logLine,

@@ -1,0 +1,78 @@
+/**
+ * Python and Go apps pushed to one Berth whose build dynos reach PyPI and the Go module proxy
+ * (`--outbound on`): a Flask app from PyPI and a Go module with one dependency both serve through
+ * the router; a dependency that does not exist and a Python version the stack lacks reject the
+ * push with pip's own error and the available version.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { git, pushRepo } from '../support/git-push.js';
+import { useBerth } from '../support/e2e-harness.js';
+import { routerGet } from '../support/spine.js';
+import { waitFor } from '../support/wait.js';
+
+// A cold build downloads and compiles everything (the Go standard library included) on a shared machine.
+const PUSH_TIMEOUT_MS = 600_000;
+
+describe('Python and Go apps pushed to one Berth', () => {
+  const berth = useBerth({ args: ['--outbound', 'on'] });
+
+  /** Creates an app, commits the fixture (changed by `files`) and pushes it; returns the push. */
+  async function push(prefix: string, fixture: string, files: Record<string, string> = {}): Promise<{ app: string; code: number | null; output: string }> {
+    const app = await berth.createApp(prefix);
+    const repo = await berth.repo(app, fixture);
+    for (const [path, text] of Object.entries(files)) await writeFile(join(repo.dir, path), text);
+    await git(repo.dir, ['add', '--all']);
+    await git(repo.dir, ['commit', '--quiet', '-m', 'app']);
+    const pushed = await pushRepo(berth, repo.dir, app, PUSH_TIMEOUT_MS);
+    return { app, code: pushed.code, output: pushed.stdout + pushed.stderr };
+  }
+
+  const serves = (app: string, body: RegExp) =>
+    waitFor(`${app} to answer through the router`, async () => {
+      const reply = await routerGet(berth, app, '/');
+      return reply.status === 200 && body.test(reply.body) ? reply : undefined;
+    }, 60_000, 200);
+
+  it('builds a Flask app with pip from PyPI into a virtualenv and serves it with gunicorn from its Procfile', async () => {
+    const { app, code, output } = await push('flask', 'python-flask');
+    assert.equal(code, 0, output);
+    assert.match(output, /remote: -----> Python app detected/);
+    assert.match(output, /remote: -----> Using Python 3\.11\.\d+ \(the stack's; \.python-version asks for 3\.11\)/);
+    assert.match(output, /remote: -----> Installing requirements with pip/);
+    assert.match(output, /remote: {8}Successfully installed .*flask-3\.0\.3.*gunicorn-22\.0\.0/i);
+    assert.match(output, /remote: {8}Procfile declares types {5}-> web/);
+    const reply = await serves(app, /python-flask ok/);
+    assert.equal(reply.body, 'python-flask ok: Flask 3.0.3 on Python 3.11\n');
+  });
+
+  it('builds a Go module with a dependency from the module proxy and serves the binary named after the module', async () => {
+    const { app, code, output } = await push('goweb', 'go-web');
+    assert.equal(code, 0, output);
+    assert.match(output, /remote: -----> Go app detected/);
+    assert.match(output, /remote: -----> Using go1\.\d+\.\d+ \(the stack's; go\.mod asks for go 1\.22\)/);
+    assert.match(output, /remote: {8}golang\.org\/x\/text\/cases/);
+    assert.match(output, /remote: {8}Installed to bin\/: go-web/);
+    assert.match(output, /remote: {8}Default types for buildpack -> web/);
+    const reply = await serves(app, /Go Web Ok/);
+    assert.match(reply.body, /^Go Web Ok: built with go1\.\d+\.\d+\n$/);
+  });
+
+  it('rejects a Python app whose requirement does not exist on PyPI, showing pip\'s own error', async () => {
+    const { code, output } = await push('nodep', 'python-flask', { 'requirements.txt': 'flask==3.0.3\nberth-no-such-package-e2e==1.0\n' });
+    assert.notEqual(code, 0, output);
+    assert.match(output, /remote: {8}ERROR: Could not find a version that satisfies the requirement berth-no-such-package-e2e==1\.0/);
+    assert.match(output, /remote: {2}! {5}Error: Unable to install dependencies using pip\. The error is above\./);
+    assert.match(output, /remote: {2}! {5}Push rejected, failed to compile Python app\./);
+  });
+
+  it('rejects a Python app asking for a version the stack lacks, naming the one it has', async () => {
+    const { code, output } = await push('oldpy', 'python-flask', { '.python-version': '3.8\n' });
+    assert.notEqual(code, 0, output);
+    assert.match(output, /remote: {2}! {5}\.python-version asks for Python 3\.8, which this stack does not have\./);
+    assert.match(output, /remote: {2}! {5}This stack has Python 3\.11\.\d+ only/);
+    assert.doesNotMatch(output, /Installing requirements/);
+  });
+});
