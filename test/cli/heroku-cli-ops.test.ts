@@ -36,7 +36,7 @@ const cli = (): HerokuCliOptions => {
   const apiUrl = api.url.replace('127.0.0.1', 'localhost');
   return { apiUrl, home, apiKey: dev.key, env: { HEROKU_BUILDPACK_REGISTRY_URL: `${apiUrl}/buildpack-registry` } };
 };
-const ok = async (...args: string[]) => {
+const ok = async (args: string[]) => {
   const result = await runHeroku(cli(), args);
   assert.equal(result.code, 0, `heroku ${args.join(' ')}: ${describeResult(result)}`);
   return { out: result.stdout, all: flat(result.stdout + result.stderr) };
@@ -50,65 +50,65 @@ describe('the official heroku CLI: domains, certificates, drains, labs and more'
   });
 
   it('certs:add, certs, certs:info and certs:remove manage an SNI certificate (added before any custom domain, so the CLI asks nothing)', async () => {
-    const added = await ok('certs:add', join(home, 'cert.pem'), join(home, 'key.pem'), '-a', APP);
+    const added = await ok(['certs:add', join(home, 'cert.pem'), join(home, 'key.pem'), '-a', APP]);
     assert.match(added.all, new RegExp(`Common Name\\(s\\): ${DOMAIN.replace(/\./g, '\\.')}`));
     assert.match(added.all, /Adding SSL certificate to .* done/);
     const [endpoint] = await state<Array<{ name: string }>>(`/apps/${APP}/sni-endpoints`);
     assert.ok(endpoint);
-    assert.match((await ok('certs', '-a', APP)).out, new RegExp(`${endpoint.name}\\s+${DOMAIN.replace(/\./g, '\\.')}`));
-    assert.match((await ok('certs:info', '-a', APP)).all, /SSL certificate is self signed/);
-    assert.match((await ok('certs:remove', '-a', APP, '--confirm', APP)).all, new RegExp(`Removing SSL certificate ${endpoint.name} from ${APP}\\.\\.\\. done`));
+    assert.match((await ok(['certs', '-a', APP])).out, new RegExp(`${endpoint.name}\\s+${DOMAIN.replace(/\./g, '\\.')}`));
+    assert.match((await ok(['certs:info', '-a', APP])).all, /SSL certificate is self signed/);
+    assert.match((await ok(['certs:remove', '-a', APP, '--confirm', APP])).all, new RegExp(`Removing SSL certificate ${endpoint.name} from ${APP}\\.\\.\\. done`));
     assert.deepEqual(await state(`/apps/${APP}/sni-endpoints`), []);
   });
 
   it('domains:add, domains, domains:info and domains:remove manage a custom domain', async () => {
-    assert.match((await ok('domains:add', DOMAIN, '-a', APP)).all, new RegExp(`Adding ${DOMAIN} to ${APP}\\.\\.\\. done`));
-    assert.match((await ok('domains', '-a', APP)).out, new RegExp(`${APP} Custom Domains[\\s\\S]*${DOMAIN.replace(/\./g, '\\.')}`));
-    assert.match((await ok('domains:info', DOMAIN, '-a', APP)).all, new RegExp(`hostname: ${DOMAIN.replace(/\./g, '\\.')}`));
+    assert.match((await ok(['domains:add', DOMAIN, '-a', APP])).all, new RegExp(`Adding ${DOMAIN} to ${APP}\\.\\.\\. done`));
+    assert.match((await ok(['domains', '-a', APP])).out, new RegExp(`${APP} Custom Domains[\\s\\S]*${DOMAIN.replace(/\./g, '\\.')}`));
+    assert.match((await ok(['domains:info', DOMAIN, '-a', APP])).all, new RegExp(`hostname: ${DOMAIN.replace(/\./g, '\\.')}`));
     const domains = await state<Array<{ hostname: string; kind: string }>>(`/apps/${APP}/domains`);
     assert.ok(domains.some((d) => d.hostname === DOMAIN && d.kind === 'custom'));
-    assert.match((await ok('domains:remove', DOMAIN, '-a', APP)).all, /done/);
+    assert.match((await ok(['domains:remove', DOMAIN, '-a', APP])).all, /done/);
     assert.ok(!(await state<Array<{ hostname: string }>>(`/apps/${APP}/domains`)).some((d) => d.hostname === DOMAIN));
   });
 
   it('drains:add, drains and drains:remove manage a log drain', async () => {
     const url = 'syslog+tls://logs.ops-shop.test:6514';
-    assert.match((await ok('drains:add', url, '-a', APP)).all, new RegExp(`Successfully added drain ${url.replace(/[.+]/g, '\\$&')}`));
+    assert.match((await ok(['drains:add', url, '-a', APP])).all, new RegExp(`Successfully added drain ${url.replace(/[.+]/g, '\\$&')}`));
     const [drain] = await state<Array<{ url: string; token: string }>>(`/apps/${APP}/log-drains`);
     assert.equal(drain?.url, url);
-    assert.match((await ok('drains', '-a', APP)).out, new RegExp(`${url.replace(/[.+]/g, '\\$&')} \\(${drain?.token}\\)`));
-    assert.match((await ok('drains:remove', url, '-a', APP)).all, /Successfully removed drain/);
+    assert.match((await ok(['drains', '-a', APP])).out, new RegExp(`${url.replace(/[.+]/g, '\\$&')} \\(${drain?.token}\\)`));
+    assert.match((await ok(['drains:remove', url, '-a', APP])).all, /Successfully removed drain/);
     assert.deepEqual(await state(`/apps/${APP}/log-drains`), []);
   });
 
   it('labs, labs:enable, labs:info and features show and change app features', async () => {
-    assert.match((await ok('labs', '-a', APP)).out, /\[ \] log-runtime-metrics/);
-    assert.match((await ok('labs:enable', 'log-runtime-metrics', '-a', APP)).all, new RegExp(`Enabling log-runtime-metrics for ${APP}\\.\\.\\. done`));
-    assert.match((await ok('labs:info', 'log-runtime-metrics', '-a', APP)).all, /Enabled: true/);
-    assert.match((await ok('labs', '-a', APP)).out, /\[\+\] log-runtime-metrics/);
+    assert.match((await ok(['labs', '-a', APP])).out, /\[ \] log-runtime-metrics/);
+    assert.match((await ok(['labs:enable', 'log-runtime-metrics', '-a', APP])).all, new RegExp(`Enabling log-runtime-metrics for ${APP}\\.\\.\\. done`));
+    assert.match((await ok(['labs:info', 'log-runtime-metrics', '-a', APP])).all, /Enabled: true/);
+    assert.match((await ok(['labs', '-a', APP])).out, /\[\+\] log-runtime-metrics/);
     const feature = await state<{ enabled: boolean }>(`/apps/${APP}/features/log-runtime-metrics`);
     assert.equal(feature.enabled, true);
-    assert.match((await ok('features', '-a', APP)).out, new RegExp(`App Features ${APP}`));
+    assert.match((await ok(['features', '-a', APP])).out, new RegExp(`App Features ${APP}`));
   });
 
   it('regions, apps:stacks, whoami and auth:token describe the install and the caller', async () => {
-    assert.match((await ok('regions')).out, /local\s+This Berth installation/);
-    assert.match((await ok('apps:stacks', '-a', APP)).out, /\* heroku-24/);
-    assert.equal((await ok('whoami')).out.trim(), 'heroku-ops@example.test');
-    assert.equal((await ok('auth:token')).out.trim(), dev.key);
+    assert.match((await ok(['regions'])).out, /local\s+This Berth installation/);
+    assert.match((await ok(['apps:stacks', '-a', APP])).out, /\* heroku-24/);
+    assert.equal((await ok(['whoami'])).out.trim(), 'heroku-ops@example.test');
+    assert.equal((await ok(['auth:token'])).out.trim(), dev.key);
   });
 
   it('buildpacks:add resolves heroku/nodejs through Berth\'s registry, buildpacks:clear removes it', async () => {
-    assert.match((await ok('buildpacks:add', 'heroku/nodejs', '-a', APP)).all, /Buildpack added/);
+    assert.match((await ok(['buildpacks:add', 'heroku/nodejs', '-a', APP])).all, /Buildpack added/);
     const installed = await state<Array<{ buildpack: { url: string; name: string } }>>(`/apps/${APP}/buildpack-installations`);
     assert.equal(installed.length, 1);
     assert.match(installed[0]?.buildpack.name ?? '', /nodejs/);
-    assert.match((await ok('buildpacks:clear', '-a', APP)).all, /Buildpacks cleared/);
+    assert.match((await ok(['buildpacks:clear', '-a', APP])).all, /Buildpacks cleared/);
     assert.deepEqual(await state(`/apps/${APP}/buildpack-installations`), []);
   });
 
   it('ps:resize changes a process type\'s dyno size', async () => {
-    assert.match((await ok('ps:resize', 'web=standard-2x', '-a', APP)).all, /web\s+Standard-2X/i);
+    assert.match((await ok(['ps:resize', 'web=standard-2x', '-a', APP])).all, /web\s+Standard-2X/i);
     const web = await state<{ size: string }>(`/apps/${APP}/formation/web`);
     assert.equal(web.size, 'Standard-2X');
   });
