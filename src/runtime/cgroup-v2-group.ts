@@ -9,6 +9,7 @@ import type { CgroupFs } from './cgroup-v2.js';
 import { DEDICATED_CPU_SHARES } from './cgroups.js';
 import type { CpuSets } from './cpu-sets.js';
 import type { DynoLimits, DynoMemory, DynoProcesses } from './types.js';
+import { signalPids } from './signal-pids.js';
 
 const CPU_PERIOD_US = 100_000;
 /** cpu.weight of one ordinary process group (v2's default), what cpu.shares 1024 is on v1. */
@@ -87,17 +88,7 @@ export class V2DynoCgroup implements DynoCgroup {
   }
 
   async signalAll(signal: NodeJS.Signals, spare: ReadonlySet<number> = new Set()): Promise<number[]> {
-    const hit: number[] = [];
-    for (const pid of await this.procs()) {
-      if (spare.has(pid)) continue;
-      try {
-        process.kill(pid, signal);
-        hit.push(pid);
-      } catch {
-        // already gone
-      }
-    }
-    return hit;
+    return signalPids(await this.procs(), signal, spare);
   }
 
   /** cgroup.kill (Linux 5.14+); SIGKILL to each member where the file is missing. */

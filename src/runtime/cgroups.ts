@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { type AppliedLimits, CONTROLLERS, type Controller, type DynoCgroup } from './cgroup-hierarchy.js';
 import type { CpuSets } from './cpu-sets.js';
 import type { DynoLimits, DynoMemory, DynoProcesses } from './types.js';
+import { signalPids } from './signal-pids.js';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
 const CFS_PERIOD_US = 100_000;
@@ -132,17 +133,7 @@ export class V1DynoCgroup implements DynoCgroup {
 
   /** Signal every member except `spare`; returns the pids signalled. */
   async signalAll(signal: NodeJS.Signals, spare: ReadonlySet<number> = new Set()): Promise<number[]> {
-    const hit: number[] = [];
-    for (const pid of await this.procs()) {
-      if (spare.has(pid)) continue;
-      try {
-        process.kill(pid, signal);
-        hit.push(pid);
-      } catch {
-        // already gone
-      }
-    }
-    return hit;
+    return signalPids(await this.procs(), signal, spare);
   }
 
   async killAll(): Promise<void> {

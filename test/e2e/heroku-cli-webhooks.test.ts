@@ -14,7 +14,7 @@ import { WebhookRecorder } from '../../src/api/webhook-recorder.js';
 import { EgressGuard } from '../../src/egress/egress-guard.js';
 import { WebhookSender } from '../../src/webhooks/webhook-sender.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
-import { testEnv } from '../support/berth-process.js';
+import { herokuEnv } from '../support/heroku-cli.js';
 import { repoRoot } from '../support/repo-root.js';
 import { waitFor } from '../support/wait.js';
 import { Receiver } from '../support/webhook-receiver.js';
@@ -54,26 +54,8 @@ describe('the official heroku CLI: webhooks against Berth', () => {
   let hookId = '';
   let secret = '';
 
-  function env(): NodeJS.ProcessEnv {
-    const base = testEnv();
-    for (const name of Object.keys(base)) if (name.startsWith('HEROKU_')) delete base[name];
-    return {
-      ...base,
-      HOME: root,
-      XDG_CONFIG_HOME: join(root, '.config'),
-      XDG_CACHE_HOME: join(root, '.cache'),
-      XDG_DATA_HOME: join(root, '.local', 'share'),
-      HEROKU_HOST: api.url,
-      HEROKU_API_KEY: key,
-      HEROKU_PARTICLEBOARD_URL: api.url,
-      DISABLE_TELEMETRY: 'true',
-      HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
-      HEROKU_DISABLE_AUTOUPDATE: 'true',
-      CI: 'true',
-      NO_COLOR: '1',
-      FORCE_COLOR: '0',
-    };
-  }
+  /** The CLI's environment: what Berth's banner sets, isolated in `root` (test/support/heroku-cli.ts). */
+  const env = (): NodeJS.ProcessEnv => herokuEnv({ apiUrl: api.url, home: root, apiKey: key });
   const heroku = (t: TestContext, ...args: string[]) => run(t, args, env(), root);
 
   before(async () => {
