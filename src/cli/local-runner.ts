@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Colours } from './colour.js';
 import type { LocalProcess } from './local-plan.js';
 
@@ -58,6 +59,9 @@ export async function runLocal(options: LocalRunOptions): Promise<number> {
     const entry: Running = { process: proc, child, exited: Promise.resolve(), done: false };
     entry.exited = (async () => {
       const [code, signal] = (await once(child, 'exit').catch((err: Error) => [null, err.message])) as [number | null, string | null];
+      // Its last lines may still be in the pipes: report the exit after them (a child it left
+      // behind holding the pipes open gets a second, no more).
+      await Promise.race([Promise.all([child.stdout, child.stderr].map((stream) => (stream && !stream.readableEnded ? once(stream, 'end').catch(() => undefined) : undefined))), delay(PIPE_DRAIN_MS, undefined, { ref: false })]);
       entry.done = true;
       if (code !== 0 && !stopping) failed = true;
       write('system', -1, `${proc.name} ${code === null ? `was killed by ${signal}` : `exited with code ${code}`}${stopping ? '' : '; the other processes keep running'}`);
@@ -84,6 +88,9 @@ export async function runLocal(options: LocalRunOptions): Promise<number> {
   options.stop.removeEventListener('abort', onStop);
   return failed ? 1 : 0;
 }
+
+/** How long an exited process's output may take to arrive before its exit is reported. */
+const PIPE_DRAIN_MS = 1000;
 
 function signalAll(running: Running[], signal: NodeJS.Signals): void {
   for (const { child, done } of running) {
