@@ -9,23 +9,8 @@ import { seedAddon } from '../support/seed-addons.js';
 import { newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
 import { sql } from '../support/pg-query.js';
+import type { TransferJson } from '../../src/cli/pg-data.js';
 
-interface TransferJson {
-  uuid: string;
-  num: number;
-  name: string;
-  from_name: string;
-  from_type: string;
-  to_name: string;
-  to_type: string;
-  to_url: string | null;
-  succeeded: boolean;
-  error: string | null;
-  processed_bytes: number;
-  source_bytes: number;
-  finished_at: string | null;
-  logs?: Array<{ created_at: string; message: string }>;
-}
 
 let server: ThrowawayPostgres;
 let api: ApiHarness;

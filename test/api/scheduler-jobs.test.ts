@@ -12,20 +12,8 @@ import { useApi } from '../support/api-harness.js';
 import { supervisedHost } from '../support/supervised-host.js';
 import { deploy, newApp } from './deploy-helpers.js';
 import { expectError, expectJson, jsonBody } from './helpers.js';
+import type { SchedulerJobJson as JobJson } from '../../src/cli/api-types.js';
 
-interface JobJson {
-  id: string;
-  app: { id: string; name: string };
-  command: string;
-  size: string;
-  frequency: string;
-  at: string | null;
-  cron: string;
-  schedule: string;
-  next_run_at: string;
-  last_run: { status: string; exit_code: number | null; dyno: string; started_at: string; finished_at: string | null } | null;
-  last_skipped: { at: string; reason: string } | null;
-}
 
 const host = supervisedHost(365 * 24 * 3_600_000);
 const api = useApi({}, async (harness) => {
