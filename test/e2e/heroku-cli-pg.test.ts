@@ -1,6 +1,5 @@
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +14,7 @@ import { startDataServices, type DataServices } from '../../src/main/data-servic
 import { providerHooks } from '../../src/main/provider-hooks.js';
 import { StoreAddonDirectory } from '../../src/main/store-addon-directory.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
-import { testEnv } from '../support/berth-process.js';
-import { repoRoot } from '../support/repo-root.js';
+import { describeResult, flat, runHeroku } from '../support/heroku-cli.js';
 
 /**
  * The official `heroku` CLI (devDependency heroku@11.10.0) with HEROKU_HOST and HEROKU_DATA_HOST
@@ -27,29 +25,7 @@ import { repoRoot } from '../support/repo-root.js';
  * `redis:maxmemory` and `redis:cli` on the real heroku-redis provider.
  */
 
-const HEROKU = join(repoRoot(), 'node_modules', '.bin', 'heroku');
-const CLI_TIMEOUT_MS = 90_000;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(t: TestContext, args: string[], env: NodeJS.ProcessEnv, cwd: string, input = ''): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(HEROKU, args, { env, cwd, timeout: CLI_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? error.code : 0;
-      t.diagnostic(`heroku ${args.join(' ')}: exit ${String(code ?? error?.signal)}`);
-      if (typeof code !== 'number') return reject(new Error(`heroku ${args.join(' ')} did not exit normally (${error?.message})\n${stdout}\n${stderr}`));
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin?.end(input);
-  });
-}
-
-const flat = (text: string) => text.replace(/›/g, ' ').replace(/\s+/g, ' ').trim();
-const describeResult = (r: CliResult) => `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 
 describe('the official heroku CLI: pg:* against Berth', () => {
   let root: string;
@@ -60,29 +36,13 @@ describe('the official heroku CLI: pg:* against Berth', () => {
   let key: string;
   const APP = 'official-pg';
 
-  function env(): NodeJS.ProcessEnv {
-    const base = testEnv();
-    for (const name of Object.keys(base)) if (name.startsWith('HEROKU_')) delete base[name];
-    return {
-      ...base,
-      HOME: root,
-      XDG_CONFIG_HOME: join(root, '.config'),
-      XDG_CACHE_HOME: join(root, '.cache'),
-      XDG_DATA_HOME: join(root, '.local', 'share'),
-      HEROKU_HOST: api.url,
-      HEROKU_DATA_HOST: new URL(api.url).hostname,
-      HEROKU_API_KEY: key,
-      HEROKU_PARTICLEBOARD_URL: api.url,
-      PGSSLMODE: 'prefer',
-      DISABLE_TELEMETRY: 'true',
-      HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
-      HEROKU_DISABLE_AUTOUPDATE: 'true',
-      CI: 'true',
-      NO_COLOR: '1',
-      FORCE_COLOR: '0',
-    };
-  }
-  const heroku = (t: TestContext, ...args: string[]) => run(t, args, env(), root);
+  const cli = () => ({ apiUrl: api.url, home: root, apiKey: key, timeoutMs: 90_000, env: { HEROKU_DATA_HOST: new URL(api.url).hostname, PGSSLMODE: 'prefer' } });
+  const withInput = async (t: TestContext, args: string[], input: string) => {
+    const result = await runHeroku(cli(), args, input);
+    t.diagnostic(`heroku ${args.join(' ')}: exit ${result.code}`);
+    return result;
+  };
+  const heroku = (t: TestContext, ...args: string[]) => withInput(t, args, '');
 
   const databaseUrl = async () => ((await api.store.configVars.get((await api.store.apps.findByName(APP))!.id)) as Record<string, string>).DATABASE_URL!;
 
@@ -192,7 +152,7 @@ describe('the official heroku CLI: pg:* against Berth', () => {
     assert.equal(policy.code, 0, describeResult(policy));
     assert.match(policy.stdout, /set to allkeys-lru/);
     assert.match((await heroku(t, 'redis:info', '-a', APP)).stdout, /allkeys-lru/);
-    const cli = await run(t, ['redis:cli', '-a', APP, '--confirm', APP], env(), root, 'SET greeting hello\nGET greeting\n');
+    const cli = await withInput(t, ['redis:cli', '-a', APP, '--confirm', APP], 'SET greeting hello\nGET greeting\n');
     assert.equal(cli.code, 0, describeResult(cli));
     assert.match(cli.stdout, /hello/);
   });

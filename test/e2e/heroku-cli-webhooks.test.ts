@@ -6,7 +6,6 @@
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,34 +13,11 @@ import { WebhookRecorder } from '../../src/api/webhook-recorder.js';
 import { EgressGuard } from '../../src/egress/egress-guard.js';
 import { WebhookSender } from '../../src/webhooks/webhook-sender.js';
 import { startApi, type ApiHarness } from '../support/api-harness.js';
-import { herokuEnv } from '../support/heroku-cli.js';
-import { repoRoot } from '../support/repo-root.js';
+import { describeResult, flat, runHeroku } from '../support/heroku-cli.js';
 import { waitFor } from '../support/wait.js';
 import { Receiver } from '../support/webhook-receiver.js';
 
-const HEROKU = join(repoRoot(), 'node_modules', '.bin', 'heroku');
-const CLI_TIMEOUT_MS = 60_000;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(t: TestContext, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(HEROKU, args, { env, cwd, timeout: CLI_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? error.code : 0;
-      t.diagnostic(`heroku ${args.join(' ')}: exit ${String(code ?? error?.signal)}`);
-      if (typeof code !== 'number') return reject(new Error(`heroku ${args.join(' ')} did not exit normally (${error?.message})\n${stdout}\n${stderr}`));
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin?.end();
-  });
-}
-
-const flat = (text: string) => text.replace(/›/g, ' ').replace(/\s+/g, ' ').trim();
-const describeResult = (r: CliResult) => `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 
 describe('the official heroku CLI: webhooks against Berth', () => {
   let root: string;
@@ -54,9 +30,11 @@ describe('the official heroku CLI: webhooks against Berth', () => {
   let hookId = '';
   let secret = '';
 
-  /** The CLI's environment: what Berth's banner sets, isolated in `root` (test/support/heroku-cli.ts). */
-  const env = (): NodeJS.ProcessEnv => herokuEnv({ apiUrl: api.url, home: root, apiKey: key });
-  const heroku = (t: TestContext, ...args: string[]) => run(t, args, env(), root);
+  const heroku = async (t: TestContext, ...args: string[]) => {
+    const result = await runHeroku({ apiUrl: api.url, home: root, apiKey: key }, args);
+    t.diagnostic(`heroku ${args.join(' ')}: exit ${result.code}`);
+    return result;
+  };
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'berth-heroku-hooks-'));

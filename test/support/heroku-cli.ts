@@ -22,6 +22,8 @@ export interface HerokuCliOptions {
   apiKey?: string;
   cwd?: string;
   env?: Record<string, string>;
+  /** Default 60 s (pg:* against a loaded box may need more). */
+  timeoutMs?: number;
 }
 
 /** The CLI's environment: only what Berth's banner and `berth heroku-env` set, plus isolation. */
@@ -49,10 +51,10 @@ export function herokuEnv(o: HerokuCliOptions): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs `heroku ARGS` (argv, 60 s timeout); `input` is written to its stdin, which then closes. */
+/** Runs `heroku ARGS` (argv, `timeoutMs`, default 60 s); `input` is written to its stdin, which then closes. */
 export function runHeroku(o: HerokuCliOptions, args: string[], input = ''): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(HEROKU, args, { env: herokuEnv(o), cwd: o.cwd ?? o.home, timeout: 60_000, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(HEROKU, args, { env: herokuEnv(o), cwd: o.cwd ?? o.home, timeout: o.timeoutMs ?? 60_000, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? error.code : 0;
       if (typeof code !== 'number') return reject(new Error(`heroku ${args.join(' ')} did not exit normally: ${error?.message}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
       resolve({ code, stdout, stderr });
