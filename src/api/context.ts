@@ -136,6 +136,8 @@ export interface DynoPort {
   list(appId: string): DynoRecord[];
   /** Restarts every dyno, or those of one type, rolling like a deploy. */
   restart(appId: string, type?: string): void;
+  /** Rolls one formation dyno: its replacement starts (a web dyno's is up) before it stops. */
+  restartDyno(appId: string, type: string, index: number): void;
   /** Stops one dyno now (formation dynos are then started again by the loop). */
   stop(dynoId: string): Promise<void>;
   run(app: App, request: OneOffRequest): Promise<DynoRecord>;

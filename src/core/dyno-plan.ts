@@ -13,6 +13,8 @@ export interface DesiredProcess {
   releaseVersion: number;
   /** A restart (ps:restart) asked at this time: older dynos of the type roll like a deploy. */
   restartedAt?: number;
+  /** A restart of one dyno (ps:restart or ps:stop of web.2) asked at this time, by index: it rolls alone. */
+  indexRestartedAt?: Readonly<Record<number, number>>;
 }
 
 /**
@@ -73,8 +75,9 @@ export function jitterMs(id: string): number {
 const nameOf = (d: { type: string; index: number }) => `${d.type}.${d.index}`;
 const alive = (d: LiveDyno) => d.state === 'starting' || d.state === 'up';
 const gone = (d: LiveDyno) => d.state === 'stopping' || d.state === 'down';
+const restartedAt = (p: DesiredProcess, index: number) => Math.max(p.restartedAt ?? -Infinity, p.indexRestartedAt?.[index] ?? -Infinity);
 const matches = (d: LiveDyno, p: DesiredProcess) =>
-  d.releaseVersion === p.releaseVersion && d.size === p.size && d.command === p.command && (p.restartedAt === undefined || d.startedAt >= p.restartedAt);
+  d.releaseVersion === p.releaseVersion && d.size === p.size && d.command === p.command && d.startedAt >= restartedAt(p, d.index);
 
 /** One index of one process type (web.2) as the rules see it. Dynos stopping or down don't count. */
 export interface Slot {

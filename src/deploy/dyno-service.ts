@@ -21,6 +21,10 @@ export class DynoService implements DynoPort {
     this.deps.manager.restart(appId, type);
   }
 
+  restartDyno(appId: string, type: string, index: number): void {
+    this.deps.manager.restartDyno(appId, type, index);
+  }
+
   stop(dynoId: string): Promise<void> {
     return this.deps.manager.stopDyno(dynoId);
   }

@@ -79,7 +79,7 @@ export class DynoManager {
   /** Armed wake-ups per app (cancel functions). */
   private readonly wakeups = new Map<string, () => void>();
   private readonly stopping = new Set<string>();
-  /** ps:restart requests: app → type (or '*') → time. Dynos started before roll. */
+  /** ps:restart requests: app → type (or '*', or `type.index` for one dyno) → time. Dynos started before roll. */
   private readonly restarts = new Map<string, Map<string, number>>();
   /** One-off dynos seen gone, newest last (bounded): a late track() must not bring one back. */
   private readonly endedOneOffs = new Set<string>();
@@ -156,6 +156,17 @@ export class DynoManager {
     this.kick(appId);
   }
 
+  /**
+   * Restarts one formation dyno (web.2) alone, the way `restart` rolls a type: a web dyno keeps
+   * serving until its replacement is up, so stopping the only web dyno drops no request.
+   */
+  restartDyno(appId: string, type: string, index: number): void {
+    const byType = this.restarts.get(appId) ?? new Map<string, number>();
+    byType.set(`${type}.${index}`, this.options.now());
+    this.restarts.set(appId, byType);
+    this.kick(appId);
+  }
+
   /** Stops one dyno (SIGTERM, grace, SIGKILL); a formation dyno is started again by the loop. */
   async stopDyno(dynoId: string): Promise<void> {
     const dyno = this.dynos.get(dynoId);
@@ -176,7 +187,11 @@ export class DynoManager {
     const restarts = this.restarts.get(appId);
     return (desire?.processes ?? []).map((p) => {
       const at = Math.max(restarts?.get('*') ?? -Infinity, restarts?.get(p.type) ?? -Infinity);
-      return Number.isFinite(at) ? { ...p, restartedAt: at } : p;
+      // Keys of one dyno are `type.index`; a process type's name never holds a dot.
+      const byIndex: Record<number, number> = {};
+      for (const [key, time] of restarts ?? []) if (key.startsWith(`${p.type}.`)) byIndex[Number(key.slice(p.type.length + 1))] = time;
+      const marked = Object.keys(byIndex).length > 0 ? { ...p, indexRestartedAt: byIndex } : p;
+      return Number.isFinite(at) ? { ...marked, restartedAt: at } : marked;
     });
   }
 

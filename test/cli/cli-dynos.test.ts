@@ -27,6 +27,9 @@ class TestDynos implements DynoPort {
   restart(appId: string, type?: string): void {
     this.restarts.push(type ?? 'all');
   }
+  restartDyno(_appId: string, type: string, index: number): void {
+    this.restarts.push(`${type}.${index}`);
+  }
   async stop(dynoId: string): Promise<void> {
     this.stops.push(dynoId);
   }
@@ -160,15 +163,19 @@ test('ps:restart restarts all dynos, a process type or one dyno', async () => {
   assert.equal((await berth(['ps:restart'])).stdout, 'Restarting all dynos on dyno-app... done\n');
   assert.equal((await berth(['ps:restart', 'web'])).stdout, 'Restarting all web dynos on dyno-app... done\n');
   assert.equal((await berth(['ps:restart', 'web.1'])).stdout, 'Restarting dyno web.1 on dyno-app... done\n');
-  assert.deepEqual(dynos.restarts.slice(-2), ['all', 'web']);
-  assert.equal(dynos.stops.at(-1), 'dyno-web.1');
+  assert.deepEqual(dynos.restarts.slice(-3), ['all', 'web', 'web.1']);
 });
 
-test('ps:stop stops one dyno or a type and refuses to stop everything', async () => {
-  dynos.dynos = [record(app, 'worker.1', 'node worker.js'), record(app, 'worker.2', 'node worker.js')];
+test('ps:stop rolls a formation dyno or type, stops a one-off dyno, and refuses to stop everything', async () => {
+  dynos.dynos = [record(app, 'worker.1', 'node worker.js'), record(app, 'worker.2', 'node worker.js'), { ...record(app, 'run.4', 'bash'), oneOff: true }];
+  const stops = dynos.stops.length;
   assert.equal((await berth(['ps:stop', 'worker.2'])).stdout, 'Stopping dyno worker.2 on dyno-app... done\n');
-  assert.equal(dynos.stops.at(-1), 'dyno-worker.2');
+  assert.equal(dynos.restarts.at(-1), 'worker.2');
   assert.equal((await berth(['ps:stop', '-p', 'worker'])).stdout, 'Stopping all worker dynos on dyno-app... done\n');
+  assert.equal(dynos.restarts.at(-1), 'worker');
+  assert.equal(dynos.stops.length, stops, 'formation dynos roll; nothing was stopped outright');
+  assert.equal((await berth(['ps:stop', 'run.4'])).stdout, 'Stopping dyno run.4 on dyno-app... done\n');
+  assert.deepEqual(dynos.stops.slice(stops), ['dyno-run.4']);
   const none = await berth(['ps:stop']);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /^Error: Name a dyno or a process type to stop/);

@@ -45,17 +45,17 @@ describe('heroku ps:restart and ps:stop with a process type', () => {
     assert.ok(api.lines.some((l) => l.appId === appId && l.message === `Restart web dynos by user ${dev.email}`));
   });
 
-  it('heroku ps:stop web stops both web dynos and no other', async () => {
+  it('heroku ps:stop web rolls both web dynos and no other (they are started again, the new ones first)', async () => {
     const stopped = await runHeroku(cli(), ['ps:stop', 'web', '-a', APP]);
     assert.equal(stopped.code, 0, describeResult(stopped));
-    assert.deepEqual(dynos.stops.sort(), dynos.dynos.filter((d) => d.type === 'web').map((d) => d.id).sort());
+    assert.deepEqual(dynos.restarts.at(-1), { appId, type: 'web' });
+    assert.deepEqual(dynos.stops, [], 'no formation dyno is stopped outright');
   });
 
   it('heroku ps:restart web.2 still restarts just that dyno', async () => {
-    const before = dynos.stops.length;
     const restarted = await runHeroku(cli(), ['ps:restart', '--dyno-name', 'web.2', '-a', APP]);
     assert.equal(restarted.code, 0, describeResult(restarted));
-    assert.deepEqual(dynos.stops.slice(before), [dynos.dynos.find((d) => d.name === 'web.2')?.id]);
+    assert.deepEqual(dynos.dynoRestarts, [{ appId, name: 'web.2' }]);
   });
 
   it('heroku ps:restart with a name that is neither a dyno nor a type fails with a 404 and touches nothing', async () => {

@@ -166,6 +166,25 @@ describe('planApp', () => {
     assert.deepEqual(stops(planApp([p], [old, fresh], NOW).actions), [`${old.id}:replaced`]);
   });
 
+  it('rolls the restart of one dyno alone: only that index surges, the others keep running', () => {
+    const p = { ...web(2), indexRestartedAt: { 2: NOW - 1_000 } };
+    const one = dyno(p, 1, 'up', { startedAt: NOW - 60_000 });
+    const two = dyno(p, 2, 'up', { startedAt: NOW - 60_000 });
+    const plan = planApp([p], [one, two], NOW);
+    assert.deepEqual(starts(plan.actions), ['web.2:restart']);
+    assert.deepEqual(stops(plan.actions), [], 'web.2 keeps serving until its replacement is up');
+    const fresh = dyno(p, 2, 'up', { startedAt: NOW });
+    assert.deepEqual(stops(planApp([p], [one, two, fresh], NOW).actions), [`${two.id}:replaced`]);
+  });
+
+  it('stops a worker dyno restarted alone before its replacement starts (never two workers at one index)', () => {
+    const w = { ...worker(1), indexRestartedAt: { 1: NOW - 1_000 } };
+    const old = dyno(w, 1, 'up', { startedAt: NOW - 60_000 });
+    const plan = planApp([w], [old], NOW);
+    assert.deepEqual(stops(plan.actions), [`${old.id}:replaced`]);
+    assert.deepEqual(starts(plan.actions), []);
+  });
+
   it('replaces dynos whose size changed', () => {
     const old = dyno(web(1, 2, 'standard-1x'), 1, 'up');
     assert.deepEqual(starts(planApp([web(1, 2, 'standard-2x')], [old], NOW).actions), ['web.1:resize']);

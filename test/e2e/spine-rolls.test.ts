@@ -8,8 +8,8 @@ import { createApp, waitForDynos, type DynoJson } from '../support/spine.js';
 import { waitFor } from '../support/wait.js';
 
 /**
- * Every way a web dyno is stopped (a push, a config change, ps:restart, ps:stop, a scale-down)
- * drops no request, whatever the app does on SIGTERM: the router stops sending the dyno requests,
+ * Every way a web dyno is stopped (a push, a config change, ps:restart, ps:stop, a scale-down,
+ * ps:stop of the only web dyno) drops no request, whatever the app does on SIGTERM: the router stops sending the dyno requests,
  * each of its two workers confirms, and the requests in flight finish before SIGTERM. The app
  * answers GETs after 10 ms and the POSTs after 200 ms, so some are always in flight when a dyno is
  * stopped; a POST the dyno lost is never replayed, so it shows up as a failure.
@@ -85,6 +85,9 @@ describe('rolling and stopping web dynos under load answers every request', () =
         await roll('a scale-down to 1', ['web.1'], async () => {
           ok(await api(berth, `/apps/${app}/formation/web`, { method: 'PATCH', body: JSON.stringify({ quantity: 1 }) }), 200, 'scale to 1');
         }, ['web.2']);
+        await roll('ps:stop of the only web dyno', ['web.1'], async () => {
+          ok(await api(berth, `/apps/${app}/dynos/web.1/actions/stop`, { method: 'POST' }), 202, 'ps:stop web.1 (the only one)');
+        });
         const count = loop.count();
         await waitFor('requests after the last roll', async () => loop.count() >= count + 20, 20_000);
       } finally {

@@ -220,6 +220,24 @@ describe('dyno manager', () => {
     m.manager.stop();
   });
 
+  it('rolls the restart of one web dyno: the old one serves until its replacement is up, its sibling is untouched', async () => {
+    const m = managed(desire(2, { web: 2 }));
+    await m.manager.start();
+    await m.reaches('web.1', 'up');
+    await m.reaches('web.2', 'up');
+    m.clock.advance(1000);
+    const before = m.runtime.dynos.filter((d) => d.name === 'web.1').length;
+    m.manager.restartDyno(APP, 'web', 2);
+    const replacement = await m.started('web.2', 'restart');
+    assert.equal(m.events.has((e) => e.kind === 'stopping'), false, 'nothing stops before the replacement is up');
+    await m.reaches('web.2', 'up');
+    await m.next('stopped', (e) => e.dynoId !== replacement.dyno.id);
+    await m.manager.idle();
+    assert.deepEqual(m.live(), ['web.1 v2 up', 'web.2 v2 up']);
+    assert.equal(m.runtime.dynos.filter((d) => d.name === 'web.1').length, before, 'web.1 was not restarted');
+    m.manager.stop();
+  });
+
   it('rolls ps:restart like a deploy, replacing only dynos started before it', async () => {
     const m = managed(desire(2, { web: 1, worker: 1 }));
     await m.manager.start();

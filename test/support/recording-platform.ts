@@ -115,11 +115,16 @@ export class RecordingPlatform implements PlatformPort {
  */
 export class NoDynos implements DynoPort {
   readonly restarts: Array<{ appId: string; type?: string }> = [];
+  /** Restarts of one formation dyno (ps:restart web.2, ps:stop web.2). */
+  readonly dynoRestarts: Array<{ appId: string; name: string }> = [];
   list(_appId: string): DynoRecord[] {
     return [];
   }
   restart(appId: string, type?: string): void {
     this.restarts.push(type === undefined ? { appId } : { appId, type });
+  }
+  restartDyno(appId: string, type: string, index: number): void {
+    this.dynoRestarts.push({ appId, name: `${type}.${index}` });
   }
   async stop(_dynoId: string): Promise<void> {}
   async run(_app: App, _request: OneOffRequest): Promise<DynoRecord> {

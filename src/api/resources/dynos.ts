@@ -38,24 +38,34 @@ function dynosOfType(ctx: RequestContext, app: App, type: string): DynoRecord[] 
 const TTL_MAX = 86_400;
 
 /**
- * Stops one dyno now (the loop replaces a formation dyno) and logs who asked. Like Heroku, the
- * name may also be a process type (`heroku ps:restart web`, `ps:stop web`): then it acts on every
- * dyno of that type, as `/formations/:type` does.
+ * ps:restart / ps:stop of one dyno or a process type, logged with who asked. A one-off dyno stops.
+ * A formation dyno would be started again by the loop anyway, so it rolls instead (its replacement
+ * starts first, a web one is up before the old one stops): stopping the only web dyno drops no
+ * request. Like Heroku, the name may be a process type (`heroku ps:restart web`, `ps:stop web`):
+ * then every dyno of that type rolls, as `/formations/:type` does.
  */
 async function stopOne(ctx: RequestContext, verb: 'Restart' | 'Stop') {
   const app = routeApp(ctx);
   const key = ctx.params.dyno as string;
   const dyno = ctx.deps.dynos.list(app.id).find((d) => d.name === key || d.id === key);
   if (dyno) {
-    void ctx.deps.dynos.stop(dyno.id);
+    // A formation dyno is started again anyway (Heroku restarts it): roll it, so stopping the
+    // only web dyno drops no request. A one-off dyno just stops.
+    if (dyno.oneOff) void ctx.deps.dynos.stop(dyno.id);
+    else ctx.deps.dynos.restartDyno(app.id, dyno.type, dyno.index);
     ctx.deps.logs.emit(app.id, 'api', `${verb} ${dyno.name} dyno by user ${ctx.account.email}`);
     return { status: 202, body: {} };
   }
-  const ofType = dynosOfType(ctx, app, key);
-  if (ofType.length === 0) throw notFound('dyno or process type with running dynos', key);
-  if (verb === 'Restart') ctx.deps.dynos.restart(app.id, key);
-  else for (const d of ofType) void ctx.deps.dynos.stop(d.id);
-  ctx.deps.logs.emit(app.id, 'api', `${verb} ${key} dynos by user ${ctx.account.email}`);
+  return stopType(ctx, app, key, verb, 'dyno or process type with running dynos');
+}
+
+/** Every dyno of a type: formation dynos roll (ps:restart web, ps:stop web), one-off dynos stop. */
+function stopType(ctx: RequestContext, app: App, type: string, verb: 'Restart' | 'Stop', missing: string) {
+  const ofType = dynosOfType(ctx, app, type);
+  if (ofType.length === 0) throw notFound(missing, type);
+  if (ofType.some((d) => !d.oneOff)) ctx.deps.dynos.restart(app.id, type);
+  for (const d of ofType) if (d.oneOff) void ctx.deps.dynos.stop(d.id);
+  ctx.deps.logs.emit(app.id, 'api', `${verb} ${type} dynos by user ${ctx.account.email}`);
   return { status: 202, body: {} };
 }
 
@@ -170,7 +180,7 @@ export const dynoRoutes: Route[] = [
       return { status: 202, body: {} };
     },
   },
-  // Restarting one dyno is stopping it: the dyno manager starts it again (ps:restart web.1).
+  // ps:restart web.1 rolls that one dyno.
   { method: 'DELETE', path: '/apps/:app/dynos/:dyno', access: { app: 'operate' }, handler: (ctx) => stopOne(ctx, 'Restart') },
   {
     method: 'DELETE',
@@ -189,14 +199,6 @@ export const dynoRoutes: Route[] = [
     method: 'POST',
     path: '/apps/:app/formations/:type/actions/stop',
     access: { app: 'operate' },
-    async handler(ctx) {
-      const app = routeApp(ctx);
-      const type = ctx.params.type as string;
-      const dynos = dynosOfType(ctx, app, type);
-      if (dynos.length === 0) throw notFound('dynos of type', type);
-      for (const dyno of dynos) void ctx.deps.dynos.stop(dyno.id);
-      ctx.deps.logs.emit(app.id, 'api', `Stop ${type} dynos by user ${ctx.account.email}`);
-      return { status: 202, body: {} };
-    },
+    handler: async (ctx) => stopType(ctx, routeApp(ctx), ctx.params.type as string, 'Stop', 'dynos of type'),
   },
 ];
