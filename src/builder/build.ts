@@ -83,7 +83,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onCancel);
-    await rm(scratch, { recursive: true, force: true });
+    // Retries ride out a writer that is still finishing as the step ends (ENOTEMPTY, EBUSY).
+    await rm(scratch, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
