@@ -18,6 +18,7 @@ import { KyselyAccountQuotas } from './account-quotas-repository.js';
 import { KyselyAppSetups } from './app-setups-repository.js';
 import { KyselyReviewApps } from './review-apps-repository.js';
 import { KyselySshKeys } from './ssh-keys-repository.js';
+import { KyselyAppMetrics } from './app-metrics-repository.js';
 import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 import { KyselyPgBackupSchedules, KyselyPgTransfers } from './pg-transfers-repository.js';
@@ -52,6 +53,7 @@ export class KyselyStore implements Store {
   readonly appFeatures: KyselyAppFeatures;
   readonly accountQuotas: KyselyAccountQuotas;
   readonly sshKeys: KyselySshKeys;
+  readonly appMetrics: KyselyAppMetrics;
   readonly addons: KyselyAddons;
   readonly addonAttachments: KyselyAddonAttachments;
   readonly pgTransfers: KyselyPgTransfers;
@@ -89,6 +91,7 @@ export class KyselyStore implements Store {
     this.appFeatures = new KyselyAppFeatures(db, clock);
     this.accountQuotas = new KyselyAccountQuotas(db, clock);
     this.sshKeys = new KyselySshKeys(db, clock);
+    this.appMetrics = new KyselyAppMetrics(db);
     this.addons = new KyselyAddons(db, clock);
     this.addonAttachments = new KyselyAddonAttachments(db, clock);
     this.pgTransfers = new KyselyPgTransfers(db, clock);

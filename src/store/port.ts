@@ -15,6 +15,7 @@ import type { AppWebhookRepository } from './webhook-records.js';
 import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
 import type { PipelineCouplingRepository, PipelinePromotionRepository, PipelineRepository } from './pipeline-records.js';
 import type { SchedulerJobRepository } from './scheduler-job-records.js';
+import type { AppMetricRows } from '../core/app-metrics.js';
 import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, CurrentReleaseSummary, Formation, Release, ReleaseStatus, Slug, SourceBlob } from './records.js';
 
 export type * from './records.js';
@@ -65,6 +66,8 @@ export interface Store {
   /** App webhooks, their events and deliveries (the sender's queue). */
   webhooks: AppWebhookRepository;
   schedulerJobs: SchedulerJobRepository;
+  /** App metrics by minute, flushed from the host agent and kept 24 h (migration 0020). */
+  appMetrics: AppMetricsRepository;
   appTransfers: AppTransferRepository;
   platformSettings: PlatformSettingsRepository;
   /**
@@ -353,6 +356,16 @@ export interface SshKey {
   comment: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/** App and dyno metrics by minute (`minute` in unix seconds); the rows go with their app. */
+export interface AppMetricsRepository {
+  /** Writes the rows, replacing any of the same minute (and dyno); false (nothing written) when the app is gone. */
+  save(appId: string, rows: AppMetricRows): Promise<boolean>;
+  /** The app's rows with from ≤ minute ≤ to, oldest first. */
+  read(appId: string, from: number, to: number): Promise<AppMetricRows>;
+  /** Deletes every row older than `before` (unix seconds); resolves with how many went. */
+  prune(before: number): Promise<number>;
 }
 
 export interface SshKeyRepository {

@@ -460,6 +460,35 @@ export interface ReviewAppsTable {
   updated_at: string;
 }
 
+/** An app's metrics of one minute (migration 0020); `errors`/`runtime_errors` are JSON code → count. */
+export interface AppMetricMinutesTable {
+  app_id: string;
+  minute: number | string;
+  r2xx: number;
+  r3xx: number;
+  r4xx: number;
+  r5xx: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  errors: string;
+  restarts: number;
+  crashes: number;
+  runtime_errors: string;
+}
+
+/** A formation dyno's samples of one minute (migration 0020). */
+export interface DynoMetricMinutesTable {
+  app_id: string;
+  dyno: string;
+  minute: number | string;
+  type: string;
+  rss_mb: number | null;
+  swap_mb: number | null;
+  quota_mb: number;
+  load: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   authorizations: AuthorizationsTable;
@@ -499,4 +528,6 @@ export interface Database {
   app_webhook_events: AppWebhookEventsTable;
   app_webhook_deliveries: AppWebhookDeliveriesTable;
   scheduler_jobs: SchedulerJobsTable;
+  app_metric_minutes: AppMetricMinutesTable;
+  dyno_metric_minutes: DynoMetricMinutesTable;
 }

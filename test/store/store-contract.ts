@@ -24,6 +24,7 @@ import { accountQuotasContract } from './account-quotas-contract.js';
 import { appSetupsContract } from './app-setups-contract.js';
 import { reviewAppsContract } from './review-apps-contract.js';
 import { sshKeysContract } from './ssh-keys-contract.js';
+import { appMetricsContract } from './app-metrics-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
 import { domainsContract } from './domains-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
@@ -131,6 +132,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     accountsContract({ open });
     authorizationsContract({ open });
     appsContract({ open });
+    appMetricsContract({ open });
     paginationContract({ open });
     releasesContract({ open });
     slugsContract({ open });
