@@ -2,6 +2,7 @@ import type { AddonServerStatus } from '../addons/addon-servers.js';
 import type { PostgresEndpoint } from '../addons/postgres-server.js';
 import type { RedisEndpoint, RedisLimits } from '../addons/redis-instances.js';
 import type { DrainView } from '../core/drain-view.js';
+import type { AppMetricRows } from '../core/app-metrics.js';
 import type { DynoEvent, DynoHost, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import type { AgentContract, AgentInfo, ForwardedLogLine } from './agent-contract.js';
 import type { CertificateEntry } from './certificate-book.js';
@@ -47,6 +48,11 @@ export class AgentClient implements DynoHost {
 
   onEvent(listener: (event: DynoEvent) => void): () => void {
     return this.rpc.on('dyno.state', (data) => listener({ kind: 'state', dyno: data.dyno, previous: data.previous }));
+  }
+
+  /** The agent's metric rows in [from, to] (unix seconds), of one app or of all. */
+  metricsMinutes(request: { appId?: string; from: number; to: number }): Promise<Array<{ appId: string } & AppMetricRows>> {
+    return this.rpc.call('metrics.minutes', request);
   }
 
   setRoutes(apps: AppRouteConfig[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { PostgresEndpoint } from '../addons/postgres-server.js';
 import type { RedisEndpoint, RedisLimits } from '../addons/redis-instances.js';
 import type { RedisHost } from '../addons/redis-provider.js';
+import type { AppMetricRows } from '../core/app-metrics.js';
 import type { DrainView } from '../core/drain-view.js';
 import type { DynoEvent, DynoHost, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import { errorRegistry, PlatformError, type ErrorId } from '../core/errors.js';
@@ -142,6 +143,12 @@ export class AgentConnection implements DynoHost, RedisHost {
 
   removeDrain(appId: string, key: string): Promise<DrainView> {
     return platformErrors(async () => this.require().removeDrain(appId, key));
+  }
+
+  // Metrics (the flusher and the metrics endpoint): rejects while disconnected, so a caller keeps its cursor.
+
+  async metricsMinutes(request: { appId?: string; from: number; to: number }): Promise<Array<{ appId: string } & AppMetricRows>> {
+    return this.require().metricsMinutes(request);
   }
 
   // Routes, certificates and control-plane log lines (the deploy pipeline's ports).

@@ -2,6 +2,7 @@ import type { AddonServerStatus } from '../addons/addon-servers.js';
 import type { PostgresEndpoint } from '../addons/postgres-server.js';
 import type { RedisEndpoint, RedisLimits } from '../addons/redis-instances.js';
 import type { DrainView } from '../core/drain-view.js';
+import type { AppMetricRows } from '../core/app-metrics.js';
 import type { DynoEvent, DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import type { RouteSnapshot } from '../core/route-table.js';
 import type { IssuedSession, LogEntry, LogSessionRequest } from '../logplex/index.js';
@@ -91,6 +92,10 @@ export type AgentMethods = {
   'drains.list': { request: { appId: string }; response: DrainView[] };
   /** `key` is the drain's id, url or token. */
   'drains.remove': { request: { appId: string; key: string }; response: DrainView };
+
+  // Metrics (src/core/metrics-book.ts): the agent's per-minute rings of router requests, dyno samples and events.
+  /** Rows with from ≤ minute ≤ to (unix seconds) of one app, or of every app that has some; the current minute is partial. */
+  'metrics.minutes': { request: { appId?: string; from: number; to: number }; response: Array<{ appId: string } & AppMetricRows> };
 
   // Add-on data servers (src/addons/addon-servers.ts): run and supervised by the agent like dynos.
   /** Berth's PostgreSQL server, initialised and started on first use. */

@@ -36,6 +36,8 @@ export interface SupervisorDeps {
   sampleEveryMs?: number;
   /** At most one R14 and one runtime-metrics sample per dyno this often (default 20 s, Heroku's). */
   metricsEveryMs?: number;
+  /** Every sample of an up dyno's cgroup (memory every sampleEveryMs, and its load average), for the app's metrics. */
+  onSample?(record: DynoRecord, sample: { rssBytes: number; swapBytes: number; quotaBytes: number; load1m: number }): void;
 }
 
 interface Entry {
@@ -345,6 +347,7 @@ export class DynoSupervisor {
       this.platform(entry, dynoError('R14'));
     }
     const load = await entry.load?.sample(now);
+    if (load) this.deps.onSample?.({ ...entry.record }, { rssBytes: memory.rssBytes, swapBytes: memory.swapBytes, quotaBytes: memory.quotaBytes, load1m: load.avg1m });
     if (entry.launch.runtimeMetrics && load && (entry.lastMetrics === undefined || now - entry.lastMetrics >= this.metricsEveryMs)) {
       entry.lastMetrics = now;
       const lines = formatRuntimeMetrics({

@@ -1,6 +1,8 @@
 import type { AddonServers } from '../addons/addon-servers.js';
 import { parseFullLimits, parseLimits } from '../addons/redis-instances.js';
 import type { DynoLaunch, DynoRecord } from '../core/dyno-host.js';
+import { readRouterLine } from '../core/app-metrics.js';
+import { MetricsBook, type MetricsCaps } from '../core/metrics-book.js';
 import type { RouteDiff } from '../core/route-table.js';
 import type { DrainManager } from '../logplex/drain-manager.js';
 import type { LogChannels } from '../logplex/log-channels.js';
@@ -42,6 +44,8 @@ export interface HostAgentDeps {
   invalidateCertificate?(servername?: string): Promise<void>;
   /** R14 and runtime-metrics interval per dyno (default 20 s; shorter only in tests). */
   metricsEveryMs?: number;
+  /** Caps of the app metrics kept in memory (default DEFAULT_METRICS_CAPS). */
+  metricsCaps?: Partial<MetricsCaps>;
 }
 
 const str = (value: unknown, name: string): string => {
@@ -68,20 +72,36 @@ export class HostAgent {
   readonly supervisor: DynoSupervisor;
   readonly routes: RouteState;
   readonly certificates: CertificateBook;
+  /** The apps' metrics by minute: router lines, dyno samples and events, in bounded rings. */
+  readonly metrics: MetricsBook;
   private server?: RpcServer<AgentContract>;
 
   constructor(private readonly deps: HostAgentDeps) {
     this.routes = new RouteState(deps.domain, (diff) => deps.pushRoutes(diff));
     this.certificates = deps.certificates ?? new CertificateBook();
+    const metrics = (this.metrics = new MetricsBook(deps.metricsCaps));
     this.supervisor = new DynoSupervisor({
       runtime: deps.runtime,
       now: deps.now,
       logs: {
-        append: (appId, input) => deps.channels.append(appId, input),
+        append: (appId, input) => {
+          if (input.source === 'heroku') metrics.platformLine(appId, deps.now(), input.message);
+          deps.channels.append(appId, input);
+        },
         ingest: (appId, source, process, stream) => deps.channels.ingest(appId, source, process, stream as never),
       },
       onChange: (record, previous, dyno) => this.changed(record, previous, dyno),
       drain: async (_record, address, timeoutMs) => deps.drainRoute?.(address, timeoutMs),
+      onSample: (record, sample) => {
+        if (record.oneOff) return;
+        const MB = 1024 * 1024;
+        metrics.dynoSample(record.appId, deps.now(), { name: record.name, type: record.type }, {
+          rssMb: sample.rssBytes / MB,
+          swapMb: sample.swapBytes / MB,
+          quotaMb: sample.quotaBytes / MB,
+          load: sample.load1m,
+        });
+      },
       ...(deps.metricsEveryMs !== undefined ? { metricsEveryMs: deps.metricsEveryMs } : {}),
     });
   }
@@ -89,7 +109,10 @@ export class HostAgent {
   /** A router log line for an app known by name. */
   routerLog(appName: string | null, line: string): void {
     const appId = appName ? this.routes.appIdOf(appName) : undefined;
-    if (appId) this.deps.channels.append(appId, { source: 'heroku', process: 'router', message: line });
+    if (!appId) return;
+    const request = readRouterLine(line);
+    if (request) this.metrics.request(appId, this.deps.now(), request);
+    this.deps.channels.append(appId, { source: 'heroku', process: 'router', message: line });
   }
 
   async listen(socketPath: string): Promise<void> {
@@ -118,6 +141,7 @@ export class HostAgent {
         const appId = str(p.appId, 'appId');
         await this.certificatesChanged(this.certificates.remove(appId));
         routes.removeApp(appId);
+        this.metrics.forget(appId);
         await deps.drains.removeChannel(appId);
         await deps.channels.remove(appId);
       },
@@ -141,6 +165,10 @@ export class HostAgent {
       'drains.add': (p) => deps.drains.add(str(p.appId, 'appId'), p.url),
       'drains.list': (p) => deps.drains.list(str(p.appId, 'appId')),
       'drains.remove': (p) => deps.drains.remove(str(p.appId, 'appId'), str(p.key, 'key')),
+      'metrics.minutes': (p) => {
+        if (typeof p.from !== 'number' || typeof p.to !== 'number') throw new RpcError('from and to are required (unix seconds)', 'bad_request');
+        return this.metrics.rows(p.from, p.to, typeof p.appId === 'string' ? p.appId : undefined);
+      },
       'addons.postgres.ensure': () => this.addons().ensurePostgres(),
       'addons.redis.create': (p) => this.addons().create(str(p.id, 'id'), badRequest(() => parseFullLimits(p.limits))),
       'addons.redis.configure': (p) => this.addons().configure(str(p.id, 'id'), badRequest(() => parseLimits(p.limits))),
@@ -191,6 +219,8 @@ export class HostAgent {
   }
 
   private changed(record: DynoRecord, previous: DynoRecord['state'] | 'down', dyno?: RunningDyno): void {
+    if (!record.oneOff && record.state === 'starting' && previous === 'down') this.metrics.dynoStarted(record.appId, this.deps.now(), record.name);
+    if (record.state === 'crashed' && previous !== 'crashed') this.metrics.dynoCrashed(record.appId, this.deps.now());
     this.routes.dynoChanged(record, dyno?.address ?? this.supervisor.running(record.id)?.address);
     this.server?.broadcast('dyno.state', { dyno: record, previous });
   }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Account, App, Authorization } from '../core/model.js';
 import type { DrainView } from '../core/drain-view.js';
 import type { DynoRecord } from '../core/dyno-host.js';
+import type { AppMetricRows } from '../core/app-metrics.js';
 import type { Plan } from '../core/dyno-plan.js';
 import type { Accounts } from '../accounts/accounts-service.js';
 import type { AppPolicy } from '../accounts/app-policy.js';
@@ -144,6 +145,12 @@ export interface DynoPort {
   plan(appId: string): Promise<Plan>;
 }
 
+/** The host agent's metric rows as the API reads them: the current minute and those not flushed to the store yet. */
+export interface MetricsPort {
+  /** The app's rows with from ≤ minute ≤ to (unix seconds) the agent holds; empty when it is not connected. */
+  recent(appId: string, from: number, to: number): Promise<AppMetricRows>;
+}
+
 /** Heroku Scheduler's runner as the API uses it (src/deploy/scheduler-jobs.ts). */
 export interface SchedulerPort {
   /** Jobs were added, changed or removed: run what is due and re-arm the timer (does not wait). */
@@ -256,6 +263,8 @@ export interface ApiDeps {
   addons: AddonRegistry;
   /** How long a provider may take to provision, change a plan or deprovision before it counts as failed. */
   addonTimeoutMs: number;
+  /** Live app metrics from the host agent (`GET /apps/:app/metrics`); absent, that route answers from the store alone. */
+  metrics?: MetricsPort;
   /** Data services behind `pg:*` and `redis:*` (Heroku's data API); absent, those routes answer 404. */
   data?: DataPort;
   /** Third-party providers (partner API): registration and their OAuth tokens. */

@@ -41,6 +41,7 @@ import { teamRoutes } from './resources/teams.js';
 import { signupRoutes } from './resources/signup.js';
 import { teamAppRoutes } from './resources/team-apps.js';
 import { dynoRoutes } from './resources/dynos.js';
+import { metricsRoutes } from './resources/metrics.js';
 import { domainRoutes } from './resources/domains.js';
 import { sniEndpointRoutes } from './resources/sni-endpoints.js';
 import { featureRoutes } from './resources/features.js';
@@ -90,6 +91,7 @@ export const apiRoutes: Route[] = [
   ...teamRoutes,
   ...signupRoutes,
   ...dynoRoutes,
+  ...metricsRoutes,
   ...schedulerJobRoutes,
   ...domainRoutes,
   ...sniEndpointRoutes,

@@ -42,6 +42,7 @@ import { builtinAddonProviders } from './addon-providers.js';
 import { createApiServers } from './api-servers.js';
 import { banner } from './banner.js';
 import { CleanupStack } from './cleanup-stack.js';
+import { MetricsFlusher } from '../deploy/metrics-flusher.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
 import { closeServer, listen } from './listen.js';
 import type { UpOptions } from './options.js';
@@ -139,6 +140,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     disk.soon(0);
     cleanups.defer(() => disk.stop());
 
+    // App metrics: the agent aggregates them by minute; finished minutes go to the store (24 h kept).
+    const metrics = new MetricsFlusher({ store, source: agent, log: logLine });
+
     const addonRegistry = new AddonRegistry();
     const partnerTokens = new PartnerTokens(store, () => new Date());
     const partners = new PartnerProviders({ store, tokens: partnerTokens, registry: addonRegistry, region: 'us', log: logLine });
@@ -154,6 +158,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       dynos,
       scheduler,
       disk,
+      metrics,
       addons: addonRegistry,
       addonTimeoutMs: 30_000,
       data: dataServices.data,
@@ -254,6 +259,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       await forwarder.flush();
       await stopAgent(agent.current, paths.root);
     });
+    // Registered after the agent's stop, so it runs before it: the last minutes reach the store.
+    metrics.start(15_000);
+    cleanups.defer(() => metrics.stop());
 
     const runtime = {
       pid: process.pid,
