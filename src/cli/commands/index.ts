@@ -106,6 +106,7 @@ import { labsEnable } from './labs-enable.js';
 import { labsInfo } from './labs-info.js';
 import { logs } from './logs.js';
 import { maintenance } from './maintenance.js';
+import { metrics } from './metrics.js';
 import { maintenanceOff } from './maintenance-off.js';
 import { maintenanceOn } from './maintenance-on.js';
 import { pgInfo } from './pg-info.js';
@@ -252,6 +253,7 @@ export const COMMANDS: readonly Command[] = [
   maintenance,
   maintenanceOn,
   maintenanceOff,
+  metrics,
   pgInfo,
   pgPsql,
   pgCredentialsRotate,
