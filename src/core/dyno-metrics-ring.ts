@@ -18,9 +18,10 @@ export interface DynoSample {
 
 export class DynoMetricsRing {
   private readonly held = new Int32Array(SLOTS).fill(NONE);
-  private readonly rss = new Float64Array(SLOTS);
-  private readonly swap = new Float64Array(SLOTS);
-  private readonly load = new Float64Array(SLOTS);
+  // float32: read back rounded to 0.01, as shown.
+  private readonly rss = new Float32Array(SLOTS);
+  private readonly swap = new Float32Array(SLOTS);
+  private readonly load = new Float32Array(SLOTS);
   private quotaMb = 0;
   private newest = NONE;
 

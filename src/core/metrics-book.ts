@@ -1,7 +1,7 @@
 /**
  * Every app's metrics on one host, in bounded memory: an AppMetricsRing per app and a
- * DynoMetricsRing per formation dyno name, with caps on both. At a cap, the app (or the app's
- * dyno) updated longest ago makes room (its minutes that were flushed stay in the store). Times
+ * DynoMetricsRing per formation dyno name, with caps on apps, dynos per app and dynos in all. At
+ * a cap, the app (or the dyno) updated longest ago makes room (its minutes that were flushed stay in the store). Times
  * come in as unix ms from the caller's clock; nothing here reads one.
  */
 import { minuteOf, runtimeErrorCode, type AppMetricRows, type RouterRequest } from './app-metrics.js';
@@ -9,13 +9,15 @@ import { DynoMetricsRing, type DynoSample } from './dyno-metrics-ring.js';
 import { AppMetricsRing } from './metrics-ring.js';
 
 export interface MetricsCaps {
-  /** Apps kept at once (default 500: at most ~70 KB each). */
+  /** Apps kept at once (default 500; ~57 KB each, plus ~5.8 KB per H-/R-code seen). */
   maxApps: number;
-  /** Dyno names kept per app (default 50: ~30 KB each). */
+  /** Dyno names kept per app (default 50). */
   maxDynosPerApp: number;
+  /** Dyno names kept over all apps (default 2000; ~23 KB each). */
+  maxDynos: number;
 }
 
-export const DEFAULT_METRICS_CAPS: MetricsCaps = { maxApps: 500, maxDynosPerApp: 50 };
+export const DEFAULT_METRICS_CAPS: MetricsCaps = { maxApps: 500, maxDynosPerApp: 50, maxDynos: 2000 };
 
 interface AppEntry {
   ring: AppMetricsRing;
@@ -28,6 +30,7 @@ interface AppEntry {
 export class MetricsBook {
   private readonly apps = new Map<string, AppEntry>();
   private readonly caps: MetricsCaps;
+  private dynos = 0;
 
   constructor(caps: Partial<MetricsCaps> = {}) {
     this.caps = { ...DEFAULT_METRICS_CAPS, ...caps };
@@ -69,9 +72,11 @@ export class MetricsBook {
     const entry = this.entry(appId, at);
     let ring = entry.dynos.get(dyno.name);
     if (!ring) {
-      if (entry.dynos.size >= this.caps.maxDynosPerApp) entry.dynos.delete(oldest(entry.dynos, (r) => r.lastMinute ?? 0)!);
+      if (entry.dynos.size >= this.caps.maxDynosPerApp) this.dropDyno(entry);
+      else if (this.dynos >= this.caps.maxDynos) this.dropDyno(this.oldestDynoOwner());
       ring = new DynoMetricsRing(dyno.name, dyno.type);
       entry.dynos.set(dyno.name, ring);
+      this.dynos += 1;
     }
     ring.sample(minuteOf(at), sample);
   }
@@ -89,14 +94,41 @@ export class MetricsBook {
     return out;
   }
 
+  /** Dyno names kept over all apps. */
+  get totalDynos(): number {
+    return this.dynos;
+  }
+
   forget(appId: string): void {
+    this.dynos -= this.apps.get(appId)?.dynos.size ?? 0;
     this.apps.delete(appId);
+  }
+
+  /** Drops the app's dyno sampled longest ago. */
+  private dropDyno(entry: AppEntry): void {
+    const name = oldest(entry.dynos, (r) => r.lastMinute ?? 0);
+    if (name !== undefined && entry.dynos.delete(name)) this.dynos -= 1;
+  }
+
+  /** The app holding the dyno sampled longest ago, over all apps. */
+  private oldestDynoOwner(): AppEntry {
+    let owner: AppEntry | undefined;
+    let min = Infinity;
+    for (const entry of this.apps.values()) {
+      for (const ring of entry.dynos.values()) {
+        if ((ring.lastMinute ?? 0) < min) {
+          min = ring.lastMinute ?? 0;
+          owner = entry;
+        }
+      }
+    }
+    return owner!;
   }
 
   private entry(appId: string, at: number): AppEntry {
     let entry = this.apps.get(appId);
     if (!entry) {
-      if (this.apps.size >= this.caps.maxApps) this.apps.delete(oldest(this.apps, (e) => e.touched)!);
+      if (this.apps.size >= this.caps.maxApps) this.forget(oldest(this.apps, (e) => e.touched)!);
       entry = { ring: new AppMetricsRing(), dynos: new Map(), started: new Set(), touched: at };
       this.apps.set(appId, entry);
     }

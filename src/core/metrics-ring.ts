@@ -12,17 +12,18 @@ const NONE = -1;
 // Counters per slot, in this order.
 const CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 const RESTARTS = 4, CRASHES = 5, COUNTERS = 6;
-/** More distinct codes than Heroku has H- and R-codes are ignored (bounds the code map). */
-const MAX_CODES = 64;
+/** Berth has 23 H- and R-codes; more distinct ones than this are ignored (bounds the code map). */
+const MAX_CODES = 32;
 
 const minuteNumber = (minute: number) => Math.floor(minute / MINUTE_SECONDS);
 const slotOf = (n: number) => ((n % SLOTS) + SLOTS) % SLOTS;
-const nullable = (x: number) => (Number.isNaN(x) ? null : x);
+// Percentiles are stored as float32 and were rounded to 0.01 ms: rounding again gives them back.
+const nullable = (x: number) => (Number.isNaN(x) ? null : Math.round(x * 100) / 100);
 
 export class AppMetricsRing {
   private readonly held = new Int32Array(SLOTS).fill(NONE);
   private readonly counters = new Uint32Array(SLOTS * COUNTERS);
-  private readonly percentiles = new Float64Array(SLOTS * 3).fill(NaN);
+  private readonly percentiles = new Float32Array(SLOTS * 3).fill(NaN);
   private readonly codes = new Map<string, Uint32Array>();
   private readonly histogram = new LatencyHistogram();
   private histogramMinute = NONE;

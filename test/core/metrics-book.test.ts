@@ -94,6 +94,17 @@ describe('MetricsBook', () => {
     assert.deepEqual([...new Set(book.rows(minute(0), minute(9), 'new')[0]!.dynos.map((d) => d.dyno))].sort(), ['web.2', 'web.3']);
   });
 
+  it('keeps at most maxDynos dyno names over all apps, dropping the one sampled longest ago', () => {
+    const book = new MetricsBook({ maxDynos: 2 });
+    book.dynoSample('a', at(0), { name: 'web.1', type: 'web' }, sample(1));
+    book.dynoSample('b', at(1), { name: 'web.1', type: 'web' }, sample(1));
+    book.dynoSample('c', at(2), { name: 'worker.1', type: 'worker' }, sample(1));
+    assert.equal(book.totalDynos, 2);
+    assert.deepEqual([book.dynoCount('a'), book.dynoCount('b'), book.dynoCount('c')], [0, 1, 1]);
+    book.forget('b');
+    assert.equal(book.totalDynos, 1);
+  });
+
   it('forgets an app entirely', () => {
     const book = new MetricsBook();
     book.request('a', at(0), ok(1));
