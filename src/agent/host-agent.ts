@@ -4,6 +4,7 @@ import type { DynoLaunch, DynoRecord } from '../core/dyno-host.js';
 import { readRouterLine } from '../core/app-metrics.js';
 import { MetricsBook, type MetricsCaps } from '../core/metrics-book.js';
 import type { RouteDiff } from '../core/route-table.js';
+import type { Timers } from '../core/timers.js';
 import type { DrainManager } from '../logplex/drain-manager.js';
 import type { LogChannels } from '../logplex/log-channels.js';
 import type { LogSessionRequest, LogSessions } from '../logplex/log-sessions.js';
@@ -46,6 +47,8 @@ export interface HostAgentDeps {
   metricsEveryMs?: number;
   /** Caps of the app metrics kept in memory (default DEFAULT_METRICS_CAPS). */
   metricsCaps?: Partial<MetricsCaps>;
+  /** The supervisor's sampling timers (default the system's; a fake clock's in tests). */
+  timers?: Timers;
 }
 
 const str = (value: unknown, name: string): string => {
@@ -103,6 +106,7 @@ export class HostAgent {
         });
       },
       ...(deps.metricsEveryMs !== undefined ? { metricsEveryMs: deps.metricsEveryMs } : {}),
+      ...(deps.timers ? { timers: deps.timers } : {}),
     });
   }
 
