@@ -29,6 +29,7 @@ export class MetricsFlusher implements MetricsPort {
   private flushedThrough: number | undefined;
   private running: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private lastError: string | undefined;
   private readonly now: () => number;
 
   constructor(private readonly deps: MetricsFlusherDeps) {
@@ -47,9 +48,15 @@ export class MetricsFlusher implements MetricsPort {
 
   /** One flush (serialized with any running one); never rejects: failures are logged. */
   flush(options: { partial?: boolean } = {}): Promise<void> {
-    this.running = this.running.then(() => this.flushOnce(options.partial === true)).catch((err: unknown) => {
-      this.deps.log({ at: 'warn', msg: 'metrics flush failed; the next one retries', error: err instanceof Error ? err.message : String(err) });
-    });
+    this.running = this.running
+      .then(() => this.flushOnce(options.partial === true))
+      .then(() => void (this.lastError = undefined))
+      .catch((err: unknown) => {
+        // Said once per cause, not every interval (an agent away, or one older than metrics.minutes).
+        const error = err instanceof Error ? err.message : String(err);
+        if (error !== this.lastError) this.deps.log({ at: 'warn', msg: 'metrics flush failed; the next one retries', error });
+        this.lastError = error;
+      });
     return this.running;
   }
 
