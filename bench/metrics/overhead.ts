@@ -15,6 +15,7 @@ import { readRouterLine } from '../../src/core/app-metrics.js';
 import { DEFAULT_METRICS_CAPS, MetricsBook } from '../../src/core/metrics-book.js';
 import { PERCENTILE_ERROR } from '../../src/core/latency-histogram.js';
 import type { MetricsSeries } from '../../src/core/metrics-series.js';
+import { metricsSummary } from '../../src/cli/metrics-summary.js';
 import { api, startBerth } from '../../test/support/berth-process.js';
 import { appRepo } from '../../test/support/git-push.js';
 import { createApp, routerGet, waitForDynos } from '../../test/support/spine.js';
@@ -111,6 +112,8 @@ async function underWrk(seconds: number, connections: number) {
         web1_load_avg_1m_max: Math.max(...(web?.load_avg_1m.filter((x): x is number => x !== null) ?? [0])),
       },
       agent_cpu_share_of_one_core: agentCpuUs / 1e6 / elapsed,
+      /** What `berth metrics` prints for the app. */
+      berth_metrics: metricsSummary(s),
     };
   } finally {
     await repo?.remove();
