@@ -3,9 +3,13 @@ import { PlatformError } from '../core/errors.js';
 import type { Account, Authorization } from '../core/model.js';
 import type { ApiDeps, AuthMode } from './context.js';
 import type { LoginThrottle } from './login-throttle.js';
+import { csrfTokenMatches, type DashboardSessions, type LiveSession } from '../accounts/dashboard-sessions.js';
+import { assertSameOrigin, sessionCookie } from './session-cookie.js';
 
 const INVALID = 'Invalid credentials provided: the API key is unknown, expired or revoked.';
 const MISSING = 'Authentication required: send "Authorization: Bearer <API key>" (berth auth:token prints yours).';
+const SESSION_GONE = 'Your dashboard session expired or was revoked: log in again.';
+const CSRF = 'This change needs the X-CSRF-Token header with the token POST /dashboard/session (or GET) returned for this session.';
 
 export function parseAuthorization(header: string | undefined): { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string } | undefined {
   if (!header) return undefined;
@@ -22,16 +26,23 @@ export function parseAuthorization(header: string | undefined): { kind: 'bearer'
 
 /**
  * `Authorization: Bearer KEY`, or Basic with the key as password (any user name). Routes with
- * auth mode `login` also accept Basic `email:password`.
+ * auth mode `login` also accept Basic `email:password`. Without an Authorization header, the
+ * dashboard's session cookie acts as a key of its account (see cookieCaller).
  */
 export interface Caller {
   account: Account;
-  /** The API key used; absent for an email:password login. */
+  /** The API key used; absent for an email:password login or a password dashboard session. */
   authorization?: Authorization;
+  /** The dashboard session, when the cookie authenticated the request. */
+  session?: LiveSession;
 }
 
-export async function authenticate(req: IncomingMessage, mode: AuthMode, deps: ApiDeps, logins: LoginThrottle): Promise<Caller | undefined> {
+export async function authenticate(req: IncomingMessage, mode: AuthMode, deps: ApiDeps, logins: LoginThrottle, sessions: DashboardSessions): Promise<Caller | undefined> {
   if (mode === 'none') return undefined;
+  if (req.headers.authorization === undefined) {
+    const token = sessionCookie(req);
+    if (token !== undefined) return cookieCaller(req, token, sessions);
+  }
   const credentials = parseAuthorization(req.headers.authorization);
   if (!credentials) throw new PlatformError('unauthorized', MISSING);
   const key = credentials.kind === 'bearer' ? credentials.token : credentials.password;
@@ -40,7 +51,7 @@ export async function authenticate(req: IncomingMessage, mode: AuthMode, deps: A
   if (mode === 'login' && credentials.kind === 'basic' && credentials.user.includes('@')) {
     const client = req.socket.remoteAddress ?? 'unknown';
     const wait = logins.blockedFor(client, credentials.user);
-    if (wait > 0) throw new PlatformError('rate_limit', `Too many failed logins from this address or for this email. Try again in ${wait} minute${wait === 1 ? '' : 's'}, or use an API key.`);
+    if (wait > 0) throw loginsThrottled(wait);
     try {
       return { account: await deps.accounts.login(credentials.user, credentials.password) };
     } catch (err) {
@@ -49,4 +60,25 @@ export async function authenticate(req: IncomingMessage, mode: AuthMode, deps: A
     }
   }
   throw new PlatformError('unauthorized', INVALID);
+}
+
+/** The 429 of too many failed logins, with Retry-After. */
+export function loginsThrottled(waitMinutes: number): PlatformError {
+  return new PlatformError('rate_limit', `Too many failed logins from this address or for this email. Try again in ${waitMinutes} minute${waitMinutes === 1 ? '' : 's'}, or use an API key.`, { retryAfterSeconds: waitMinutes * 60 });
+}
+
+/**
+ * The dashboard cookie as credentials: only from the dashboard's own origin, only for a live
+ * session, and every method but GET and HEAD must echo the session's CSRF token.
+ */
+async function cookieCaller(req: IncomingMessage, token: string, sessions: DashboardSessions): Promise<Caller> {
+  assertSameOrigin(req);
+  const live = await sessions.resolve(token);
+  if (!live) throw new PlatformError('unauthorized', SESSION_GONE);
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    const sent = req.headers['x-csrf-token'];
+    if (!csrfTokenMatches(typeof sent === 'string' ? sent : undefined, live.csrfToken)) throw new PlatformError('csrf_token_invalid', CSRF);
+  }
+  return { account: live.account, ...(live.authorization ? { authorization: live.authorization } : {}), session: live };
 }

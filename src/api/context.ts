@@ -7,6 +7,8 @@ import type { AppMetricRows } from '../core/app-metrics.js';
 import type { Plan } from '../core/dyno-plan.js';
 import type { Accounts } from '../accounts/accounts-service.js';
 import type { AppPolicy } from '../accounts/app-policy.js';
+import type { DashboardSessions, LiveSession, SessionLimits } from '../accounts/dashboard-sessions.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { Access } from '../core/access-policy.js';
 import type { AddonRegistry } from '../core/addon-registry.js';
 import type { DataPort } from './data-port.js';
@@ -286,6 +288,8 @@ export interface ApiDeps {
   bodyDeadlineMs?: number;
   /** Failed email:password logins allowed per client address and per email in 15 minutes. */
   loginFailureLimit?: { perClient: number; perEmail: number };
+  /** Dashboard sessions' idle and absolute expiry (default 2 h and 24 h). */
+  sessionLimits?: SessionLimits;
   /** What happened (app created, scaled, add-on provisioned…), published after commit for app webhooks. */
   events: PlatformEvents;
   log(event: Record<string, unknown>): void;
@@ -304,6 +308,10 @@ export interface RequestContext {
   /** Set for every route that requires authentication. */
   account: Account;
   authorization?: Authorization;
+  /** The dashboard session, when its cookie authenticated the request. */
+  session?: LiveSession;
+  /** Dashboard logins: the sessions and the failed-login throttle (absent for in-process calls). */
+  dashboard?: { sessions: DashboardSessions; logins: LoginThrottle };
   /** The route's access rule for this request (src/api/app-access.ts reads it). */
   access: RequestAccess;
   body(): Promise<Record<string, unknown>>;

@@ -8,7 +8,8 @@ import type { Reply } from './context.js';
 export function errorReply(err: unknown): Reply & { internal: boolean } {
   if (err instanceof PlatformError) {
     const body = err.resource === undefined ? { id: err.id, message: err.message } : { id: err.id, message: err.message, resource: err.resource };
-    return { status: err.status, body, internal: false };
+    const headers = err.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(err.retryAfterSeconds) };
+    return { status: err.status, body, internal: false, ...(headers ? { headers } : {}) };
   }
   return {
     status: errorRegistry.internal_server_error.status,

@@ -9,6 +9,9 @@ import { AppPolicy } from '../accounts/app-policy.js';
 import { readJsonBody } from './body.js';
 import { errorReply, send } from './respond.js';
 import { LoginThrottle } from './login-throttle.js';
+import { DashboardSessions, DEFAULT_SESSION_LIMITS } from '../accounts/dashboard-sessions.js';
+import { clearSessionCookie, sessionCookie } from './session-cookie.js';
+import { dashboardSessionRoutes } from './resources/dashboard-session.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteMatcher } from './route-matcher.js';
 import { createInternalApi } from './internal-api.js';
@@ -66,6 +69,7 @@ import { schedulerJobRoutes } from './resources/scheduler-jobs.js';
 export const apiRoutes: Route[] = [
   ...accountRoutes,
   ...accountKeyRoutes,
+  ...dashboardSessionRoutes,
   ...oauthRoutes,
   ...oauthSessionRoutes,
   ...appRoutes,
@@ -134,6 +138,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
   const policy = new AppPolicy(deps.store);
   const internal = createInternalApi(table, deps, policy);
   const logins = new LoginThrottle(deps.loginFailureLimit ?? { perClient: 30, perEmail: 10 }, () => deps.now().getTime());
+  const sessions = new DashboardSessions(deps.store, deps.now, deps.sessionLimits ?? DEFAULT_SESSION_LIMITS);
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = parseTarget(req.url ?? '/');
@@ -146,7 +151,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
     if ('allowed' in found) {
       throw new PlatformError('not_found', `${method} is not supported on ${url.pathname}; use ${found.allowed.join(' or ')}.`);
     }
-    const auth = await authenticate(req, found.route.auth ?? 'key', deps, logins);
+    const auth = await authenticate(req, found.route.auth ?? 'key', deps, logins, sessions);
     if (auth) {
       const remaining = limiter.take(auth.account.id);
       res.setHeader('RateLimit-Remaining', String(Math.max(0, remaining)));
@@ -164,6 +169,8 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
       internal,
       account: auth?.account as RequestContext['account'],
       authorization: auth?.authorization,
+      ...(auth?.session ? { session: auth.session } : {}),
+      dashboard: { sessions, logins },
       access,
       body: () => (bodyPromise ??= readJsonBody(req, deps.maxBodyBytes, deps.bodyDeadlineMs)),
     };
@@ -182,6 +189,8 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
       }
       // A refused body may still be arriving: close the connection after answering.
       if (reply.status === 413 || reply.status === 408) res.setHeader('Connection', 'close');
+      // A dead session cookie is cleared, so the browser stops sending it.
+      if (reply.status === 401 && req.headers.authorization === undefined && sessionCookie(req) !== undefined && !res.headersSent) res.setHeader('Set-Cookie', clearSessionCookie(req));
       send(res, reply);
     });
   };

@@ -9,6 +9,8 @@ export const errorRegistry = {
   missing_version: { status: 400, summary: 'Accept names the Heroku media type without `version=3`.' },
   unauthorized: { status: 401, summary: 'No API key, or the key is invalid, expired or revoked.' },
   forbidden: { status: 403, summary: 'Authenticated, but not allowed to do this: not an admin, or without the app permission the message names.' },
+  csrf_token_invalid: { status: 403, summary: 'A state change authenticated by the dashboard cookie came without the session\'s `X-CSRF-Token` header (or with another one).' },
+  cross_site_request: { status: 403, summary: 'A request with the dashboard cookie came from another site (Origin or Sec-Fetch-Site): the cookie only works from the dashboard itself.' },
   not_found: { status: 404, summary: 'No such resource, or one you have no access to (a stranger gets the same answer as for a missing app).' },
   not_acceptable: { status: 406, summary: 'Accept asks for an API version other than 3.' },
   conflict: { status: 409, summary: 'The resource already exists (e.g. an app name is taken).' },
@@ -32,12 +34,15 @@ export class PlatformError extends Error {
   readonly status: number;
   /** Heroku's `resource` field on some errors (e.g. `not_found` of a `session`): clients branch on it. */
   readonly resource: string | undefined;
-  constructor(id: ErrorId, message: string, details: { resource?: string } = {}) {
+  /** Seconds the client should wait before retrying (a `rate_limit`): sent as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(id: ErrorId, message: string, details: { resource?: string; retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'PlatformError';
     this.id = id;
     this.status = errorRegistry[id].status;
     this.resource = details.resource;
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
 

@@ -5,6 +5,8 @@ export interface BannerInfo {
   state: string;
   apiUrl: string;
   apiTlsUrl: string;
+  /** Where a browser opens the dashboard (the API's HTTP port, `/`). */
+  dashboardUrl: string;
   gitHost: string;
   /** git over SSH, when on: the URL pattern and the host key fingerprints. */
   ssh?: { url: string; fingerprints: string[] };
@@ -21,6 +23,7 @@ export function banner(info: BannerInfo): string {
     '',
     `Berth is up (data ${info.dataDir}, state in ${info.state}).`,
     '',
+    `  dashboard  ${info.dashboardUrl}   (log in with your email and password, or an API key)`,
     `  API        ${info.apiUrl}   ${info.apiTlsUrl}`,
     `  git        https://${info.gitHost}/<app>.git`,
     ...(info.ssh ? [`  git (SSH)  ${info.ssh.url}   host key ${info.ssh.fingerprints.join(' ')}`] : []),

@@ -43,6 +43,12 @@ export interface UpOptions {
   appDiskCapBytes?: number;
   /** git over SSH on this port (Berth's own sshd; 0 picks a free port); undefined: off. */
   sshPort?: number;
+  /** A dashboard session unused this long ends (default 2 h). */
+  sessionIdleMs?: number;
+  /** A dashboard session ends this long after login, used or not (default 24 h). */
+  sessionMaxMs?: number;
+  /** The built dashboard to serve at / (default: dist/web of this checkout). */
+  dashboardDir?: string;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -85,6 +91,9 @@ Options:
                         the build (app_disk_full)
   --ssh-port N|off      git over SSH (ssh://git@HOST:N/APP.git) on Berth's own sshd, with the keys
                         of berth keys:add (default 2222; 0 picks a free port; off: no SSH)
+  --session-idle-minutes N
+                        a dashboard login unused this long ends (default 120; each use slides it)
+  --session-max-hours N a dashboard login ends this long after it began, used or not (default 24)
   --keep-releases N     keep the slugs of each app's newest N releases for rollbacks; older ones
                         are garbage-collected (default 10; the current release's slug always stays)
   -h, --help            this help
@@ -112,6 +121,12 @@ function milliseconds(name: string, value: string | undefined, min: number, max:
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new Error(`--${name} must be a number of milliseconds from ${min} to ${max}, not ${JSON.stringify(value)}.`);
   }
+  return Number(value);
+}
+
+function wholeNumber(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}.`);
   return Number(value);
 }
 
@@ -147,6 +162,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'app-disk-cap': { type: 'string' },
       'keep-releases': { type: 'string' },
       'ssh-port': { type: 'string' },
+      'session-idle-minutes': { type: 'string' },
+      'session-max-hours': { type: 'string' },
       // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated).
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
@@ -183,6 +200,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   if (capText !== undefined && appDiskCap === undefined) throw new Error(`--app-disk-cap must be a size such as 4G, 512M or 1048576 (bytes), not ${JSON.stringify(capText)}.`);
   const keepText = values['keep-releases'] ?? String(DEFAULT_KEEP_RELEASES);
   if (!/^\d+$/.test(keepText) || Number(keepText) < 1 || Number(keepText) > 1000) throw new Error(`--keep-releases must be a whole number from 1 to 1000, not ${JSON.stringify(keepText)}.`);
+  const idleMinutes = wholeNumber('session-idle-minutes', values['session-idle-minutes'], 1, 7 * 24 * 60);
+  const maxHours = wholeNumber('session-max-hours', values['session-max-hours'], 1, 90 * 24);
   const sshText = values['ssh-port'] ?? '2222';
   const sshPort = sshText === 'off' ? undefined : port('ssh-port', sshText, 2222);
   return {
@@ -210,5 +229,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     keepReleases: Number(keepText),
     ...(appDiskCap !== undefined ? { appDiskCapBytes: appDiskCap } : {}),
     ...(sshPort !== undefined ? { sshPort } : {}),
+    ...(idleMinutes !== undefined ? { sessionIdleMs: idleMinutes * 60_000 } : {}),
+    ...(maxHours !== undefined ? { sessionMaxMs: maxHours * 3_600_000 } : {}),
   };
 }

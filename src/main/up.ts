@@ -18,6 +18,7 @@ import { createInternalApi } from '../api/internal-api.js';
 import { RouteMatcher } from '../api/route-matcher.js';
 import { ReviewApps } from '../api/review-apps.js';
 import { AppPolicy } from '../accounts/app-policy.js';
+import { DEFAULT_SESSION_LIMITS } from '../accounts/dashboard-sessions.js';
 import { AddonRegistry } from '../core/addon-registry.js';
 import { LocalBlobStore } from '../blobs/local-blob-store.js';
 import { createDeployPipeline } from '../deploy/deploy-pipeline.js';
@@ -32,6 +33,7 @@ import { providerHooks } from './provider-hooks.js';
 import { createGitService } from '../git/git-service.js';
 import { startSshGit } from './ssh-git.js';
 import { logSessionProxy } from '../logplex/log-session-proxy.js';
+import { dashboardHandler } from '../dashboard/dashboard-handler.js';
 import { ensureLocalCa, type LocalPki } from '../pki/certificate-authority.js';
 import { Runtime } from '../runtime/runtime.js';
 import { openStore, storeLocationFromUrl, type StoreLocation } from '../store/open-store.js';
@@ -65,6 +67,8 @@ const withPort = (scheme: 'http' | 'https', host: string, port: number) =>
 const PARTNER_PROVISION_DEADLINE_MS = 30 * 60_000;
 
 const builtinBuildpacksDir = fileURLToPath(new URL('../../../buildpacks', import.meta.url));
+/** The Vite build of the front end (dist/web beside dist/src). */
+const builtDashboardDir = fileURLToPath(new URL('../../web', import.meta.url));
 
 function logLine(event: Record<string, unknown>): void {
   const text = Object.entries(event)
@@ -170,6 +174,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       events,
       log: logLine,
       now: () => new Date(),
+      sessionLimits: { idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_LIMITS.idleMs, absoluteMs: options.sessionMaxMs ?? DEFAULT_SESSION_LIMITS.absoluteMs },
     };
     // Add-ons: the framework is every provider's config sink. Providers are registered here, before
     // stale provisions are recovered (recovery asks their provider to clean up). Built in:
@@ -236,8 +241,10 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     if (ssh) cleanups.defer(() => ssh.stop());
     const sshUrl = ssh && `ssh://git@${ssh.port === 22 ? host : `${host}:${ssh.port}`}/<app>.git`;
     const sessions = logSessionProxy(agentPaths(paths.root).logSocket);
+    // The dashboard: `/`, `/assets/*`, `/favicon.ico` (GET and HEAD); every other request is the API's.
+    const dashboard = dashboardHandler({ dir: options.dashboardDir ?? builtDashboardDir });
     const serve = (req: IncomingMessage, res: ServerResponse) => {
-      if (git.handle(req, res) || sessions(req, res)) return;
+      if (git.handle(req, res) || sessions(req, res) || dashboard(req, res)) return;
       api(req, res);
     };
     http.on('request', serve);
@@ -267,6 +274,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       pid: process.pid,
       api_url: apiUrl,
       api_tls_url: withPort('https', host, apiTlsPort),
+      dashboard_url: `${apiUrl}/`,
       git_host: gitHost,
       router_url: withPort('http', `<app>.${host}`, routerPorts.http),
       router_tls_url: routerPorts.https ? withPort('https', `<app>.${host}`, routerPorts.https) : null,
@@ -290,6 +298,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
         state: location.kind === 'sqlite' ? `SQLite ${paths.sqlite}` : 'PostgreSQL',
         apiUrl,
         apiTlsUrl: runtime.api_tls_url,
+        dashboardUrl: `${apiUrl}/`,
         gitHost,
         ...(ssh && sshUrl ? { ssh: { url: sshUrl, fingerprints: ssh.hostKeys.map((k) => k.fingerprint) } } : {}),
         routerUrl: runtime.router_url,

@@ -19,6 +19,7 @@ import { KyselyAppSetups } from './app-setups-repository.js';
 import { KyselyReviewApps } from './review-apps-repository.js';
 import { KyselySshKeys } from './ssh-keys-repository.js';
 import { KyselyAppMetrics } from './app-metrics-repository.js';
+import { KyselyDashboardSessions } from './dashboard-sessions-repository.js';
 import { KyselyAddons } from './addons-repository.js';
 import { KyselyAddonAttachments } from './addon-attachments-repository.js';
 import { KyselyPgBackupSchedules, KyselyPgTransfers } from './pg-transfers-repository.js';
@@ -54,6 +55,7 @@ export class KyselyStore implements Store {
   readonly accountQuotas: KyselyAccountQuotas;
   readonly sshKeys: KyselySshKeys;
   readonly appMetrics: KyselyAppMetrics;
+  readonly dashboardSessions: KyselyDashboardSessions;
   readonly addons: KyselyAddons;
   readonly addonAttachments: KyselyAddonAttachments;
   readonly pgTransfers: KyselyPgTransfers;
@@ -92,6 +94,7 @@ export class KyselyStore implements Store {
     this.accountQuotas = new KyselyAccountQuotas(db, clock);
     this.sshKeys = new KyselySshKeys(db, clock);
     this.appMetrics = new KyselyAppMetrics(db);
+    this.dashboardSessions = new KyselyDashboardSessions(db, clock);
     this.addons = new KyselyAddons(db, clock);
     this.addonAttachments = new KyselyAddonAttachments(db, clock);
     this.pgTransfers = new KyselyPgTransfers(db, clock);

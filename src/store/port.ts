@@ -8,6 +8,7 @@ import type { Addon, AddonAttachment } from './addon-records.js';
 import type { AppPermission } from '../core/access-policy.js';
 import type { AppSetupRepository } from './app-setup-records.js';
 import type { ReviewAppRepository } from './review-app-records.js';
+import type { DashboardSessionRepository } from './dashboard-session-records.js';
 import type { AppTransfer, AppTransferState, Collaborator, Team, TeamInvitation, TeamMember, TeamRole } from './access-records.js';
 import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
@@ -29,6 +30,7 @@ export type * from './app-setup-records.js';
 export type * from './review-app-records.js';
 export type * from './pipeline-records.js';
 export type * from './webhook-records.js';
+export type * from './dashboard-session-records.js';
 
 /**
  * The state store port. One implementation (KyselyStore) runs on SQLite and PostgreSQL; both pass
@@ -51,6 +53,8 @@ export interface Store {
   appFeatures: AppFeatureRepository;
   accountQuotas: AccountQuotaRepository;
   sshKeys: SshKeyRepository;
+  /** The dashboard's browser sessions (cookie hashes, idle and absolute expiry). */
+  dashboardSessions: DashboardSessionRepository;
   addons: AddonRepository;
   addonAttachments: AddonAttachmentRepository;
   pgTransfers: PgTransferRepository;

@@ -134,6 +134,17 @@ export interface SshKeysTable {
   updated_at: string;
 }
 
+/** A dashboard session (the `berth_session` cookie, stored as its SHA-256). */
+export interface DashboardSessionsTable {
+  id: string;
+  account_id: string;
+  authorization_id: string | null;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+}
+
 /** An app feature (labs) the app changed from its default; the catalogue is src/core/app-features.ts. */
 export interface AccountQuotasTable {
   account_id: string;
@@ -504,6 +515,7 @@ export interface Database {
   app_features: AppFeaturesTable;
   account_quotas: AccountQuotasTable;
   ssh_keys: SshKeysTable;
+  dashboard_sessions: DashboardSessionsTable;
   addons: AddonsTable;
   addon_attachments: AddonAttachmentsTable;
   pg_transfers: PgTransfersTable;

@@ -30,10 +30,13 @@ export const LAYERS: LayerRules = {
   // Edges.
   api: { mayImport: ['core', 'store', 'accounts'], node: true, packages: false },
   cli: { mayImport: ['core'], node: true, packages: false },
+  // The dashboard's built files (index.html, hashed assets) on the API's ports; the UI itself
+  // talks to the Platform API over HTTP like any client.
+  dashboard: { mayImport: ['core'], node: true, packages: false },
 
   // Composition roots: wire everything together; the only place reading env and options.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh', 'backup'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'dashboard', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh', 'backup'],
     node: true,
     packages: true,
   },

@@ -81,9 +81,15 @@ describe('berth heroku-env', () => {
 
 describe('the banner of bin/berth up', () => {
   it('exports the same variables, with the admin key read from its file', async () => {
-    const text = banner({ dataDir: '/srv/berth', state: 'SQLite', apiUrl: 'http://localhost:5000', apiTlsUrl: 'https://localhost:5443', gitHost: 'localhost:5443', routerUrl: 'http://<app>.localhost:8080', adminKeyPath: '/srv/berth/admin.key', caCertPath: '/srv/berth/tls/ca.crt' });
+    const text = banner({ dataDir: '/srv/berth', state: 'SQLite', apiUrl: 'http://localhost:5000', apiTlsUrl: 'https://localhost:5443', dashboardUrl: 'http://localhost:5000/', gitHost: 'localhost:5443', routerUrl: 'http://<app>.localhost:8080', adminKeyPath: '/srv/berth/admin.key', caCertPath: '/srv/berth/tls/ca.crt' });
     const exports = text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('export HEROKU_') || l.startsWith('export DISABLE_') || /^export \S+ HEROKU_/.test(l)).join('\n');
     const vars = await evaluated(exports.replace('$(cat /srv/berth/admin.key)', 'ADMIN_KEY'));
     for (const [name, value] of Object.entries(expected('http://localhost:5000', 'localhost:5443', 'ADMIN_KEY'))) assert.equal(vars[name], value, `${name} in:\n${text}`);
+  });
+
+  it('prints the dashboard URL first', () => {
+    const text = banner({ dataDir: '/d', state: 'SQLite', apiUrl: 'http://localhost:5000', apiTlsUrl: 'https://localhost:5443', dashboardUrl: 'http://localhost:5000/', gitHost: 'localhost:5443', routerUrl: 'http://<app>.localhost:8080', adminKeyPath: '/d/admin.key', caCertPath: '/d/ca.crt' });
+    const first = text.split('\n').find((line) => line.startsWith('  '));
+    assert.match(first ?? '', /^ {2}dashboard {2}http:\/\/localhost:5000\/ /);
   });
 });

@@ -25,6 +25,7 @@ import { appSetupsContract } from './app-setups-contract.js';
 import { reviewAppsContract } from './review-apps-contract.js';
 import { sshKeysContract } from './ssh-keys-contract.js';
 import { appMetricsContract } from './app-metrics-contract.js';
+import { dashboardSessionsContract } from './dashboard-sessions-contract.js';
 import { appsContract, paginationContract } from './apps-contract.js';
 import { domainsContract } from './domains-contract.js';
 import { account, app, platformError, steppingClock } from './contract-support.js';
@@ -146,6 +147,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     appSetupsContract({ open });
     reviewAppsContract({ open });
     sshKeysContract({ open });
+    dashboardSessionsContract({ open });
     addonsContract({ open });
     pgTransfersContract({ open });
     addonProvidersContract({ open });

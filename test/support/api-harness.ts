@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { Accounts } from '../../src/accounts/accounts-service.js';
 import { createApiHandler } from '../../src/api/server.js';
+import { dashboardHandler } from '../../src/dashboard/dashboard-handler.js';
 import type { ApiDeps } from '../../src/api/context.js';
 import type { DataPort } from '../../src/api/data-port.js';
 import { LocalBlobStore } from '../../src/blobs/local-blob-store.js';
@@ -135,8 +136,10 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
     ...options.overrides,
   };
   const handler = createApiHandler(deps);
+  // As in bin/berth up: log sessions, then the dashboard's files (when a test gives a dir), then the API.
+  const dashboard = options.dashboardDir === undefined ? undefined : dashboardHandler({ dir: options.dashboardDir });
   server.on('request', (req, res) => {
-    if (!sessions.handle(req, res)) handler(req, res);
+    if (!sessions.handle(req, res) && !dashboard?.(req, res)) handler(req, res);
   });
   return {
     url,
@@ -187,6 +190,8 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
 
 export interface ApiOptions {
   location?: StoreLocation;
+  /** Serve the dashboard's built files from this directory too (as bin/berth up does). */
+  dashboardDir?: string;
   overrides?: Partial<ApiDeps>;
   /** How long partner-provider calls may take (default 8 s). */
   partnerTimeoutMs?: number;

@@ -3,6 +3,7 @@ import type { DrainView } from '../../core/drain-view.js';
 import type { App } from '../../core/model.js';
 import type { Route, RequestContext } from '../context.js';
 import { routeApp } from '../app-access.js';
+import { requestOrigin } from '../session-cookie.js';
 
 function drainJson(ctx: RequestContext, app: App, drain: DrainView) {
   const at = drain.createdAt ?? ctx.deps.now().toISOString();
@@ -21,7 +22,10 @@ export const logRoutes: Route[] = [
       const request = { lines: body.lines, tail: body.tail, source: body.source, dyno: body.dyno ?? body.dyno_name ?? body.type };
       const session = await ctx.deps.logplex.issueSession(app.id, request);
       const now = ctx.deps.now().toISOString();
-      return { status: 201, body: { id: session.id, logplex_url: ctx.deps.urls.apiUrl(session.path), created_at: now, updated_at: now } };
+      // The dashboard reads the stream from its own origin (either API port serves log sessions).
+      const origin = ctx.session ? requestOrigin(ctx.req) : undefined;
+      const url = origin ? `${origin}${session.path}` : ctx.deps.urls.apiUrl(session.path);
+      return { status: 201, body: { id: session.id, logplex_url: url, created_at: now, updated_at: now } };
     },
   },
   {

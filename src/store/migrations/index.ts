@@ -16,6 +16,7 @@ import * as m0014 from './0014-pipelines.js';
 import * as m0015 from './0015-scheduler-jobs.js';
 import * as m0017 from './0017-app-setups.js';
 import * as m0018 from './0018-review-apps.js';
+import * as m0019 from './0019-dashboard-sessions.js';
 import * as m0020 from './0020-app-metrics.js';
 
 /**
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0015-scheduler-jobs': m0015,
   '0017-app-setups': m0017,
   '0018-review-apps': m0018,
+  '0019-dashboard-sessions': m0019,
   '0020-app-metrics': m0020,
 };
 
