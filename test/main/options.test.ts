@@ -67,7 +67,18 @@ describe('bin/berth up options', () => {
     assert.match(UP_HELP, /--ssh-port N\|off/);
   });
 
+  it('leave dashboard sessions to the 2 h idle and 24 h absolute defaults unless --session-idle-minutes and --session-max-hours say otherwise', () => {
+    assert.equal(parse().sessionIdleMs, undefined);
+    assert.equal(parse().sessionMaxMs, undefined);
+    const options = parse('--session-idle-minutes', '30', '--session-max-hours', '8');
+    assert.equal(options.sessionIdleMs, 30 * 60_000);
+    assert.equal(options.sessionMaxMs, 8 * 3_600_000);
+    assert.match(UP_HELP, /--session-idle-minutes N/);
+  });
+
   for (const [flag, value, message] of [
+    ['--session-idle-minutes', '0', /--session-idle-minutes must be a whole number from 1 to 10080/],
+    ['--session-max-hours', '1.5', /--session-max-hours must be a whole number/],
     ['--webhook-retry-delays-ms', '50,soon', /--webhook-retry-delays-ms/],
     ['--ssh-port', 'on', /--ssh-port must be a port number from 0 to 65535/],
     ['--disk-budget', 'lots', /--disk-budget must be a size such as 20G/],
