@@ -24,8 +24,8 @@ export interface DashboardSessionRepository {
   touch(id: string, at: string): Promise<void>;
   /** True when a session was deleted. */
   delete(id: string): Promise<boolean>;
-  /** Ends every session of the account (a password change); resolves with how many. */
-  deleteForAccount(accountId: string): Promise<number>;
+  /** Ends every session of the account but `exceptId` (a password change); resolves with how many. */
+  deleteForAccount(accountId: string, exceptId?: string): Promise<number>;
   /** Deletes sessions past their absolute expiry (`expiresAt <= now`) or unused since `idleBefore`. */
   deleteExpired(now: string, idleBefore: string): Promise<number>;
 }

@@ -52,8 +52,10 @@ export class KyselyDashboardSessions implements DashboardSessionRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  async deleteForAccount(accountId: string): Promise<number> {
-    const result = await this.db.deleteFrom('dashboard_sessions').where('account_id', '=', accountId).executeTakeFirst();
+  async deleteForAccount(accountId: string, exceptId?: string): Promise<number> {
+    let query = this.db.deleteFrom('dashboard_sessions').where('account_id', '=', accountId);
+    if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+    const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

@@ -154,6 +154,16 @@ describe('the session cookie', () => {
     await expectError(await api.request('/dashboard/session', { key: ada.key }), 401, 'unauthorized');
   });
 
+  it("ends the account's other dashboard logins when the password changes, keeping the one that changed it", async () => {
+    const dora = await api.createUser('dora@dash.test');
+    const here = await session({ email: 'dora@dash.test', password: dora.password });
+    const elsewhere = await session({ email: 'dora@dash.test', password: dora.password });
+    const patch = { current_password: dora.password, password: 'a brand new passphrase' };
+    await expectJson(await asBrowser('/account', here.cookie, { method: 'PATCH', body: jsonBody(patch), headers: { 'x-csrf-token': here.csrf } }), 200);
+    await expectJson(await asBrowser('/account', here.cookie), 200);
+    await expectError(await asBrowser('/account', elsewhere.cookie), 401, 'unauthorized');
+  });
+
   it('leaves Bearer keys as they were: the key wins over a cookie and needs no CSRF token', async () => {
     const name = uniqueName('bearer');
     const res = await api.request('/apps', { method: 'POST', key: ada.key, body: jsonBody({ name }), headers: { cookie: 'berth_session=bs_forged', origin: 'http://evil.example' } });

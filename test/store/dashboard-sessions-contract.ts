@@ -34,7 +34,7 @@ export function dashboardSessionsContract({ open }: ContractContext): void {
       assert.equal((await store.dashboardSessions.findByTokenHash('used'))?.id, used.id);
     });
 
-    it("ends with the API key it was opened with, and all of an account's sessions end together", async () => {
+    it("ends with the API key it was opened with, and all of an account's sessions (but one, if asked) end together", async () => {
       const store = await open(steppingClock());
       const ada = await account(store);
       const key = await store.authorizations.create({ accountId: ada.id, description: 'k', tokenHash: 'key-hash', scope: ['global'], expiresAt: null });
@@ -43,7 +43,10 @@ export function dashboardSessionsContract({ open }: ContractContext): void {
       await store.authorizations.delete(key.id);
       assert.equal(await store.dashboardSessions.findByTokenHash('by-key'), undefined);
       assert.ok(await store.dashboardSessions.findByTokenHash('by-password'));
-      await store.dashboardSessions.create({ accountId: ada.id, authorizationId: null, tokenHash: 'second', createdAt: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-09T00:00:00.000Z' });
+      const second = await store.dashboardSessions.create({ accountId: ada.id, authorizationId: null, tokenHash: 'second', createdAt: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-09T00:00:00.000Z' });
+      assert.equal(await store.dashboardSessions.deleteForAccount(ada.id, second.id), 1, 'all but the one kept');
+      assert.ok(await store.dashboardSessions.findByTokenHash('second'));
+      await store.dashboardSessions.create({ accountId: ada.id, authorizationId: null, tokenHash: 'third', createdAt: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-09T00:00:00.000Z' });
       assert.equal(await store.dashboardSessions.deleteForAccount(ada.id), 2);
       assert.equal(await store.dashboardSessions.findByTokenHash('second'), undefined);
     });

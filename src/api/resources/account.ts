@@ -28,6 +28,8 @@ export const accountRoutes: Route[] = [
       let account = ctx.account;
       if (body.password !== undefined) {
         account = await ctx.deps.accounts.setPassword(account, body.current_password, body.password);
+        // A new password ends the account's other dashboard logins (the one changing it stays).
+        await ctx.deps.store.dashboardSessions.deleteForAccount(account.id, ctx.session?.session.id);
       }
       if (body.name !== undefined) {
         if (body.name !== null && typeof body.name !== 'string') throw new PlatformError('invalid_params', 'name must be a string.');
