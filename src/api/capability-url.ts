@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { PlatformError } from '../core/errors.js';
 import type { ApiDeps, RequestContext } from './context.js';
+import { requestOrigin } from './session-cookie.js';
 
 /**
  * Capability URLs: a path plus `expires` and an HMAC `signature` over method, path and expiry,
@@ -16,12 +17,30 @@ function signature(key: string, method: Method, path: string, expires: number): 
   return createHmac('sha256', key).update(`${method}\n${path}\n${expires}`).digest('base64url');
 }
 
-/** An absolute URL that lets its holder `method` `path` for `ttlSeconds` (over HTTPS with `tls` when the API has it). */
-export function signedUrl(deps: Pick<ApiDeps, 'urlSigningKey' | 'urls' | 'now'>, method: Method, path: string, ttlSeconds: number, options: { tls?: boolean } = {}): string {
+/**
+ * An absolute URL that lets its holder `method` `path` for `ttlSeconds` (over HTTPS with `tls`
+ * when the API has it; on `origin` when given: both API ports serve every capability path).
+ */
+export function signedUrl(deps: Pick<ApiDeps, 'urlSigningKey' | 'urls' | 'now'>, method: Method, path: string, ttlSeconds: number, options: { tls?: boolean; origin?: string } = {}): string {
   const expires = Math.floor(deps.now().getTime() / 1000) + ttlSeconds;
   const query = new URLSearchParams({ expires: String(expires), signature: signature(deps.urlSigningKey, method, path, expires) });
   const target = `${path}?${query.toString()}`;
+  if (options.origin) return `${options.origin}${target}`;
   return options.tls && deps.urls.apiTlsUrl ? deps.urls.apiTlsUrl(target) : deps.urls.apiUrl(target);
+}
+
+/**
+ * The origin for a stream URL handed to the dashboard: the page's own (the request came with its
+ * cookie), so the browser reads it same-origin; undefined for every other client (the API's URL).
+ */
+export function pageOrigin(ctx: Pick<RequestContext, 'session' | 'req'>): string | undefined {
+  return ctx.session ? requestOrigin(ctx.req) : undefined;
+}
+
+/** A build's or release phase's output stream URL (24 h), on the dashboard's origin for the dashboard. */
+export function streamUrl(ctx: RequestContext, path: string): string {
+  const origin = pageOrigin(ctx);
+  return signedUrl(ctx.deps, 'GET', path, STREAM_URL_TTL_SECONDS, origin ? { origin } : {});
 }
 
 /** True when `url` carries a valid, unexpired signature for `method` on its path. */

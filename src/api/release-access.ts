@@ -3,7 +3,7 @@ import type { App } from '../core/model.js';
 import type { Release } from '../store/port.js';
 import type { RequestContext } from './context.js';
 import { isUuid } from './app-access.js';
-import { signedUrl, STREAM_URL_TTL_SECONDS } from './capability-url.js';
+import { streamUrl } from './capability-url.js';
 import { serializeRelease } from './serialize-deploy.js';
 
 /** A release of `app` by id, version (`3`) or `v3`, as the official CLI passes them. */
@@ -19,6 +19,6 @@ export async function findRelease(ctx: RequestContext, app: App, identity: unkno
 
 /** Release JSON for this request (the output stream URL is a fresh capability). */
 export function releaseJson(ctx: RequestContext, release: Release, app: App, currentId: string | undefined) {
-  const stream = release.releaseCommand === null ? null : signedUrl(ctx.deps, 'GET', `/streams/releases/${release.id}`, STREAM_URL_TTL_SECONDS);
+  const stream = release.releaseCommand === null ? null : streamUrl(ctx, `/streams/releases/${release.id}`);
   return serializeRelease(release, app, currentId, stream);
 }

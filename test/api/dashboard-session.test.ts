@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { createApiHandler } from '../../src/api/server.js';
 import { useApi } from '../support/api-harness.js';
 import { rsaSelfSigned } from '../support/test-certificates.js';
-import { expectError, expectJson, jsonBody, uniqueName } from './helpers.js';
+import { APP_FILES, newApp, putBlob, tarball } from './deploy-helpers.js';
+import { expectError, expectJson, jsonBody, rawRequest, uniqueName } from './helpers.js';
 
 const api = useApi({ overrides: { loginFailureLimit: { perClient: 1000, perEmail: 3 }, sessionLimits: { idleMs: 2 * 3_600_000, absoluteMs: 5 * 3_600_000 } } });
 const ada = api.user('ada@dash.test');
@@ -171,15 +172,28 @@ describe('the session cookie', () => {
     assert.equal(res.headers.get('set-cookie'), null);
   });
 
-  it('gets a log session whose stream the browser reads from its own origin without the cookie', async () => {
+  it("hands the dashboard log-session and build-output URLs on the page's own origin, readable there without the cookie", async () => {
     const { cookie, csrf } = await session();
-    const app = await expectJson<{ id: string; name: string }>(await asBrowser('/apps', cookie, { method: 'POST', body: jsonBody({ name: uniqueName('tail') }), headers: { 'x-csrf-token': csrf } }), 201);
+    const app = await newApp(api, ada.key, 'tail');
     api.channels.append(app.id, { source: 'app', process: 'web.1', message: 'line for the browser' });
-    const made = await expectJson<{ logplex_url: string }>(await asBrowser(`/apps/${app.name}/log-sessions`, cookie, { method: 'POST', body: jsonBody({ tail: false }), headers: { 'x-csrf-token': csrf } }), 201);
-    assert.equal(new URL(made.logplex_url).origin, api.url);
-    const stream = await fetch(made.logplex_url);
+    const source = await expectJson<{ source_blob: { get_url: string; put_url: string } }>(await api.request('/sources', { key: ada.key, method: 'POST' }), 201);
+    await putBlob(source.source_blob.put_url, await tarball(APP_FILES));
+    const build = await expectJson<{ id: string }>(await api.request(`/apps/${app.name}/builds`, { key: ada.key, method: 'POST', body: jsonBody({ source_blob: { url: source.source_blob.get_url } }) }), 201);
+    // The page was opened as http://dashboard.localhost:PORT/ (another name for this server).
+    const page = `http://dashboard.localhost:${new URL(api.url).port}`;
+    const fromPage = (method: string, path: string, body?: unknown) =>
+      rawRequest(api.url, path, { method, headers: { host: new URL(page).host, cookie, origin: page, 'x-csrf-token': csrf, 'content-type': 'application/json' }, ...(body ? { body: [Buffer.from(jsonBody(body))], contentLength: true } : {}) });
+    const made = await fromPage('POST', `/apps/${app.name}/log-sessions`, { tail: false });
+    assert.equal(made.status, 201, made.text);
+    const logplex = new URL((JSON.parse(made.text) as { logplex_url: string }).logplex_url);
+    assert.equal(logplex.origin, page);
+    const stream = await fetch(`${api.url}${logplex.pathname}`);
     assert.equal(stream.status, 200);
     assert.match(await stream.text(), /line for the browser/);
+    const got = await fromPage('GET', `/apps/${app.name}/builds/${build.id}`);
+    assert.equal(new URL((JSON.parse(got.text) as { output_stream_url: string }).output_stream_url).origin, page);
+    const byKey = await expectJson<{ output_stream_url: string }>(await api.request(`/apps/${app.name}/builds/${build.id}`, { key: ada.key }), 200);
+    assert.equal(new URL(byKey.output_stream_url).origin, api.url, 'a key keeps the API URL');
   });
 });
 

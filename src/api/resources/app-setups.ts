@@ -5,7 +5,7 @@ import type { App } from '../../core/model.js';
 import { parseProcfile } from '../../core/procfile.js';
 import type { AppSetup } from '../../store/port.js';
 import { runAppSetup } from '../app-setup-runner.js';
-import { BLOB_URL_TTL_SECONDS, signedUrl, STREAM_URL_TTL_SECONDS } from '../capability-url.js';
+import { BLOB_URL_TTL_SECONDS, signedUrl, streamUrl } from '../capability-url.js';
 import type { RequestContext, Route } from '../context.js';
 import { isUuid } from '../app-access.js';
 import { optionalObject, optionalString } from '../params.js';
@@ -26,7 +26,7 @@ async function setupJson(ctx: RequestContext, setup: AppSetup) {
     status: setup.status,
     failure_message: setup.failureMessage,
     app: setup.appId ? { id: setup.appId, name: setup.appName } : null,
-    build: build ? { id: build.id, status: build.status, output_stream_url: signedUrl(ctx.deps, 'GET', `/streams/builds/${build.id}`, STREAM_URL_TTL_SECONDS) } : null,
+    build: build ? { id: build.id, status: build.status, output_stream_url: streamUrl(ctx, `/streams/builds/${build.id}`) } : null,
     manifest_errors: setup.manifestErrors,
     postdeploy: setup.postdeploy ? { output: setup.postdeploy.output, exit_code: setup.postdeploy.exitCode } : null,
     resolved_success_url: setup.resolvedSuccessUrl,

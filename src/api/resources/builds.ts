@@ -3,7 +3,7 @@ import type { App } from '../../core/model.js';
 import type { Build, BuildpackRef } from '../../store/port.js';
 import type { BuildSource, RequestContext, Route } from '../context.js';
 import { isUuid, routeApp } from '../app-access.js';
-import { signedUrl, STREAM_URL_TTL_SECONDS, verifySignedUrl } from '../capability-url.js';
+import { streamUrl, verifySignedUrl } from '../capability-url.js';
 import { pageReply, pageRequest } from '../page-reply.js';
 import { optionalChecksum, optionalObject, optionalString } from '../params.js';
 import { byUser, notifyPlatform } from '../releasing.js';
@@ -14,7 +14,7 @@ const BUILD_RANGE_FIELDS = ['created_at', 'id'] as const;
 const SOURCE_PATH = /^\/blobs\/sources\/([0-9a-f-]{36}\.tgz)$/;
 
 function buildJson(ctx: RequestContext, build: Build) {
-  return serializeBuild(build, signedUrl(ctx.deps, 'GET', `/streams/builds/${build.id}`, STREAM_URL_TTL_SECONDS));
+  return serializeBuild(build, streamUrl(ctx, `/streams/builds/${build.id}`));
 }
 
 /** Our own source URL (from POST /sources) becomes its blob key; any other http(s) URL is fetched by the builder. */

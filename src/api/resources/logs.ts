@@ -3,7 +3,7 @@ import type { DrainView } from '../../core/drain-view.js';
 import type { App } from '../../core/model.js';
 import type { Route, RequestContext } from '../context.js';
 import { routeApp } from '../app-access.js';
-import { requestOrigin } from '../session-cookie.js';
+import { pageOrigin } from '../capability-url.js';
 
 function drainJson(ctx: RequestContext, app: App, drain: DrainView) {
   const at = drain.createdAt ?? ctx.deps.now().toISOString();
@@ -23,7 +23,7 @@ export const logRoutes: Route[] = [
       const session = await ctx.deps.logplex.issueSession(app.id, request);
       const now = ctx.deps.now().toISOString();
       // The dashboard reads the stream from its own origin (either API port serves log sessions).
-      const origin = ctx.session ? requestOrigin(ctx.req) : undefined;
+      const origin = pageOrigin(ctx);
       const url = origin ? `${origin}${session.path}` : ctx.deps.urls.apiUrl(session.path);
       return { status: 201, body: { id: session.id, logplex_url: url, created_at: now, updated_at: now } };
     },
