@@ -70,11 +70,13 @@ export class Accounts {
     return { authorization, token };
   }
 
-  /** Replaces an authorization's key with a new one (the old key stops working at once). */
+  /** Replaces an authorization's key with a new one (the old key, and dashboard logins made with it, stop working at once). */
   async regenerateKey(authorization: Authorization): Promise<IssuedKey> {
     const token = generateApiKey();
     const updated = await this.store.authorizations.update(authorization.id, { tokenHash: hashApiKey(token) });
     if (!updated) throw new PlatformError('not_found', `Couldn't find that authorization: ${authorization.id}.`, { resource: 'authorization' });
+    // Dashboard logins made with the old key end with it.
+    await this.store.dashboardSessions.deleteForAuthorization(authorization.id);
     return { authorization: updated, token };
   }
 

@@ -26,6 +26,8 @@ export interface DashboardSessionRepository {
   delete(id: string): Promise<boolean>;
   /** Ends every session of the account but `exceptId` (a password change); resolves with how many. */
   deleteForAccount(accountId: string, exceptId?: string): Promise<number>;
+  /** Ends the sessions opened with an API key (its token was regenerated); resolves with how many. */
+  deleteForAuthorization(authorizationId: string): Promise<number>;
   /** Deletes sessions past their absolute expiry (`expiresAt <= now`) or unused since `idleBefore`. */
   deleteExpired(now: string, idleBefore: string): Promise<number>;
 }

@@ -59,6 +59,11 @@ export class KyselyDashboardSessions implements DashboardSessionRepository {
     return Number(result.numDeletedRows);
   }
 
+  async deleteForAuthorization(authorizationId: string): Promise<number> {
+    const result = await this.db.deleteFrom('dashboard_sessions').where('authorization_id', '=', authorizationId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async deleteExpired(now: string, idleBefore: string): Promise<number> {
     const result = await this.db
       .deleteFrom('dashboard_sessions')

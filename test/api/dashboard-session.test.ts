@@ -67,6 +67,13 @@ describe('dashboard login', () => {
     await expectError(await login({ api_key: 'berth_not-a-key' }), 401, 'unauthorized');
   });
 
+  it('ends a session opened with an API key when that key is regenerated', async () => {
+    const made = await expectJson<{ id: string; access_token: { token: string } }>(await api.request('/oauth/authorizations', { method: 'POST', key: ada.key, body: jsonBody({ description: 'to regenerate' }) }), 201);
+    const { cookie } = await session({ api_key: made.access_token.token });
+    await expectJson(await api.request(`/oauth/authorizations/${made.id}/actions/regenerate-tokens`, { method: 'POST', key: ada.key }), 200);
+    await expectError(await asBrowser('/account', cookie), 401, 'unauthorized');
+  });
+
   it('answers a wrong password and an unknown email with the same 401, then 429 with Retry-After, even for the right password', async () => {
     const carol = await api.createUser('carol@dash.test');
     const wrong = await expectError(await login({ email: 'carol@dash.test', password: 'not it at all' }), 401, 'unauthorized');

@@ -40,6 +40,11 @@ export function dashboardSessionsContract({ open }: ContractContext): void {
       const key = await store.authorizations.create({ accountId: ada.id, description: 'k', tokenHash: 'key-hash', scope: ['global'], expiresAt: null });
       await store.dashboardSessions.create({ accountId: ada.id, authorizationId: key.id, tokenHash: 'by-key', createdAt: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-09T00:00:00.000Z' });
       await store.dashboardSessions.create({ accountId: ada.id, authorizationId: null, tokenHash: 'by-password', createdAt: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-09T00:00:00.000Z' });
+      const other = await store.authorizations.create({ accountId: ada.id, description: 'k2', tokenHash: 'key-hash-2', scope: ['global'], expiresAt: null });
+      await store.dashboardSessions.create({ accountId: ada.id, authorizationId: other.id, tokenHash: 'by-other-key', createdAt: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-09T00:00:00.000Z' });
+      assert.equal(await store.dashboardSessions.deleteForAuthorization(other.id), 1);
+      assert.equal(await store.dashboardSessions.findByTokenHash('by-other-key'), undefined);
+      assert.ok(await store.dashboardSessions.findByTokenHash('by-key'), 'only the sessions of that key');
       await store.authorizations.delete(key.id);
       assert.equal(await store.dashboardSessions.findByTokenHash('by-key'), undefined);
       assert.ok(await store.dashboardSessions.findByTokenHash('by-password'));
