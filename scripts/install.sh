@@ -22,8 +22,11 @@ fi
 #    PostgreSQL store and its tests; bubblewrap, iproute2: dyno sandboxes; g++/make/python3:
 #    better-sqlite3's native build; rsyslog: the syslog drain tests; iptables: dyno network isolation;
 #    openssh-server: git over SSH (Berth runs its own sshd with its own config, never the system one);
-#    python3-venv: the Python buildpack's virtualenvs.
-PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3 openssh-server python3-venv)
+#    python3-venv: the Python buildpack's virtualenvs; default-jdk-headless, maven: the Java
+#    buildpack; ruby, ruby-dev (native gems), ruby-bundler: the Ruby buildpack; php-cli, composer:
+#    the PHP buildpack (each buildpack's lib/toolchain.sh says where it finds them).
+PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3 openssh-server python3-venv
+  default-jdk-headless maven ruby ruby-dev ruby-bundler php-cli composer)
 # `scripts/install.sh --bench`: also what bench/ compares against (wrk, nginx). Not for `up`:
 # a system nginx has no place on a Berth host.
 if [ "${1:-}" = "--bench" ]; then PACKAGES+=(wrk nginx); fi

@@ -2,12 +2,14 @@
  * The build's directories as the sandbox sees them: the source (BUILD_DIR), the app's cache
  * (CACHE_DIR), ENV_DIR with one file per config var, a HOME of its own, and the environment
  * the buildpack scripts get (STACK, SOURCE_VERSION, BERTH_RUNTIME_CACHE and the configured
- * buildpack env such as npm_config_registry; never the config vars).
+ * buildpack env such as npm_config_registry; never the config vars), with a curl first on PATH
+ * that names the URL a failed download could not reach.
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildOptions } from './build-options.js';
 import type { BuildMounts, Mount } from './buildpack-runner.js';
+import { DOWNLOAD_REPORTER_DIR, installDownloadReporter } from './download-reporter.js';
 
 export const CONFIG_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -18,6 +20,7 @@ export async function prepareMounts(options: BuildOptions, scratch: string): Pro
   const home = join(scratch, 'home');
   await mkdir(envDir, { mode: 0o700 });
   await mkdir(home, { mode: 0o700 });
+  await installDownloadReporter(home);
   await mkdir(options.cacheDir, { recursive: true, mode: 0o700 });
   await mkdir(join(scratch, 'buildpacks'));
   for (const [name, value] of Object.entries(options.configVars)) {
@@ -43,7 +46,8 @@ export function buildEnv(options: BuildOptions, mounts: BuildMounts): Record<str
   return {
     ...options.buildpackEnv,
     ...(mounts.runtimes ? { BERTH_RUNTIME_CACHE: mounts.runtimes.target } : {}),
-    PATH: options.path ?? '/usr/local/bin:/usr/bin:/bin',
+    // First, the curl that names a URL it could not reach (download-reporter.ts).
+    PATH: `${join(mounts.home.target, DOWNLOAD_REPORTER_DIR)}:${options.path ?? '/usr/local/bin:/usr/bin:/bin'}`,
     HOME: mounts.home.target,
     LANG: 'C.UTF-8',
     STACK: options.stack,

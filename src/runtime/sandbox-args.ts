@@ -17,6 +17,10 @@ export const STACK_ETC = [
   'ssl/certs', 'ssl/openssl.cnf', // CA certificates (curl, node, psql), OpenSSL config
   'mime.types', 'inputrc', 'bash.bashrc', 'profile', 'os-release', 'debian_version',
   'postgresql-common', // psql's wrapper reads it
+  // The language runtimes' Debian configuration (the buildpacks' lib/toolchain.sh): the JDKs'
+  // conf/ and security files link here, Maven's conf/ and m2.conf, PHP's ini files that load its
+  // extensions. Absent ones are skipped.
+  'java-17-openjdk', 'java-21-openjdk', 'maven', 'php',
 ] as const;
 
 /** bash, as the dyno uid, in /app (see launcher.ts for how it is reached). $0 is the command

@@ -117,9 +117,9 @@ describe('runBuild', () => {
   });
 
   it('says which forms a buildpack may take when it is none of them', async () => {
-    const run = await h.build(await app({ 'Procfile': 'web: x\n' }), { buildpacks: ['heroku/ruby'] });
+    const run = await h.build(await app({ 'Procfile': 'web: x\n' }), { buildpacks: ['heroku/clojure'] });
     assert.equal(run.error?.failure, 'buildpack_invalid');
-    assert.match(run.output, /Buildpack "heroku\/ruby" is not a known buildpack\. Use a built-in name/);
+    assert.match(run.output, /Buildpack "heroku\/clojure" is not a known buildpack\. Use a built-in name/);
   });
 
   it('fails when an explicitly set buildpack does not detect the app', async () => {

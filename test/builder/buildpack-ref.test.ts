@@ -9,6 +9,8 @@ describe('parseBuildpackRef', () => {
     ['urn:buildpack:heroku/nodejs', { kind: 'builtin', name: 'nodejs', display: 'heroku/nodejs' }],
     ['heroku/static', { kind: 'builtin', name: 'static', display: 'heroku/static' }],
     ['procfile', { kind: 'builtin', name: 'procfile', display: 'heroku/procfile' }],
+    ['heroku/gradle', { kind: 'builtin', name: 'java', display: 'heroku/java' }],
+    ['urn:buildpack:heroku/ruby', { kind: 'builtin', name: 'ruby', display: 'heroku/ruby' }],
     ['/srv/buildpacks/go', { kind: 'path', path: '/srv/buildpacks/go', display: '/srv/buildpacks/go' }],
     ['https://example.com/bp.git#v2', { kind: 'git', url: 'https://example.com/bp.git', ref: 'v2', display: 'https://example.com/bp.git#v2' }],
     ['https://github.com/o/bp', { kind: 'git', url: 'https://github.com/o/bp', ref: undefined, display: 'https://github.com/o/bp' }],
@@ -18,7 +20,7 @@ describe('parseBuildpackRef', () => {
   for (const [text, expected] of good) {
     it(`reads ${text}`, () => assert.deepEqual(parseBuildpackRef(text), expected));
   }
-  for (const bad of ['heroku/ruby', 'relative/path', 'https://example.com/bp.git#', 'https://example.com/bp.git#--upload-pack=x', 'https://e.com/bp.git#a..b', '-x', 'bp.git#main']) {
+  for (const bad of ['heroku/clojure', 'relative/path', 'https://example.com/bp.git#', 'https://example.com/bp.git#--upload-pack=x', 'https://e.com/bp.git#a..b', '-x', 'bp.git#main']) {
     it(`refuses ${JSON.stringify(bad)} and names the accepted forms`, () =>
       assert.throws(() => parseBuildpackRef(bad), (err: unknown) => err instanceof BuildpackRefError && /Use a built-in name/.test(err.message)));
   }

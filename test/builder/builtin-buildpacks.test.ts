@@ -118,7 +118,7 @@ describe('built-in buildpacks on the fixture apps', () => {
     const run = await h.build('no-language');
     assert.equal(run.error?.failure, 'no_buildpack_detected');
     assert.ok(run.lines.includes(' !     No default language could be detected for this app.'), run.output);
-    assert.match(run.output, /Tried: heroku\/nodejs \(needs package\.json\), heroku\/python \(needs requirements\.txt, Pipfile\.lock, or pyproject\.toml with poetry\.lock or uv\.lock\), heroku\/go \(needs go\.mod\), heroku\/static \(needs index\.html or static\.json\), heroku\/procfile \(needs a Procfile\)\./);
+    assert.match(run.output, /Tried: heroku\/ruby \(needs Gemfile\), heroku\/nodejs \(needs package\.json\), heroku\/python \(needs requirements\.txt, Pipfile\.lock, or pyproject\.toml with poetry\.lock or uv\.lock\), heroku\/java \(needs pom\.xml, or gradlew \/ build\.gradle\), heroku\/php \(needs composer\.json or index\.php\), heroku\/go \(needs go\.mod\), heroku\/static \(needs index\.html or static\.json\), heroku\/procfile \(needs a Procfile\)\./);
     assert.equal(await h.blobs.exists('slugs/none.tgz'), false);
   });
 

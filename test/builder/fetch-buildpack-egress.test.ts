@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -74,5 +75,19 @@ describe('git buildpack URLs and private addresses', () => {
       assert.match(fetched.commit, /^[0-9a-f]{40}$/);
       assert.equal(await readFile(join(fetched.dir, 'bin', 'compile'), 'utf8'), await readFile(join(buildpackDir, 'bin', 'compile'), 'utf8'));
     }
+  });
+
+  it('name the URL they could not reach when nothing listens there', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const url = `http://127.0.0.1:${port}/heroku/heroku-buildpack-ruby.git`;
+    await assert.rejects(fetch(url, new EgressGuard(['127.0.0.0/8'])), (err: unknown) => {
+      assert.ok(err instanceof BuildpackFetchError, String(err));
+      assert.ok(err.message.startsWith(`Could not fetch buildpack ${url}: git failed (`), err.message);
+      assert.match(err.message, /Failed to connect to 127\.0\.0\.1 port \d+/);
+      return true;
+    });
   });
 });

@@ -60,7 +60,7 @@ describe('heroku buildpacks with Berth\'s buildpack registry', () => {
 
   it('heroku buildpacks:set with a name the registry does not hold fails and changes nothing', async () => {
     const before = await installed();
-    const set = await runHeroku(cli(), ['buildpacks:set', 'heroku/ruby', '-a', APP]);
+    const set = await runHeroku(cli(), ['buildpacks:set', 'heroku/clojure', '-a', APP]);
     assert.notEqual(set.code, 0, describeResult(set));
     assert.deepEqual(await installed(), before);
   });

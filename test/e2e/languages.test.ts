@@ -1,8 +1,9 @@
 /**
- * Python and Go apps pushed to one Berth whose build dynos reach PyPI and the Go module proxy
- * (`--outbound on`): a Flask app from PyPI and a Go module with one dependency both serve through
- * the router; a dependency that does not exist and a Python version the stack lacks reject the
- * push with pip's own error and the available version.
+ * Apps in each built-in language pushed to one Berth whose build dynos reach PyPI, the Go module
+ * proxy and Maven Central (`--outbound on`): a Flask app from PyPI, a Go module with one
+ * dependency, a plain Maven jar, a Rack app with vendored gems and a Composer app all serve through
+ * the router with their buildpack's web default or Procfile; a dependency that does not exist and
+ * a Python version the stack lacks reject the push with pip's own error and the available version.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ import { waitFor } from '../support/wait.js';
 // A cold build downloads and compiles everything (the Go standard library included) on a shared machine.
 const PUSH_TIMEOUT_MS = 600_000;
 
-describe('Python and Go apps pushed to one Berth', () => {
+describe('apps in each language pushed to one Berth', () => {
   const berth = useBerth({ args: ['--outbound', 'on'] });
 
   /** Creates an app, commits the fixture (changed by `files`) and pushes it; returns the push. */
@@ -74,5 +75,36 @@ describe('Python and Go apps pushed to one Berth', () => {
     assert.match(output, /remote: {2}! {5}\.python-version asks for Python 3\.8, which this stack does not have\./);
     assert.match(output, /remote: {2}! {5}This stack has Python 3\.11\.\d+ only/);
     assert.doesNotMatch(output, /Installing requirements/);
+  });
+
+  it('builds a plain Maven jar with the stack\'s JDK and serves it with the java -jar web default', async () => {
+    const { app, code, output } = await push('java', 'java-maven');
+    assert.equal(code, 0, output);
+    assert.match(output, /remote: -----> Java app detected/);
+    assert.match(output, /remote: -----> Using OpenJDK 17\.\d+\.\d+ \(the stack's default;/);
+    assert.match(output, /remote: {8}\[INFO\] BUILD SUCCESS/);
+    assert.match(output, /remote: {8}Default types for buildpack -> web/);
+    const reply = await serves(app, /java-maven ok/);
+    assert.equal(reply.body, 'java-maven ok: Java 17\n');
+  });
+
+  it('builds a Rack app from its vendored gems in deployment mode and serves it with rackup', async () => {
+    const { app, code, output } = await push('ruby', 'ruby-rack');
+    assert.equal(code, 0, output);
+    assert.match(output, /remote: -----> Ruby app detected/);
+    assert.match(output, /remote: {8}Installing rack 2\.2\.22/);
+    assert.match(output, /remote: {8}Default types for buildpack -> web, rake, console/);
+    const reply = await serves(app, /ruby-rack ok/);
+    assert.match(reply.body, /^ruby-rack ok: Ruby 3\.\d+\.\d+, Rack 2\.2\.22\n$/);
+  });
+
+  it('builds a Composer app from its lockfile and serves public/ with PHP\'s built-in server', async () => {
+    const { app, code, output } = await push('php', 'php-composer');
+    assert.equal(code, 0, output);
+    assert.match(output, /remote: -----> PHP app detected/);
+    assert.match(output, /remote: {10}- Installing berth\/greeting \(1\.0\.0\)/);
+    assert.match(output, /remote: {8}Default types for buildpack -> web/);
+    const reply = await serves(app, /php-composer ok/);
+    assert.match(reply.body, /^php-composer ok: PHP 8\.\d+, berth\/greeting 1\.0\.0\n$/);
   });
 });

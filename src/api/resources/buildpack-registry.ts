@@ -3,13 +3,13 @@
 // `heroku buildpacks:set heroku/nodejs`, `buildpacks:search` and `buildpacks:info` resolve
 // locally. A built-in's blob_url is `urn:buildpack:heroku/NAME`, as Heroku's official ones are.
 // Unauthenticated, like Heroku's: it only describes what ships with Berth.
-import { BUILTIN_BUILDPACKS, BUILTIN_DESCRIPTIONS, type BuiltinBuildpack } from '../../core/builtin-buildpacks.js';
+import { BUILTIN_BUILDPACKS, BUILTIN_DESCRIPTIONS, BUILTIN_SERIALS, type BuiltinBuildpack } from '../../core/builtin-buildpacks.js';
 import { PlatformError } from '../../core/errors.js';
 import { BUILDPACK_REGISTRY_PATH } from '../../core/heroku-env.js';
 import type { Route, RequestContext } from '../context.js';
 
-/** Stable ids, one per built-in (its place in the list). */
-const idOf = (name: BuiltinBuildpack) => `00000000-0000-4000-8000-${String(BUILTIN_BUILDPACKS.indexOf(name) + 1).padStart(12, '0')}`;
+/** Stable ids, one per built-in (its serial, never its place in the detection order). */
+const idOf = (name: BuiltinBuildpack) => `00000000-0000-4000-8000-${String(BUILTIN_SERIALS[name]).padStart(12, '0')}`;
 
 function entry(name: BuiltinBuildpack) {
   return {

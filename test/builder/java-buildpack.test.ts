@@ -1,0 +1,80 @@
+/**
+ * The Java buildpack on the host's JDKs and Maven: bin/detect for Maven and Gradle projects, a
+ * plain Maven jar built with plugins from Maven Central and made the web default, the Maven
+ * repository kept in the build cache, a java.runtime.version the stack lacks, and a dependency
+ * that does not exist (Maven's own error). Pushed and served end to end in test/e2e/languages.test.ts.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { access, constants, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildHarness, fixtureDir } from './build-harness.js';
+import { appDir, detect } from './buildpack-detect.js';
+
+describe('the Java buildpack detects', () => {
+  it('a Maven project as "Java", a Gradle one as "Gradle", and declines other languages', async () => {
+    assert.deepEqual(await detect('java', fixtureDir('java-maven')), { code: 0, stdout: 'Java\n' });
+    const gradle = await appDir({ 'build.gradle': "plugins { id 'java' }\n" });
+    try {
+      assert.deepEqual(await detect('java', gradle.dir), { code: 0, stdout: 'Gradle\n' });
+    } finally {
+      await gradle.remove();
+    }
+    for (const fixture of ['node-web', 'python-flask', 'go-web', 'ruby-rack', 'php-composer']) {
+      assert.deepEqual(await detect('java', fixtureDir(fixture)), { code: 1, stdout: '' }, fixture);
+    }
+  });
+});
+
+describe('the Java buildpack compiles', () => {
+  let h: BuildHarness;
+  before(async () => {
+    h = await BuildHarness.create();
+  });
+  after(() => h.cleanup());
+
+  /** The java-maven fixture with `files` written over it. */
+  const variant = async (files: Record<string, string>) => appDir(files, 'java-maven');
+
+  it('a Maven project with the stack\'s JDK into a runnable jar that becomes the web process, keeping ~/.m2 in the cache', async () => {
+    const run = await h.build('java-maven');
+    assert.equal(run.error, undefined, run.output);
+    assert.ok(run.lines.includes('-----> Java app detected'), run.output);
+    assert.match(run.output, /-----> Using OpenJDK 17\.\d+\.\d+ \(the stack's default; set java\.runtime\.version in system\.properties to choose: .*17\.\d+\.\d+/);
+    assert.ok(run.lines.includes('-----> Executing Maven'), run.output);
+    assert.ok(run.lines.includes('       $ /usr/bin/mvn -DskipTests clean dependency:list install'), run.output);
+    assert.match(run.output, / {7}\[INFO\] BUILD SUCCESS/);
+    assert.ok(run.lines.includes('       Runnable jar: target/java-maven-1.0.jar'), run.output);
+    assert.deepEqual(run.result?.processTypes, { web: 'java -Dserver.port=$PORT $JAVA_OPTS -jar target/java-maven-1.0.jar' });
+    await access(join(h.cacheDir(), '.m2', 'repository', 'org', 'apache', 'maven', 'plugins', 'maven-jar-plugin', '3.4.2'), constants.R_OK);
+    const profile = await readFile(join(run.sourceDir, '.profile.d', 'java.sh'), 'utf8');
+    assert.match(profile, /^export JAVA_HOME="\/usr\/lib\/jvm\/java-17-openjdk-amd64"$/m);
+  });
+
+  it('no app whose system.properties asks for a JDK the stack lacks, naming the ones it has', async () => {
+    const app = await variant({ 'system.properties': 'java.runtime.version=11\n' });
+    try {
+      const run = await h.build(app.dir);
+      assert.equal(run.error?.failure, 'compile_failed', run.output);
+      assert.ok(run.lines.includes(' !     system.properties asks for java.runtime.version=11, which this stack does not have.'), run.output);
+      assert.match(run.output, / ! {5}This stack has JDK (\d+\.\d+\.\d+, )*17\.\d+\.\d+/);
+      assert.doesNotMatch(run.output, /Executing Maven/);
+    } finally {
+      await app.remove();
+    }
+  });
+
+  it('no app depending on an artifact Maven Central does not have, showing Maven\'s own error', async () => {
+    const app = await variant({});
+    try {
+      const pom = await readFile(join(app.dir, 'pom.xml'), 'utf8');
+      await writeFile(join(app.dir, 'pom.xml'), pom.replace('<dependencies>\n', '<dependencies>\n    <dependency><groupId>berth.nosuch</groupId><artifactId>nothing-here</artifactId><version>1.0</version></dependency>\n'));
+      const run = await h.build(app.dir);
+      assert.equal(run.error?.failure, 'compile_failed', run.output);
+      assert.match(run.output, / {7}\[ERROR\] Failed to execute goal .*Could not resolve dependencies .*berth\.nosuch:nothing-here:jar:1\.0/);
+      assert.ok(run.lines.includes(' !     Failed to build app with Maven (its error is above).'), run.output);
+    } finally {
+      await app.remove();
+    }
+  });
+});
