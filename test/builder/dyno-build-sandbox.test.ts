@@ -1,6 +1,7 @@
 // Build dynos on a real runtime: their bound directories (build dir, cache, env, buildpack)
 // behave as binds but /proc/self/mountinfo names no host path, and build dynos of several apps
-// run at once on the shared CPUs (no dedicated CPU is claimed for a build).
+// run at once on the shared CPUs (no dedicated CPU is claimed for a build), and their curl names
+// the URL a failed download could not reach.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +9,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fixedBuildTarget, type SandboxBind } from '../../src/builder/build-sandbox.js';
 import { DynoBuildSandbox } from '../../src/builder/dyno-build-sandbox.js';
+import { installDownloadReporter } from '../../src/builder/download-reporter.js';
 import { testRuntime, type TestRuntime } from '../runtime/support.js';
 
 const UID = 25111;
@@ -77,5 +79,17 @@ describe('build dynos', () => {
       assert.equal(r.code, 0, r.err.join('\n'));
       assert.deepEqual(r.out, [`Cpus_allowed_list:\t${all}`]);
     }
+  });
+
+  it('gives a build dyno a curl that names the URL it could not reach, as the build uid', async () => {
+    const { binds } = await dirs();
+    const home = join(t.root, 'builds', randomUUID(), 'home');
+    await mkdir(home, { recursive: true, mode: 0o700 });
+    const bin = join(fixedBuildTarget('home', { buildId: 'b1', index: 0 }), await installDownloadReporter(home));
+    const url = 'http://127.0.0.1:9/node-v20.18.0-linux-x64.tar.gz';
+    const { code, err } = await run(sandboxFor('curl-report', UID + 3), [...binds, { source: home, target: fixedBuildTarget('home', { buildId: 'b1', index: 0 }), readonly: false }],
+      `export PATH=${bin}:$PATH; [ "$(command -v curl)" = ${bin}/curl ] || { echo "curl is $(command -v curl)" >&2; exit 3; }; curl -sf -o /dev/null ${url}`);
+    assert.equal(code, 7, err.join('\n'));
+    assert.deepEqual(err, [` !     Download failed: could not reach ${url} (could not connect; curl exit 7)`]);
   });
 });
