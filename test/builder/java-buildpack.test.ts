@@ -1,13 +1,16 @@
 /**
  * The Java buildpack on the host's JDKs and Maven: bin/detect for Maven and Gradle projects, a
  * plain Maven jar built with plugins from Maven Central and made the web default, the Maven
- * repository kept in the build cache, a java.runtime.version the stack lacks, and a dependency
+ * repository kept in the build cache, the app's Maven wrapper (generated here by Maven's wrapper
+ * plugin) used instead of the stack's Maven, a java.runtime.version the stack lacks, and a dependency
  * that does not exist (Maven's own error). Pushed and served end to end in test/e2e/languages.test.ts.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { access, constants, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { BuildHarness, fixtureDir } from './build-harness.js';
 import { appDir, detect } from './buildpack-detect.js';
 
@@ -49,6 +52,21 @@ describe('the Java buildpack compiles', () => {
     await access(join(h.cacheDir(), '.m2', 'repository', 'org', 'apache', 'maven', 'plugins', 'maven-jar-plugin', '3.4.2'), constants.R_OK);
     const profile = await readFile(join(run.sourceDir, '.profile.d', 'java.sh'), 'utf8');
     assert.match(profile, /^export JAVA_HOME="\/usr\/lib\/jvm\/java-17-openjdk-amd64"$/m);
+  });
+
+  it('an app with the Maven wrapper with ./mvnw, keeping the Maven it downloads in the cache', async () => {
+    const app = await variant({});
+    try {
+      await promisify(execFile)('mvn', ['-B', '-q', '--no-transfer-progress', `-Dmaven.repo.local=${join(h.cacheDir(), '.m2', 'repository')}`, '-N',
+        'org.apache.maven.plugins:maven-wrapper-plugin:3.3.2:wrapper', '-Dtype=only-script', '-Dmaven=3.9.9'], { cwd: app.dir, timeout: 180_000 });
+      const run = await h.build(app.dir);
+      assert.equal(run.error, undefined, run.output);
+      assert.ok(run.lines.includes('       $ ./mvnw -DskipTests clean dependency:list install'), run.output);
+      assert.match(run.output, / {7}\[INFO\] BUILD SUCCESS/);
+      await access(join(h.cacheDir(), '.m2', 'wrapper', 'dists', 'apache-maven-3.9.9'), constants.R_OK);
+    } finally {
+      await app.remove();
+    }
   });
 
   it('no app whose system.properties asks for a JDK the stack lacks, naming the ones it has', async () => {
