@@ -8,11 +8,22 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { access, constants, readFile, writeFile } from 'node:fs/promises';
+import { access, constants, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BuildHarness, fixtureDir } from './build-harness.js';
 import { appDir, detect } from './buildpack-detect.js';
+
+/** The stack's JDKs (as lib/toolchain.sh finds them): real path → JAVA_VERSION, newest first. */
+async function stackJdks(): Promise<Array<{ home: string; version: string }>> {
+  const found = new Map<string, string>();
+  for (const name of await readdir('/usr/lib/jvm')) {
+    const release = await readFile(join('/usr/lib/jvm', name, 'release'), 'utf8').catch(() => '');
+    const version = /^JAVA_VERSION="(.*)"$/m.exec(release)?.[1];
+    if (version && (await access(join('/usr/lib/jvm', name, 'bin', 'javac'), constants.X_OK).then(() => true, () => false))) found.set(await realpath(join('/usr/lib/jvm', name)), version);
+  }
+  return [...found].map(([home, version]) => ({ home, version })).sort((a, b) => Number(b.version.split('.')[0]) - Number(a.version.split('.')[0]));
+}
 
 describe('the Java buildpack detects', () => {
   it('a Maven project as "Java", a Gradle one as "Gradle", and declines other languages', async () => {
@@ -64,6 +75,20 @@ describe('the Java buildpack compiles', () => {
       assert.ok(run.lines.includes('       $ ./mvnw -DskipTests clean dependency:list install'), run.output);
       assert.match(run.output, / {7}\[INFO\] BUILD SUCCESS/);
       await access(join(h.cacheDir(), '.m2', 'wrapper', 'dists', 'apache-maven-3.9.9'), constants.R_OK);
+    } finally {
+      await app.remove();
+    }
+  });
+
+  it('with the JDK system.properties names, which the dyno\'s JAVA_HOME then points at', async () => {
+    const newest = (await stackJdks())[0]!;
+    const major = newest.version.split('.')[0]!;
+    const app = await variant({ 'system.properties': `java.runtime.version=${major}\n` });
+    try {
+      const run = await h.build(app.dir);
+      assert.equal(run.error, undefined, run.output);
+      assert.ok(run.lines.includes(`-----> Using OpenJDK ${newest.version} (the stack's; system.properties asks for ${major})`), run.output);
+      assert.match(await readFile(join(run.sourceDir, '.profile.d', 'java.sh'), 'utf8'), new RegExp(`^export JAVA_HOME="${newest.home}"$`, 'm'));
     } finally {
       await app.remove();
     }
