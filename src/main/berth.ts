@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runCli } from '../cli/main.js';
 import { runBackupCommand } from './admin-backup.js';
+import { runStackBuildCommand } from './stack-images.js';
 import { parseUpOptions, UP_HELP } from './options.js';
 import { startBerth } from './up.js';
 
@@ -9,6 +10,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'admin:backup' || argv[0] === 'admin:restore') {
     // Run here, on the data dir itself: the CLI edge cannot open the state.
     return runBackupCommand(argv[0], argv.slice(1), process.env, (text) => process.stdout.write(`${text}\n`));
+  }
+  if (argv[0] === 'stacks:build') {
+    // Host-level, like backups: builds or verifies this machine's stack images (install.sh runs it).
+    return runStackBuildCommand(argv.slice(1), process.env, (text) => process.stdout.write(`${text}\n`));
   }
   if (argv[0] !== 'up') {
     return runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });

@@ -67,11 +67,12 @@ export function resolveDynoSpec(spec: DynoSpec, uids: UidRange): ResolvedDynoSpe
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(`port ${port} must be 1–65535`);
   const cwd = checkPath('cwd', spec.cwd ?? '/app');
   if (spec.app.kind === 'slug') checkPath('app.slugDir', spec.app.slugDir, true);
+  if (spec.stackImage !== undefined) checkPath('stackImage', spec.stackImage);
   if (spec.app.kind === 'bind') checkPath('app.dir', spec.app.dir);
   for (const bind of spec.binds ?? []) {
     checkPath('binds[].source', bind.source);
     checkPath('binds[].target', bind.target);
-    if (['/', '/proc', '/dev', '/usr', '/etc', '/sys', '/app'].includes(bind.target)) throw invalid(`binds[].target ${bind.target} is reserved by the sandbox`);
+    if (['/', '/proc', '/dev', '/usr', '/etc', '/sys', '/app', '/var', '/opt'].includes(bind.target)) throw invalid(`binds[].target ${bind.target} is reserved by the sandbox`);
     // bwrap creates mount points as root, following symlinks: never inside a tree the app wrote.
     if (bind.target.startsWith('/app/') && spec.app.kind !== 'empty') {
       throw invalid(`binds[].target ${bind.target} is inside /app, which holds app files; bind outside /app (or use app kind 'empty')`);

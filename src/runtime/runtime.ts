@@ -67,6 +67,8 @@ export class Runtime {
   private readonly shared: SharedFiles;
   private readonly fifos: FifoStock;
   private readonly etc: StackEtc;
+  /** The /etc copies of stack images, by image directory. */
+  private readonly imageEtc = new Map<string, StackEtc>();
   private cgroupHierarchy: Promise<CgroupHierarchy> | undefined;
   private hostCapacity: Promise<HostCapacity> | undefined;
   private bridgeReady: Promise<void> | undefined;
@@ -233,9 +235,10 @@ export class Runtime {
   private async launch(slot: SandboxSlot, spec: DynoSpec, resolved: ResolvedDynoSpec, withStdin: boolean): Promise<DynoProcess> {
     if (slot.spawnError) throw slot.spawnError;
     await this.shared.ready();
+    const stackImage = spec.stackImage ?? (await this.options.stackImage?.());
     const [appDir, etc] = await Promise.all([
       spec.app.kind === 'bind' ? Promise.resolve(spec.app.dir) : slot.scratch.prepareApp(resolved.uid, resolved.limits.scratchBytes, spec.app.kind === 'slug' ? spec.app.slugDir : undefined),
-      this.etc.current(),
+      this.etcFor(stackImage).current(),
       slot.cgroup.applyLimits(resolved.limits, `${spec.name} of ${spec.appName} (${spec.size.toLowerCase()})`),
       spec.network === 'outbound' && slot.net ? this.enableOutbound().then(() => this.network.addDefaultRoute(slot.net!)) : undefined,
     ]);
@@ -257,6 +260,8 @@ export class Runtime {
       tmpBytes: resolved.limits.scratchBytes,
       shmBytes: Math.min(SHM_BYTES, resolved.limits.scratchBytes),
       ...(this.options.nodeBinary ? { nodeBinary: this.options.nodeBinary } : {}),
+      ...(stackImage ? { stackRoot: stackImage } : {}),
+      ...(stackImage && this.options.hostNode ? { hostNode: this.options.hostNode } : {}),
       infoFd: INFO_FD,
       startedFd: STARTED_FD,
       envFd: ENV_FD,
@@ -290,6 +295,17 @@ export class Runtime {
     this.running.set(spec.id, dyno);
     dyno.exited.finally(() => this.running.delete(spec.id)).catch(() => undefined);
     return dyno;
+  }
+
+  /** The /etc a dyno gets: the host whitelist, or a copy of its stack image's /etc. */
+  private etcFor(image: string | undefined): StackEtc {
+    if (image === undefined) return this.etc;
+    let etc = this.imageEtc.get(image);
+    if (!etc) {
+      etc = new StackEtc(join(this.stateDir, '.shared', 'etc'), '/etc', join(image, 'etc'));
+      this.imageEtc.set(image, etc);
+    }
+    return etc;
   }
 
   private enableOutbound(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * The bubblewrap arguments for one dyno: the stack (the host's /usr, read-only, with the usual
- * /bin, /lib symlinks and a whitelisted copy of /etc, see stack-etc.ts), the app at /app, private /tmp, /dev/shm,
+ * The bubblewrap arguments for one dyno: the root filesystem — a stack image (its /usr, /var and
+ * /opt read-only, the usual /bin, /lib symlinks and a copy of its /etc, see stack-etc.ts) or, on
+ * the host-root fallback, the host's /usr with a whitelisted copy of the host's /etc — the app at /app, private /tmp, /dev/shm,
  * /proc and /dev, a synthetic /sys/fs/cgroup/memory showing the quota, then setpriv (non-root
  * uid, no capabilities, no_new_privs) and bash, which sources .profile.d and execs the command.
  * Pure: the caller passes the arguments to bwrap over a pipe (`--args`), so config vars never
@@ -60,6 +61,10 @@ export interface SandboxPlan {
   /** Host path mounted at /app, and whether the dyno may write it. */
   app: { source: string; writable: boolean };
   binds: ReadonlyArray<{ source: string; target: string; readonly: boolean }>;
+  /** A stack image (a root filesystem) to run on; absent: the host's /usr (host-root mode). */
+  stackRoot?: string;
+  /** On a stack image: the host's Node.js installation Berth's buildpacks run on, at /usr/local. */
+  hostNode?: { binary: string; modules?: string };
   /** The stack's /etc (stack-etc.ts) and generated files bound over it and /sys. */
   generated: { etc: string; passwd: string; group: string; hosts: string; cgroupMemoryDir: string };
   tmpBytes: number;
@@ -90,8 +95,10 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     '--hostname', plan.hostname,
     '--new-session',
     '--info-fd', String(plan.infoFd),
-    '--ro-bind', '/usr', '/usr',
-    '--perms', '0755', '--tmpfs', '/usr/local', // hide the host's /usr/local
+    ...(plan.stackRoot
+      ? ['--ro-bind', `${plan.stackRoot}/usr`, '/usr', '--ro-bind', `${plan.stackRoot}/var`, '/var', '--ro-bind', `${plan.stackRoot}/opt`, '/opt']
+      : ['--ro-bind', '/usr', '/usr']),
+    '--perms', '0755', '--tmpfs', '/usr/local', // hide the host's (or image's) /usr/local
     '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
     '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64',
     '--ro-bind', plan.generated.etc, '/etc',
@@ -112,6 +119,13 @@ export function bwrapArgs(plan: SandboxPlan): string[] {
     a.push(bind.readonly ? '--ro-bind' : '--bind', bind.source, bind.target);
   }
   if (plan.nodeBinary) a.push('--perms', '0755', '--dir', '/usr/local/bin', '--ro-bind', plan.nodeBinary, '/usr/local/bin/node');
+  else if (plan.stackRoot && plan.hostNode) {
+    a.push('--perms', '0755', '--dir', '/usr/local/bin', '--ro-bind', plan.hostNode.binary, '/usr/local/bin/node');
+    if (plan.hostNode.modules) {
+      a.push('--perms', '0755', '--dir', '/usr/local/lib', '--ro-bind', plan.hostNode.modules, '/usr/local/lib/node_modules',
+        '--symlink', '../lib/node_modules/npm/bin/npm-cli.js', '/usr/local/bin/npm', '--symlink', '../lib/node_modules/npm/bin/npx-cli.js', '/usr/local/bin/npx');
+    }
+  }
   a.push('--remount-ro', '/usr/local', '--remount-ro', '/', '--chdir', plan.cwd, '--clearenv');
   if (plan.seccompFd !== undefined) a.push('--seccomp', String(plan.seccompFd));
   // Only the launcher's own values here: the dyno's environment goes over envFd (see PROFILE_WRAPPER).

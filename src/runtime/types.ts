@@ -47,6 +47,9 @@ export interface DynoSpec {
   network: DynoNetwork;
   app: DynoApp;
   binds?: readonly DynoBind[];
+  /** The root filesystem: a stack image directory (its usr, var, opt and etc); absent: the
+   *  host's /usr (host-root mode). Shared read-only by every dyno on it, never copied. */
+  stackImage?: string;
   /** $PORT; default 5000. */
   port?: number;
   /** Working directory; default /app. */
@@ -145,6 +148,12 @@ export interface RuntimeOptions {
   allowOutbound?: boolean;
   /** A Node binary outside /usr to bind at /usr/local/bin/node. */
   nodeBinary?: string;
+  /** The stack image for dynos whose spec names none (resolved at each start, so a stack
+   *  update reaches the next dyno); absent: host-root mode. */
+  stackImage?: () => Promise<string | undefined>;
+  /** On stack images: the host's Node.js (binary, and its global node_modules with npm) bound at
+   *  /usr/local, which Berth's own buildpacks run on. Absent: stack dynos have no Node of the host. */
+  hostNode?: { binary: string; modules?: string };
   /** Warnings about cleanup that did not work (leaked cgroup, netns). */
   warn?: (message: string) => void;
   /** What all dynos together may use; default: the host's totals minus a reserve (host-capacity.ts). */

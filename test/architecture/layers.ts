@@ -36,7 +36,7 @@ export const LAYERS: LayerRules = {
 
   // Composition roots: wire everything together; the only place reading env and options.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'dashboard', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh', 'backup'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'dashboard', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh', 'backup', 'stacks'],
     node: true,
     packages: true,
   },
@@ -55,6 +55,9 @@ export const LAYERS: LayerRules = {
   // custom error pages); the address policy itself is pure, in core/address-policy.ts.
   egress: { mayImport: ['core'], node: true, packages: false },
   scheduler: { mayImport: ['core', 'store'], node: true, packages: false },
+  // Stack images: the per-host cache of root filesystems dynos run on (built with mmdebstrap,
+  // verified by content hash); main wires it into the runtime and the builder.
+  stacks: { mayImport: ['core'], node: true, packages: false },
   // The host agent: runtime + logplex + router primary behind a unix-socket RPC, and the add-on
   // data servers (src/addons/addon-servers.ts) it runs.
   agent: { mayImport: ['core', 'runtime', 'logplex', 'router', 'addons'], node: true, packages: false },

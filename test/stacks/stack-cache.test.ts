@@ -1,0 +1,124 @@
+// The per-host stack image cache (src/stacks/stack-cache.ts) on tiny but real root filesystems:
+// the cache logic (versions, content hashes, half-built and corrupted images, one builder per
+// host) does not depend on what the images hold, and a real berth-24 build takes minutes.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BERTH_24 } from '../../src/core/stacks.js';
+import { StackCache, type ImageBuilder, type ImageTargets } from '../../src/stacks/stack-cache.js';
+
+/** Writes a two-file root filesystem per image; counts builds; can be held at its start. */
+class TinyRootfsBuilder implements ImageBuilder {
+  builds = 0;
+  hold: Promise<void> | undefined;
+  started: (() => void) | undefined;
+  describe(): string {
+    return 'tiny test rootfs';
+  }
+  async build(targets: ImageTargets, progress: (line: string) => void) {
+    this.builds += 1;
+    this.started?.();
+    if (this.hold) await this.hold;
+    for (const image of ['run', 'build'] as const) {
+      await mkdir(join(targets[image], 'usr', 'bin'), { recursive: true });
+      await mkdir(join(targets[image], 'etc'), { recursive: true });
+      await writeFile(join(targets[image], 'etc', 'os-release'), `ID=tiny\nBUILD=${this.builds}\n`);
+      await writeFile(join(targets[image], 'usr', 'bin', 'tool'), `#!/bin/sh\necho ${image}\n`, { mode: 0o755 });
+    }
+    progress('tiny images written');
+    return { run: ['base-files=1'], build: ['base-files=1', 'gcc=1'] };
+  }
+}
+
+describe('the stack image cache', () => {
+  let root: string;
+  before(async () => { root = await mkdtemp(join(tmpdir(), 'berth-stack-cache-')); });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  async function fresh(): Promise<{ dir: string; builder: TinyRootfsBuilder; cache: () => StackCache }> {
+    const dir = await mkdtemp(join(root, 'c-'));
+    const builder = new TinyRootfsBuilder();
+    return { dir, builder, cache: () => new StackCache({ dir, stack: BERTH_24, builder }) };
+  }
+
+  it('builds a stack once and reuses the verified version on the next start', async () => {
+    const { dir, builder, cache } = await fresh();
+    const lines: string[] = [];
+    const first = await cache().ensure((l) => lines.push(l));
+    assert.match(first.version, /^\d{8}\.[0-9a-f]{8}$/);
+    assert.ok(lines.some((l) => /ready: run image/.test(l)), lines.join('\n'));
+    const second = await cache().ensure();
+    assert.equal(second.version, first.version);
+    assert.equal(builder.builds, 1);
+    assert.equal((await readFile(join(dir, 'berth-24', 'current'), 'utf8')).trim(), first.version);
+    assert.equal(await readFile(join(second.run, 'usr', 'bin', 'tool'), 'utf8'), '#!/bin/sh\necho run\n');
+    assert.deepEqual(second.manifest.packages.build, ['base-files=1', 'gcc=1']);
+  });
+
+  it('detects an image whose content no longer matches its hash and rebuilds it', async () => {
+    const { builder, cache } = await fresh();
+    const built = await cache().ensure();
+    await writeFile(join(built.run, 'usr', 'bin', 'tool'), '#!/bin/sh\necho XXX\n'); // same size, other bytes
+    const lines: string[] = [];
+    const again = await cache().ensure((l) => lines.push(l));
+    assert.equal(builder.builds, 2);
+    assert.ok(lines.some((l) => l.includes(`${built.version} is corrupted (the run image's content hash`)), lines.join('\n'));
+    assert.equal(await readFile(join(again.run, 'usr', 'bin', 'tool'), 'utf8'), '#!/bin/sh\necho run\n');
+  });
+
+  it('keeps an image whose files were only touched, after checking its content', async () => {
+    const { builder, cache } = await fresh();
+    const built = await cache().ensure();
+    await utimes(join(built.build, 'etc', 'os-release'), new Date(0), new Date(0));
+    const lines: string[] = [];
+    const again = await cache().ensure((l) => lines.push(l));
+    assert.equal(again.version, built.version);
+    assert.equal(builder.builds, 1);
+    assert.ok(lines.some((l) => l.startsWith('verifying the build image')), lines.join('\n'));
+  });
+
+  it('rebuilds a version left half-built (no manifest) and removes a dead builder\'s directory', async () => {
+    const { dir, builder, cache } = await fresh();
+    const built = await cache().ensure();
+    await rm(join(dir, 'berth-24', built.version, 'manifest.json'));
+    await mkdir(join(dir, 'berth-24', '.building-999999-1', 'run'), { recursive: true });
+    const lines: string[] = [];
+    const again = await cache().ensure((l) => lines.push(l));
+    assert.equal(builder.builds, 2);
+    assert.ok(lines.some((l) => l.includes('is half-built (no manifest): rebuilding it')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes('removing .building-999999-1')), lines.join('\n'));
+    assert.ok((await cache().version(again.version)) !== undefined);
+    assert.deepEqual((await readdir(join(dir, 'berth-24'))).filter((n) => n.startsWith('.building-')), []);
+  });
+
+  it('lets a second start wait for the build in progress, saying so, instead of building again', async () => {
+    const { builder, cache } = await fresh();
+    let release!: () => void;
+    builder.hold = new Promise((resolve) => { release = resolve; });
+    const started = new Promise<void>((resolve) => { builder.started = resolve; });
+    const first = cache().ensure();
+    await started;
+    const waiting: string[] = [];
+    let said!: () => void;
+    const saidIt = new Promise<void>((resolve) => { said = resolve; });
+    const second = cache().ensure((l) => { waiting.push(l); said(); });
+    await saidIt;
+    assert.match(waiting[0] ?? '', /^waiting for process \d+ \(since .*\) to finish: verify of berth-24$/);
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    assert.equal(b.version, a.version);
+    assert.equal(builder.builds, 1);
+  });
+
+  it('makes a new current version on update and keeps the previous one for running dynos', async () => {
+    const { builder, cache } = await fresh();
+    const old = await cache().ensure();
+    const next = await cache().update();
+    assert.notEqual(next.version, old.version);
+    assert.equal(builder.builds, 2);
+    assert.equal((await cache().ensure()).version, next.version);
+    assert.deepEqual((await cache().versions()).map((m) => m.version), [next.version, old.version]);
+  });
+});
