@@ -38,6 +38,8 @@ export interface AgentInfo {
   routerPorts: { http: number; https?: number };
   /** Ranges tenant URLs may reach although private (`--allow-private-urls`); absent from older agents. */
   allowPrivateUrls?: string[];
+  /** The stack image cache dynos run from; null: host-root mode (absent from older agents). */
+  stackCache?: string | null;
   rendezvousPort: number;
   startedAt: string;
 }

@@ -227,6 +227,31 @@ export interface DiskCollection {
   usedBytes: number;
 }
 
+/** A stack as this host has it (GET /stacks): the image version dynos start on, or host-root mode. */
+export interface StackDescription {
+  name: string;
+  /** `Debian 13 (trixie)`. */
+  base: string;
+  /** `image`: dynos run on the stack image; `host`: on the host's /usr (the fallback mode). */
+  dynoRoot: 'image' | 'host';
+  /** `ready`, or `building` while this host builds its first version. */
+  state: 'ready' | 'building';
+  version: string | null;
+  builtAt: string | null;
+  contentHash: string | null;
+  runImageBytes: number | null;
+  buildImageBytes: number | null;
+  packages: number | null;
+}
+
+/** The host's stack images: described for GET /stacks, rebuilt and rolled by an admin. */
+export interface StackPort {
+  describe(): Promise<StackDescription[]>;
+  /** Rebuild the images (new package versions), make the result current and roll every running
+   *  dyno onto it without a rebuild; resolves when the new version is current and the roll started. */
+  update(name: string, progress: (line: string) => void): Promise<{ version: string; previous: string | null; apps: number }>;
+}
+
 /** The disk as the API uses it (admin:disk, apps' repo_size). */
 export interface DiskPort {
   report(): Promise<DiskReport>;
@@ -261,6 +286,8 @@ export interface ApiDeps {
   /** Heroku Scheduler: the runner of the apps' scheduled jobs. */
   scheduler: SchedulerPort;
   disk: DiskPort;
+  /** The host's stack images; absent, GET /stacks describes the stacks without versions. */
+  stacks?: StackPort;
   /** Add-on services, plans and the providers that make them (registered by the composition root). */
   addons: AddonRegistry;
   /** How long a provider may take to provision, change a plan or deprovision before it counts as failed. */

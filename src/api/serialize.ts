@@ -1,4 +1,6 @@
 import { REGION, STACK, type Account, type App, type Authorization } from '../core/model.js';
+import { DEFAULT_STACK, type StackInfo } from '../core/stacks.js';
+import type { StackDescription } from './context.js';
 import type { CurrentReleaseSummary } from '../store/port.js';
 import type { ApiDeps } from './context.js';
 
@@ -92,6 +94,23 @@ export function serializeRegion(createdAt: string) {
   };
 }
 
-export function serializeStack(createdAt: string) {
-  return { created_at: createdAt, default: true, id: STACK.id, name: STACK.name, state: 'public', updated_at: createdAt };
+/** Heroku's stack fields, plus Berth's: what it is built from, the image version dynos start on. */
+export function serializeStack(stack: StackInfo, createdAt: string, host?: StackDescription) {
+  return {
+    created_at: createdAt,
+    default: stack.id === DEFAULT_STACK.id,
+    id: stack.id,
+    name: stack.name,
+    state: 'public',
+    updated_at: host?.builtAt ?? createdAt,
+    base: stack.base,
+    dyno_root: host?.dynoRoot ?? null,
+    image_state: host?.state ?? null,
+    version: host?.version ?? null,
+    built_at: host?.builtAt ?? null,
+    content_hash: host?.contentHash ?? null,
+    run_image_bytes: host?.runImageBytes ?? null,
+    build_image_bytes: host?.buildImageBytes ?? null,
+    packages: host?.packages ?? null,
+  };
 }

@@ -32,8 +32,10 @@ export interface BuildOptions {
   buildpackEnv?: Record<string, string>;
   /** Allow absolute paths and file:// URLs as buildpacks (default true). */
   allowLocalBuildpacks?: boolean;
-  /** e.g. 'heroku-24'. */
+  /** The app's build stack, e.g. 'berth-24'. */
   stack: string;
+  /** The stack image version the build dyno runs on; absent: host-root mode (said in the output). */
+  stackImage?: { version: string; base: string };
   sourceVersion?: string;
   output: (line: string) => void;
   signal?: AbortSignal;

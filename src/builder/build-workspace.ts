@@ -50,7 +50,9 @@ export function buildEnv(options: BuildOptions, mounts: BuildMounts): Record<str
     PATH: `${join(mounts.home.target, DOWNLOAD_REPORTER_DIR)}:${options.path ?? '/usr/local/bin:/usr/bin:/bin'}`,
     HOME: mounts.home.target,
     LANG: 'C.UTF-8',
-    STACK: options.stack,
+    // Heroku's name: official buildpacks pick their binaries by it, and berth-24 runs Heroku-24's.
+    STACK: 'heroku-24',
+    BERTH_STACK: options.stack,
     ...(options.sourceVersion ? { SOURCE_VERSION: options.sourceVersion } : {}),
   };
 }

@@ -43,7 +43,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   };
 
   try {
-    out(headline(`Building on the ${stackLabel(options.stack)} stack`));
+    out(headline(stackHeadline(options)));
     await readProcfile(options.sourceDir, fail); // a broken Procfile fails before any work
     const removed = await applySlugignore(options.sourceDir).catch((err: unknown) => {
       if (err instanceof AppFileError) return fail('slug_invalid', [err.message]);
@@ -88,4 +88,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
-const stackLabel = (stack: string): string => stack.charAt(0).toUpperCase() + stack.slice(1);
+/** The first line of every build: which root filesystem the build dyno really has. */
+function stackHeadline(options: BuildOptions): string {
+  const image = options.stackImage;
+  if (image) return `Building on the ${options.stack} stack (${image.base}, image ${image.version})`;
+  return `Building on the host's root filesystem (${options.stack} stack image off: --dyno-root host)`;
+}

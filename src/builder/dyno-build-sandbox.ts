@@ -24,6 +24,8 @@ export interface DynoBuildSandboxOptions {
   uid: number;
   /** `outbound` lets buildpacks reach package registries; `none` keeps the build offline. */
   network: DynoNetwork;
+  /** The build image (a root filesystem) the build dyno runs on; absent: the host root. */
+  stackImage?: string;
   /** Host directories the build sees read-only at the same path, beside the stack (toolchains). */
   toolchains?: ReadonlyArray<ToolchainBind>;
 }
@@ -77,6 +79,7 @@ export class DynoBuildSandbox implements BuildSandbox {
         ],
         cwd: spec.cwd,
         uid: this.options.uid,
+        ...(this.options.stackImage ? { stackImage: this.options.stackImage } : {}),
       });
     } catch (err) {
       spec.output.stderr(`Build dyno could not start: ${err instanceof Error ? err.message : String(err)}`);

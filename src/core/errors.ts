@@ -19,6 +19,7 @@ export const errorRegistry = {
   unsupported_media_type: { status: 415, summary: 'The request body is not JSON (send Content-Type: application/json).' },
   request_timeout: { status: 408, summary: 'The request body did not arrive in time.' },
   invalid_params: { status: 422, summary: 'A parameter fails validation; the message names the rule.' },
+  stack_mismatch: { status: 422, summary: "The slug was built for another stack than the app's (stack or build stack): rebuild it, or move the app with stack:set first." },
   invalid_cron: { status: 422, summary: "A scheduler job's cron expression does not parse; the message names the field and the character position." },
   confirmation_required: { status: 422, summary: 'The action needs confirming (e.g. destroying an add-on other apps use): resend with `confirm` set to the app name.' },
   rate_limit: { status: 429, summary: "Too many requests: over an account's hourly API limit, or too many failed logins." },

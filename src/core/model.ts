@@ -1,4 +1,5 @@
 /** Domain records as the store hands them out. Timestamps are ISO-8601 strings in UTC. */
+import { DEFAULT_STACK } from './stacks.js';
 
 export interface Account {
   id: string;
@@ -46,6 +47,6 @@ export interface Page<T> {
   nextAfter?: string;
 }
 
-/** The single region and stack of a one-host install. */
+/** The single region and the default stack (core/stacks.ts) of a one-host install. */
 export const REGION = { id: '59accabd-516d-4f0e-83e6-6e3757701145', name: 'local' } as const;
-export const STACK = { id: 'ee582d3c-717d-4a57-ba5f-8b3a39f3a817', name: 'heroku-24' } as const;
+export const STACK = { id: DEFAULT_STACK.id, name: DEFAULT_STACK.name } as const;

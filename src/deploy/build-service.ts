@@ -17,6 +17,12 @@ import { AppDiskPaths } from './app-disk-paths.js';
 import { measureApp } from './disk-usage.js';
 import type { OutputLogs } from './output-log.js';
 
+/** Where build dynos get their root filesystem (main's HostStacks). */
+export interface BuildStackSource {
+  /** The build image of the current stack version; `waiting` is told once if it is still being built. */
+  buildImage(waiting: (message: string) => void): Promise<{ path: string; version: string; base: string }>;
+}
+
 export interface BuildServiceDeps {
   store: Store;
   blobs: LocalBlobStore;
@@ -29,6 +35,8 @@ export interface BuildServiceDeps {
   buildpackEnv?: Record<string, string>;
   /** Host toolchains build dynos see read-only (e.g. /usr/local/go for the Go buildpack). */
   buildToolchains?: ReadonlyArray<ToolchainBind>;
+  /** The stack's build image builds run on; absent: host-root mode. */
+  buildStack?: BuildStackSource;
   /** Logs the release and makes it live (release phase, then dynos); resolves with its status. */
   deploy(app: App, release: Release, output: (line: string) => void): Promise<Release['status']>;
   webUrl(appName: string): string;
@@ -194,6 +202,9 @@ export class BuildService {
       const version = request.source.kind === 'git' ? request.source.commit : request.source.version;
       const installed = await deps.store.buildpackInstallations.list(app.id);
       const buildpacks = build.buildpacks.length > 0 ? build.buildpacks.map((b) => b.url) : installed.map((b) => b.buildpack.url);
+      // A host still building its first stack image makes the build wait, and says so.
+      const image = deps.buildStack ? await deps.buildStack.buildImage((message) => out(headline(message))) : undefined;
+      if (signal.aborted) throw new BuildError('cancelled', 'The build was cancelled.');
       const result = await runBuild({
         buildId: build.id.replace(/-/g, ''),
         sourceDir: src,
@@ -207,11 +218,12 @@ export class BuildService {
         ...(deps.buildpackEnv ? { buildpackEnv: deps.buildpackEnv } : {}),
         allowLocalBuildpacks: false,
         egress: deps.egress,
-        stack: app.stack,
+        stack: app.buildStack,
+        ...(image ? { stackImage: { version: image.version, base: image.base } } : {}),
         ...(version ? { sourceVersion: version } : {}),
         output: out,
         signal,
-        sandbox: new DynoBuildSandbox({ runtime: deps.runtime, appId: app.id, appName: app.name, uid: uidForApp(app.id), network: deps.buildNetwork, toolchains: deps.buildToolchains ?? [] }),
+        sandbox: new DynoBuildSandbox({ runtime: deps.runtime, appId: app.id, appName: app.name, uid: uidForApp(app.id), network: deps.buildNetwork, toolchains: deps.buildToolchains ?? [], ...(image ? { stackImage: image.path } : {}) }),
         blobs: deps.blobs,
         slugKey,
       });

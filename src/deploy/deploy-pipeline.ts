@@ -16,7 +16,7 @@ import { StoreDesiredSource } from '../scheduler/store-desired-source.js';
 import type { Store } from '../store/port.js';
 import { AppDiskPaths } from './app-disk-paths.js';
 import { AppTeardown } from './app-teardown.js';
-import { BuildService } from './build-service.js';
+import { BuildService, type BuildStackSource } from './build-service.js';
 import { DiskCollector } from './disk-collector.js';
 import { DynoService } from './dyno-service.js';
 import { OutputLogs } from './output-log.js';
@@ -43,6 +43,8 @@ export interface DeployPipelineDeps {
   buildpackEnv?: Record<string, string>;
   /** Host toolchains build dynos see read-only beside the stack (e.g. /usr/local/go); default none. */
   buildToolchains?: ReadonlyArray<ToolchainBind>;
+  /** The stack's build image for build dynos; absent: host-root mode. */
+  buildStack?: BuildStackSource;
   webUrl(appName: string): string;
   /** A platform line into an app's log channel (`app[api]`, `heroku[web.1]`, `app[release.N]`). */
   emit(appId: string, process: string, source: 'app' | 'heroku', message: string): void;
@@ -124,6 +126,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     buildNetwork: deps.buildNetwork,
     ...(deps.buildpackEnv ? { buildpackEnv: deps.buildpackEnv } : {}),
     ...(deps.buildToolchains ? { buildToolchains: deps.buildToolchains } : {}),
+    ...(deps.buildStack ? { buildStack: deps.buildStack } : {}),
     deploy: (app, release, output) => (platform as Platform).deploy(app, release, output),
     webUrl: deps.webUrl,
     log: deps.log,

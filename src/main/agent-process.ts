@@ -19,6 +19,8 @@ export interface AgentSettings {
   workers?: number;
   /** `--allow-private-urls`: ranges drains and custom error pages may reach (an agent with others is replaced). */
   allowPrivateUrls: readonly string[];
+  /** Dynos run on the stack images of this cache; absent: on the host root. */
+  stackCache?: string;
 }
 
 const agentEntry = fileURLToPath(new URL('./agent.js', import.meta.url));
@@ -38,12 +40,13 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
     const wanted = (port: number, actual: number | undefined) => port === 0 || port === actual;
     // An agent without the field predates the egress guard: its drains and router would fetch
     // tenant URLs unchecked, so it is replaced too.
-    const sameAllowance = hello.allowPrivateUrls !== undefined && hello.allowPrivateUrls.join(' ') === settings.allowPrivateUrls.join(' ');
+    const sameAllowance = hello.allowPrivateUrls !== undefined && hello.allowPrivateUrls.join(' ') === settings.allowPrivateUrls.join(' ')
+      && (hello.stackCache ?? null) === (settings.stackCache ?? null);
     if (hello.domain === settings.domain && sameAllowance && wanted(settings.routerPort, ports.http) && wanted(settings.routerTlsPort, ports.https) && wanted(settings.rendezvousPort, hello.rendezvousPort)) {
       log(`adopted the running host agent (pid ${String(hello.pid)}) with ${hello.dynos.length} dyno(s)`);
       return { client, adopted: true, routerPorts: ports };
     }
-    log('the running host agent has other router or --allow-private-urls settings; replacing it');
+    log('the running host agent has other router, --allow-private-urls or --dyno-root settings; replacing it');
     await client.shutdown(true);
     await client.closed;
   }
@@ -66,6 +69,7 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
       ...(settings.metricsIntervalMs !== undefined ? ['--metrics-interval-ms', String(settings.metricsIntervalMs)] : []),
       ...(settings.workers !== undefined ? ['--workers', String(settings.workers)] : []),
       ...settings.allowPrivateUrls.flatMap((range) => ['--allow-private-urls', range]),
+      ...(settings.stackCache ? ['--stack-cache', settings.stackCache] : []),
     ],
     { detached: true, stdio: ['ignore', logFile.fd, logFile.fd], env },
   );

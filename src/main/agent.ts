@@ -20,6 +20,9 @@ import { LogSessions } from '../logplex/log-sessions.js';
 import { issueCertificate } from '../pki/certificate-authority.js';
 import { startRouterCluster } from '../router/router-cluster.js';
 import { removeStaleSandboxes, Runtime } from '../runtime/runtime.js';
+import { DEFAULT_STACK } from '../core/stacks.js';
+import { currentStackImage } from '../stacks/current-image.js';
+import { hostNode } from './stack-images.js';
 import { hostAddress, parseCidr } from '../runtime/subnet.js';
 import { agentPaths } from './agent-paths.js';
 
@@ -44,12 +47,15 @@ async function main(): Promise<void> {
       // Hidden, for tests: R14 and runtime-metrics every N ms instead of every 20 s.
       'metrics-interval-ms': { type: 'string' },
       'allow-private-urls': { type: 'string', multiple: true },
+      // Dynos run on the berth-24 run image from this per-host cache; absent: on the host root.
+      'stack-cache': { type: 'string' },
     },
   });
   const dataDir = values['data-dir'] as string;
   const prefix = values.prefix as string;
   const domain = values.domain as string;
   const allowPrivateUrls = values['allow-private-urls'] ?? [];
+  const stackCache = values['stack-cache'] ?? null;
   const paths = agentPaths(dataDir);
   await mkdir(paths.run, { recursive: true, mode: 0o700 });
 
@@ -67,7 +73,14 @@ async function main(): Promise<void> {
 
   // The bridge keeps its /24 across clean stops when it is still free: add-on URLs carry its gateway.
   const lastSubnet = (await readFile(paths.subnet, 'utf8').catch(() => '')).trim();
-  const runtime = new Runtime({ prefix, stateDir: paths.dynos, warn: (m) => log(m), ...(lastSubnet ? { preferredSubnet: lastSubnet } : {}) });
+  const runtime = new Runtime({
+    prefix,
+    stateDir: paths.dynos,
+    warn: (m) => log(m),
+    ...(lastSubnet ? { preferredSubnet: lastSubnet } : {}),
+    // The current run image, re-read at each start: a stack update reaches every new dyno.
+    ...(stackCache ? { stackImage: currentStackImage(stackCache, DEFAULT_STACK.name, 'run'), hostNode: hostNode() } : {}),
+  });
   await runtime.prepare();
   if (runtime.subnet !== lastSubnet) {
     if (lastSubnet) log(`the dyno subnet ${lastSubnet} is taken; using ${runtime.subnet} (add-on URLs of the old gateway no longer work)`);
@@ -168,7 +181,7 @@ async function main(): Promise<void> {
     rendezvous: { server: rendezvous, publicHost: domain, port: rendezvousPort },
     certificates,
     invalidateCertificate: (servername) => router.invalidateCertificate(servername),
-    info: { pid: process.pid, domain, prefix, routerPorts: router.ports, rendezvousPort, allowPrivateUrls, startedAt: new Date().toISOString() },
+    info: { pid: process.pid, domain, prefix, routerPorts: router.ports, rendezvousPort, allowPrivateUrls, stackCache, startedAt: new Date().toISOString() },
     ...(values['metrics-interval-ms'] !== undefined ? { metricsEveryMs: Number(values['metrics-interval-ms']) } : {}),
   });
   await agent.listen(paths.agentSocket);

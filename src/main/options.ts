@@ -49,6 +49,10 @@ export interface UpOptions {
   sessionMaxMs?: number;
   /** The built dashboard to serve at / (default: dist/web of this checkout). */
   dashboardDir?: string;
+  /** What dynos see as /: the berth-24 stack image (`stack`) or the host's own /usr (`host`). */
+  dynoRoot: 'stack' | 'host';
+  /** The per-host stack image cache (default /var/cache/berth/stacks, or BERTH_STACK_CACHE). */
+  stackCacheDir: string;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -68,6 +72,10 @@ Options:
                         (default 5001; 0 picks a free port)
   --outbound on|off     let build dynos reach the internet through NAT, for npm installs
                         (default on; turns on IPv4 forwarding on this host)
+  --dyno-root stack|host  what dynos see as /: the berth-24 stack image, built once per host into
+                        --stack-cache (minutes, with progress), or the host's own /usr
+                        (default host, or BERTH_DYNO_ROOT)
+  --stack-cache DIR     per-host stack images (default /var/cache/berth/stacks, or BERTH_STACK_CACHE)
   --npm-registry URL    npm registry (or mirror) for Node.js runtimes and packages in builds
                         (default $BERTH_NPM_REGISTRY, else https://registry.npmjs.org/)
   --domain D            apps are served at <app>.<D> (default localhost)
@@ -150,6 +158,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'router-tls-port': { type: 'string' },
       outbound: { type: 'string' },
       'npm-registry': { type: 'string' },
+      'dyno-root': { type: 'string' },
+      'stack-cache': { type: 'string' },
       'rendezvous-port': { type: 'string' },
       domain: { type: 'string' },
       bind: { type: 'string' },
@@ -178,6 +188,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(domain)) {
     throw new Error(`--domain must be a DNS name such as apps.example.com, not ${JSON.stringify(values.domain)}.`);
   }
+  const dynoRoot = values['dyno-root'] ?? (env.BERTH_DYNO_ROOT || 'host');
+  if (dynoRoot !== 'stack' && dynoRoot !== 'host') throw new Error(`--dyno-root (or BERTH_DYNO_ROOT) must be stack or host, not ${JSON.stringify(dynoRoot)}.`);
   const outbound = values.outbound ?? 'on';
   if (outbound !== 'on' && outbound !== 'off') throw new Error(`--outbound must be on or off, not ${JSON.stringify(outbound)}.`);
   const bootTimeout = milliseconds('boot-timeout-ms', values['boot-timeout-ms'], 100, 3_600_000);
@@ -213,6 +225,8 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     routerTlsPort: port('router-tls-port', values['router-tls-port'], 8443),
     rendezvousPort: port('rendezvous-port', values['rendezvous-port'], 5001),
     outbound: outbound === 'on',
+    dynoRoot,
+    stackCacheDir: resolve(values['stack-cache'] ?? (env.BERTH_STACK_CACHE || '/var/cache/berth/stacks')),
     ...npmRegistry(values['npm-registry'] ?? (env.BERTH_NPM_REGISTRY || undefined)),
     domain,
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),

@@ -5,17 +5,27 @@
  * and CI runs on the machine share one build). `berth stacks:build` (install.sh runs it) builds or
  * verifies it in the foreground with progress; `up` does the same before serving pushes.
  */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BERTH_24, type StackInfo } from '../core/stacks.js';
 import { MmdebstrapBuilder } from '../stacks/mmdebstrap-builder.js';
 import { parsePackageList } from '../stacks/package-list.js';
-import { StackCache } from '../stacks/stack-cache.js';
+import { StackCache, type StackVersion } from '../stacks/stack-cache.js';
+import type { StackDescription } from '../api/context.js';
 
 export const DEFAULT_STACK_CACHE = '/var/cache/berth/stacks';
 export const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 const stacksDir = fileURLToPath(new URL('../../../stacks', import.meta.url));
+
+/** The Node.js Berth runs on, which its own buildpacks (and Procfile-only Node apps) use inside
+ *  stack dynos at /usr/local/bin/node, with the host's global npm. */
+export function hostNode(): { binary: string; modules?: string } {
+  const modules = '/usr/lib/node_modules';
+  return { binary: process.execPath, ...(existsSync(`${modules}/npm`) ? { modules } : {}) };
+}
 
 /** Where this host keeps stack images (BERTH_STACK_CACHE or the default). */
 export function stackCacheDir(env: NodeJS.ProcessEnv): string {
@@ -48,4 +58,79 @@ export async function runStackBuildCommand(args: readonly string[], env: NodeJS.
   const m = version.manifest;
   print(`${version.stack} ${version.version} (${m.base}): run image ${Math.round(m.images.run.bytes / 1e6)} MB, build image ${Math.round(m.images.build.bytes / 1e6)} MB, ready in ${Math.round((Date.now() - started) / 100) / 10} s`);
   return 0;
+}
+
+/** The images a build dyno runs on (the deploy pipeline's view of HostStacks). */
+export interface BuildStackImage {
+  path: string;
+  version: string;
+  base: string;
+}
+
+/**
+ * The stack images of a running `up`: verified (or built, on a fresh host) in the background
+ * while the API already serves; a build arriving meanwhile waits and says so. Describes them for
+ * GET /stacks, and `update()` rebuilds them and rolls every app's dynos onto the new version.
+ */
+export class HostStacks {
+  private ready: Promise<StackVersion> | undefined;
+  private pending = false;
+  private latest: StackVersion | undefined;
+
+  constructor(
+    private readonly cache: StackCache,
+    private readonly deps: { log: (line: string) => void; rollApps: (version: StackVersion, previous: string | null) => Promise<number> },
+  ) {}
+
+  /** Verify (or build) now; resolves at once, the work goes on in the background. */
+  start(): void {
+    this.pending = true;
+    this.ready = this.cache.ensure((line) => this.deps.log(line)).then(
+      (version) => {
+        this.latest = version;
+        this.pending = false;
+        return version;
+      },
+      (err: unknown) => {
+        this.pending = false;
+        this.ready = undefined; // the next build tries again
+        throw err;
+      },
+    );
+    this.ready.catch((err: unknown) => this.deps.log(`the ${this.cache.stack.name} stack is not usable: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  async buildImage(waiting: (message: string) => void): Promise<BuildStackImage> {
+    if (!this.ready) this.start();
+    if (this.pending) waiting(`Waiting for this host to finish building the ${this.cache.stack.name} stack image (${this.cache.stack.base}); the first build on a new host takes minutes, later ones none`);
+    const version = this.latest ?? (await (this.ready as Promise<StackVersion>));
+    return { path: version.build, version: version.version, base: version.manifest.base };
+  }
+
+  async describe(): Promise<StackDescription[]> {
+    const v = this.latest;
+    const m = v?.manifest;
+    return [{
+      name: this.cache.stack.name,
+      base: this.cache.stack.base,
+      dynoRoot: 'image',
+      state: v ? 'ready' : 'building',
+      version: v?.version ?? null,
+      builtAt: m?.builtAt ?? null,
+      contentHash: m ? createHash('sha256').update(`${m.images.run.contentHash} ${m.images.build.contentHash}`).digest('hex') : null,
+      runImageBytes: m?.images.run.bytes ?? null,
+      buildImageBytes: m?.images.build.bytes ?? null,
+      packages: m?.packages.build.length ?? null,
+    }];
+  }
+
+  async update(name: string, progress: (line: string) => void): Promise<{ version: string; previous: string | null; apps: number }> {
+    if (name !== this.cache.stack.name) throw new Error(`No stack images of ${name} on this host`);
+    const previous = this.latest?.version ?? null;
+    const version = await this.cache.update((line) => { this.deps.log(line); progress(line); });
+    this.latest = version;
+    this.ready = Promise.resolve(version);
+    const apps = version.version === previous ? 0 : await this.deps.rollApps(version, previous);
+    return { version: version.version, previous, apps };
+  }
 }

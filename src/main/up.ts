@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
 import { gitAppResolver } from './git-app-resolver.js';
 import { buildToolchains } from './build-toolchains.js';
+import { HostStacks, hostNode, openStackCache } from './stack-images.js';
+import type { StackVersion } from '../stacks/stack-cache.js';
 import { PartnerTokens } from '../accounts/partner-tokens.js';
 import { ProvisionDeadline } from '../addons/provision-deadline.js';
 import { AgentConnection } from '../agent/agent-connection.js';
@@ -115,6 +117,12 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const egress = new EgressGuard(options.allowPrivateUrls);
     // What happens on the platform (releases, builds, scaling, apps, add-ons, dynos), for app webhooks.
     const events = new PlatformEventBus((err, event) => logLine({ at: 'warn', msg: 'platform event subscriber failed', entity: event.entity, error: err instanceof Error ? err.message : String(err) }));
+    // The berth-24 images: verified (or built, on a new host) in the background; builds wait for them.
+    let rollApps: (version: StackVersion, previous: string | null) => Promise<number> = async () => 0;
+    const stacks = options.dynoRoot === 'stack'
+      ? new HostStacks(await openStackCache(options.stackCacheDir), { log: (line) => logLine({ at: 'info', component: 'stack', msg: line }), rollApps: (v, p) => rollApps(v, p) })
+      : undefined;
+    stacks?.start();
     const { manager, routes, builds, platform, dynos, disk, scheduler } = createDeployPipeline({
       store,
       blobs,
@@ -127,6 +135,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       buildNetwork: options.outbound ? 'outbound' : 'none',
       ...(options.npmRegistry ? { buildpackEnv: { npm_config_registry: options.npmRegistry } } : {}),
       buildToolchains: buildToolchains(),
+      ...(stacks ? { buildStack: stacks } : {}),
       webUrl,
       emit,
       log: logLine,
@@ -147,6 +156,21 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     // App metrics: the agent aggregates them by minute; finished minutes go to the store (24 h kept).
     const metrics = new MetricsFlusher({ store, source: agent, log: logLine });
 
+    // stacks:update: every app with dynos rolls onto the new run image (a restart, never a rebuild).
+    rollApps = async (version, previous) => {
+      let apps = 0;
+      let page = await store.apps.list({}, { field: 'id', startExclusive: false, max: 1000, order: 'asc' });
+      for (;;) {
+        for (const app of page.items) {
+          emit(app.id, 'api', 'heroku', `Stack ${version.stack} updated${previous ? ` from ${previous}` : ''} to ${version.version}: restarting dynos onto it (no rebuild)`);
+          dynos.restart(app.id);
+          apps += 1;
+        }
+        if (!page.nextAfter) break;
+        page = await store.apps.list({}, { field: 'id', start: page.nextAfter, startExclusive: true, max: 1000, order: 'asc' });
+      }
+      return apps;
+    };
     const addonRegistry = new AddonRegistry();
     const partnerTokens = new PartnerTokens(store, () => new Date());
     const partners = new PartnerProviders({ store, tokens: partnerTokens, registry: addonRegistry, region: 'us', log: logLine });
@@ -163,6 +187,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       scheduler,
       disk,
       metrics,
+      ...(stacks ? { stacks } : {}),
       addons: addonRegistry,
       addonTimeoutMs: 30_000,
       data: dataServices.data,
@@ -349,6 +374,7 @@ async function connectAgent(options: UpOptions, dataDir: string) {
     ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     allowPrivateUrls: options.allowPrivateUrls,
+    ...(options.dynoRoot === 'stack' ? { stackCache: options.stackCacheDir } : {}),
   };
   const say = (message: string) => logLine({ at: 'info', msg: message });
   const started = await ensureAgent(settings, say);
@@ -365,7 +391,11 @@ async function startControlRuntime(options: UpOptions, dataDir: string, cleanups
   const stateDir = join(dataDir, 'build-dynos');
   const reaped = await reapOrphanDynos(prefix, stateDir);
   if (reaped > 0) logLine({ at: 'warn', msg: 'stopped build dynos left by a previous control plane', dynos: reaped });
-  const runtime = new Runtime({ prefix, stateDir, standby: 0, allowOutbound: options.outbound, warn: (m) => logLine({ at: 'warn', msg: m }) });
+  const runtime = new Runtime({
+    prefix, stateDir, standby: 0, allowOutbound: options.outbound, warn: (m) => logLine({ at: 'warn', msg: m }),
+    // Build dynos name their build image themselves (HostStacks); Berth's buildpacks run on the host's Node.
+    ...(options.dynoRoot === 'stack' ? { hostNode: hostNode() } : {}),
+  });
   cleanups.defer(() => runtime.shutdown({ killDynos: true }));
   // The bridge and stack copy for build dynos, made now rather than by the first push.
   void runtime.prepare().catch((err: unknown) => logLine({ at: 'warn', msg: `build dyno network: ${err instanceof Error ? err.message : String(err)}` }));

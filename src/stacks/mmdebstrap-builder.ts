@@ -27,6 +27,7 @@ const SAFE_PATH = /^\/[A-Za-z0-9_./-]+$/;
 const DPKG_OPTIONS = [
   '--dpkgopt=path-exclude=/usr/share/doc/*', '--dpkgopt=path-include=/usr/share/doc/*/copyright',
   '--dpkgopt=path-exclude=/usr/share/man/*', '--dpkgopt=path-exclude=/usr/share/info/*',
+  '--dpkgopt=force-unsafe-io', // a half-written image is detected by its manifest, not saved by fsync
 ];
 
 export class MmdebstrapBuilder implements ImageBuilder {

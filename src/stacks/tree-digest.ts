@@ -24,11 +24,10 @@ async function walk(root: string): Promise<Entry[]> {
   while (pending.length > 0) {
     const rel = pending.pop() as string;
     const names = (await readdir(join(root, rel))).sort();
-    const children: Entry[] = [];
-    for (const name of names) {
+    const children: Entry[] = await Promise.all(names.map(async (name) => {
       const path = rel ? `${rel}/${name}` : name;
-      children.push({ path, stats: await lstat(join(root, path)) });
-    }
+      return { path, stats: await lstat(join(root, path)) };
+    }));
     out.push(...children);
     for (const child of children.reverse()) if (child.stats.isDirectory()) pending.push(child.path);
   }

@@ -45,6 +45,8 @@ export interface Release {
   updatedAt: string;
   /** When garbage collection deleted this release's slug tarball: it can no longer be rolled back to. */
   slugPrunedAt: string | null;
+  /** The stack its slug was built for (null for a release without a slug). */
+  stack: string | null;
 }
 
 export type BuildStatus = 'pending' | 'succeeded' | 'failed';

@@ -4,7 +4,7 @@ import { releaseCommandOf } from '../core/formation.js';
 import type { Page } from '../core/model.js';
 import type { PageRequest } from '../core/range.js';
 import type { NewRelease, ReleaseRepository, ReleaseSlugReference } from './port.js';
-import type { CurrentReleaseSummary, Release, ReleaseStatus } from './records.js';
+import type { CurrentReleaseSummary, Release, ReleaseStatus, Slug } from './records.js';
 import type { Database, ReleasesTable } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
 import { inTransaction, lockApp, nextVersion, parseConfig } from './app-lock.js';
@@ -28,6 +28,7 @@ export const toRelease = (row: Selectable<ReleasesTable>): Release => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   slugPrunedAt: row.slug_pruned_at ?? null,
+  stack: row.stack ?? null,
 });
 
 /** A release of `input.appId` may run a slug of its own, the promoted one, or one it ran before. */
@@ -53,6 +54,7 @@ export class KyselyReleases implements ReleaseRepository {
       const slug = slugRow && toSlug(slugRow);
       if (slug && slug.size === null) throw slugNotUploaded(slug.id);
       if (slug?.prunedAt) throw slugPruned(slug.id, slug.prunedAt);
+      if (slug) await checkSlugStack(db, input.appId, slug);
       const releaseCommand = releaseCommandOf(slug?.processTypes);
       const status: ReleaseStatus = input.status ?? (releaseCommand === null ? 'succeeded' : 'pending');
       const configVars = input.configVars ?? locked.configVars;
@@ -75,6 +77,7 @@ export class KyselyReleases implements ReleaseRepository {
         created_at: now,
         updated_at: now,
         slug_pruned_at: null,
+        stack: slug?.stack ?? null,
       };
       await db.insertInto('releases').values(row).execute();
       if (status === 'succeeded' && slug) await followRelease(db, this.clock, input.appId, slug.processTypes);
@@ -172,6 +175,21 @@ async function newestRelease(db: Kysely<Database>, appId: string, succeededOnly:
   const row = await query.orderBy('version', 'desc').limit(1).executeTakeFirst();
   return row && toRelease(row);
 }
+
+/**
+ * A release runs its slug on the app's stack: a slug built for another stack than the app's
+ * stack or build stack (the one `stack:set` chose for the next build) is refused; releasing a
+ * slug of the build stack moves the app onto it, as on Heroku.
+ */
+async function checkSlugStack(db: Kysely<Database>, appId: string, slug: Slug): Promise<void> {
+  const app = await db.selectFrom('apps').select(['name', 'stack', 'build_stack']).where('id', '=', appId).executeTakeFirst();
+  if (!app || slug.stack === app.stack) return;
+  if (slug.stack !== app.build_stack) throw stackMismatch(slug, app.name, app.stack);
+  await db.updateTable('apps').set({ stack: slug.stack }).where('id', '=', appId).execute();
+}
+
+export const stackMismatch = (slug: Slug, appName: string, appStack: string): PlatformError =>
+  new PlatformError('stack_mismatch', `Slug ${slug.id} was built for stack ${slug.stack} and ${appName} runs ${appStack}: a slug runs only on the stack it was built for. Build it again on ${appStack} (git push), or move the app with stack:set ${slug.stack} first.`);
 
 /** A slug whose tarball garbage collection deleted can't make a new release. */
 export const slugPruned = (id: string, at: string): PlatformError =>

@@ -83,6 +83,8 @@ export interface ReleasesTable {
   updated_at: string;
   /** When the disk collector deleted this release's slug tarball: no rollback to it since. */
   slug_pruned_at: string | null;
+  /** The stack of its slug (null without a slug). */
+  stack: string | null;
 }
 
 export interface BuildsTable {

@@ -43,8 +43,8 @@ describe('POST /apps', () => {
     assert.equal(app.git_url, `https://git.example.test:5443/${name}.git`);
     assert.deepEqual({ email: app.owner.email, id: app.owner.id }, { email: 'alice@example.test', id: alice.accountId });
     assert.equal(app.region.name, 'local');
-    assert.equal(app.stack.name, 'heroku-24');
-    assert.equal(app.build_stack.name, 'heroku-24');
+    assert.equal(app.stack.name, 'berth-24');
+    assert.equal(app.build_stack.name, 'berth-24');
     assert.equal(app.maintenance, false);
     assert.equal(app.generation.name, 'cedar');
     assert.equal(app.space, null);
@@ -54,9 +54,29 @@ describe('POST /apps', () => {
   });
 
   it('accepts the region and stack the CLI sends when they exist', async () => {
-    const app = await createApp(alice.key, { name: uniqueName('explicit'), region: 'local', stack: 'heroku-24' });
+    const app = await createApp(alice.key, { name: uniqueName('explicit'), region: 'local', stack: 'berth-24' });
     assert.equal(app.region.name, 'local');
-    assert.equal(app.stack.name, 'heroku-24');
+    assert.equal(app.stack.name, 'berth-24');
+  });
+
+  it('maps a Heroku stack name to berth-24 with a one-line Warning-Message', async () => {
+    for (const stack of ['heroku-24', 'heroku-22']) {
+      const res = await api.request('/apps', { key: alice.key, method: 'POST', body: jsonBody({ name: uniqueName('herokustack'), stack }) });
+      assert.match(res.headers.get('warning-message') ?? '', new RegExp(`^Stack ${stack} is Heroku's; this Berth builds and runs it on berth-24 \\(Debian 13 \\(trixie\\)\\)`));
+      const app = await expectJson<AppJson>(res, 201);
+      assert.equal(app.stack.name, 'berth-24');
+      assert.equal(app.build_stack.name, 'berth-24');
+    }
+  });
+
+  it('sets the build stack with PATCH build_stack, mapping a Heroku name, and refuses an unknown one unchanged', async () => {
+    const app = await createApp(alice.key, { name: uniqueName('stackset') });
+    const patch = (body: unknown) => api.request(`/apps/${app.name}`, { key: alice.key, method: 'PATCH', body: jsonBody(body) });
+    const res = await patch({ build_stack: 'heroku-22' });
+    assert.match(res.headers.get('warning-message') ?? '', /heroku-22 is Heroku's/);
+    assert.equal((await expectJson<AppJson>(res, 200)).build_stack.name, 'berth-24');
+    const body = await expectError(await patch({ build_stack: 'cedar-14' }), 422, 'invalid_params');
+    assert.match(body.message, /build_stack "cedar-14" is not a stack of this Berth: use one of "berth-24", "heroku-24"/);
   });
 
   it('picks a random valid name when none is given', async () => {
@@ -107,7 +127,7 @@ describe('POST /apps', () => {
       'invalid_params',
     );
     assert.match(body.message, /"cedar-14"/);
-    assert.match(body.message, /"heroku-24"/);
+    assert.match(body.message, /"berth-24"/);
   });
 });
 
@@ -221,10 +241,15 @@ describe('Regions and stacks', () => {
     await expectError(await api.request('/regions/eu', { key: alice.key }), 404, 'not_found');
   });
 
-  it('lists the one stack and finds it by name', async () => {
-    const stacks = await expectJson<{ name: string }[]>(await api.request('/stacks', { key: alice.key }), 200);
-    assert.deepEqual(stacks.map((s) => s.name), ['heroku-24']);
-    assert.equal((await expectJson<{ name: string }>(await api.request('/stacks/heroku-24', { key: alice.key }), 200)).name, 'heroku-24');
+  it('lists the one stack with its Debian base and finds it by name, id or Heroku name', async () => {
+    const stacks = await expectJson<{ name: string; id: string; base: string; default: boolean }[]>(await api.request('/stacks', { key: alice.key }), 200);
+    assert.deepEqual(stacks.map((s) => [s.name, s.base, s.default]), [['berth-24', 'Debian 13 (trixie)', true]]);
+    const id = stacks[0]?.id as string;
+    assert.equal((await expectJson<{ name: string }>(await api.request(`/stacks/${id}`, { key: alice.key }), 200)).name, 'berth-24');
+    const mapped = await api.request('/stacks/heroku-24', { key: alice.key });
+    assert.match(mapped.headers.get('warning-message') ?? '', /heroku-24 is Heroku's/);
+    assert.equal((await expectJson<{ name: string }>(mapped, 200)).name, 'berth-24');
+    await expectError(await api.request('/stacks/cedar-14', { key: alice.key }), 404, 'not_found');
   });
 });
 

@@ -66,7 +66,7 @@ describe('POST /apps/:app/builds', () => {
     assert.equal(build.status, 'pending');
     assert.equal(build.release, null);
     assert.equal(build.slug, null);
-    assert.equal(build.stack, 'heroku-24');
+    assert.equal(build.stack, 'berth-24');
     assert.deepEqual(build.buildpacks, []);
     assert.deepEqual(build.source_blob, { url: source.source_blob.get_url, checksum: null, version: '', version_description: null });
     assert.deepEqual(build.user, { id: dev.accountId, email: 'dev@example.com' });
@@ -160,10 +160,10 @@ describe('Reading, following and cancelling builds', () => {
     const build = await expectJson<BuildJson>(await createBuild(app.name, { source_blob: { url: 'https://e.com/a.tgz' } }), 201);
     const early = await fetch(build.output_stream_url);
     await expectError(early, 404, 'not_found');
-    api.platform.outputs.set(`build:${build.id}`, ['-----> Building on the Heroku-24 stack\n', '-----> Node.js app detected\n']);
+    api.platform.outputs.set(`build:${build.id}`, ['-----> Building on the berth-24 stack\n', '-----> Node.js app detected\n']);
     const res = await fetch(build.output_stream_url);
     assert.equal(res.status, 200);
-    assert.equal(await res.text(), '-----> Building on the Heroku-24 stack\n-----> Node.js app detected\n');
+    assert.equal(await res.text(), '-----> Building on the berth-24 stack\n-----> Node.js app detected\n');
     const forged = new URL(build.output_stream_url);
     forged.pathname = forged.pathname.replace(build.id, '00000000-0000-4000-8000-000000000000');
     await expectError(await fetch(forged), 403, 'forbidden');

@@ -156,7 +156,7 @@ describe('pipeline promotions', () => {
     const old = await api.store.apps.create({ name: uniqueName('oldstack'), ownerId: dev.accountId, region: 'us', stack: 'heroku-22' });
     await couple(p.id, old.name, 'production');
     const error = await expectError(await promote(p, staging, [old]), 422, 'invalid_params');
-    assert.match(error.message, /built for stack heroku-24 and .* runs heroku-22/);
+    assert.match(error.message, /built for stack berth-24 and .* runs heroku-22/);
     assert.equal(await api.store.releases.current(old.id), undefined, 'no release was made on the target');
   });
 

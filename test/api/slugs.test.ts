@@ -34,7 +34,7 @@ describe('POST /apps/:app/slugs and the upload', () => {
     assert.match(slug.blob.url, new RegExp(`^${api.url}/blobs/slugs/${slug.id}\\.tgz\\?expires=\\d+&signature=[\\w-]{43}$`));
     assert.equal(slug.size, null);
     assert.equal(slug.checksum, null);
-    assert.equal(slug.stack.name, 'heroku-24');
+    assert.equal(slug.stack.name, 'berth-24'); // Heroku's name, mapped
     assert.deepEqual(slug.process_types, { web: 'node server.js' });
 
     const put = await putBlob(slug.blob.url, data);
@@ -160,7 +160,7 @@ describe('POST /apps/:app/slugs and the upload', () => {
     ['a bad process type name', { process_types: { 'we b': 'x' } }, /Process type "we b"/],
     ['an empty command', { process_types: { web: '' } }, /command of process type web/],
     ['a bad checksum', { process_types: { web: 'x' }, checksum: 'md5:abc' }, /SHA256:/],
-    ['an unknown stack', { process_types: { web: 'x' }, stack: 'cedar-14' }, /Stack "cedar-14"/],
+    ['an unknown stack', { process_types: { web: 'x' }, stack: 'cedar-14' }, /stack "cedar-14" is not a stack of this Berth/],
     ['a non-string commit', { process_types: { web: 'x' }, commit: 12 }, /commit must be a string/],
   ];
   for (const [what, body, message] of badBodies) {

@@ -56,7 +56,7 @@ export class BuildHarness {
         buildpacks: [],
         builtinBuildpacksDir: join(repoRoot(), 'buildpacks'),
         buildpackCacheDir: join(this.root, 'bpcache'),
-        stack: 'heroku-24',
+        stack: 'berth-24',
         sourceVersion: 'abc1234',
         output: (line) => lines.push(line),
         sandbox: new ProcessSandbox({ killGraceMs: 500 }),

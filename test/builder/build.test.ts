@@ -43,7 +43,8 @@ describe('runBuild', () => {
     assert.equal(await readFile(join(run.sourceDir, 'secret-from-file'), 'utf8'), 's3cr3t value');
     const env = await readFile(join(run.sourceDir, 'compile-env'), 'utf8');
     assert.doesNotMatch(env, /SECRET_TOKEN|s3cr3t|DATABASE_URL/);
-    assert.match(env, /^STACK=heroku-24$/m);
+    assert.match(env, /^STACK=heroku-24$/m); // Heroku's name, for official buildpacks
+    assert.match(env, /^BERTH_STACK=berth-24$/m);
     assert.match(env, /^SOURCE_VERSION=abc1234$/m);
   });
 

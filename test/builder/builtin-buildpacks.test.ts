@@ -23,7 +23,7 @@ describe('built-in buildpacks on the fixture apps', () => {
     const run = await h.build('procfile-web');
     assert.equal(run.error, undefined, run.output);
     assert.deepEqual(run.lines.slice(0, 4), [
-      '-----> Building on the Heroku-24 stack',
+      "-----> Building on the host's root filesystem (berth-24 stack image off: --dyno-root host)",
       '-----> Determining which buildpack to use for this app',
       '-----> Using buildpack: heroku/procfile',
       '-----> Procfile app detected',
@@ -126,7 +126,7 @@ describe('built-in buildpacks on the fixture apps', () => {
     const run = await h.build('bad-procfile');
     assert.equal(run.error?.failure, 'procfile_invalid');
     assert.deepEqual(run.lines, [
-      '-----> Building on the Heroku-24 stack',
+      "-----> Building on the host's root filesystem (berth-24 stack image off: --dyno-root host)",
       ' !     Procfile line 3 is invalid: expected `<type>: <command>` with type made of letters, digits, - and _.',
     ]);
   });

@@ -20,7 +20,7 @@ const api = useApi({}, async (started) => {
   key = user.key;
   assert.equal((await started.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'settings-app' }) })).status, 201);
   app = (await started.store.apps.findByName('settings-app')) as App;
-  const slug = await started.store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js' }, stack: 'heroku-24', size: 100 });
+  const slug = await started.store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js' }, stack: 'berth-24', size: 100 });
   await started.store.releases.create({ appId: app.id, slugId: slug.id, description: 'Deploy 1a2b3c4', user: { id: user.accountId, email: EMAIL } });
 });
 before(async () => {

@@ -47,12 +47,12 @@ class ListingBuilder implements Partial<PlatformPort> {
     if (source.kind !== 'blob') throw new Error('expected an uploaded source');
     const files = await tarList(await (this.harness as ApiHarness).blobs.get(source.key));
     this.sources.set(build.id, files);
-    const lines = ['-----> Building on the Heroku-24 stack\n', `       ${files.length} files\n`];
+    const lines = ['-----> Building on the berth-24 stack\n', `       ${files.length} files\n`];
     if (files.includes('FAIL')) {
       await store.builds.finish(build.id, { status: 'failed', error: 'Compile failed.' });
       return [...lines, ' !     Push rejected, failed to compile.\n'];
     }
-    const slug = await store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js' }, stack: 'heroku-24', size: 10, commit: build.sourceBlob.version });
+    const slug = await store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js' }, stack: 'berth-24', size: 10, commit: build.sourceBlob.version });
     const release = await store.releases.create({ appId: app.id, slugId: slug.id, description: 'Deploy', user: null });
     await store.builds.finish(build.id, { status: 'succeeded', slugId: slug.id, releaseId: release.id });
     return [...lines, `       Released v${release.version}\n`];
@@ -112,7 +112,7 @@ test('deploy packs a git work tree as git sees it, builds it, streams the output
   const result = await berth(dir, ['deploy']);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, `Deployed deploy-app: v2 (${sha.slice(0, 7)})\n`);
-  assert.match(result.stderr, /^Packing 5 files from .*git-app \(\d+ KB\)\.\.\. done\nBuilding deploy-app \(build [0-9a-f-]{36}\)\.\.\.\n-----> Building on the Heroku-24 stack\n       5 files\n       Released v2\n$/);
+  assert.match(result.stderr, /^Packing 5 files from .*git-app \(\d+ KB\)\.\.\. done\nBuilding deploy-app \(build [0-9a-f-]{36}\)\.\.\.\n-----> Building on the berth-24 stack\n       5 files\n       Released v2\n$/);
   const [build] = JSON.parse((await berth(root, ['builds', '--json'])).stdout) as { id: string; source_blob: { version: string } }[];
   assert.equal(build?.source_blob.version, sha);
   assert.deepEqual(builder.sources.get(build?.id as string), ['.gitignore', 'Procfile', 'lib/util.js', 'server.js', 'untracked.txt']);

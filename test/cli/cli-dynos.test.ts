@@ -82,7 +82,7 @@ const api = useApi({ overrides: { dynos } }, async (started) => {
   const res = await started.request('/apps', { method: 'POST', key, body: JSON.stringify({ name: 'dyno-app' }) });
   app = (await started.store.apps.findByName('dyno-app')) as App;
   assert.equal(res.status, 201);
-  const slug = await started.store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js', worker: 'node worker.js' }, stack: 'heroku-24', size: 100 });
+  const slug = await started.store.slugs.create({ appId: app.id, processTypes: { web: 'node server.js', worker: 'node worker.js' }, stack: 'berth-24', size: 100 });
   await started.store.releases.create({ appId: app.id, slugId: slug.id, description: 'Deploy 1a2b3c4', user: { id: user.accountId, email: 'dynos@example.test' } });
 });
 before(async () => {

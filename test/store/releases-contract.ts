@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 import { applyConfigPatch } from '../../src/core/config-vars.js';
 import type { Release } from '../../src/store/port.js';
-import { platformError, steppingClock, type ContractContext } from './contract-support.js';
+import { platformError, STACK, steppingClock, type ContractContext } from './contract-support.js';
 import { appWithOwner, SHA, uploadedSlug } from './release-support.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -39,6 +39,7 @@ export function releasesContract({ open }: ContractContext): void {
         createdAt: '2024-01-01T00:00:02.000Z',
         updatedAt: '2024-01-01T00:00:02.000Z',
         slugPrunedAt: null,
+        stack: null,
       });
       const v2 = await store.releases.create({ appId, description: 'Set FOO config vars', user, configVars: { FOO: 'bar' }, addonPlanNames: ['heroku-postgresql:mini'] });
       const v3 = await store.releases.create({ appId, description: 'Deploy', user: null });
@@ -144,6 +145,23 @@ export function releasesContract({ open }: ContractContext): void {
       await assert.rejects(store.releases.create({ appId: MISSING, description: 'x', user }), platformError('not_found', /app/));
       assert.equal(await store.releases.current(appId), undefined, 'refused releases leave nothing');
       assert.equal((await store.releases.create({ appId, description: 'ok', user })).version, 1, 'and use no version');
+    });
+
+    it('a release records its slug\'s stack, and a slug of another stack than the app\'s is refused', async () => {
+      const store = await open();
+      const { appId, user } = await appWithOwner(store, 'stacked');
+      const slug = await uploadedSlug(store, appId);
+      const release = await store.releases.create({ appId, slugId: slug.id, description: 'deploy', user });
+      assert.equal(release.stack, STACK);
+      assert.equal((await store.releases.create({ appId, description: 'config only', user })).stack, STACK, 'a config release keeps the slug');
+      assert.equal((await store.releases.create({ appId, slugId: null, description: 'empty', user })).stack, null);
+      const foreign = await store.slugs.create({ appId, processTypes: { web: 'x' }, stack: 'cedar-14', size: 10, checksum: SHA });
+      await assert.rejects(store.releases.create({ appId, slugId: foreign.id, description: 'x', user }), platformError('stack_mismatch', /built for stack cedar-14 and stacked runs/));
+      assert.equal((await store.releases.current(appId))?.description, 'empty', 'the refused release left nothing');
+      // The build stack (stack:set) may run: releasing its slug moves the app onto it.
+      await store.apps.update(appId, { buildStack: 'cedar-14' });
+      await store.releases.create({ appId, slugId: foreign.id, description: 'moved', user });
+      assert.equal((await store.apps.findById(appId))?.stack, 'cedar-14');
     });
 
     it('releases are per app and found only through their own app', async () => {

@@ -1,6 +1,7 @@
 import { randomAppName, validateAppName } from '../../core/app-name.js';
 import { PlatformError } from '../../core/errors.js';
-import { REGION, STACK } from '../../core/model.js';
+import { REGION } from '../../core/model.js';
+import { stackNoticeHeaders, stackParam } from '../stack-param.js';
 import type { Account, App } from '../../core/model.js';
 import { adminOnlyMessage } from '../../core/access-policy.js';
 import { changeOwner, transferLine } from '../app-ownership.js';
@@ -43,7 +44,7 @@ async function createApp(ctx: RequestContext, name: string, region: string, stac
 /** `POST /apps` and `POST /teams/apps`: a named app, or a random name (retried on a clash). */
 export async function createAppFromBody(ctx: RequestContext, body: Record<string, unknown>, teamId: string | null): Promise<App> {
   const region = checkRegion(body.region);
-  const stack = checkStack(body.stack);
+  const stack = stackParam(body.stack).name;
   const create = (name: string) => createApp(ctx, name, region, stack, teamId);
   if (body.name !== undefined && body.name !== null) return create(validateAppName(body.name));
   for (let attempt = 0; ; attempt++) {
@@ -73,11 +74,6 @@ function checkRegion(value: unknown): string {
   throw new PlatformError('invalid_params', `Region ${JSON.stringify(value)} does not exist: this install has one region, "${REGION.name}".`);
 }
 
-function checkStack(value: unknown): string {
-  if (value === undefined || value === null) return STACK.name;
-  if (value === STACK.name || value === STACK.id) return STACK.name;
-  throw new PlatformError('invalid_params', `Stack ${JSON.stringify(value)} does not exist: the available stack is "${STACK.name}".`);
-}
 
 /** `PATCH /apps/:app {"owner"}`: an admin moves an app to another account at once (others offer it: POST /account/app-transfers). */
 async function ownerForAdmin(ctx: RequestContext, app: App, value: unknown): Promise<Account | undefined> {
@@ -104,7 +100,11 @@ export const appRoutes: Route[] = [
     method: 'POST',
     path: '/apps',
     access: 'account',
-    handler: async (ctx) => ({ status: 201, body: await appJson(ctx, await createAppFromBody(ctx, await ctx.body(), null)) }),
+    async handler(ctx) {
+      const body = await ctx.body();
+      const headers = stackNoticeHeaders(stackParam(body.stack));
+      return { status: 201, body: await appJson(ctx, await createAppFromBody(ctx, body, null)), ...(headers ? { headers } : {}) };
+    },
   },
   { method: 'GET', path: '/apps', access: 'account', handler: (ctx) => listApps(ctx, false) },
   {
@@ -144,7 +144,8 @@ export const appRoutes: Route[] = [
         if (typeof body.maintenance !== 'boolean') throw new PlatformError('invalid_params', 'maintenance must be true or false.');
         changes.maintenance = body.maintenance;
       }
-      if (body.build_stack !== undefined) changes.buildStack = checkStack(body.build_stack);
+      const buildStack = body.build_stack === undefined ? undefined : stackParam(body.build_stack, 'build_stack');
+      if (buildStack) changes.buildStack = buildStack.name;
       const newOwner = body.owner === undefined ? undefined : await ownerForAdmin(ctx, app, body.owner);
       let updated = Object.keys(changes).length === 0 ? app : await ctx.deps.store.apps.update(app.id, changes);
       if (newOwner) {
@@ -157,7 +158,8 @@ export const appRoutes: Route[] = [
         const previous = { ...(changes.name !== undefined ? { name: app.name } : {}), ...(changes.maintenance !== undefined ? { maintenance: app.maintenance } : {}) };
         ctx.deps.events.publish({ entity: 'api:app', action: 'update', appId: app.id, previous, actor: { id: ctx.account.id, email: ctx.account.email } });
       }
-      return { status: 200, body: await appJson(ctx, updated) };
+      const headers = stackNoticeHeaders(buildStack);
+      return { status: 200, body: await appJson(ctx, updated), ...(headers ? { headers } : {}) };
     },
   },
   {

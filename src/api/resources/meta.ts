@@ -1,4 +1,5 @@
-import { REGION, STACK } from '../../core/model.js';
+import { REGION } from '../../core/model.js';
+import { resolveStack, STACKS } from '../../core/stacks.js';
 import { notFound, PlatformError } from '../../core/errors.js';
 import type { Route } from '../context.js';
 import { serializeRegion, serializeStack } from '../serialize.js';
@@ -18,15 +19,40 @@ export const metaRoutes: Route[] = [
       return { status: 200, body: serializeRegion(SINCE) };
     },
   },
-  { method: 'GET', path: '/stacks', access: 'account', handler: async () => ({ status: 200, body: [serializeStack(SINCE)] }) },
+  {
+    method: 'GET',
+    path: '/stacks',
+    access: 'account',
+    async handler(ctx) {
+      const hosted = (await ctx.deps.stacks?.describe()) ?? [];
+      return { status: 200, body: STACKS.map((s) => serializeStack(s, SINCE, hosted.find((h) => h.name === s.name))) };
+    },
+  },
   {
     method: 'GET',
     path: '/stacks/:stack',
     access: 'account',
     async handler(ctx) {
       const id = ctx.params.stack as string;
-      if (id !== STACK.id && id !== STACK.name) throw notFound('stack', id);
-      return { status: 200, body: serializeStack(SINCE) };
+      const resolved = resolveStack(id);
+      if (!resolved) throw notFound('stack', id);
+      const hosted = (await ctx.deps.stacks?.describe()) ?? [];
+      const headers = resolved.notice ? { 'Warning-Message': resolved.notice } : undefined;
+      return { status: 200, body: serializeStack(resolved.stack, SINCE, hosted.find((h) => h.name === resolved.stack.name)), ...(headers ? { headers } : {}) };
+    },
+  },
+  {
+    // Berth extension, admin only: rebuild the stack images and roll every dyno onto them (no rebuild).
+    method: 'POST',
+    path: '/stacks/:stack/actions/update',
+    access: { admin: 'update a stack (rebuild its images and roll every dyno onto them)' },
+    async handler(ctx) {
+      const id = ctx.params.stack as string;
+      const resolved = resolveStack(id);
+      if (!resolved) throw notFound('stack', id);
+      if (!ctx.deps.stacks) throw new PlatformError('invalid_params', 'This Berth runs dynos on the host root (--dyno-root host): there is no stack image to update.');
+      const result = await ctx.deps.stacks.update(resolved.stack.name, () => undefined);
+      return { status: 200, body: { stack: resolved.stack.name, version: result.version, previous_version: result.previous, apps_rolled: result.apps } };
     },
   },
   {

@@ -1,6 +1,6 @@
 import { PlatformError } from '../../core/errors.js';
 import { FORMATION_TYPE_PATTERN } from '../../core/formation.js';
-import { STACK } from '../../core/model.js';
+import { stackParam } from '../stack-param.js';
 import type { Slug } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
 import { routeApp } from '../app-access.js';
@@ -28,10 +28,6 @@ function processTypes(value: unknown): Record<string, string> {
   return types;
 }
 
-function checkStack(value: unknown): string {
-  if (value === undefined || value === null || value === STACK.name || value === STACK.id) return STACK.name;
-  throw new PlatformError('invalid_params', `Stack ${JSON.stringify(value)} does not exist: the available stack is "${STACK.name}".`);
-}
 
 /** The public path of a slug's tarball (its key is `slugs/<id>.tgz` unless a build stored it elsewhere). */
 export const slugBlobPath = (slug: Slug): string => `/blobs/slugs/${slug.id}.tgz`;
@@ -53,7 +49,7 @@ export const slugRoutes: Route[] = [
       const slug = await ctx.deps.store.slugs.create({
         appId: app.id,
         processTypes: processTypes(body.process_types),
-        stack: checkStack(body.stack),
+        stack: stackParam(body.stack).name,
         commit: optionalString(body, 'commit', 256) ?? null,
         commitDescription: optionalString(body, 'commit_description', 4096, 'text') ?? null,
         buildpackProvidedDescription: optionalString(body, 'buildpack_provided_description', 256) ?? null,

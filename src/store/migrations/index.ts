@@ -18,6 +18,7 @@ import * as m0017 from './0017-app-setups.js';
 import * as m0018 from './0018-review-apps.js';
 import * as m0019 from './0019-dashboard-sessions.js';
 import * as m0020 from './0020-app-metrics.js';
+import * as m0021 from './0021-stacks.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0018-review-apps': m0018,
   '0019-dashboard-sessions': m0019,
   '0020-app-metrics': m0020,
+  '0021-stacks': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {
