@@ -31,6 +31,8 @@ export interface RequestOptions {
   basic?: { user: string; password: string };
   /** Use this API key instead of the configured one (logout revokes the saved key). */
   token?: string;
+  /** Wait this long for the answer instead of the client's default (stacks:update takes minutes). */
+  timeoutMs?: number;
 }
 
 export interface ApiResponse<T> {
@@ -79,7 +81,7 @@ export class ApiClient {
     }
     let res: { status: number; headers: Headers; text: string };
     try {
-      res = await exchange(new URL(`${this.baseUrl}${path}`), { method, headers, payload, timeoutMs: this.timeoutMs, agent: this.agent });
+      res = await exchange(new URL(`${this.baseUrl}${path}`), { method, headers, payload, timeoutMs: options.timeoutMs ?? this.timeoutMs, agent: this.agent });
     } catch (err) {
       throw new ConnectionError(this.baseUrl, err);
     }

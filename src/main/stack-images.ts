@@ -15,6 +15,7 @@ import { MmdebstrapBuilder } from '../stacks/mmdebstrap-builder.js';
 import { parsePackageList } from '../stacks/package-list.js';
 import { StackCache, type StackVersion } from '../stacks/stack-cache.js';
 import type { StackDescription } from '../api/context.js';
+import type { Store } from '../store/port.js';
 
 export const DEFAULT_STACK_CACHE = '/var/cache/berth/stacks';
 export const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
@@ -132,5 +133,28 @@ export class HostStacks {
     this.ready = Promise.resolve(version);
     const apps = version.version === previous ? 0 : await this.deps.rollApps(version, previous);
     return { version: version.version, previous, apps };
+  }
+}
+
+/**
+ * After a stack update: every app says so in its log (`heroku[api]`) and restarts its dynos the
+ * way a deploy rolls them (web with a surge: no dropped request). The new dynos start on the new
+ * run image; the slugs are not rebuilt. Returns how many apps were rolled.
+ */
+export async function rollAllApps(
+  deps: { store: Store; restart: (appId: string) => void; emit: (appId: string, line: string) => void },
+  version: StackVersion,
+  previous: string | null,
+): Promise<number> {
+  let apps = 0;
+  let page = await deps.store.apps.list({}, { field: 'id', startExclusive: false, max: 1000, order: 'asc' });
+  for (;;) {
+    for (const app of page.items) {
+      deps.emit(app.id, `Stack ${version.stack} updated${previous ? ` from ${previous}` : ''} to ${version.version}: restarting dynos onto it, no rebuild`);
+      deps.restart(app.id);
+      apps += 1;
+    }
+    if (page.nextAfter === undefined) return apps;
+    page = await deps.store.apps.list({}, { field: 'id', start: page.nextAfter, startExclusive: true, max: 1000, order: 'asc' });
   }
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
 import { gitAppResolver } from './git-app-resolver.js';
 import { buildToolchains } from './build-toolchains.js';
-import { HostStacks, hostNode, openStackCache } from './stack-images.js';
+import { HostStacks, hostNode, openStackCache, rollAllApps } from './stack-images.js';
 import type { StackVersion } from '../stacks/stack-cache.js';
 import { PartnerTokens } from '../accounts/partner-tokens.js';
 import { ProvisionDeadline } from '../addons/provision-deadline.js';
@@ -156,21 +156,8 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     // App metrics: the agent aggregates them by minute; finished minutes go to the store (24 h kept).
     const metrics = new MetricsFlusher({ store, source: agent, log: logLine });
 
-    // stacks:update: every app with dynos rolls onto the new run image (a restart, never a rebuild).
-    rollApps = async (version, previous) => {
-      let apps = 0;
-      let page = await store.apps.list({}, { field: 'id', startExclusive: false, max: 1000, order: 'asc' });
-      for (;;) {
-        for (const app of page.items) {
-          emit(app.id, 'api', 'heroku', `Stack ${version.stack} updated${previous ? ` from ${previous}` : ''} to ${version.version}: restarting dynos onto it (no rebuild)`);
-          dynos.restart(app.id);
-          apps += 1;
-        }
-        if (!page.nextAfter) break;
-        page = await store.apps.list({}, { field: 'id', start: page.nextAfter, startExclusive: true, max: 1000, order: 'asc' });
-      }
-      return apps;
-    };
+    // stacks:update: every app rolls onto the new run image (a restart, never a rebuild).
+    rollApps = (version, previous) => rollAllApps({ store, restart: (appId) => dynos.restart(appId), emit: (appId, line) => emit(appId, 'api', 'heroku', line) }, version, previous);
     const addonRegistry = new AddonRegistry();
     const partnerTokens = new PartnerTokens(store, () => new Date());
     const partners = new PartnerProviders({ store, tokens: partnerTokens, registry: addonRegistry, region: 'us', log: logLine });

@@ -7,30 +7,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BERTH_24 } from '../../src/core/stacks.js';
-import { StackCache, type ImageBuilder, type ImageTargets } from '../../src/stacks/stack-cache.js';
-
-/** Writes a two-file root filesystem per image; counts builds; can be held at its start. */
-class TinyRootfsBuilder implements ImageBuilder {
-  builds = 0;
-  hold: Promise<void> | undefined;
-  started: (() => void) | undefined;
-  describe(): string {
-    return 'tiny test rootfs';
-  }
-  async build(targets: ImageTargets, progress: (line: string) => void) {
-    this.builds += 1;
-    this.started?.();
-    if (this.hold) await this.hold;
-    for (const image of ['run', 'build'] as const) {
-      await mkdir(join(targets[image], 'usr', 'bin'), { recursive: true });
-      await mkdir(join(targets[image], 'etc'), { recursive: true });
-      await writeFile(join(targets[image], 'etc', 'os-release'), `ID=tiny\nBUILD=${this.builds}\n`);
-      await writeFile(join(targets[image], 'usr', 'bin', 'tool'), `#!/bin/sh\necho ${image}\n`, { mode: 0o755 });
-    }
-    progress('tiny images written');
-    return { run: ['base-files=1'], build: ['base-files=1', 'gcc=1'] };
-  }
-}
+import { StackCache } from '../../src/stacks/stack-cache.js';
+import { TinyRootfsBuilder } from '../support/tiny-rootfs.js';
 
 describe('the stack image cache', () => {
   let root: string;

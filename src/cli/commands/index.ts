@@ -109,6 +109,10 @@ import { maintenance } from './maintenance.js';
 import { metrics } from './metrics.js';
 import { maintenanceOff } from './maintenance-off.js';
 import { maintenanceOn } from './maintenance-on.js';
+import { stack } from './stack.js';
+import { stackSet } from './stack-set.js';
+import { stacks } from './stacks.js';
+import { stacksUpdate } from './stacks-update.js';
 import { pgInfo } from './pg-info.js';
 import { pgPsql } from './pg-psql.js';
 import { pgCredentialsRotate } from './pg-credentials-rotate.js';
@@ -254,6 +258,10 @@ export const COMMANDS: readonly Command[] = [
   maintenanceOn,
   maintenanceOff,
   metrics,
+  stack,
+  stackSet,
+  stacks,
+  stacksUpdate,
   pgInfo,
   pgPsql,
   pgCredentialsRotate,
