@@ -24,9 +24,10 @@ fi
 #    openssh-server: git over SSH (Berth runs its own sshd with its own config, never the system one);
 #    python3-venv: the Python buildpack's virtualenvs; default-jdk-headless, maven: the Java
 #    buildpack; ruby, ruby-dev (native gems), ruby-bundler: the Ruby buildpack; php-cli, composer:
-#    the PHP buildpack (each buildpack's lib/toolchain.sh says where it finds them).
+#    the PHP buildpack (each buildpack's lib/toolchain.sh says where it finds them); mmdebstrap:
+#    the berth-24 stack images (berth stacks:build).
 PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3 openssh-server python3-venv
-  default-jdk-headless maven ruby ruby-dev ruby-bundler php-cli composer)
+  default-jdk-headless maven ruby ruby-dev ruby-bundler php-cli composer mmdebstrap)
 # `scripts/install.sh --bench`: also what bench/ compares against (wrk, nginx). Not for `up`:
 # a system nginx has no place on a Berth host.
 if [ "${1:-}" = "--bench" ]; then PACKAGES+=(wrk nginx); fi
@@ -73,4 +74,13 @@ if [ ! -f "$build_stamp" ] || [ -n "$(find src test bench tsconfig.json package.
   rm -f dist/.tsbuildinfo
   node_modules/.bin/tsc -p tsconfig.json
   touch "$build_stamp"
+fi
+
+# 5. The berth-24 stack images (stacks/berth-24/*.packages), once per host into the per-host cache
+#    (BERTH_STACK_CACHE, default /var/cache/berth/stacks), when dynos run on them
+#    (BERTH_DYNO_ROOT=stack) or when asked (BERTH_BUILD_STACK=1): minutes on a new host, with
+#    progress; afterwards a quick check of the cached images (their content hash when they changed).
+if [ "${BERTH_DYNO_ROOT:-}" = "stack" ] || [ "${BERTH_BUILD_STACK:-}" = "1" ]; then
+  say "Stack images (berth-24)"
+  node dist/src/main/berth.js stacks:build
 fi
