@@ -86,7 +86,8 @@ export class HostStacks {
   /** Verify (or build) now; resolves at once, the work goes on in the background. */
   start(): void {
     this.pending = true;
-    this.ready = this.cache.ensure((line) => this.deps.log(line)).then(
+    // Many `up`s on one host (CI) check a version once per 10 minutes; `berth stacks:build` always does.
+    this.ready = this.cache.ensure((line) => this.deps.log(line), { trustCheckWithinMs: 10 * 60_000 }).then(
       (version) => {
         this.latest = version;
         this.pending = false;

@@ -15,7 +15,7 @@
  * it current; the previous ones stay (running dynos use them) up to KEEP_VERSIONS.
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StackInfo } from '../core/stacks.js';
 import { takeStackLock } from './stack-lock.js';
@@ -110,11 +110,14 @@ export class StackCache {
   }
 
   /** The current version, verified; built (or rebuilt) when missing, half-built or corrupted. */
-  ensure(progress: (line: string) => void = () => undefined): Promise<StackVersion> {
+  ensure(progress: (line: string) => void = () => undefined, options: { trustCheckWithinMs?: number } = {}): Promise<StackVersion> {
     return this.serial('verify', progress, async () => {
       const current = await this.currentName();
       if (current !== undefined) {
+        // Another start checked this version moments ago (many `up`s on one host): trust that.
+        if (options.trustCheckWithinMs !== undefined && (await this.checkedWithin(current, options.trustCheckWithinMs))) return this.load(current);
         const problem = await this.problem(current, progress);
+        if (problem === undefined) await writeFile(join(this.root, current, '.checked'), `${new Date().toISOString()}\n`);
         if (problem === undefined) return this.load(current);
         progress(`${this.options.stack.name} version ${current} ${problem}: rebuilding it`);
         await rm(join(this.root, current), { recursive: true, force: true });
@@ -159,6 +162,11 @@ export class StackCache {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private async checkedWithin(version: string, ms: number): Promise<boolean> {
+    const checked = await stat(join(this.root, version, '.checked')).catch(() => undefined);
+    return checked !== undefined && Date.now() - checked.mtimeMs < ms && (await this.readManifest(version)) !== undefined;
   }
 
   private async currentName(): Promise<string | undefined> {
@@ -247,6 +255,7 @@ export class StackCache {
       };
       const buildSeconds = Math.round((Date.now() - started) / 100) / 10;
       await this.writeManifest(version, { stack: name, version, base: this.options.stack.base, builtAt: builtAt.toISOString(), builder: this.options.builder.describe(), buildSeconds, packages, images });
+      await writeFile(join(dir, '.checked'), `${builtAt.toISOString()}\n`);
       await writeFile(join(this.root, 'current.tmp'), `${version}\n`);
       await rename(join(this.root, 'current.tmp'), join(this.root, 'current'));
       progress(`${name} ${version} ready: run image ${mb(images.run.bytes)}, build image ${mb(images.build.bytes)}, built in ${buildSeconds} s`);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BERTH_24 } from '../../src/core/stacks.js';
 import { StackCache } from '../../src/stacks/stack-cache.js';
+import { HostStacks } from '../../src/main/stack-images.js';
 import { TinyRootfsBuilder } from '../support/tiny-rootfs.js';
 
 describe('the stack image cache', () => {
@@ -98,5 +99,45 @@ describe('the stack image cache', () => {
     assert.equal(builder.builds, 2);
     assert.equal((await cache().ensure()).version, next.version);
     assert.deepEqual((await cache().versions()).map((m) => m.version), [next.version, old.version]);
+  });
+});
+
+describe('the host stacks of a running Berth', () => {
+  let dir: string;
+  before(async () => { dir = await mkdtemp(join(tmpdir(), 'berth-host-stacks-')); });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('makes a build that arrives while the first stack image is being built wait, with a message, then run on it', async () => {
+    const builder = new TinyRootfsBuilder();
+    let release!: () => void;
+    builder.hold = new Promise((resolve) => { release = resolve; });
+    const started = new Promise<void>((resolve) => { builder.started = resolve; });
+    const stacks = new HostStacks(new StackCache({ dir, stack: BERTH_24, builder }), { log: () => undefined, rollApps: async () => 0 });
+    stacks.start();
+    await started;
+    assert.equal((await stacks.describe())[0]?.state, 'building');
+    const messages: string[] = [];
+    let settled = false;
+    const image = stacks.buildImage((m) => messages.push(m)).finally(() => { settled = true; });
+    assert.deepEqual(messages, ['Waiting for this host to finish building the berth-24 stack image (Debian 13 (trixie)); the first build on a new host takes minutes, later ones none']);
+    assert.equal(settled, false);
+    release();
+    const { path, version } = await image;
+    assert.equal(path, join(dir, 'berth-24', version, 'build'));
+    assert.equal((await stacks.describe())[0]?.state, 'ready');
+    const later: string[] = [];
+    await stacks.buildImage((m) => later.push(m));
+    assert.deepEqual(later, [], 'a ready stack makes no build wait');
+  });
+
+  it('trusts a check another start made moments ago, but never in berth stacks:build\'s full check', async () => {
+    const builder = new TinyRootfsBuilder();
+    const cache = () => new StackCache({ dir: join(dir, 'trust'), stack: BERTH_24, builder });
+    const built = await cache().ensure();
+    await writeFile(join(built.run, 'usr', 'bin', 'tool'), '#!/bin/sh\necho XXX\n');
+    assert.equal((await cache().ensure(() => undefined, { trustCheckWithinMs: 60_000 })).version, built.version);
+    assert.equal(builder.builds, 1);
+    assert.notEqual((await cache().ensure()).version, built.version);
+    assert.equal(builder.builds, 2);
   });
 });

@@ -8,6 +8,6 @@ let images: Promise<StackVersion> | undefined;
 
 export function hostStackImages(): Promise<StackVersion> {
   images ??= openStackCache(stackCacheDir(process.env)).then((cache) =>
-    cache.ensure((line) => process.stderr.write(`# stack: ${line}\n`)));
+    cache.ensure((line) => process.stderr.write(`# stack: ${line}\n`), { trustCheckWithinMs: 10 * 60_000 }));
   return images;
 }
