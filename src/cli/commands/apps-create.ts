@@ -10,7 +10,7 @@ export const appsCreate: Command = {
   args: [{ name: 'NAME', required: false, description: 'app name; a random one when left out' }],
   flags: {
     region: { type: 'string', value: 'REGION', description: 'region (this install has one: local)' },
-    stack: { type: 'string', value: 'STACK', description: 'stack to build on (default heroku-24)' },
+    stack: { type: 'string', value: 'STACK', description: 'stack to build on (default berth-24; heroku-24 and heroku-22 map to it)' },
     team: { type: 'string', short: 't', value: 'TEAM', description: 'create the app in this team (the team owns it)' },
     remote: { type: 'string', value: 'NAME', description: 'name of the git remote to add (default berth)' },
     'no-remote': { type: 'boolean', description: 'do not add a git remote' },
