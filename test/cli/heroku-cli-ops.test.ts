@@ -93,7 +93,11 @@ describe('the official heroku CLI: domains, certificates, drains, labs and more'
 
   it('regions, apps:stacks, whoami and auth:token describe the install and the caller', async () => {
     assert.match((await ok(['regions'])).out, /local\s+This Berth installation/);
-    assert.match((await ok(['apps:stacks', '-a', APP])).out, /\* heroku-24/);
+    assert.match((await ok(['apps:stacks', '-a', APP])).out, /\* berth-24/);
+    // Heroku's stack name maps to berth-24 (the API says so in a Warning-Message).
+    const set = await ok(['stack:set', 'heroku-24', '-a', APP]);
+    assert.match(set.all, /heroku-24 is Heroku's; this Berth builds and runs it on berth-24/);
+    assert.match((await ok(['apps:stacks', '-a', APP])).out, /\* berth-24/);
     assert.equal((await ok(['whoami'])).out.trim(), 'heroku-ops@example.test');
     assert.equal((await ok(['auth:token'])).out.trim(), dev.key);
   });

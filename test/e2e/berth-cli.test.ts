@@ -174,7 +174,7 @@ describe('the berth CLI against bin/berth up, as the README walks a user through
         'Name:         cli-app',
         `Owner:        ${EMAIL}`,
         'Region:       local',
-        'Stack:        heroku-24',
+        'Stack:        berth-24',
         `Git URL:      https://${gitHost}/cli-app.git`,
         `Web URL:      http://cli-app.localhost:${routerPort}/`,
         'Maintenance:  off',

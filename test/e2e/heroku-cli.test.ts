@@ -157,7 +157,7 @@ describe('the official heroku CLI against bin/berth up', () => {
       assert.match(out, new RegExp(`^Web URL: +http://smoke-app\\.localhost:${routerPort}/$`, 'm'));
       assert.match(out, /^Owner: +smoke@example\.test$/m);
       assert.match(out, /^Region: +local$/m);
-      assert.match(out, /^Stack: +heroku-24$/m);
+      assert.match(out, /^Stack: +berth-24$/m);
     },
   );
 
