@@ -24,6 +24,8 @@ export function serializeRelease(release: Release, app: Pick<App, 'id' | 'name'>
     id: release.id,
     output_stream_url: outputStreamUrl,
     slug: release.slugId === null ? null : { id: release.slugId },
+    // Berth's: the stack its slug was built for (null without a slug).
+    stack: release.stack === null ? null : { id: STACK.id, name: release.stack },
     status: release.status,
     updated_at: release.updatedAt,
     user: { email: release.userEmail ?? '', id: release.userId ?? '' },

@@ -18,6 +18,7 @@ export interface ReleaseJson {
   eligible_for_rollback: boolean;
   output_stream_url: string | null;
   slug: { id: string } | null;
+  stack: { id: string; name: string } | null;
   user: { id: string; email: string };
   app: { id: string; name: string };
   addon_plan_names: string[];

@@ -108,6 +108,7 @@ describe('POST /apps/:app/releases', () => {
     assert.equal(release.eligible_for_rollback, true);
     assert.ok(release.slug);
     assert.deepEqual(release.artifacts, [{ type: 'slug', id: release.slug.id }]);
+    assert.equal(release.stack?.name, 'berth-24', 'a release records the stack of its slug');
     assert.deepEqual(await expectJson(await get(`/apps/${app.name}/releases/3/config-vars`), 200), { KEEP: 'me' }, 'the deploy carries the config');
     const formation = await expectJson<Array<{ type: string; quantity: number }>>(await get(`/apps/${app.name}/formation`), 200);
     assert.deepEqual(formation.map((f) => [f.type, f.quantity]), [['web', 1], ['worker', 0]]);
