@@ -9,10 +9,12 @@ import { join } from 'node:path';
 
 const VERSION = /^\d{8}\.[0-9a-f]{8}$/;
 
-export function currentStackImage(dir: string, stack: string, image: 'run' | 'build', waitMs = 30 * 60_000): () => Promise<string> {
+export function currentStackImage(dir: string, stack: string, image: 'run' | 'build', options: { waitMs?: number; recheckMs?: number } = {}): () => Promise<string> {
+  const waitMs = options.waitMs ?? 30 * 60_000;
+  const recheckMs = options.recheckMs ?? 1000;
   let cached: { at: number; path: string } | undefined;
   return async () => {
-    if (cached && Date.now() - cached.at < 1000) return cached.path;
+    if (cached && Date.now() - cached.at < recheckMs) return cached.path;
     const deadline = Date.now() + waitMs;
     for (;;) {
       const version = (await readFile(join(dir, stack, 'current'), 'utf8').catch(() => '')).trim();

@@ -2,7 +2,10 @@
 // instead of the host's /usr: what they see as /, what they can write, and what still works.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { currentStackImage } from '../../src/stacks/current-image.js';
 import { hostNode } from '../../src/main/stack-images.js';
 import { hostStackImages } from '../support/stack-images.js';
 import { run, testRuntime, type TestRuntime } from './support.js';
@@ -65,5 +68,31 @@ describe('a dyno on the stack image', () => {
     const { exit, stdout } = await run(t, { command: 'printf "#include <zlib.h>\\nint main(void){return 0;}\\n" > /tmp/a.c && cc /tmp/a.c -lz -o /tmp/a && /tmp/a && echo compiled; git --version | cut -d" " -f1-2; make --version | head -1 | cut -d" " -f1-2', stackImage: buildImage });
     assert.equal(exit.code, 0, stdout);
     assert.deepEqual(stdout.trim().split('\n'), ['compiled', 'git version', 'GNU Make']);
+  });
+
+  it('starts each dyno on the version the cache calls current, so a stack update reaches the next dyno', async () => {
+    // A cache of two versions that point at the host's two real images (the run image, then the
+    // build image as "the update"), so nothing of the shared cache changes.
+    const cache = await mkdtemp(join(tmpdir(), 'berth-stack-current-'));
+    try {
+      for (const [version, image] of [['20260101.aaaaaaaa', runImage], ['20260102.bbbbbbbb', buildImage]] as const) {
+        await mkdir(join(cache, 'berth-24', version), { recursive: true });
+        await symlink(image, join(cache, 'berth-24', version, 'run'));
+      }
+      await writeFile(join(cache, 'berth-24', 'current'), '20260101.aaaaaaaa\n');
+      const following = await testRuntime({ hostNode: hostNode(), stackImage: currentStackImage(cache, 'berth-24', 'run', { recheckMs: 0 }) });
+      try {
+        const probe = 'command -v gcc >/dev/null && echo has-compiler || echo no-compiler';
+        const before = await run(following, { command: probe });
+        assert.equal(before.stdout, 'no-compiler\n');
+        await writeFile(join(cache, 'berth-24', 'current'), '20260102.bbbbbbbb\n');
+        const after = await run(following, { command: probe });
+        assert.equal(after.stdout, 'has-compiler\n');
+      } finally {
+        await following.cleanup();
+      }
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });
