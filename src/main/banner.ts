@@ -14,6 +14,8 @@ export interface BannerInfo {
   adminKeyPath: string;
   caCertPath: string;
   createdAdmin?: { email: string };
+  /** What dynos run on, when not the host root: the stack image and its cache. */
+  stack?: string;
 }
 
 /** What `bin/berth up` prints once everything listens. */
@@ -28,6 +30,7 @@ export function banner(info: BannerInfo): string {
     `  git        https://${info.gitHost}/<app>.git`,
     ...(info.ssh ? [`  git (SSH)  ${info.ssh.url}   host key ${info.ssh.fingerprints.join(' ')}`] : []),
     `  router     ${info.routerUrl}`,
+    ...(info.stack ? [`  stack      ${info.stack}`] : []),
     `  admin key  ${info.adminKeyPath}${info.createdAdmin ? `  (new admin account ${info.createdAdmin.email})` : ''}`,
     `  local CA   ${info.caCertPath}`,
     '',

@@ -317,6 +317,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
         adminKeyPath: paths.adminKey,
         caCertPath: pki.caCertPath,
         createdAdmin: createdAdmin ? { email: options.adminEmail } : undefined,
+        ...(stacks ? { stack: `dynos run on berth-24 (Debian 13) from ${options.stackCacheDir}; berth stacks shows its version` } : {}),
       }),
     );
     return { apiPort, apiTlsPort, routerPort: routerPorts.http, stop: () => cleanups.unwind() };
