@@ -81,3 +81,11 @@ test('berth stacks:update makes a new version and rolls every app without a rebu
   assert.ok(app && restarted.includes(app.id));
   assert.ok(logged.some((l) => l.appId === app.id && l.line === `Stack berth-24 updated from ${before} to ${after}: restarting dynos onto it, no rebuild`));
 });
+
+test('berth apps:create --stack heroku-22 creates a berth-24 app and prints the note', async () => {
+  const { code, stdout, stderr } = await berth(['apps:create', 'stacky-app', '--stack', 'heroku-22', '--no-remote']);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^Creating stacky-app\.\.\. done/);
+  assert.match(stderr, /^Note: Stack heroku-22 is Heroku's; this Berth builds and runs it on berth-24/);
+  assert.equal((await api.store.apps.findByName('stacky-app'))?.stack, 'berth-24');
+});

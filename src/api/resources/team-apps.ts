@@ -10,6 +10,7 @@ import { MAX_PAGE_SIZE } from '../../core/range.js';
 import { serializeCollaborator } from '../serialize-collaborator.js';
 import { routeTeam } from '../team-access.js';
 import { appJson, createAppFromBody } from './apps.js';
+import { stackNoticeHeaders, stackParam } from '../stack-param.js';
 
 /** A team app: the app plus `joined` and `locked` (Berth has neither app locking nor joining). */
 const teamAppJson = async (ctx: RequestContext, app: App) => ({ ...(await appJson(ctx, app)), joined: false, locked: false });
@@ -57,7 +58,8 @@ const appRoutes: Route[] = [
     async handler(ctx) {
       const body = await ctx.body();
       const team = await ctx.access.policy.findTeam(ctx.account, identityField(body, 'team', 'my-team'), 'member');
-      return { status: 201, body: await teamAppJson(ctx, await createAppFromBody(ctx, body, team.id)) };
+      const headers = stackNoticeHeaders(stackParam(body.stack));
+      return { status: 201, body: await teamAppJson(ctx, await createAppFromBody(ctx, body, team.id)), ...(headers ? { headers } : {}) };
     },
   },
   {

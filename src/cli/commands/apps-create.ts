@@ -26,7 +26,11 @@ export const appsCreate: Command = {
       if (value !== undefined) body[key] = value;
     }
     const team = ctx.string('team');
-    const app = team === undefined ? await ctx.api.post<AppJson>('/apps', body) : await ctx.api.post<AppJson>('/teams/apps', { ...body, team });
+    const res = team === undefined ? await ctx.api.request<AppJson>('POST', '/apps', { body }) : await ctx.api.request<AppJson>('POST', '/teams/apps', { body: { ...body, team } });
+    const app = res.body;
+    // A Heroku stack name (heroku-24) maps to berth-24: the API says so in one line.
+    const notice = res.headers.get('warning-message');
+    if (notice) ctx.note(`Note: ${notice}`);
     const json = ctx.bool('json');
     if (json) ctx.printJson(app);
     else ctx.print(`Creating ${app.name}... done\n${app.web_url} | ${app.git_url}`);
