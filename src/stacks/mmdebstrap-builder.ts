@@ -5,6 +5,7 @@
  * corrupted cache, a stack update) fetches only what changed. Each image records the package
  * versions it got (dpkg-query), which become part of the stack version's manifest.
  */
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTool } from './run-tool.js';
@@ -34,6 +35,11 @@ export class MmdebstrapBuilder implements ImageBuilder {
   constructor(private readonly options: MmdebstrapOptions) {
     // The cache path goes into mmdebstrap's hook strings: only plain path characters.
     if (!SAFE_PATH.test(options.debCacheDir)) throw new Error(`The .deb cache path ${JSON.stringify(options.debCacheDir)} may hold only letters, digits and _ . / -`);
+  }
+
+  inputs(): string {
+    const o = this.options;
+    return createHash('sha256').update(JSON.stringify([o.suite, o.runPackages, o.buildPackages, DPKG_OPTIONS])).digest('hex');
   }
 
   describe(): string {

@@ -35,6 +35,9 @@ export interface BuiltPackages {
 /** Makes the two root filesystems of a stack (mmdebstrap-builder.ts; tests use a tiny real one). */
 export interface ImageBuilder {
   describe(): string;
+  /** What the images are built from (suite, package lists): a version built from other inputs is
+   *  replaced by a new build. Absent: any version will do. */
+  inputs?(): string;
   build(targets: ImageTargets, progress: (line: string) => void, signal?: AbortSignal): Promise<BuiltPackages>;
 }
 
@@ -51,6 +54,8 @@ export interface StackManifest {
   builtAt: string;
   builder: string;
   buildSeconds: number;
+  /** The builder's inputs() when it was built (stale when the package lists change). */
+  inputs?: string;
   packages: BuiltPackages;
   images: { run: ImageRecord; build: ImageRecord };
 }
@@ -114,6 +119,12 @@ export class StackCache {
     return this.serial('verify', progress, async () => {
       const current = await this.currentName();
       if (current !== undefined) {
+        const wanted = this.options.builder.inputs?.();
+        const manifest = await this.readManifest(current);
+        if (wanted !== undefined && manifest !== undefined && manifest.inputs !== wanted) {
+          progress(`the package lists of ${this.options.stack.name} changed since version ${current} was built: building a new version`);
+          return this.buildVersion(progress);
+        }
         // Another start checked this version moments ago (many `up`s on one host): trust that.
         if (options.trustCheckWithinMs !== undefined && (await this.checkedWithin(current, options.trustCheckWithinMs))) return this.load(current);
         const problem = await this.problem(current, progress);
@@ -254,7 +265,7 @@ export class StackCache {
         build: { contentHash: buildHash, stamp: await metadataStamp(join(dir, 'build')), bytes: await treeBytes(join(dir, 'build')) },
       };
       const buildSeconds = Math.round((Date.now() - started) / 100) / 10;
-      await this.writeManifest(version, { stack: name, version, base: this.options.stack.base, builtAt: builtAt.toISOString(), builder: this.options.builder.describe(), buildSeconds, packages, images });
+      await this.writeManifest(version, { stack: name, version, base: this.options.stack.base, builtAt: builtAt.toISOString(), builder: this.options.builder.describe(), buildSeconds, ...(this.options.builder.inputs ? { inputs: this.options.builder.inputs() } : {}), packages, images });
       await writeFile(join(dir, '.checked'), `${builtAt.toISOString()}\n`);
       await writeFile(join(this.root, 'current.tmp'), `${version}\n`);
       await rename(join(this.root, 'current.tmp'), join(this.root, 'current'));

@@ -91,6 +91,19 @@ describe('the stack image cache', () => {
     assert.equal(builder.builds, 1);
   });
 
+  it('builds a new version when the package lists changed since the current one was built', async () => {
+    const { builder, cache } = await fresh();
+    builder.lists = 'bash curl';
+    const old = await cache().ensure();
+    assert.equal((await cache().ensure()).version, old.version);
+    builder.lists = 'bash curl ruby-bundler';
+    const lines: string[] = [];
+    const next = await cache().ensure((l) => lines.push(l), { trustCheckWithinMs: 60_000 });
+    assert.notEqual(next.version, old.version);
+    assert.equal(builder.builds, 2);
+    assert.ok(lines.some((l) => l === `the package lists of berth-24 changed since version ${old.version} was built: building a new version`), lines.join('\n'));
+  });
+
   it('makes a new current version on update and keeps the previous one for running dynos', async () => {
     const { builder, cache } = await fresh();
     const old = await cache().ensure();

@@ -10,8 +10,15 @@ export class TinyRootfsBuilder implements ImageBuilder {
   hold: Promise<void> | undefined;
   started: (() => void) | undefined;
 
+  /** What it builds from (like the package lists); undefined: no inputs() at all. */
+  lists: string | undefined;
+
   describe(): string {
     return 'tiny test rootfs';
+  }
+
+  inputs(): string {
+    return this.lists ?? 'tiny';
   }
 
   async build(targets: ImageTargets, progress: (line: string) => void) {
