@@ -5,8 +5,8 @@
  * no keys, no Berth configuration.
  *
  * On a stack image the copy is the image's whole /etc (it holds no secrets: Debian's defaults,
- * php.ini, the JVM's security files…) with two files of the host over it: resolv.conf (the host's
- * resolver) and the CA bundle (an operator's own CAs must keep working).
+ * php.ini, the JVM's security files…) with the host's files over it: resolv.conf (the host's
+ * resolver) and the CA bundles, PEM and the JVM's (an operator's own CAs must keep working).
  *
  * The copy is a generation: when a source changes (a ca-certificates or resolv.conf update; checked
  * at most every few seconds by size and mtime) the next start builds a new generation. Older ones
@@ -23,7 +23,7 @@ let generations = 0;
 /** Files inside whitelisted directories whose updates should also start a new generation. */
 const WATCHED_INSIDE = ['ssl/certs/ca-certificates.crt'];
 /** Host files laid over a stack image's /etc. */
-const FROM_HOST = ['resolv.conf', 'ssl/certs/ca-certificates.crt'];
+const FROM_HOST = ['resolv.conf', 'ssl/certs/ca-certificates.crt', 'ssl/certs/java/cacerts'];
 
 export class StackEtc {
   private readonly dir: string;
