@@ -49,6 +49,8 @@ export interface UpOptions {
   sessionMaxMs?: number;
   /** The built dashboard to serve at / (default: dist/web of this checkout). */
   dashboardDir?: string;
+  /** Idling apps' web dynos idle after this long without a request (default 30 min; `--idle-after`, hidden `--idle-after-ms`). */
+  idleAfterMs: number;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -94,6 +96,8 @@ Options:
   --session-idle-minutes N
                         a dashboard login unused this long ends (default 120; each use slides it)
   --session-max-hours N a dashboard login ends this long after it began, used or not (default 24)
+  --idle-after MIN      idle the web dynos of eco apps and of apps with ps:autoidle on after MIN
+                        minutes without a request (default 30); the next request wakes them
   --keep-releases N     keep the slugs of each app's newest N releases for rollbacks; older ones
                         are garbage-collected (default 10; the current release's slug always stays)
   -h, --help            this help
@@ -164,7 +168,9 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'ssh-port': { type: 'string' },
       'session-idle-minutes': { type: 'string' },
       'session-max-hours': { type: 'string' },
-      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated).
+      'idle-after': { type: 'string' },
+      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated), --idle-after-ms.
+      'idle-after-ms': { type: 'string' },
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
       'stop-grace-ms': { type: 'string' },
@@ -184,6 +190,11 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   const metricsInterval = milliseconds('metrics-interval-ms', values['metrics-interval-ms'], 100, 3_600_000);
   const stopGrace = milliseconds('stop-grace-ms', values['stop-grace-ms'], 0, 3_600_000);
   const crashCoolOff = milliseconds('crash-cool-off-ms', values['crash-cool-off-ms'], 100, 3_600_000);
+  const idleAfterText = values['idle-after'] ?? '30';
+  if (!/^\d+$/.test(idleAfterText) || Number(idleAfterText) < 1 || Number(idleAfterText) > 10_080) {
+    throw new Error(`--idle-after must be a whole number of minutes from 1 to 10080, not ${JSON.stringify(idleAfterText)}.`);
+  }
+  const idleAfterMs = milliseconds('idle-after-ms', values['idle-after-ms'], 100, 604_800_000) ?? Number(idleAfterText) * 60_000;
   const retryText = values['webhook-retry-delays-ms'];
   const retryDelays = retryText === undefined ? undefined : retryText.split(',').map((part) => milliseconds('webhook-retry-delays-ms', part.trim(), 0, 3_600_000) as number);
   const workers = values.workers;
@@ -231,5 +242,6 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(sshPort !== undefined ? { sshPort } : {}),
     ...(idleMinutes !== undefined ? { sessionIdleMs: idleMinutes * 60_000 } : {}),
     ...(maxHours !== undefined ? { sessionMaxMs: maxHours * 3_600_000 } : {}),
+    idleAfterMs,
   };
 }

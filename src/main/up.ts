@@ -138,6 +138,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       diskBudgetBytes,
       keepReleases: options.keepReleases,
       ...(options.appDiskCapBytes !== undefined ? { appDiskCapBytes: options.appDiskCapBytes } : {}),
+      idleAfterMs: options.idleAfterMs,
     });
     // Garbage collection: hourly, after every release, and once now.
     disk.start(3_600_000);

@@ -127,6 +127,7 @@ import { redisInfo } from './redis-info.js';
 import { redisCli } from './redis-cli.js';
 import { redisMaxmemory } from './redis-maxmemory.js';
 import { ps } from './ps.js';
+import { psAutoidle } from './ps-autoidle.js';
 import { psRestart } from './ps-restart.js';
 import { psScale } from './ps-scale.js';
 import { psStop } from './ps-stop.js';
@@ -203,6 +204,7 @@ export const COMMANDS: readonly Command[] = [
   psType,
   psRestart,
   psStop,
+  psAutoidle,
   run,
   runDetached,
   scheduler,
