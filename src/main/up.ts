@@ -55,7 +55,13 @@ export interface RunningBerth {
   apiPort: number;
   apiTlsPort: number;
   routerPort: number;
+  /** The clean stop of everything: the control plane, then the agent with its router and dynos. */
   stop(): Promise<void>;
+  /**
+   * Stops only the control plane (an upgrade: SIGHUP, `systemctl reload berth`): the agent, the
+   * router, the add-on servers and every dyno keep running for the next `bin/berth up` to adopt.
+   */
+  detach(): Promise<void>;
 }
 
 type Paths = ReturnType<typeof dataPaths>;
@@ -260,12 +266,14 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     agent.onConnect(() => scheduler.start());
     agent.onLost(() => scheduler.stop());
     await agent.open();
+    let keepAgent = false;
     cleanups.defer(async () => {
       agent.stopReconnecting();
       scheduler.stop();
       manager.stop();
       await forwarder.flush();
-      await stopAgent(agent.current, paths.root);
+      if (keepAgent) agent.current?.close();
+      else await stopAgent(agent.current, paths.root);
     });
     // Registered after the agent's stop, so it runs before it: the last minutes reach the store.
     metrics.start(15_000);
@@ -308,7 +316,16 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
         createdAdmin: createdAdmin ? { email: options.adminEmail } : undefined,
       }),
     );
-    return { apiPort, apiTlsPort, routerPort: routerPorts.http, stop: () => cleanups.unwind() };
+    return {
+      apiPort,
+      apiTlsPort,
+      routerPort: routerPorts.http,
+      stop: () => cleanups.unwind(),
+      detach: () => {
+        keepAgent = true;
+        return cleanups.unwind();
+      },
+    };
   } catch (err) {
     await cleanups.unwind();
     throw err;
