@@ -105,10 +105,34 @@ export async function runBackupCommand(command: 'admin:backup' | 'admin:restore'
   const isDir = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
   if (keep !== undefined && !isDir) throw new BackupError('bad_arguments', `--keep needs a directory to write ${PREFIX}<time>.tar.gz files into; ${target} is not one.`);
   if (isDir && keep === undefined) throw new BackupError('bad_arguments', `${target} is a directory: give a FILE, or --keep N to write dated backups into it.`);
+  if (isDir && keep !== undefined) {
+    const done = await backupIntoDir({ dir: target, keep, dataDir: o.dataDir, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}), now: new Date() });
+    out(`Backed up ${o.dataDir} (${done.state} state, ${done.files} files) to ${done.file} (${done.bytes} bytes).`);
+    for (const old of done.deleted) out(`Deleted the older backup ${old}.`);
+    return 0;
+  }
   const now = new Date();
-  const file = isDir ? join(target, `${PREFIX}${stamp(now)}.tar.gz`) : target;
-  const result = await writeBackup({ dataDir: o.dataDir, file, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}), berthVersion: await berthVersion(), berthCommit: await berthCommit(), now });
+  const result = await writeBackup({ dataDir: o.dataDir, file: target, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}), berthVersion: await berthVersion(), berthCommit: await berthCommit(), now });
   out(`Backed up ${o.dataDir} (${result.manifest.state} state, ${result.manifest.members.length} files) to ${result.file} (${result.bytes} bytes).`);
-  if (keep !== undefined) for (const old of await prune(target, keep)) out(`Deleted the older backup ${old}.`);
   return 0;
+}
+
+/**
+ * One dated backup (`berth-backup-<UTC time>.tar.gz`) into `dir`, then all but the newest `keep`
+ * deleted: what `admin:backup DIR --keep N` and `up --backup-dir` (ScheduledBackups) do.
+ */
+export async function backupIntoDir(input: { dir: string; keep: number; dataDir: string; databaseUrl?: string; now: Date }): Promise<{ file: string; bytes: number; state: string; files: number; deleted: string[] }> {
+  const file = join(input.dir, `${PREFIX}${stamp(input.now)}.tar.gz`);
+  const result = await writeBackup({ dataDir: input.dataDir, file, ...(input.databaseUrl ? { databaseUrl: input.databaseUrl } : {}), berthVersion: await berthVersion(), berthCommit: await berthCommit(), now: input.now });
+  const deleted = await prune(input.dir, input.keep);
+  return { file: result.file, bytes: result.bytes, state: result.manifest.state, files: result.manifest.members.length, deleted };
+}
+
+/** When the newest dated backup in `dir` was taken (from its name), or undefined when there is none. */
+export async function newestBackupAt(dir: string): Promise<Date | undefined> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(PREFIX) && n.endsWith('.tar.gz')).sort();
+  const match = /^berth-backup-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z\.tar\.gz$/.exec(names.at(-1) ?? '');
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s, ms] = match.map(Number) as number[];
+  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!));
 }

@@ -51,6 +51,8 @@ export interface UpOptions {
   dashboardDir?: string;
   /** Idling apps' web dynos idle after this long without a request (default 30 min; `--idle-after`, hidden `--idle-after-ms`). */
   idleAfterMs: number;
+  /** Daily backups of Berth itself into this directory (`--backup-dir`), keeping the newest `keep`. */
+  backups?: { dir: string; keep: number; everyMs?: number };
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -100,6 +102,9 @@ Options:
   --session-max-hours N a dashboard login ends this long after it began, used or not (default 24)
   --idle-after MIN      idle the web dynos of eco apps and of apps with ps:autoidle on after MIN
                         minutes without a request (default 30); the next request wakes them
+  --backup-dir DIR      back up Berth itself (as admin:backup does) into DIR once a day:
+                        berth-backup-<UTC time>.tar.gz; a missed day runs shortly after start
+  --backup-keep N       keep the newest N of those backups (default 7; needs --backup-dir)
   --keep-releases N     keep the slugs of each app's newest N releases for rollbacks; older ones
                         are garbage-collected (default 10; the current release's slug always stays)
   -h, --help            this help
@@ -171,7 +176,10 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'session-idle-minutes': { type: 'string' },
       'session-max-hours': { type: 'string' },
       'idle-after': { type: 'string' },
-      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated), --idle-after-ms.
+      'backup-dir': { type: 'string' },
+      'backup-keep': { type: 'string' },
+      'backup-every-ms': { type: 'string' },
+      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated), --idle-after-ms, --backup-every-ms.
       'idle-after-ms': { type: 'string' },
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
@@ -197,6 +205,13 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     throw new Error(`--idle-after must be a whole number of minutes from 1 to 10080, not ${JSON.stringify(idleAfterText)}.`);
   }
   const idleAfterMs = milliseconds('idle-after-ms', values['idle-after-ms'], 100, 604_800_000) ?? Number(idleAfterText) * 60_000;
+  const backupKeepText = values['backup-keep'];
+  if (backupKeepText !== undefined && values['backup-dir'] === undefined) throw new Error('--backup-keep needs --backup-dir DIR, the directory the daily backups go to.');
+  if (backupKeepText !== undefined && (!/^\d+$/.test(backupKeepText) || Number(backupKeepText) < 1 || Number(backupKeepText) > 1000)) {
+    throw new Error(`--backup-keep must be a whole number of backups from 1 to 1000, not ${JSON.stringify(backupKeepText)}.`);
+  }
+  const backupEvery = milliseconds('backup-every-ms', values['backup-every-ms'], 100, 604_800_000);
+  const backups = values['backup-dir'] === undefined ? undefined : { dir: resolve(values['backup-dir']), keep: Number(backupKeepText ?? '7'), ...(backupEvery !== undefined ? { everyMs: backupEvery } : {}) };
   const retryText = values['webhook-retry-delays-ms'];
   const retryDelays = retryText === undefined ? undefined : retryText.split(',').map((part) => milliseconds('webhook-retry-delays-ms', part.trim(), 0, 3_600_000) as number);
   const workers = values.workers;
@@ -245,5 +260,6 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(idleMinutes !== undefined ? { sessionIdleMs: idleMinutes * 60_000 } : {}),
     ...(maxHours !== undefined ? { sessionMaxMs: maxHours * 3_600_000 } : {}),
     idleAfterMs,
+    ...(backups ? { backups } : {}),
   };
 }

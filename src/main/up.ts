@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { access, readFile, rm, statfs } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
@@ -48,6 +48,8 @@ import { MetricsFlusher } from '../deploy/metrics-flusher.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
 import { closeServer, listen } from './listen.js';
 import type { UpOptions } from './options.js';
+import { ScheduledBackups } from './scheduled-backups.js';
+import { systemTimers } from '../agent/dyno-supervisor.js';
 import { partnerDeadlinePort } from '../addons/partner-deadline-port.js';
 import { PartnerProviders } from '../addons/partner-providers.js';
 
@@ -153,6 +155,21 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
 
     // App metrics: the agent aggregates them by minute; finished minutes go to the store (24 h kept).
     const metrics = new MetricsFlusher({ store, source: agent, log: logLine });
+
+    // Daily backups of Berth itself (--backup-dir): the admin:backup archive, newest N kept.
+    if (options.backups) {
+      await mkdir(options.backups.dir, { recursive: true, mode: 0o700 });
+      const backups = new ScheduledBackups({
+        ...options.backups,
+        dataDir: paths.root,
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+        timers: systemTimers,
+        now: () => new Date(),
+        log: logLine,
+      });
+      await backups.start();
+      cleanups.defer(() => backups.stop());
+    }
 
     const addonRegistry = new AddonRegistry();
     const partnerTokens = new PartnerTokens(store, () => new Date());
