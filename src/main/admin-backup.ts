@@ -5,7 +5,7 @@
  * admin:backup writes a time-stamped file there and keeps the newest N: the daily cron line.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { BackupError } from '../backup/backup-error.js';
 import { restoreBackup } from '../backup/restore-backup.js';
 import { writeBackup } from '../backup/write-backup.js';
+import { RESTORE_MARKER } from './restore-addon-data.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PREFIX = 'berth-backup-';
@@ -92,9 +93,12 @@ export async function runBackupCommand(command: 'admin:backup' | 'admin:restore'
   const target = resolve(o.target);
   if (command === 'admin:restore') {
     const manifest = await restoreBackup({ file: target, dataDir: o.dataDir, force: o.force, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) });
+    // The next `up` recreates the PostgreSQL add-ons' databases from their newest backups.
+    await writeFile(join(o.dataDir, RESTORE_MARKER), `${JSON.stringify({ restored_from: target, at: new Date().toISOString() })}\n`, { mode: 0o600 });
     out(`Restored ${manifest.members.length} files from ${target} (written ${manifest.created_at} by Berth ${manifest.berth_version}) into ${o.dataDir}.`);
     out(`Local CA fingerprint: ${manifest.ca_fingerprint ?? 'none'}`);
     out(`Start it with: bin/berth up --data-dir ${o.dataDir}${o.databaseUrl ? ' --database-url URL' : ''}`);
+    out('On that first start, each heroku-postgresql add-on is recreated from its newest pg:backups backup.');
     return 0;
   }
   let keep: number | undefined;

@@ -49,6 +49,7 @@ import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-d
 import { closeServer, listen } from './listen.js';
 import type { UpOptions } from './options.js';
 import { ScheduledBackups } from './scheduled-backups.js';
+import { restoreAddonData } from './restore-addon-data.js';
 import { systemTimers } from '../agent/dyno-supervisor.js';
 import { partnerDeadlinePort } from '../addons/partner-deadline-port.js';
 import { PartnerProviders } from '../addons/partner-providers.js';
@@ -209,6 +210,11 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     await partners.load();
     const addonLifecycle = new AddonLifecycle(apiDeps);
     dataServices.data.useProviders(() => providerHooks(apiDeps.addons, addonLifecycle, store));
+    // The first start after admin:restore recreates the PostgreSQL add-ons' databases from their
+    // newest pg:backups backup (in the background: dynos start meanwhile).
+    void restoreAddonData({ dataDir: paths.root, store, blobs, postgres: builtinProviders.postgres, sink: addonLifecycle, log: logLine }).catch((err: unknown) =>
+      logLine({ at: 'error', event: 'restore_addon_data', error: err instanceof Error ? err.message : String(err) }),
+    );
     const staleAddons = await addonLifecycle.recoverStale();
     if (staleAddons.length > 0) logLine({ at: 'warn', msg: 'marked add-ons left provisioning by a crash as failed', addons: staleAddons.length });
     // A partner that answered 202 has PARTNER_PROVISION_DEADLINE_MS to call back, then the add-on fails.
