@@ -19,13 +19,14 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PREFIX = 'berth-backup-';
 
 export const BACKUP_HELP = `Usage: berth admin:backup FILE|DIR [--data-dir DIR] [--database-url URL] [--keep N]
-       berth admin:restore FILE [--data-dir DIR] [--database-url URL] [--force]
+       berth admin:restore FILE [--data-dir DIR] [--database-url URL] [--force [--replace-ca]]
 
 admin:backup writes one archive (tar.gz with a manifest of sha256 sums) of the state, blobs,
 local CA, admin.key and git repositories of the data dir; safe while Berth runs. Given a
 directory and --keep N, it writes ${PREFIX}<UTC time>.tar.gz there and deletes all but the
 newest N (run it daily from cron). admin:restore checks the whole archive, then lays it out
-as the data dir (which must be empty or new, unless --force); then run bin/berth up on it.
+as the data dir (which must be empty or new, unless --force; an install with another local CA
+also needs --replace-ca); then run bin/berth up on it.
 `;
 
 function berthCommit(): Promise<string> {
@@ -60,6 +61,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv) {
       'database-url': { type: 'string' },
       keep: { type: 'string' },
       force: { type: 'boolean' },
+      'replace-ca': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -71,6 +73,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv) {
     databaseUrl: values['database-url'],
     keep: values.keep,
     force: values.force === true,
+    replaceCa: values['replace-ca'] === true,
   };
 }
 
@@ -85,14 +88,14 @@ export async function runBackupCommand(command: 'admin:backup' | 'admin:restore'
     }
     if (!o.target || o.extra.length > 0) throw new BackupError('bad_arguments', `${command} takes one FILE${command === 'admin:backup' ? ' (or DIR with --keep)' : ''}.`);
     if (command === 'admin:restore' && o.keep !== undefined) throw new BackupError('bad_arguments', '--keep is an admin:backup flag.');
-    if (command === 'admin:backup' && o.force) throw new BackupError('bad_arguments', '--force is an admin:restore flag.');
+    if (command === 'admin:backup' && (o.force || o.replaceCa)) throw new BackupError('bad_arguments', `${o.force ? '--force' : '--replace-ca'} is an admin:restore flag.`);
   } catch (err) {
     process.stderr.write(`Error: ${(err as Error).message}\n\n${BACKUP_HELP}`);
     return 2;
   }
   const target = resolve(o.target);
   if (command === 'admin:restore') {
-    const manifest = await restoreBackup({ file: target, dataDir: o.dataDir, force: o.force, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) });
+    const manifest = await restoreBackup({ file: target, dataDir: o.dataDir, force: o.force, replaceCa: o.replaceCa, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) });
     // The next `up` recreates the PostgreSQL add-ons' databases from their newest backups.
     await writeFile(join(o.dataDir, RESTORE_MARKER), `${JSON.stringify({ restored_from: target, at: new Date().toISOString() })}\n`, { mode: 0o600 });
     out(`Restored ${manifest.members.length} files from ${target} (written ${manifest.created_at} by Berth ${manifest.berth_version}) into ${o.dataDir}.`);
