@@ -104,6 +104,40 @@ export class PostgresProvider implements AddonProvider {
     });
   }
 
+  /**
+   * After `admin:restore` on a new machine the add-on's database is missing from this server:
+   * creates it empty with the name, group role, login role and password of `url` (the URL the
+   * restored config holds, so apps keep their credentials) and returns the URL at this server's
+   * host:port. `created` is false, and nothing changes, when the database exists.
+   */
+  async recreate(resource: AddonResource, url: string): Promise<{ created: boolean; url: string }> {
+    const plan = this.plan(resource.plan);
+    const db = databaseName(resource);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new AddonProviderError(`The config of ${resource.addonName} holds no database URL to recreate it from`);
+    }
+    const login = { role: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
+    if (!/^u[0-9a-f]{14}$/.test(login.role) || login.password === '' || parsed.pathname !== `/${db}`) {
+      throw new AddonProviderError(`The URL of ${resource.addonName} does not name its database ${db} with a Berth login role`);
+    }
+    return this.admin(async (client, target) => {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
+      const here = this.url(target, login, db);
+      if ((found.rowCount ?? 0) > 0) return { created: false, url: here };
+      await this.dropAll(client, db);
+      await client.query(`DROP ROLE IF EXISTS ${ident(login.role)}`);
+      await client.query(`CREATE ROLE ${ident(db)} NOLOGIN`);
+      await client.query(`CREATE ROLE ${ident(login.role)} LOGIN PASSWORD ${pg.escapeLiteral(login.password)} IN ROLE ${ident(db)}`);
+      await client.query(`ALTER ROLE ${ident(login.role)} SET role = ${pg.escapeLiteral(db)}`);
+      await client.query(`CREATE DATABASE ${ident(db)} OWNER ${ident(db)} CONNECTION LIMIT ${plan.connections}`);
+      await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${ident(db)} FROM PUBLIC`);
+      return { created: true, url: here };
+    });
+  }
+
   async changePlan(resource: AddonResource, planName: string): Promise<{ config?: Record<string, string>; message?: string }> {
     const plan = this.plan(planName);
     const db = databaseName(resource);

@@ -23,6 +23,8 @@ export interface SupervisorDeps {
   logs: SupervisorLogs;
   /** Every state change (the agent broadcasts it and updates the route table). */
   onChange(record: DynoRecord, previous: DynoState | 'down', dyno?: RunningDyno): void;
+  /** A wake failed (the dyno never came up): it is idle again and the next request retries. */
+  onWakeFailed?(record: DynoRecord): void;
   /**
    * A web dyno that served is leaving the route (its `stopping` change was just reported): resolves
    * once no router sends it new requests and its requests in flight finished. SIGTERM waits for it
@@ -53,7 +55,16 @@ interface Entry {
   oomKillsSeen: number;
   oomKillsReported: number;
   load?: DynoLoad;
+  /** Being idled: its exit leaves it `idle` rather than gone. */
+  idling?: boolean;
+  /** Woken from idle and not up yet: a failed boot returns it to `idle`. */
+  waking?: boolean;
+  /** A wake asked while it was still being idled: it starts again as soon as it has exited. */
+  wakeRequested?: boolean;
 }
+
+/** How the platform lines name a state: an idle dyno is `down` to Heroku's users. */
+const shown = (state: DynoState | 'down'): string => (state === 'idle' ? 'down' : state);
 
 const MB = 1024 * 1024;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -62,7 +73,8 @@ const SAMPLE_EVERY_MS = 5_000;
 /** How long an OOM kill seen by sampling waits for the dyno's exit before it counts as a child's. */
 const OOM_EXIT_WAIT_MS = 2_000;
 
-const systemTimers: Timers = {
+/** The system's timers, unref'd (they never keep the agent alive). */
+export const systemTimers: Timers = {
   after(ms, fn) {
     const timer = setTimeout(fn, ms);
     timer.unref();
@@ -214,6 +226,11 @@ export class DynoSupervisor {
       this.forget(id);
       return;
     }
+    if (entry.record.state === 'idle') {
+      await entry.dyno?.exited;
+      this.dropIdle(entry);
+      return;
+    }
     if (!entry.dyno) {
       this.abandon(id);
       return;
@@ -250,6 +267,56 @@ export class DynoSupervisor {
     }
   }
 
+  /**
+   * Idles an up web dyno (Heroku's eco sleep): `Idling`, out of the route (drained like a stop),
+   * SIGTERM, grace, SIGKILL. The record stays, `idle`, with no process: `unidle` starts it again
+   * with the same launch. Resolves once the process has exited; false when the dyno was not up.
+   */
+  async idle(id: string, graceMs: number): Promise<boolean> {
+    const entry = this.entries.get(id);
+    const dyno = entry?.dyno;
+    if (!entry || !dyno || entry.stopping || entry.record.state !== 'up' || entry.launch.type !== 'web' || entry.launch.oneOff) return false;
+    entry.idling = true;
+    this.platform(entry, 'Idling');
+    this.setState(entry, 'idle');
+    await this.drain(entry, dyno, graceMs);
+    if (entry.dyno !== dyno) return true;
+    this.platform(entry, 'Stopping all processes with SIGTERM');
+    const { killed } = await dyno.stop(graceMs);
+    if (killed) {
+      this.platform(entry, dynoError('R12', `At least one process failed to exit within ${plural(Math.round(graceMs / 1000), 'second')} of SIGTERM`));
+      this.platform(entry, 'Stopping remaining processes with SIGKILL');
+    }
+    await dyno.exited;
+    return true;
+  }
+
+  /** Starts an idle dyno again (`Unidling`; after its exit if it is still being idled); false when it is not idle. */
+  unidle(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry || entry.stopping || entry.record.state !== 'idle') return false;
+    if (entry.dyno) {
+      entry.wakeRequested = true;
+      return true;
+    }
+    entry.waking = true;
+    entry.record.startedAt = this.deps.now();
+    entry.record.exitCode = null;
+    this.platform(entry, 'Unidling');
+    this.setState(entry, 'starting');
+    void this.launch(entry);
+    return true;
+  }
+
+  /** A stop of an idle dyno: nothing runs, the record goes. */
+  private dropIdle(entry: Entry): void {
+    if (this.entries.get(entry.record.id) !== entry || entry.record.state !== 'idle') return;
+    this.entries.delete(entry.record.id);
+    entry.record.state = 'down';
+    entry.record.stateChangedAt = this.deps.now();
+    this.deps.onChange({ ...entry.record }, 'idle');
+  }
+
   /** Drops the record of a crashed dyno. */
   forget(id: string): void {
     const entry = this.entries.get(id);
@@ -274,7 +341,8 @@ export class DynoSupervisor {
     if (previous === state) return;
     entry.record.state = state;
     entry.record.stateChangedAt = this.deps.now();
-    if (state !== 'stopping') this.platform(entry, `State changed from ${previous} to ${state}`);
+    if (state !== 'stopping') this.platform(entry, `State changed from ${shown(previous)} to ${shown(state)}`);
+    if (state === 'up') entry.waking = false;
     this.deps.onChange({ ...entry.record }, previous, entry.dyno);
   }
 
@@ -295,6 +363,7 @@ export class DynoSupervisor {
   /** The dyno exited or never started: core/exit-outcome.ts decides, this applies it. */
   private ended(entry: Entry, end: DynoEnd): void {
     entry.stopSampling?.();
+    if (entry.idling || (entry.waking && !entry.stopping)) return this.backToIdle(entry, end);
     const { record } = entry;
     const previous = record.state;
     const outcome = exitOutcome({ state: previous, stopping: entry.stopping, oneOff: entry.launch.oneOff, end, lastError: record.lastError, crashCount: entry.launch.crashCount });
@@ -313,6 +382,30 @@ export class DynoSupervisor {
     record.state = 'crashed';
     record.stateChangedAt = this.deps.now();
     this.deps.onChange({ ...record }, previous, entry.dyno);
+  }
+
+  /**
+   * An idled dyno's process exited, or a woken one failed before it came up: the record stays
+   * `idle` without a process (the next request wakes it again).
+   */
+  private backToIdle(entry: Entry, end: DynoEnd): void {
+    const { record } = entry;
+    const failedWake = entry.waking === true;
+    entry.idling = false;
+    entry.waking = false;
+    delete entry.dyno;
+    delete entry.load;
+    if (end.kind === 'start-failed') this.platform(entry, dynoError('R99', `the dyno could not be started: ${end.error}`));
+    else this.platform(entry, `Process exited with status ${end.code ?? 'unknown'}`);
+    record.exitCode = end.kind === 'exited' ? end.code : null;
+    if (failedWake) {
+      record.lastError = record.lastError ?? (end.kind === 'exited' ? `exit ${end.code ?? 'unknown'}` : 'R99');
+      this.setState(entry, 'idle');
+      this.deps.onWakeFailed?.({ ...record });
+    } else if (entry.wakeRequested) {
+      entry.wakeRequested = false;
+      this.unidle(record.id);
+    }
   }
 
   /**

@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import type { AgentContract, AgentInfo, ForwardedLogLine } from './agent-contract.js';
 import { RpcError, serveRpc, type RpcHandlers, type RpcServer } from './json-rpc.js';
 import type { Rendezvous } from './rendezvous.js';
-import { DynoSupervisor } from './dyno-supervisor.js';
+import { DynoSupervisor, systemTimers } from './dyno-supervisor.js';
+import { IdleWatch } from './idle-watch.js';
 import { RouteState, type AppRouteConfig } from './route-state.js';
 import { CertificateBook, type CertificateEntry } from './certificate-book.js';
 
@@ -49,6 +50,8 @@ export interface HostAgentDeps {
   metricsCaps?: Partial<MetricsCaps>;
   /** The supervisor's sampling timers (default the system's; a fake clock's in tests). */
   timers?: Timers;
+  /** SIGTERM grace of a dyno being idled (default 30 s). */
+  idleGraceMs?: number;
 }
 
 const str = (value: unknown, name: string): string => {
@@ -77,15 +80,20 @@ export class HostAgent {
   readonly certificates: CertificateBook;
   /** The apps' metrics by minute: router lines, dyno samples and events, in bounded rings. */
   readonly metrics: MetricsBook;
+  readonly idleWatch: IdleWatch;
   private server?: RpcServer<AgentContract>;
 
   constructor(private readonly deps: HostAgentDeps) {
     this.routes = new RouteState(deps.domain, (diff) => deps.pushRoutes(diff));
     this.certificates = deps.certificates ?? new CertificateBook();
     const metrics = (this.metrics = new MetricsBook(deps.metricsCaps));
+    const timers = deps.timers ?? systemTimers;
+    this.idleWatch = new IdleWatch({ now: deps.now, timers, idle: (appId) => void this.idleApp(appId) });
     this.supervisor = new DynoSupervisor({
       runtime: deps.runtime,
       now: deps.now,
+      timers,
+      onWakeFailed: (record) => this.routes.wakeFailed(record.appId),
       logs: {
         append: (appId, input) => {
           if (input.source === 'heroku') metrics.platformLine(appId, deps.now(), input.message);
@@ -106,17 +114,49 @@ export class HostAgent {
         });
       },
       ...(deps.metricsEveryMs !== undefined ? { metricsEveryMs: deps.metricsEveryMs } : {}),
-      ...(deps.timers ? { timers: deps.timers } : {}),
     });
   }
 
-  /** A router log line for an app known by name. */
+  /** A router log line for an app known by name (one per request: it also counts as the app's activity). */
   routerLog(appName: string | null, line: string): void {
     const appId = appName ? this.routes.appIdOf(appName) : undefined;
     if (!appId) return;
     const request = readRouterLine(line);
     if (request) this.metrics.request(appId, this.deps.now(), request);
+    this.idleWatch.activity(appId);
     this.deps.channels.append(appId, { source: 'heroku', process: 'router', message: line });
+  }
+
+  /** A router worker holds a request for an idled app: start its idle web dynos again. */
+  wake(appName: string): number {
+    const appId = this.routes.appIdOf(appName);
+    if (!appId) return 0;
+    this.idleWatch.activity(appId);
+    let woken = 0;
+    for (const record of this.supervisor.list()) {
+      if (record.appId === appId && record.state === 'idle' && this.supervisor.unidle(record.id)) woken++;
+    }
+    return woken;
+  }
+
+  /** The app was quiet for its idle period: idle its web dynos, unless one is still booting. */
+  async idleApp(appId: string): Promise<void> {
+    const web = this.supervisor.list().filter((d) => d.appId === appId && d.type === 'web' && !d.oneOff);
+    if (web.some((d) => d.state === 'starting' || d.state === 'stopping')) return;
+    const grace = this.deps.idleGraceMs ?? 30_000;
+    await Promise.all(web.filter((d) => d.state === 'up').map((d) => this.supervisor.idle(d.id, grace)));
+  }
+
+  /** One app's routing config from the control plane, its idle period included. */
+  upsertRoute(config: AppRouteConfig): void {
+    this.routes.upsertApp(config);
+    this.configureIdle(config);
+  }
+
+  /** The control plane's idle period of each app; turning it off wakes an idled app. */
+  private configureIdle(config: AppRouteConfig): void {
+    this.idleWatch.configure(config.appId, config.idleAfterMs);
+    if (!this.idleWatch.watches(config.appId)) this.wake(config.name);
   }
 
   async listen(socketPath: string): Promise<void> {
@@ -139,13 +179,19 @@ export class HostAgent {
       },
       'dyno.forget': (p) => supervisor.forget(str(p.id, 'id')),
       // Trusted shape: route configs are built by the control plane's RouteSync.
-      'routes.set': (p) => routes.setApps((p.apps as AppRouteConfig[] | undefined) ?? []),
-      'routes.upsert': (p) => routes.upsertApp(p as AppRouteConfig),
+      'routes.set': (p) => {
+        const apps = (p.apps as AppRouteConfig[] | undefined) ?? [];
+        routes.setApps(apps);
+        this.idleWatch.retain(new Set(apps.map((a) => a.appId)));
+        for (const config of apps) this.configureIdle(config);
+      },
+      'routes.upsert': (p) => this.upsertRoute(p as AppRouteConfig),
       'routes.remove': async (p) => {
         const appId = str(p.appId, 'appId');
         await this.certificatesChanged(this.certificates.remove(appId));
         routes.removeApp(appId);
         this.metrics.forget(appId);
+        this.idleWatch.configure(appId, undefined);
         await deps.drains.removeChannel(appId);
         await deps.channels.remove(appId);
       },
@@ -219,12 +265,14 @@ export class HostAgent {
   }
 
   async close(): Promise<void> {
+    this.idleWatch.close();
     await this.server?.close();
   }
 
   private changed(record: DynoRecord, previous: DynoRecord['state'] | 'down', dyno?: RunningDyno): void {
     if (!record.oneOff && record.state === 'starting' && previous === 'down') this.metrics.dynoStarted(record.appId, this.deps.now(), record.name);
     if (record.state === 'crashed' && previous !== 'crashed') this.metrics.dynoCrashed(record.appId, this.deps.now());
+    if (record.state === 'up' && record.type === 'web') this.idleWatch.activity(record.appId);
     this.routes.dynoChanged(record, dyno?.address ?? this.supervisor.running(record.id)?.address);
     this.server?.broadcast('dyno.state', { dyno: record, previous });
   }

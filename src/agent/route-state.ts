@@ -9,6 +9,11 @@ export interface AppRouteConfig {
   maintenance: boolean;
   errorPageUrl?: string;
   maintenancePageUrl?: string;
+  /**
+   * Idle the app's web dynos after this long without a request (eco size or `ps:autoidle`);
+   * absent: never. Agents from before idling ignore it.
+   */
+  idleAfterMs?: number;
 }
 
 /**
@@ -21,6 +26,9 @@ export class RouteState {
   private readonly configs = new Map<string, AppRouteConfig>();
   private readonly backends = new Map<string, Map<string, RouteBackend>>();
   private readonly crashed = new Map<string, Set<string>>();
+  /** Idled web dynos per app, and how many wakes of the app failed. */
+  private readonly idled = new Map<string, Set<string>>();
+  private readonly wakeFailures = new Map<string, number>();
   private snapshot: RouteSnapshot;
 
   constructor(
@@ -55,6 +63,14 @@ export class RouteState {
     this.configs.delete(appId);
     this.backends.delete(appId);
     this.crashed.delete(appId);
+    this.idled.delete(appId);
+    this.wakeFailures.delete(appId);
+    this.publish();
+  }
+
+  /** A wake of the app failed: requests waiting for it get H20 (see AppDispatcher). */
+  wakeFailed(appId: string): void {
+    this.wakeFailures.set(appId, (this.wakeFailures.get(appId) ?? 0) + 1);
     this.publish();
   }
 
@@ -73,6 +89,11 @@ export class RouteState {
     }
     if (record.state === 'crashed') crashed.add(record.id);
     else if (record.state === 'down') crashed.delete(record.id);
+    const idled = this.idled.get(record.appId) ?? new Set<string>();
+    this.idled.set(record.appId, idled);
+    // A woken dyno stays idle in the route until it has an address: requests keep waiting for it.
+    if (record.state === 'idle') idled.add(record.id);
+    else if (!(record.state === 'starting' && !address)) idled.delete(record.id);
     this.publish();
   }
 
@@ -81,12 +102,16 @@ export class RouteState {
     for (const config of [...this.configs.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       const backends = [...(this.backends.get(config.appId)?.values() ?? [])].sort((a, b) => a.dynoName.localeCompare(b.dynoName) || a.host.localeCompare(b.host));
       const up = backends.some((b) => b.state === 'up');
+      const idle = backends.length === 0 && (this.idled.get(config.appId)?.size ?? 0) > 0;
+      const wakeFailures = this.wakeFailures.get(config.appId) ?? 0;
       apps.push({
         app: config.name,
         domains: [...config.domains].sort(),
         maintenance: config.maintenance,
         crashed: !up && (this.crashed.get(config.appId)?.size ?? 0) > 0,
         backends,
+        ...(idle ? { idle } : {}),
+        ...(wakeFailures > 0 ? { wakeFailures } : {}),
         errorPageUrl: config.errorPageUrl,
         maintenancePageUrl: config.maintenancePageUrl,
       });

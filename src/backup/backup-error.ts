@@ -11,6 +11,7 @@ export type BackupRefusal =
   | 'unexpected_member'
   | 'data_dir_not_empty'
   | 'berth_running'
+  | 'other_ca'
   | 'bad_arguments'
   | 'tool_failed';
 

@@ -7,6 +7,7 @@
  * data dir (or, with --force, replace the parts a backup carries). A refusal removes the staging
  * dir and leaves the target as it was.
  */
+import { X509Certificate } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BackupError } from './backup-error.js';
@@ -18,6 +19,8 @@ export interface RestoreOptions {
   file: string;
   dataDir: string;
   force?: boolean;
+  /** With --force onto an install with another local CA: take the archive's (clients must trust it anew). */
+  replaceCa?: boolean;
   /** Where a PostgreSQL state (pg_dump) is restored to; needed for such archives. */
   databaseUrl?: string;
 }
@@ -41,6 +44,22 @@ async function checkTarget(options: RestoreOptions): Promise<void> {
   if (entries.length > 0 && !options.force) {
     throw new BackupError('data_dir_not_empty', `${options.dataDir} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}): restore into an empty or new directory, or give --force to replace its state, blobs, CA, admin key and repositories.`);
   }
+}
+
+/**
+ * An install being replaced (--force) whose local CA is not the archive's: its clients (git, the
+ * CLI, browsers) trust that CA, and restoring would swap it for another machine's. Refused unless
+ * --replace-ca says that is the point.
+ */
+async function checkCa(options: RestoreOptions, manifest: BackupManifest): Promise<void> {
+  const pem = await readFile(join(options.dataDir, 'tls', 'ca.crt'), 'utf8').catch(() => undefined);
+  if (pem === undefined || options.replaceCa) return;
+  const here = new X509Certificate(pem).fingerprint256;
+  if (manifest.ca_fingerprint === here) return;
+  throw new BackupError(
+    'other_ca',
+    `The archive's local CA (${manifest.ca_fingerprint ?? 'none'}) is not the CA of ${options.dataDir} (${here}): it comes from another machine, and clients that trust this install would stop trusting it. Restore into an empty data dir, or add --replace-ca to take the archive's CA.`,
+  );
 }
 
 /** Verifies the unpacked archive against its manifest. */
@@ -92,6 +111,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<BackupMani
     }
     // Checked again: a Berth could have started on the target while the archive was verified.
     await checkTarget(options);
+    await checkCa(options, manifest);
     if (manifest.state === 'postgres') {
       await runTool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${options.databaseUrl!}`, join(staging, 'state.pgdump')]);
       await rm(join(staging, 'state.pgdump'));

@@ -7,10 +7,14 @@ import { pathToFileURL } from 'node:url';
  *   clean stop (it stops the agent and dynos itself); when the control plane crashes, the agent,
  *   router and dynos it started stay up and the restarted control plane adopts them, as after
  *   `kill -9` (the default, control-group, would kill every dyno with it).
+ * - `ExecReload` sends SIGHUP: the control plane alone exits (status 0) and `Restart=always`
+ *   starts it again from the code now on disk, which adopts the running agent and dynos. That is
+ *   the upgrade path (`git pull && systemctl reload berth`): no dyno restarts, no request is lost.
+ *   `systemctl stop` / `restart` remain the full stop (systemd never restarts a unit it stopped).
  * - `Delegate=yes`: Berth manages cgroups below its own (cgroup v2 needs the delegation).
  * - `TasksMax=infinity`, `LimitNOFILE`: dynos and router connections live in this service;
  *   Berth caps dynos with its own cgroups.
- * - `Restart=on-failure`, output to journald (`journalctl -u berth`).
+ * - Output to journald (`journalctl -u berth`).
  */
 
 export interface UnitOptions {
@@ -46,8 +50,9 @@ WorkingDirectory=${options.workDir.replace(/%/g, '%%')}
 Environment=${quoteExecArg(`PATH=${options.path}`)}
 Environment=${quoteExecArg(`BERTH_DATA_DIR=${options.dataDir}`)}
 ExecStart=${exec}
-Restart=on-failure
-RestartSec=5
+ExecReload=/bin/kill -HUP $MAINPID
+Restart=always
+RestartSec=2
 KillMode=process
 KillSignal=SIGTERM
 TimeoutStopSec=120

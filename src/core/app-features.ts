@@ -22,6 +22,8 @@ export interface AppFeatureDefinition {
 }
 
 export const RUNTIME_METRICS_FEATURE = 'log-runtime-metrics';
+/** `berth ps:autoidle on`: the app's web dynos idle after a quiet spell, as eco dynos always do. */
+export const AUTOIDLE_FEATURE = 'autoidle';
 
 export const APP_FEATURES: readonly AppFeatureDefinition[] = [
   {
@@ -34,7 +36,25 @@ export const APP_FEATURES: readonly AppFeatureDefinition[] = [
     feedbackEmail: 'feedback@berth.invalid',
     restartsDynos: true,
   },
+  {
+    id: '5f4e3f3a-7f7e-4f5a-9c1b-2a6d0c1e8b02',
+    name: AUTOIDLE_FEATURE,
+    displayName: 'Idle web dynos when unused',
+    description: 'Stop the web dynos after 30 minutes without requests (as eco dynos sleep); the next request wakes them',
+    docUrl: 'https://devcenter.heroku.com/articles/eco-dyno-hours#dyno-sleeping',
+    state: 'beta',
+    feedbackEmail: 'feedback@berth.invalid',
+    restartsDynos: false,
+  },
 ];
+
+/**
+ * Whether an app's web dynos idle: eco web dynos always do (Heroku's sleeping), any other size
+ * when the app turned `autoidle` on.
+ */
+export function idles(input: { webSize: string | undefined; autoidle: boolean }): boolean {
+  return input.autoidle || input.webSize === 'eco';
+}
 
 /** A feature by name or id (case-insensitive), or undefined. */
 export function findAppFeature(identity: string): AppFeatureDefinition | undefined {

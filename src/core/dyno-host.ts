@@ -1,5 +1,9 @@
-/** A dyno's lifecycle state, as Heroku shows it (`down` once it is gone). */
-export type DynoState = 'starting' | 'up' | 'crashed' | 'down' | 'stopping';
+/**
+ * A dyno's lifecycle state, as Heroku shows it (`down` once it is gone). `idle`: a web dyno of an
+ * idling app (eco size or `ps:autoidle`) stopped after a quiet spell; it has no process and costs
+ * no memory, and the router wakes it on the app's next request.
+ */
+export type DynoState = 'starting' | 'up' | 'crashed' | 'down' | 'stopping' | 'idle';
 
 /**
  * What the control plane knows about a dyno, as the host agent reports it. The agent is the

@@ -73,7 +73,8 @@ export function jitterMs(id: string): number {
 }
 
 const nameOf = (d: { type: string; index: number }) => `${d.type}.${d.index}`;
-const alive = (d: LiveDyno) => d.state === 'starting' || d.state === 'up';
+/** An idle dyno counts as alive: the router wakes it, the manager must not start another. */
+const alive = (d: LiveDyno) => d.state === 'starting' || d.state === 'up' || d.state === 'idle';
 const gone = (d: LiveDyno) => d.state === 'stopping' || d.state === 'down';
 const restartedAt = (p: DesiredProcess, index: number) => Math.max(p.restartedAt ?? -Infinity, p.indexRestartedAt?.[index] ?? -Infinity);
 const matches = (d: LiveDyno, p: DesiredProcess) =>
@@ -84,7 +85,7 @@ export interface Slot {
   process: DesiredProcess;
   index: number;
   name: string;
-  /** Live (starting or up) dynos of the desired release, size and command (started after a ps:restart, if any). */
+  /** Live (starting, up or idle) dynos of the desired release, size and command (started after a ps:restart, if any). */
   liveCurrent: LiveDyno[];
   /** Those of them that are up. */
   upCurrent: LiveDyno[];

@@ -22,6 +22,13 @@ export interface AppRoute {
   /** No web dyno is up because they crashed (H10); the dyno manager clears it when one is up. */
   crashed: boolean;
   backends: RouteBackend[];
+  /**
+   * Every web dyno of the app is idled (eco size or `ps:autoidle`): a request wakes them and waits
+   * for one to come up, like a request for a starting dyno (H20 on timeout).
+   */
+  idle?: boolean;
+  /** How many wakes failed so far: a new count fails the requests that waited for that wake (H20). */
+  wakeFailures?: number;
   /** The app's ERROR_PAGE_URL / MAINTENANCE_PAGE_URL config vars. */
   errorPageUrl?: string | undefined;
   maintenancePageUrl?: string | undefined;
@@ -43,12 +50,14 @@ export interface RouteDiff {
 export type RouteDecision =
   | { kind: 'route' }
   | { kind: 'wait' }
+  /** Idled: ask the host agent to wake the app's web dynos, then wait like `wait`. */
+  | { kind: 'wake' }
   | { kind: 'error'; code: 'H10' | 'H14' | 'H80' };
 
 /**
  * What the router does with a request for `app`: maintenance wins (H80, dynos untouched); any
  * up dyno takes it; otherwise crashed → H10, starting dynos → wait for one (H20 on timeout),
- * nothing → H14.
+ * idled dynos → wake them and wait, nothing → H14.
  */
 export function routeDecision(app: AppRoute): RouteDecision {
   if (app.maintenance) return { kind: 'error', code: 'H80' };
@@ -58,7 +67,8 @@ export function routeDecision(app: AppRoute): RouteDecision {
     starting = true;
   }
   if (app.crashed) return { kind: 'error', code: 'H10' };
-  return starting ? { kind: 'wait' } : { kind: 'error', code: 'H14' };
+  if (starting) return { kind: 'wait' };
+  return app.idle === true ? { kind: 'wake' } : { kind: 'error', code: 'H14' };
 }
 
 const HOST_LABELS = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/;

@@ -66,6 +66,8 @@ export interface DeployPipelineDeps {
   events?: PlatformEvents;
   /** Timers of the scheduler's runner (default: the system's, unref'd). */
   timers?: Pick<Timers, 'after'>;
+  /** How long an idling app's web dynos may go without a request before they idle (default 30 min). */
+  idleAfterMs?: number;
 }
 
 const systemTimers: Pick<Timers, 'after'> = {
@@ -111,7 +113,7 @@ export function createDeployPipeline(deps: DeployPipelineDeps): DeployPipeline {
     log: (appId, process, message) => deps.emit(appId, process, 'heroku', message),
     onError: (appId, err) => deps.log({ at: 'error', during: 'reconcile', app_id: appId, error: err instanceof Error ? err.message : String(err) }),
   });
-  const routes = new RouteSync(store, agent);
+  const routes = new RouteSync(store, agent, deps.idleAfterMs);
   const outputs = new OutputLogs(join(dataDir, 'outputs'));
   const releasePhase = new ReleasePhase({ store, agent, rendezvous: deps.rendezvous, slugDirs, outputs, logs: deps.emit });
   // BuildService deploys through the Platform, which cancels builds through the BuildService.

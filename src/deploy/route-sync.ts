@@ -3,6 +3,7 @@ import type { AgentConnection } from '../agent/agent-connection.js';
 import type { CertificateEntry } from '../agent/certificate-book.js';
 import { RpcError } from '../agent/json-rpc.js';
 import type { AppRouteConfig } from '../agent/route-state.js';
+import { AUTOIDLE_FEATURE, idles } from '../core/app-features.js';
 import type { App } from '../core/model.js';
 import type { Store } from '../store/port.js';
 
@@ -21,15 +22,23 @@ export class RouteSync {
   /** The last push of each app still running; the next one waits for it. */
   private readonly pushing = new Map<string, Promise<void>>();
 
-  constructor(private readonly store: Store, private readonly agent: RouteAgent) {}
+  /** @param idleAfterMs how long an idling app (eco web dynos or `ps:autoidle`) may go without a request (default 30 min). */
+  constructor(private readonly store: Store, private readonly agent: RouteAgent, private readonly idleAfterMs = 30 * 60_000) {}
 
   async config(app: App): Promise<AppRouteConfig> {
-    const [config, domains] = await Promise.all([this.store.configVars.get(app.id), this.store.domains.list(app.id)]);
+    const [config, domains, web, autoidle] = await Promise.all([
+      this.store.configVars.get(app.id),
+      this.store.domains.list(app.id),
+      this.store.formations.find(app.id, 'web'),
+      this.store.appFeatures.find(app.id, AUTOIDLE_FEATURE),
+    ]);
+    const idle = idles({ webSize: web?.size, autoidle: autoidle?.enabled === true });
     return {
       appId: app.id,
       name: app.name,
       domains: domains.map((d) => d.hostname),
       maintenance: app.maintenance,
+      ...(idle ? { idleAfterMs: this.idleAfterMs } : {}),
       ...(config.ERROR_PAGE_URL ? { errorPageUrl: config.ERROR_PAGE_URL } : {}),
       ...(config.MAINTENANCE_PAGE_URL ? { maintenancePageUrl: config.MAINTENANCE_PAGE_URL } : {}),
     };

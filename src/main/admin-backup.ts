@@ -5,7 +5,7 @@
  * admin:backup writes a time-stamped file there and keeps the newest N: the daily cron line.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,18 +13,20 @@ import { parseArgs } from 'node:util';
 import { BackupError } from '../backup/backup-error.js';
 import { restoreBackup } from '../backup/restore-backup.js';
 import { writeBackup } from '../backup/write-backup.js';
+import { RESTORE_MARKER } from './restore-addon-data.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PREFIX = 'berth-backup-';
 
 export const BACKUP_HELP = `Usage: berth admin:backup FILE|DIR [--data-dir DIR] [--database-url URL] [--keep N]
-       berth admin:restore FILE [--data-dir DIR] [--database-url URL] [--force]
+       berth admin:restore FILE [--data-dir DIR] [--database-url URL] [--force [--replace-ca]]
 
 admin:backup writes one archive (tar.gz with a manifest of sha256 sums) of the state, blobs,
 local CA, admin.key and git repositories of the data dir; safe while Berth runs. Given a
 directory and --keep N, it writes ${PREFIX}<UTC time>.tar.gz there and deletes all but the
 newest N (run it daily from cron). admin:restore checks the whole archive, then lays it out
-as the data dir (which must be empty or new, unless --force); then run bin/berth up on it.
+as the data dir (which must be empty or new, unless --force; an install with another local CA
+also needs --replace-ca); then run bin/berth up on it.
 `;
 
 function berthCommit(): Promise<string> {
@@ -59,6 +61,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv) {
       'database-url': { type: 'string' },
       keep: { type: 'string' },
       force: { type: 'boolean' },
+      'replace-ca': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,6 +73,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv) {
     databaseUrl: values['database-url'],
     keep: values.keep,
     force: values.force === true,
+    replaceCa: values['replace-ca'] === true,
   };
 }
 
@@ -84,17 +88,20 @@ export async function runBackupCommand(command: 'admin:backup' | 'admin:restore'
     }
     if (!o.target || o.extra.length > 0) throw new BackupError('bad_arguments', `${command} takes one FILE${command === 'admin:backup' ? ' (or DIR with --keep)' : ''}.`);
     if (command === 'admin:restore' && o.keep !== undefined) throw new BackupError('bad_arguments', '--keep is an admin:backup flag.');
-    if (command === 'admin:backup' && o.force) throw new BackupError('bad_arguments', '--force is an admin:restore flag.');
+    if (command === 'admin:backup' && (o.force || o.replaceCa)) throw new BackupError('bad_arguments', `${o.force ? '--force' : '--replace-ca'} is an admin:restore flag.`);
   } catch (err) {
     process.stderr.write(`Error: ${(err as Error).message}\n\n${BACKUP_HELP}`);
     return 2;
   }
   const target = resolve(o.target);
   if (command === 'admin:restore') {
-    const manifest = await restoreBackup({ file: target, dataDir: o.dataDir, force: o.force, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) });
+    const manifest = await restoreBackup({ file: target, dataDir: o.dataDir, force: o.force, replaceCa: o.replaceCa, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) });
+    // The next `up` recreates the PostgreSQL add-ons' databases from their newest backups.
+    await writeFile(join(o.dataDir, RESTORE_MARKER), `${JSON.stringify({ restored_from: target, at: new Date().toISOString() })}\n`, { mode: 0o600 });
     out(`Restored ${manifest.members.length} files from ${target} (written ${manifest.created_at} by Berth ${manifest.berth_version}) into ${o.dataDir}.`);
     out(`Local CA fingerprint: ${manifest.ca_fingerprint ?? 'none'}`);
     out(`Start it with: bin/berth up --data-dir ${o.dataDir}${o.databaseUrl ? ' --database-url URL' : ''}`);
+    out('On that first start, each heroku-postgresql add-on is recreated from its newest pg:backups backup.');
     return 0;
   }
   let keep: number | undefined;
@@ -105,10 +112,34 @@ export async function runBackupCommand(command: 'admin:backup' | 'admin:restore'
   const isDir = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
   if (keep !== undefined && !isDir) throw new BackupError('bad_arguments', `--keep needs a directory to write ${PREFIX}<time>.tar.gz files into; ${target} is not one.`);
   if (isDir && keep === undefined) throw new BackupError('bad_arguments', `${target} is a directory: give a FILE, or --keep N to write dated backups into it.`);
+  if (isDir && keep !== undefined) {
+    const done = await backupIntoDir({ dir: target, keep, dataDir: o.dataDir, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}), now: new Date() });
+    out(`Backed up ${o.dataDir} (${done.state} state, ${done.files} files) to ${done.file} (${done.bytes} bytes).`);
+    for (const old of done.deleted) out(`Deleted the older backup ${old}.`);
+    return 0;
+  }
   const now = new Date();
-  const file = isDir ? join(target, `${PREFIX}${stamp(now)}.tar.gz`) : target;
-  const result = await writeBackup({ dataDir: o.dataDir, file, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}), berthVersion: await berthVersion(), berthCommit: await berthCommit(), now });
+  const result = await writeBackup({ dataDir: o.dataDir, file: target, ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}), berthVersion: await berthVersion(), berthCommit: await berthCommit(), now });
   out(`Backed up ${o.dataDir} (${result.manifest.state} state, ${result.manifest.members.length} files) to ${result.file} (${result.bytes} bytes).`);
-  if (keep !== undefined) for (const old of await prune(target, keep)) out(`Deleted the older backup ${old}.`);
   return 0;
+}
+
+/**
+ * One dated backup (`berth-backup-<UTC time>.tar.gz`) into `dir`, then all but the newest `keep`
+ * deleted: what `admin:backup DIR --keep N` and `up --backup-dir` (ScheduledBackups) do.
+ */
+export async function backupIntoDir(input: { dir: string; keep: number; dataDir: string; databaseUrl?: string; now: Date }): Promise<{ file: string; bytes: number; state: string; files: number; deleted: string[] }> {
+  const file = join(input.dir, `${PREFIX}${stamp(input.now)}.tar.gz`);
+  const result = await writeBackup({ dataDir: input.dataDir, file, ...(input.databaseUrl ? { databaseUrl: input.databaseUrl } : {}), berthVersion: await berthVersion(), berthCommit: await berthCommit(), now: input.now });
+  const deleted = await prune(input.dir, input.keep);
+  return { file: result.file, bytes: result.bytes, state: result.manifest.state, files: result.manifest.members.length, deleted };
+}
+
+/** When the newest dated backup in `dir` was taken (from its name), or undefined when there is none. */
+export async function newestBackupAt(dir: string): Promise<Date | undefined> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(PREFIX) && n.endsWith('.tar.gz')).sort();
+  const match = /^berth-backup-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z\.tar\.gz$/.exec(names.at(-1) ?? '');
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s, ms] = match.map(Number) as number[];
+  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!));
 }

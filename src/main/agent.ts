@@ -137,6 +137,7 @@ async function main(): Promise<void> {
     options: { cookieDomain: domain.toLowerCase(), allowPrivateUrls },
     workers: values.workers !== undefined ? Number(values.workers) : undefined,
     onLog: (app, line) => agent?.routerLog(app, line),
+    onWake: (app) => void agent?.wake(app),
   });
 
   const rendezvous = new Rendezvous({ cert: await readFile(join(tls, 'server.crt')), key: await readFile(join(tls, 'server.key')) });

@@ -36,18 +36,22 @@ async function main(argv: string[]): Promise<number> {
   // banner appears (by a service manager or a test) must stop Berth and its agent, not kill this
   // process by the default action and leave the agent running. A signal during start-up waits
   // for the start to finish, then stops everything it started.
+  // SIGHUP (`systemctl reload berth`, a closed terminal) stops only the control plane: the host
+  // agent, router and dynos keep serving, and the next `bin/berth up` (the upgraded code) adopts them.
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {
-      process.stdout.write(`\nReceived ${signal}, stopping Berth...\n`);
-      process.off('SIGINT', shutdown);
-      process.off('SIGTERM', shutdown);
+      process.stdout.write(signal === 'SIGHUP' ? `\nReceived SIGHUP, stopping the control plane; the host agent, router and dynos keep running...\n` : `\nReceived ${signal}, stopping Berth...\n`);
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, shutdown);
       resolve(signal);
     };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, shutdown);
   });
   const berth = await startBerth(options, (text) => process.stdout.write(`${text}\n`));
-  await signalled;
+  if ((await signalled) === 'SIGHUP') {
+    await berth.detach();
+    process.stdout.write('Control plane stopped; the host agent keeps serving. Start `bin/berth up` again to adopt it.\n');
+    return 0;
+  }
   await berth.stop();
   process.stdout.write('Berth stopped.\n');
   return 0;

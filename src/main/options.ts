@@ -53,6 +53,10 @@ export interface UpOptions {
   dynoRoot: 'stack' | 'host';
   /** The per-host stack image cache (default /var/cache/berth/stacks, or BERTH_STACK_CACHE). */
   stackCacheDir: string;
+  /** Idling apps' web dynos idle after this long without a request (default 30 min; `--idle-after`, hidden `--idle-after-ms`). */
+  idleAfterMs: number;
+  /** Daily backups of Berth itself into this directory (`--backup-dir`), keeping the newest `keep`. */
+  backups?: { dir: string; keep: number; everyMs?: number };
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -60,7 +64,9 @@ export const UP_HELP = `Usage: bin/berth up [options]
 Installs what is missing (apt packages, npm dependencies), builds, and runs Berth in the
 foreground: the Platform API (HTTP and HTTPS), the git service and the router. State lives in
 SQLite under --data-dir unless --database-url (or DATABASE_URL) names a PostgreSQL database.
-Running it again reuses the data. Ctrl-C or SIGTERM stops it cleanly.
+Running it again reuses the data. Ctrl-C or SIGTERM stops it cleanly; SIGHUP (an upgrade,
+\`systemctl reload berth\`) stops only the control plane: apps keep serving and the next
+\`bin/berth up\` adopts them.
 
 Options:
   --data-dir DIR        state, blobs, TLS files and admin.key (default ~/.berth, or BERTH_DATA_DIR)
@@ -102,6 +108,11 @@ Options:
   --session-idle-minutes N
                         a dashboard login unused this long ends (default 120; each use slides it)
   --session-max-hours N a dashboard login ends this long after it began, used or not (default 24)
+  --idle-after MIN      idle the web dynos of eco apps and of apps with ps:autoidle on after MIN
+                        minutes without a request (default 30); the next request wakes them
+  --backup-dir DIR      back up Berth itself (as admin:backup does) into DIR once a day:
+                        berth-backup-<UTC time>.tar.gz; a missed day runs shortly after start
+  --backup-keep N       keep the newest N of those backups (default 7; needs --backup-dir)
   --keep-releases N     keep the slugs of each app's newest N releases for rollbacks; older ones
                         are garbage-collected (default 10; the current release's slug always stays)
   -h, --help            this help
@@ -174,7 +185,12 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'ssh-port': { type: 'string' },
       'session-idle-minutes': { type: 'string' },
       'session-max-hours': { type: 'string' },
-      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated).
+      'idle-after': { type: 'string' },
+      'backup-dir': { type: 'string' },
+      'backup-keep': { type: 'string' },
+      'backup-every-ms': { type: 'string' },
+      // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated), --idle-after-ms, --backup-every-ms.
+      'idle-after-ms': { type: 'string' },
       'boot-timeout-ms': { type: 'string' },
       'metrics-interval-ms': { type: 'string' },
       'stop-grace-ms': { type: 'string' },
@@ -196,6 +212,18 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   const metricsInterval = milliseconds('metrics-interval-ms', values['metrics-interval-ms'], 100, 3_600_000);
   const stopGrace = milliseconds('stop-grace-ms', values['stop-grace-ms'], 0, 3_600_000);
   const crashCoolOff = milliseconds('crash-cool-off-ms', values['crash-cool-off-ms'], 100, 3_600_000);
+  const idleAfterText = values['idle-after'] ?? '30';
+  if (!/^\d+$/.test(idleAfterText) || Number(idleAfterText) < 1 || Number(idleAfterText) > 10_080) {
+    throw new Error(`--idle-after must be a whole number of minutes from 1 to 10080, not ${JSON.stringify(idleAfterText)}.`);
+  }
+  const idleAfterMs = milliseconds('idle-after-ms', values['idle-after-ms'], 100, 604_800_000) ?? Number(idleAfterText) * 60_000;
+  const backupKeepText = values['backup-keep'];
+  if (backupKeepText !== undefined && values['backup-dir'] === undefined) throw new Error('--backup-keep needs --backup-dir DIR, the directory the daily backups go to.');
+  if (backupKeepText !== undefined && (!/^\d+$/.test(backupKeepText) || Number(backupKeepText) < 1 || Number(backupKeepText) > 1000)) {
+    throw new Error(`--backup-keep must be a whole number of backups from 1 to 1000, not ${JSON.stringify(backupKeepText)}.`);
+  }
+  const backupEvery = milliseconds('backup-every-ms', values['backup-every-ms'], 100, 604_800_000);
+  const backups = values['backup-dir'] === undefined ? undefined : { dir: resolve(values['backup-dir']), keep: Number(backupKeepText ?? '7'), ...(backupEvery !== undefined ? { everyMs: backupEvery } : {}) };
   const retryText = values['webhook-retry-delays-ms'];
   const retryDelays = retryText === undefined ? undefined : retryText.split(',').map((part) => milliseconds('webhook-retry-delays-ms', part.trim(), 0, 3_600_000) as number);
   const workers = values.workers;
@@ -245,5 +273,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(sshPort !== undefined ? { sshPort } : {}),
     ...(idleMinutes !== undefined ? { sessionIdleMs: idleMinutes * 60_000 } : {}),
     ...(maxHours !== undefined ? { sessionMaxMs: maxHours * 3_600_000 } : {}),
+    idleAfterMs,
+    ...(backups ? { backups } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { access, readFile, rm, statfs } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from '../accounts/accounts-service.js';
@@ -50,6 +50,9 @@ import { MetricsFlusher } from '../deploy/metrics-flusher.js';
 import { dataPaths, ensureDataDir, lockDataDir, writeFileAtomic } from './data-dir.js';
 import { closeServer, listen } from './listen.js';
 import type { UpOptions } from './options.js';
+import { ScheduledBackups } from './scheduled-backups.js';
+import { restoreAddonData } from './restore-addon-data.js';
+import { systemTimers } from '../agent/dyno-supervisor.js';
 import { partnerDeadlinePort } from '../addons/partner-deadline-port.js';
 import { PartnerProviders } from '../addons/partner-providers.js';
 
@@ -57,7 +60,13 @@ export interface RunningBerth {
   apiPort: number;
   apiTlsPort: number;
   routerPort: number;
+  /** The clean stop of everything: the control plane, then the agent with its router and dynos. */
   stop(): Promise<void>;
+  /**
+   * Stops only the control plane (an upgrade: SIGHUP, `systemctl reload berth`): the agent, the
+   * router, the add-on servers and every dyno keep running for the next `bin/berth up` to adopt.
+   */
+  detach(): Promise<void>;
 }
 
 type Paths = ReturnType<typeof dataPaths>;
@@ -147,6 +156,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       diskBudgetBytes,
       keepReleases: options.keepReleases,
       ...(options.appDiskCapBytes !== undefined ? { appDiskCapBytes: options.appDiskCapBytes } : {}),
+      idleAfterMs: options.idleAfterMs,
     });
     // Garbage collection: hourly, after every release, and once now.
     disk.start(3_600_000);
@@ -158,6 +168,21 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
 
     // stacks:update: every app rolls onto the new run image (a restart, never a rebuild).
     rollApps = (version, previous) => rollAllApps({ store, restart: (appId) => dynos.restart(appId), emit: (appId, line) => emit(appId, 'api', 'heroku', line) }, version, previous);
+    // Daily backups of Berth itself (--backup-dir): the admin:backup archive, newest N kept.
+    if (options.backups) {
+      await mkdir(options.backups.dir, { recursive: true, mode: 0o700 });
+      const backups = new ScheduledBackups({
+        ...options.backups,
+        dataDir: paths.root,
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+        timers: systemTimers,
+        now: () => new Date(),
+        log: logLine,
+      });
+      await backups.start();
+      cleanups.defer(() => backups.stop());
+    }
+
     const addonRegistry = new AddonRegistry();
     const partnerTokens = new PartnerTokens(store, () => new Date());
     const partners = new PartnerProviders({ store, tokens: partnerTokens, registry: addonRegistry, region: 'us', log: logLine });
@@ -197,6 +222,11 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     await partners.load();
     const addonLifecycle = new AddonLifecycle(apiDeps);
     dataServices.data.useProviders(() => providerHooks(apiDeps.addons, addonLifecycle, store));
+    // The first start after admin:restore recreates the PostgreSQL add-ons' databases from their
+    // newest pg:backups backup (in the background: dynos start meanwhile).
+    void restoreAddonData({ dataDir: paths.root, store, blobs, postgres: builtinProviders.postgres, sink: addonLifecycle, log: logLine }).catch((err: unknown) =>
+      logLine({ at: 'error', event: 'restore_addon_data', error: err instanceof Error ? err.message : String(err) }),
+    );
     const staleAddons = await addonLifecycle.recoverStale();
     if (staleAddons.length > 0) logLine({ at: 'warn', msg: 'marked add-ons left provisioning by a crash as failed', addons: staleAddons.length });
     // A partner that answered 202 has PARTNER_PROVISION_DEADLINE_MS to call back, then the add-on fails.
@@ -271,12 +301,14 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     agent.onConnect(() => scheduler.start());
     agent.onLost(() => scheduler.stop());
     await agent.open();
+    let keepAgent = false;
     cleanups.defer(async () => {
       agent.stopReconnecting();
       scheduler.stop();
       manager.stop();
       await forwarder.flush();
-      await stopAgent(agent.current, paths.root);
+      if (keepAgent) agent.current?.close();
+      else await stopAgent(agent.current, paths.root);
     });
     // Registered after the agent's stop, so it runs before it: the last minutes reach the store.
     metrics.start(15_000);
@@ -320,7 +352,16 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
         ...(stacks ? { stack: `dynos run on berth-24 (Debian 13) from ${options.stackCacheDir}; berth stacks shows its version` } : {}),
       }),
     );
-    return { apiPort, apiTlsPort, routerPort: routerPorts.http, stop: () => cleanups.unwind() };
+    return {
+      apiPort,
+      apiTlsPort,
+      routerPort: routerPorts.http,
+      stop: () => cleanups.unwind(),
+      detach: () => {
+        keepAgent = true;
+        return cleanups.unwind();
+      },
+    };
   } catch (err) {
     await cleanups.unwind();
     throw err;

@@ -9,7 +9,7 @@ export interface Waiter {
   /** Queued: for a booting dyno (`boot`, H20 after the boot timeout) or a free slot (`busy`, H12). */
   waitFor(kind: 'boot' | 'busy'): void;
   assign(backend: Backend): void;
-  fail(code: 'H10' | 'H11' | 'H14' | 'H80'): void;
+  fail(code: 'H10' | 'H11' | 'H14' | 'H20' | 'H80'): void;
   /** Every dyno was tried (connect failures) or none is left. */
   noDynoLeft(): void;
 }
@@ -20,21 +20,37 @@ export interface Waiter {
  * maxInFlightPerDyno is full; quarantined dynos are skipped unless nothing else is left; dynos
  * already tried for this request are never picked again. When every dyno is full the request
  * waits in a FIFO backlog (H11 beyond backlogPerDyno × dynos); while only starting dynos exist it
- * waits for one to come up (H20 on timeout, enforced by the sweep).
+ * waits for one to come up (H20 on timeout, enforced by the sweep). A request for an idled app
+ * asks for a wake (once per idle spell) and waits the same way; a wake that fails (the route's
+ * `wakeFailures` grows) fails those waiting with H20, and the next request asks again.
  */
 export class AppDispatcher {
   ups: Backend[] = [];
   decision: RouteDecision;
   readonly waiters: Waiter[] = [];
 
-  constructor(public route: AppRoute, private readonly options: RouterOptions, private readonly clock: () => number) {
+  /** A wake was asked since the app last idled (or its last wake failed). */
+  #wakeAsked = false;
+
+  constructor(
+    public route: AppRoute,
+    private readonly options: RouterOptions,
+    private readonly clock: () => number,
+    private readonly onWake: (app: string) => void = () => undefined,
+  ) {
     this.decision = routeDecision(route);
   }
 
   update(route: AppRoute, ups: Backend[]): void {
+    const wakeFailed = (route.wakeFailures ?? 0) !== (this.route.wakeFailures ?? 0);
     this.route = route;
     this.ups = ups;
     this.decision = routeDecision(route);
+    if (this.decision.kind !== 'wake') this.#wakeAsked = false;
+    if (wakeFailed) {
+      this.#wakeAsked = false;
+      if (this.decision.kind === 'wake') for (const w of this.waiters.splice(0)) w.fail('H20');
+    }
   }
 
   /** A new request: route it, queue it, or fail it. */
@@ -42,6 +58,14 @@ export class AppDispatcher {
     const d = this.decision;
     if (d.kind === 'error') return w.fail(d.code);
     if (d.kind === 'wait') return this.#enqueue(w, 'boot');
+    if (d.kind === 'wake') {
+      this.#enqueue(w, 'boot');
+      if (!this.#wakeAsked) {
+        this.#wakeAsked = true;
+        this.onWake(this.route.app);
+      }
+      return;
+    }
     const b = this.pick(null);
     if (b === 'busy' || b === null) return this.#enqueue(w, 'busy');
     w.assign(b);
@@ -102,7 +126,7 @@ export class AppDispatcher {
         for (const w of this.waiters.splice(0)) w.fail(d.code);
         return;
       }
-      if (d.kind === 'wait') return;
+      if (d.kind === 'wait' || d.kind === 'wake') return;
       const w = this.waiters[0] as Waiter;
       const b = this.pick(w.tried);
       if (b === 'busy') return;

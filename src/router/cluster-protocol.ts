@@ -37,4 +37,6 @@ export type FromWorker =
   /** `drained` false: requests were still in flight when `timeoutMs` ran out. */
   | { t: 'drained'; id: number; drained: boolean }
   | { t: 'cert?'; id: number; servername: string }
+  /** A request arrived for an idled app: wake its web dynos (the request waits in the worker). */
+  | { t: 'wake'; app: string }
   | { t: 'stats'; id: number; stats: RouterStats };

@@ -18,6 +18,8 @@ export interface RouterClusterOptions {
   table: RouteSnapshot;
   /** Router log lines from every worker; `app` null when no app was identified. */
   onLog(app: string | null, line: string): void;
+  /** A worker got a request for an idled app: wake its web dynos (each worker asks once per idle spell). */
+  onWake?(app: string): void;
   options?: Partial<RouterOptions>;
   /** Node flags for the workers (e.g. `--cpu-prof`); default: this process's. */
   execArgv?: string[];
@@ -127,6 +129,9 @@ export async function startRouterCluster(o: RouterClusterOptions): Promise<Route
           .then(reply, () => reply(undefined));
         return;
       }
+      case 'wake':
+        if (typeof msg.app === 'string') o.onWake?.(msg.app);
+        return;
       default:
         return;
     }

@@ -19,6 +19,8 @@ export interface RouterEngineDeps {
   options?: Partial<RouterOptions>;
   /** Router log lines; `app` is null when no app was identified (bad requests, unknown hosts). */
   onLog(app: string | null, line: string): void;
+  /** A request arrived for an idled app: the host agent should wake its web dynos. */
+  onWake?(app: string): void;
   fetchPage?: PageFetcher;
 }
 
@@ -65,6 +67,7 @@ export class RouterEngine implements ConnectionEngine {
   readonly #connections = new Set<ClientConnection>();
   readonly #pages: CustomPages;
   readonly #onLog: (app: string | null, line: string) => void;
+  readonly #onWake: (app: string) => void;
   readonly #timer: NodeJS.Timeout;
   readonly #ids = new RequestIds();
   /** Callers of drain() waiting for a dyno's requests in flight to finish. */
@@ -73,6 +76,7 @@ export class RouterEngine implements ConnectionEngine {
   constructor(deps: RouterEngineDeps) {
     this.options = routerOptions(deps.options);
     this.#onLog = deps.onLog;
+    this.#onWake = deps.onWake ?? (() => undefined);
     this.#pages = new CustomPages(this.options, deps.fetchPage ?? pageFetcher(new EgressGuard(this.options.allowPrivateUrls)));
     this.#table = new RouteTable(deps.table);
     for (const app of this.#table.apps()) this.#sync(app.app);
@@ -225,7 +229,7 @@ export class RouterEngine implements ConnectionEngine {
       return;
     }
     if (d === undefined) {
-      const created = new AppDispatcher(route, this.options, () => this.clock);
+      const created = new AppDispatcher(route, this.options, () => this.clock, this.#onWake);
       created.update(route, ups);
       this.#apps.set(name, created);
     } else {

@@ -83,6 +83,7 @@ function runWorker(): void {
       case 'init':
         startRouter({
           port: msg.port, host: msg.host, tlsPort: msg.tlsPort, table: msg.table, options: msg.options, onLog,
+          onWake: (app) => send({ t: 'wake', app }),
           tls: msg.tls ? { cert: msg.tls.cert, key: msg.tls.key, ...(msg.tls.sni ? { resolveCertificate } : {}) } : undefined,
         }).then(
           (r) => {

@@ -23,6 +23,8 @@ export interface StartRouterOptions {
   tls?: RouterTls;
   table: RouteSnapshot;
   onLog(app: string | null, line: string): void;
+  /** A request arrived for an idled app (see RouterEngineDeps.onWake). */
+  onWake?(app: string): void;
   options?: Partial<RouterOptions>;
   fetchPage?: PageFetcher;
 }
@@ -50,7 +52,7 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
 
 /** The router in this process: an engine plus its HTTP (and HTTPS) listeners. */
 export async function startRouter(o: StartRouterOptions): Promise<RunningRouter> {
-  const engine = new RouterEngine({ table: o.table, options: o.options, onLog: o.onLog, fetchPage: o.fetchPage });
+  const engine = new RouterEngine({ table: o.table, options: o.options, onLog: o.onLog, fetchPage: o.fetchPage, ...(o.onWake ? { onWake: o.onWake } : {}) });
   const servers: Server[] = [];
   const ports: { http: number; https?: number } = { http: 0 };
   let sni: SniCallback | null = null;

@@ -1,7 +1,8 @@
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import type { Store } from './port.js';
 import type { Database } from './schema.js';
-import { migrationProvider } from './migrations/index.js';
+import { migrationProvider, migrations } from './migrations/index.js';
+import { StateTooNewError } from './state-too-new.js';
 import { KyselyAccounts } from './accounts-repository.js';
 import { KyselyAuthorizations } from './authorizations-repository.js';
 import { KyselyApps } from './apps-repository.js';
@@ -118,14 +119,28 @@ export class KyselyStore implements Store {
     return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.dialect, this.clock, true)));
   }
 
-  /** Applies every pending migration; returns the names applied now. */
+  /**
+   * Applies every pending migration; returns the names applied now. Refuses (StateTooNewError,
+   * changing nothing) a database a newer Berth migrated: one with migrations this one lacks.
+   */
   async migrate(): Promise<string[]> {
+    const unknown = (await this.appliedMigrations()).filter((name) => !(name in migrations));
+    if (unknown.length > 0) throw new StateTooNewError(unknown);
     const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider, allowUnorderedMigrations: true }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  /** Names of the migrations this database has applied (none before the first start). */
+  private async appliedMigrations(): Promise<string[]> {
+    const tables = await this.db.introspection.getTables({ withInternalKyselyTables: true });
+    if (!tables.some((t) => t.name === 'kysely_migration')) return [];
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(this.db);
+    return rows.map((r) => r.name);
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
   }
 }
+

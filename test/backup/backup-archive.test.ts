@@ -167,6 +167,20 @@ describe('backup archive', () => {
     db.close();
   });
 
+  it('refuses --force onto an install with another machine\'s CA and leaves it as it was; --replace-ca takes the archive\'s', async () => {
+    const { data, file } = await backedUp();
+    const other = await dataDir(await tempRoot());
+    const theirs = await readFile(join(other, 'tls', 'ca.crt'), 'utf8');
+    const err = await refusal(restoreBackup({ file, dataDir: other, force: true }));
+    assert.equal(err.reason, 'other_ca');
+    assert.match(err.message, /comes from another machine.*--replace-ca/);
+    assert.equal(await readFile(join(other, 'tls', 'ca.crt'), 'utf8'), theirs, 'the install keeps its CA');
+    await restoreBackup({ file, dataDir: other, force: true, replaceCa: true });
+    assert.equal(await readFile(join(other, 'tls', 'ca.crt'), 'utf8'), await readFile(join(data, 'tls', 'ca.crt'), 'utf8'));
+    // An install restored from its own CA's archive needs no --replace-ca.
+    await restoreBackup({ file, dataDir: other, force: true });
+  });
+
   it('refuses, even with --force, a data dir that a running Berth holds', async () => {
     const { root, file } = await backedUp();
     const target = join(root, 'running');

@@ -34,8 +34,11 @@ async function berth(argv: string[]) {
 
 const DESCRIPTION = "Emit each dyno's memory use and load average into the app's logs every 20 seconds";
 
+/** `ps:autoidle` is stored as a feature too; the text list is sorted by name. */
+const AUTOIDLE_OFF = '[ ] autoidle             Stop the web dynos after 30 minutes without requests (as eco dynos sleep); the next request wakes them\n';
+
 test('labs lists the features, labs:enable turns one on and restarts the dynos, labs:disable turns it off', async () => {
-  assert.deepEqual(await berth(['labs']), { code: 0, stdout: `=== App Features labs-app\n[ ] log-runtime-metrics  ${DESCRIPTION}\n`, stderr: '' });
+  assert.deepEqual(await berth(['labs']), { code: 0, stdout: `=== App Features labs-app\n${AUTOIDLE_OFF}[ ] log-runtime-metrics  ${DESCRIPTION}\n`, stderr: '' });
 
   assert.deepEqual(await berth(['labs:enable', 'log-runtime-metrics']), {
     code: 0,
@@ -44,12 +47,12 @@ test('labs lists the features, labs:enable turns one on and restarts the dynos, 
   });
   assert.equal((await api.store.appFeatures.find(app.id, 'log-runtime-metrics'))?.enabled, true);
   assert.deepEqual(dynos.restarts, [{ appId: app.id }]);
-  assert.equal((await berth(['labs'])).stdout, `=== App Features labs-app\n[+] log-runtime-metrics  ${DESCRIPTION}\n`);
+  assert.equal((await berth(['labs'])).stdout, `=== App Features labs-app\n${AUTOIDLE_OFF}[+] log-runtime-metrics  ${DESCRIPTION}\n`);
   assert.deepEqual(await berth(['labs:enable', 'log-runtime-metrics']), { code: 0, stdout: 'log-runtime-metrics is already enabled for labs-app.\n', stderr: '' });
   assert.equal(dynos.restarts.length, 1, 'enabling an enabled feature restarts nothing');
 
   const listed = JSON.parse((await berth(['labs', '--json'])).stdout) as Array<{ name: string; enabled: boolean }>;
-  assert.deepEqual(listed.map((f) => [f.name, f.enabled]), [['log-runtime-metrics', true]]);
+  assert.deepEqual(listed.map((f) => [f.name, f.enabled]), [['log-runtime-metrics', true], ['autoidle', false]]);
 
   assert.equal((await berth(['labs:disable', 'log-runtime-metrics'])).stdout, 'Disabling log-runtime-metrics for labs-app... done\n');
   assert.equal((await api.store.appFeatures.find(app.id, 'log-runtime-metrics'))?.enabled, false);
@@ -72,7 +75,7 @@ test('an unknown feature fails with the API’s message naming the known ones, a
   for (const command of ['labs:enable', 'labs:disable', 'labs:info']) {
     const unknown = await berth([command, 'no-such-feature']);
     assert.equal(unknown.code, 1, command);
-    assert.match(unknown.stderr, /no-such-feature \(known: log-runtime-metrics\)/, command);
+    assert.match(unknown.stderr, /no-such-feature \(known: log-runtime-metrics, autoidle\)/, command);
     const missing = await berth([command]);
     assert.equal(missing.code, 2, command);
     assert.match(missing.stderr, /FEATURE/, command);

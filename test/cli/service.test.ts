@@ -43,7 +43,7 @@ describe('the unit service:install writes', () => {
   });
 
   it('restarts on failure, logs to journald, delegates cgroups and signals only the control plane', () => {
-    for (const line of ['Restart=on-failure', 'StandardOutput=journal', 'StandardError=journal', 'SyslogIdentifier=berth', 'Delegate=yes', 'KillMode=process', 'TasksMax=infinity', 'WantedBy=multi-user.target', 'After=network-online.target']) {
+    for (const line of ['Restart=always', 'ExecReload=/bin/kill -HUP $MAINPID', 'StandardOutput=journal', 'StandardError=journal', 'SyslogIdentifier=berth', 'Delegate=yes', 'KillMode=process', 'TasksMax=infinity', 'WantedBy=multi-user.target', 'After=network-online.target']) {
       assert.ok(unit.split('\n').includes(line), `${line} in\n${unit}`);
     }
   });

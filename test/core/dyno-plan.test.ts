@@ -25,6 +25,19 @@ describe('planApp', () => {
     assert.deepEqual(plan.actions, []);
   });
 
+  it('leaves an idle web dyno alone (the router wakes it), even past its daily cycle', () => {
+    const p = web(1);
+    const idle = dyno(p, 1, 'idle', { startedAt: NOW - 48 * 3_600_000 });
+    assert.deepEqual(planApp([p], [idle], NOW).actions, []);
+  });
+
+  it('replaces an idle web dyno on a new release and stops it when scaled to zero', () => {
+    const idle = dyno(web(1, 2), 1, 'idle');
+    const next = planApp([web(1, 3)], [idle], NOW);
+    assert.deepEqual([starts(next.actions), stops(next.actions)], [['web.1:release'], [`${idle.id}:replaced`]]);
+    assert.deepEqual(stops(planApp([web(0)], [idle], NOW).actions), [`${idle.id}:type-removed`]);
+  });
+
   it('scales down by stopping the highest indexes', () => {
     const p = web(1);
     const a = dyno(p, 1, 'up');

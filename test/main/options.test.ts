@@ -97,9 +97,24 @@ describe('bin/berth up options', () => {
     ['--app-disk-cap', 'huge', /--app-disk-cap must be a size such as 4G/],
     ['--keep-releases', '0', /--keep-releases must be a whole number from 1 to 1000/],
     ['--keep-releases', 'ten', /--keep-releases must be a whole number/],
+    ['--idle-after', '0', /--idle-after must be a whole number of minutes from 1 to 10080/],
+    ['--backup-keep', '3', /--backup-keep needs --backup-dir DIR/],
   ] as const) {
     it(`refuse ${flag} ${value} with a message naming the flag`, () => {
       assert.throws(() => parse(flag, value), message);
     });
   }
+
+  it('idle web dynos after 30 minutes unless --idle-after MIN (or the hidden --idle-after-ms) says otherwise', () => {
+    assert.equal(parse().idleAfterMs, 30 * 60_000);
+    assert.equal(parse('--idle-after', '5').idleAfterMs, 5 * 60_000);
+    assert.equal(parse('--idle-after-ms', '1500').idleAfterMs, 1500);
+  });
+
+  it('take daily backups only with --backup-dir, keeping 7 unless --backup-keep N', () => {
+    assert.equal(parse().backups, undefined);
+    assert.deepEqual(parse('--backup-dir', '/var/backups/berth').backups, { dir: '/var/backups/berth', keep: 7 });
+    assert.deepEqual(parse('--backup-dir', '/b', '--backup-keep', '3').backups, { dir: '/b', keep: 3 });
+    assert.throws(() => parse('--backup-dir', '/b', '--backup-keep', 'all'), /--backup-keep must be a whole number of backups from 1 to 1000/);
+  });
 });

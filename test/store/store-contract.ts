@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 
 import type { App } from '../../src/core/model.js';
 import { KyselyStore, type StoreClock } from '../../src/store/kysely-store.js';
@@ -16,6 +16,7 @@ import { openStore, type StoreLocation } from '../../src/store/open-store.js';
 import { postgresDialect } from '../../src/store/postgres.js';
 import type { Database } from '../../src/store/schema.js';
 import { sqliteDialect } from '../../src/store/sqlite.js';
+import { StateTooNewError } from '../../src/store/state-too-new.js';
 import { accountsContract, authorizationsContract } from './accounts-contract.js';
 import { addonsContract } from './addons-contract.js';
 import { addonProvidersContract } from './addon-providers-contract.js';
@@ -88,6 +89,25 @@ export function storeContract(name: string, harness: StoreHarness): void {
         opened.push(second);
         assert.deepEqual(await second.migrate(), []);
         assert.equal(await second.accounts.count(), 1, 'reopening keeps the data');
+      });
+
+      it('refuses a database a newer Berth migrated (unknown migration ids) and changes nothing', async () => {
+        const location = await harness.freshLocation();
+        const store = await openStore(location);
+        await account(store);
+        await store.close();
+        const dialect = location.kind === 'sqlite' ? sqliteDialect(location.path) : postgresDialect(location.url);
+        const raw = new Kysely<Database>({ dialect });
+        await sql`insert into kysely_migration (name, timestamp) values (${'9999-from-the-future'}, ${new Date().toISOString()})`.execute(raw);
+        await raw.destroy();
+        await assert.rejects(openStore(location), (err: unknown) => {
+          assert.ok(err instanceof StateTooNewError, String(err));
+          assert.deepEqual(err.unknownMigrations, ['9999-from-the-future']);
+          assert.match(err.message, /migrated by a newer Berth: its migrations 9999-from-the-future are unknown to this version\. Berth does not downgrade/);
+          return true;
+        });
+        const names = await tableNames(location);
+        assert.ok(names.includes('accounts'), 'the data is still there');
       });
 
       it('the accounts, authorizations and apps tables exist after opening', async () => {

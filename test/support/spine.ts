@@ -59,6 +59,8 @@ export interface DynoJson {
   name: string;
   type: string;
   state: string;
+  /** Heroku's display name: `Eco`, `Standard-1X`. */
+  size: string;
   command: string;
   release: { id: string; version: number };
   attach_url: string | null;

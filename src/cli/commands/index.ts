@@ -131,6 +131,7 @@ import { redisInfo } from './redis-info.js';
 import { redisCli } from './redis-cli.js';
 import { redisMaxmemory } from './redis-maxmemory.js';
 import { ps } from './ps.js';
+import { psAutoidle } from './ps-autoidle.js';
 import { psRestart } from './ps-restart.js';
 import { psScale } from './ps-scale.js';
 import { psStop } from './ps-stop.js';
@@ -207,6 +208,7 @@ export const COMMANDS: readonly Command[] = [
   psType,
   psRestart,
   psStop,
+  psAutoidle,
   run,
   runDetached,
   scheduler,
