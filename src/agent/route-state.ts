@@ -9,6 +9,10 @@ export interface AppRouteConfig {
   maintenance: boolean;
   errorPageUrl?: string;
   maintenancePageUrl?: string;
+  forceHttps?: boolean;
+  hsts?: boolean;
+  /** Pending ACME HTTP-01 challenges: token → key authorization (see AppRoute). */
+  acmeChallenges?: Record<string, string>;
 }
 
 /**
@@ -89,6 +93,10 @@ export class RouteState {
         backends,
         errorPageUrl: config.errorPageUrl,
         maintenancePageUrl: config.maintenancePageUrl,
+        // Only when set, so routes of apps without them compare equal to an older agent's.
+        ...(config.forceHttps ? { forceHttps: true } : {}),
+        ...(config.hsts ? { hsts: true } : {}),
+        ...(config.acmeChallenges && Object.keys(config.acmeChallenges).length > 0 ? { acmeChallenges: config.acmeChallenges } : {}),
       });
     }
     return { domain: this.domain, apps };

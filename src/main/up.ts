@@ -42,6 +42,7 @@ import { openStore, storeLocationFromUrl, type StoreLocation } from '../store/op
 import type { Store } from '../store/port.js';
 import { agentPaths, instancePrefix } from './agent-paths.js';
 import { ensureAgent, stopAgent, type AgentSettings } from './agent-process.js';
+import { createCertificateManager } from './acme-wiring.js';
 import { builtinAddonProviders } from './addon-providers.js';
 import { createApiServers } from './api-servers.js';
 import { banner } from './banner.js';
@@ -148,6 +149,10 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       keepReleases: options.keepReleases,
       ...(options.appDiskCapBytes !== undefined ? { appDiskCapBytes: options.appDiskCapBytes } : {}),
     });
+    // Automatic certificates (ACME): started once the agent is connected (challenges go through it).
+    const acme = options.acme
+      ? await createCertificateManager(options.acme, { store, routes, domain: options.domain, routerHttpPort: routerPorts.http, log: logLine })
+      : undefined;
     // Garbage collection: hourly, after every release, and once now.
     disk.start(3_600_000);
     disk.soon(0);
@@ -179,6 +184,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       addonTimeoutMs: 30_000,
       data: dataServices.data,
       partners,
+      ...(acme ? { acm: acme.manager } : {}),
       urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),
       blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
@@ -281,6 +287,11 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     // Registered after the agent's stop, so it runs before it: the last minutes reach the store.
     metrics.start(15_000);
     cleanups.defer(() => metrics.stop());
+    // Stopped before the agent (cleanups unwind newest first).
+    if (acme) {
+      acme.manager.start(acme.intervalMs);
+      cleanups.defer(() => acme.manager.stop());
+    }
 
     const runtime = {
       pid: process.pid,

@@ -1,3 +1,4 @@
+import { KyselyAcmeCertificates } from './acme-certificates-repository.js';
 import { Kysely, Migrator } from 'kysely';
 import type { Store } from './port.js';
 import type { Database } from './schema.js';
@@ -51,6 +52,7 @@ export class KyselyStore implements Store {
   readonly buildpackInstallations: KyselyBuildpackInstallations;
   readonly domains: KyselyDomains;
   readonly sniEndpoints: KyselySniEndpoints;
+  readonly acmeCertificates: KyselyAcmeCertificates;
   readonly appFeatures: KyselyAppFeatures;
   readonly accountQuotas: KyselyAccountQuotas;
   readonly sshKeys: KyselySshKeys;
@@ -90,6 +92,7 @@ export class KyselyStore implements Store {
     this.buildpackInstallations = new KyselyBuildpackInstallations(db);
     this.domains = new KyselyDomains(db, clock);
     this.sniEndpoints = new KyselySniEndpoints(db, clock);
+    this.acmeCertificates = new KyselyAcmeCertificates(db, clock);
     this.appFeatures = new KyselyAppFeatures(db, clock);
     this.accountQuotas = new KyselyAccountQuotas(db, clock);
     this.sshKeys = new KyselySshKeys(db, clock);
