@@ -1,6 +1,7 @@
 // The ACME client side: the account (its key kept in the store) and one certificate order per hostname.
 import { createHash } from 'node:crypto';
-import { Agent } from 'node:https';
+import { get as httpGet } from 'node:http';
+import { Agent, get as httpsGet } from 'node:https';
 import * as acme from 'acme-client';
 import type { Store } from '../store/port.js';
 
@@ -49,6 +50,32 @@ export class AcmeIssuer {
   }
 
   async issue(hostname: string, responder: ChallengeResponder): Promise<IssuedCertificate> {
+    try {
+      return await this.order(hostname, responder);
+    } catch (err) {
+      // acme-client loses the reason of a failed connection (its retry interceptor then reads a
+      // response that is not there): ask the directory ourselves to say why.
+      const unreachable = await this.unreachable();
+      if (unreachable) throw Object.assign(new Error(`the ACME server ${this.options.directoryUrl} could not be reached (${unreachable})`), { code: unreachable });
+      throw err;
+    }
+  }
+
+  /** The error code of a GET of the directory (ECONNREFUSED, ETIMEDOUT…), or undefined when it answers. */
+  private unreachable(): Promise<string | undefined> {
+    const url = new URL(this.options.directoryUrl);
+    const get = url.protocol === 'https:' ? httpsGet : httpGet;
+    return new Promise((resolve) => {
+      const req = get(url, { agent: false, timeout: 10_000, ...(this.options.directoryCa ? { ca: this.options.directoryCa } : {}) }, (res) => {
+        res.resume();
+        resolve(undefined);
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'EUNKNOWN'));
+    });
+  }
+
+  private async order(hostname: string, responder: ChallengeResponder): Promise<IssuedCertificate> {
     const client = await this.account();
     const [privateKey, csr] = await acme.crypto.createCsr({ commonName: hostname, altNames: [hostname] }, await acme.crypto.createPrivateEcdsaKey());
     const certificate = await client.auto({
