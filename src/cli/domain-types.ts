@@ -12,10 +12,10 @@ export interface DomainJson {
   updated_at: string;
 }
 
-/** An ACM status as the official CLI shows it: `cert issued` → `Cert Issued`, none → `Waiting`. */
+/** An ACM status as the official CLI shows it: `cert issued` → `Cert issued`, none → `Waiting`. */
 export function acmLabel(status: string | null): string {
   if (status === null) return 'Waiting';
-  return status.split(/[ -]/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  return status.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
 }
 
 export interface SniEndpointJson {

@@ -12,6 +12,20 @@ import { startDnsResponder, type DnsResponder } from '../support/dns-responder.j
 import { useBerth } from '../support/e2e-harness.js';
 import { freePort, PEBBLE_API_CA, startPebble, type Pebble } from '../support/pebble.js';
 import { waitFor } from '../support/wait.js';
+import { describeResult, flat, runHeroku } from '../support/heroku-cli.js';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../support/repo-root.js';
+import { testEnv } from '../support/berth-process.js';
+
+/** `berth ARGS` as a user runs it (the built CLI in a child process). */
+function runBerthCli(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(repoRoot(), 'dist', 'src', 'main', 'berth.js'), ...argv], { env: testEnv(env), timeout: 60_000, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 const DOMAIN = 'pebble.example.com';
 const GOOD = 'www.shop-acme.example.org';
@@ -130,6 +144,33 @@ describe('automatic certificates from an ACME CA (pebble)', () => {
     const secure = await fetchTls(hostname);
     assert.equal(secure.status, 200);
     assert.equal(secure.headers['strict-transport-security'], 'max-age=31536000');
+  });
+
+  it('shows each hostname’s status in berth certs:auto and heroku certs:auto, and turns ACM off and on with certs:auto:disable/enable', async (t) => {
+    const home = await berth.tempDir('acme-cli');
+    const cli = { apiUrl: berth.apiUrl, home, apiKey: berth.adminKey };
+    const ours = await runBerthCli(['certs:auto', '-a', app], { BERTH_API_URL: berth.apiUrl, BERTH_API_KEY: berth.adminKey, HOME: home });
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.match(ours.stdout, new RegExp(`=== Automatic Certificate Management is enabled on ${app}`));
+    assert.match(ours.stdout, /www\.shop-acme\.example\.org +Cert issued/);
+    assert.match(ours.stdout, /nowhere\.shop-acme\.example\.org +Failing +skipped: DNS has no A or AAAA record/);
+    const theirs = await runHeroku(cli, ['certs:auto', '-a', app]);
+    assert.equal(theirs.code, 0, describeResult(theirs));
+    assert.match(flat(theirs.stdout), new RegExp(`Automatic Certificate Management is enabled on ${app}`));
+    assert.match(flat(theirs.stdout), /www\.shop-acme\.example\.org Cert issued/);
+    assert.match(flat(theirs.stdout), /nowhere\.shop-acme\.example\.org Failing/);
+
+    const disabled = await runHeroku(cli, ['certs:auto:disable', '-a', app, '--confirm', app]);
+    assert.equal(disabled.code, 0, describeResult(disabled));
+    assert.equal((await api(berth, `/apps/${app}`)).body.acm, false);
+    await waitFor('the automatic certificates to be dropped', async () => (await domains()).every((d) => d.acm_status === null), 30_000, 200);
+    await waitFor('the router to serve Berth’s own certificate again', () => fetchTls(GOOD).then(() => false, (err: Error) => /unable to verify|self.signed|issuer/i.test(err.message)), 15_000, 200);
+    t.diagnostic('ACM off: no status, the default certificate serves');
+
+    const enabled = await runHeroku(cli, ['certs:auto:enable', '-a', app]);
+    assert.equal(enabled.code, 0, describeResult(enabled));
+    await waitForStatus(GOOD, 'cert issued');
+    assert.equal((await fetchTls(GOOD)).status, 200);
   });
 
   it('keeps serving issued certificates while the CA is down, and says why a new domain waits', async () => {
