@@ -17,6 +17,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../support/repo-root.js';
 import { testEnv } from '../support/berth-process.js';
+import { rsaSelfSigned } from '../support/test-certificates.js';
 
 /** `berth ARGS` as a user runs it (the built CLI in a child process). */
 function runBerthCli(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -31,6 +32,8 @@ const DOMAIN = 'pebble.example.com';
 const GOOD = 'www.shop-acme.example.org';
 const NOWHERE = 'nowhere.shop-acme.example.org';
 const LATER = 'later.shop-acme.example.org';
+const OWN = 'own.shop-acme.example.org';
+const ALSO = 'also.shop-acme.example.org';
 
 let dns: DnsResponder;
 let pebblePort: number;
@@ -38,7 +41,7 @@ let pebblePort: number;
 const args: string[] = [];
 
 before(async () => {
-  dns = await startDnsResponder((name) => (name === DOMAIN || name.endsWith(`.${DOMAIN}`) || name === GOOD || name === LATER ? '127.0.0.1' : undefined));
+  dns = await startDnsResponder((name) => (name === DOMAIN || name.endsWith(`.${DOMAIN}`) || [GOOD, LATER, OWN, ALSO].includes(name) ? '127.0.0.1' : undefined));
   pebblePort = await freePort();
   args.push(
     '--domain', DOMAIN, '--acme', 'on', '--acme-directory', `https://127.0.0.1:${pebblePort}/dir`, '--acme-ca-cert', PEBBLE_API_CA,
@@ -80,9 +83,9 @@ describe('automatic certificates from an ACME CA (pebble)', () => {
     });
 
   /** GET over HTTPS through the router, trusting only pebble's root; the certificate it served. */
-  const fetchTls = (hostname: string, path = '/'): Promise<{ status: number; body: string; headers: Record<string, unknown>; cert: X509Certificate }> =>
+  const fetchTls = (hostname: string, path = '/', ca: string = root): Promise<{ status: number; body: string; headers: Record<string, unknown>; cert: X509Certificate }> =>
     new Promise((resolve, reject) => {
-      const req = httpsRequest({ host: '127.0.0.1', port: berth.runtime.router_tls_port as number, servername: hostname, ca: root, agent: false, path, headers: { host: hostname } }, (res) => {
+      const req = httpsRequest({ host: '127.0.0.1', port: berth.runtime.router_tls_port as number, servername: hostname, ca, agent: false, path, headers: { host: hostname } }, (res) => {
         let body = '';
         const raw = (res.socket as import('node:tls').TLSSocket).getPeerX509Certificate();
         res.setEncoding('utf8');
@@ -127,6 +130,20 @@ describe('automatic certificates from an ACME CA (pebble)', () => {
     // Still skipped (no order placed: `skipped` is the reachability check's verdict), with a log line per domain.
     assert.equal((await statusOf(NOWHERE))?.acm_status, 'failing');
     assert.match(berth.output(), /ACME: nowhere\.shop-acme\.example\.org: skipped: DNS has no A or AAAA record/);
+  });
+
+  it('leaves a domain with an uploaded certificate to that certificate: no ACME status, the upload serves', async () => {
+    const own = await rsaSelfSigned(await berth.tempDir('acme-own'), OWN);
+    const endpoint = await api(berth, `/apps/${app}/sni-endpoints`, { method: 'POST', body: JSON.stringify({ certificate_chain: own.cert, private_key: own.key }) });
+    assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
+    assert.equal((await api(berth, `/apps/${app}/domains`, { method: 'POST', body: JSON.stringify({ hostname: OWN, sni_endpoint: endpoint.body.id }) })).status, 201);
+    // ALSO, added after OWN, gets its certificate in a pass that saw OWN too.
+    assert.equal((await api(berth, `/apps/${app}/domains`, { method: 'POST', body: JSON.stringify({ hostname: ALSO }) })).status, 201);
+    await waitForStatus(ALSO, 'cert issued');
+    assert.equal((await statusOf(OWN))?.acm_status, null);
+    const served = await fetchTls(OWN, '/', own.cert);
+    assert.equal(served.status, 200);
+    assert.equal(served.cert.subject, `CN=${OWN}`);
   });
 
   it('redirects plain HTTP to HTTPS with force-https and adds HSTS with hsts, through the real router', async () => {
