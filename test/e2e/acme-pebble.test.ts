@@ -16,7 +16,9 @@ import { describeResult, flat, runHeroku } from '../support/heroku-cli.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../support/repo-root.js';
-import { testEnv } from '../support/berth-process.js';
+import { startBerth, testEnv, type BerthProcess } from '../support/berth-process.js';
+import { createApp } from '../support/spine.js';
+import { connect as tlsConnect } from 'node:tls';
 import { rsaSelfSigned } from '../support/test-certificates.js';
 
 /** `berth ARGS` as a user runs it (the built CLI in a child process). */
@@ -198,5 +200,48 @@ describe('automatic certificates from an ACME CA (pebble)', () => {
     const res = await fetchTls(GOOD);
     assert.equal(res.status, 200);
     assert.match(res.cert.issuer, /Pebble Intermediate CA/);
+  });
+});
+
+describe('automatic certificates across a restart of Berth', () => {
+  let pebble: Pebble | undefined;
+  let first: BerthProcess | undefined;
+  let second: BerthProcess | undefined;
+  after(async () => {
+    await second?.destroy();
+    if (first && !second) await first.destroy();
+    await pebble?.stop();
+  });
+
+  /** The serial number of the certificate the router serves for `hostname` (any issuer). */
+  const servedSerial = (berth: BerthProcess, hostname: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port: berth.runtime.router_tls_port as number, servername: hostname, rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerX509Certificate()?.serialNumber ?? '');
+        socket.destroy();
+      });
+      socket.setTimeout(10_000, () => socket.destroy(new Error(`no TLS handshake for ${hostname} within 10 s`)));
+      socket.on('error', reject);
+    });
+
+  it('keeps its certificates and ACME account in the store: the restarted Berth serves the same certificate without a new order', async () => {
+    first = await startBerth({ args });
+    pebble = await startPebble({ port: pebblePort, httpPort: first.runtime.router_port, dnsServer: dns.address });
+    const app = await createApp(first, `acme-keep-${Math.random().toString(36).slice(2, 7)}`);
+    const hostname = `${app}.${DOMAIN}`;
+    await waitFor(`${hostname} to get a certificate`, async () => {
+      const list = (await api(first as BerthProcess, `/apps/${app}/domains`)).body as DomainJson[];
+      return list.find((d) => d.hostname === hostname)?.acm_status === 'cert issued';
+    }, 90_000, 200);
+    const serial = await servedSerial(first, hostname);
+    const orders = (pebble.output().match(/There are now \d+ orders/g) ?? []).length;
+    assert.ok(orders >= 1, pebble.output().slice(-2000));
+    assert.equal(await first.stop(), 0);
+
+    second = await startBerth({ dataDir: first.dataDir, args });
+    const status = ((await api(second, `/apps/${app}/domains`)).body as DomainJson[]).find((d) => d.hostname === hostname);
+    assert.equal(status?.acm_status, 'cert issued');
+    assert.equal(await waitFor('the restarted router to serve the stored certificate', async () => ((await servedSerial(second as BerthProcess, hostname)) === serial ? true : undefined), 15_000, 100), true);
+    assert.equal((pebble.output().match(/There are now \d+ orders/g) ?? []).length, orders, 'no new order after the restart');
   });
 });
