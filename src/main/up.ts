@@ -111,7 +111,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const host = options.domain;
     const gitHost = apiTlsPort === 443 ? host : `${host}:${apiTlsPort}`;
     const apiUrl = withPort('http', host, apiPort);
-    const webUrl = (app: string) => `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
+    // With automatic certificates an app's URL is HTTPS (as Heroku's web_url is); else plain HTTP.
+    const webUrl = (app: string) =>
+      options.acme && routerPorts.https ? `${withPort('https', `${app}.${host}`, routerPorts.https)}/` : `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
     const gitUrl = (app: string) => `https://${gitHost}/${app}.git`;
 
     const diskBudgetBytes = options.diskBudgetBytes ?? (await defaultDiskBudget(paths.root));

@@ -119,6 +119,7 @@ describe('automatic certificates from an ACME CA (pebble)', () => {
     assert.match(res.cert.issuer, /Pebble Intermediate CA/);
     const app_ = await api(berth, `/apps/${app}`);
     assert.equal(app_.body.acm, true);
+    assert.equal(app_.body.web_url, `https://${hostname}:${berth.runtime.router_tls_port}/`, 'berth open goes to HTTPS');
   });
 
   it('gets a certificate for a custom domain whose DNS points here and skips one whose DNS does not, saying why', async () => {
