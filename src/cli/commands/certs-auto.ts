@@ -14,7 +14,8 @@ export const certsAuto: Command = {
   async run(ctx) {
     const app = ctx.app();
     const [info, list] = await Promise.all([ctx.api.get<AppJson & { acm: boolean }>(appPath(app)), ctx.api.list<DomainJson>(appPath(app, '/domains'))]);
-    const domains = list.filter((d) => d.acm_status !== null || d.kind === 'custom');
+    // Unlike Heroku's (custom domains only), <app>.<domain> is listed too: Berth gets its certificate as well.
+    const domains = list;
     if (ctx.bool('json')) return void ctx.printJson({ acm: info.acm, domains: domains.map((d) => ({ hostname: d.hostname, kind: d.kind, acm_status: d.acm_status, acm_status_reason: d.acm_status_reason, updated_at: d.updated_at })) });
     const b = ctx.colours.out.bold;
     if (!info.acm) return void ctx.print(b(`=== Automatic Certificate Management is disabled on ${app}`));
