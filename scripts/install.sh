@@ -30,7 +30,7 @@ PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute
   default-jdk-headless maven ruby ruby-dev ruby-bundler php-cli composer mmdebstrap)
 # `scripts/install.sh --bench`: also what bench/ compares against (wrk, nginx). Not for `up`:
 # a system nginx has no place on a Berth host.
-# `--test`: also the tools only tests use (pebble, Let's Encrypt's ACME test server; step 5).
+# `--test`: also the tools only tests use (pebble, Let's Encrypt's ACME test server; step 6).
 BENCH=0; TEST_TOOLS=0
 for arg in "$@"; do
   case "$arg" in
