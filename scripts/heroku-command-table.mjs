@@ -54,7 +54,7 @@ const RULES = [
   [/^(spaces|spaces:.*|ps:socks|ps:exec|ps:forward|ps:copy)$/, 'no', 'Private Spaces and Heroku Exec are not part of Berth'],
   [/^(telemetry|telemetry:.*|data:.*|pg:upgrade.*|pg:links.*|pg:promote|pg:unfollow|pg:connection-pooling:attach|redis:promote|redis:upgrade|pg:settings.*|pg:credentials:(create|destroy|repair-default)|pg:fork)$/, 'no', "a Heroku Data feature Berth's PostgreSQL/Redis do not offer yet"],
   [/^(orgs|orgs:open|apps:favorites.*|ps:autoscale:.*|ps:type|dyno:.*)$/, 'no', 'not implemented'],
-  [/^(certs:auto.*|certs:generate)$/, 'no', 'automatic certificates (ACME) are not implemented yet'],
+  [/^certs:generate$/, 'no', 'certificate signing requests are not implemented; automatic certificates (certs:auto) are'],
   [/^(pipelines:connect|pipelines:setup|pipelines:transfer|pipelines:open|reviewapps:.*)$/, 'no', "needs Heroku's GitHub integration; use `berth reviewapps*`"],
 ];
 

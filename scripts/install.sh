@@ -30,7 +30,15 @@ PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute
   default-jdk-headless maven ruby ruby-dev ruby-bundler php-cli composer mmdebstrap)
 # `scripts/install.sh --bench`: also what bench/ compares against (wrk, nginx). Not for `up`:
 # a system nginx has no place on a Berth host.
-if [ "${1:-}" = "--bench" ]; then PACKAGES+=(wrk nginx); fi
+# `--test`: also the tools only tests use (pebble, Let's Encrypt's ACME test server; step 6).
+BENCH=0; TEST_TOOLS=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) BENCH=1 ;;
+    --test) TEST_TOOLS=1 ;;
+  esac
+done
+if [ "$BENCH" = 1 ]; then PACKAGES+=(wrk nginx); fi
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$pkg"); fi
@@ -83,4 +91,23 @@ fi
 if [ "${BERTH_DYNO_ROOT:-}" = "stack" ] || [ "${BERTH_BUILD_STACK:-}" = "1" ]; then
   say "Stack images (berth-24)"
   node dist/src/main/berth.js stacks:build
+fi
+
+# 6. Test tools (--test, as `bin/berth test` passes; also --bench, for bench/acme-issuance):
+#    pebble, built once per version with `go install` from the Go module proxy into
+#    .berth-tools/pebble-VERSION/ with the test certificate pebble serves its API with.
+PEBBLE_VERSION=v2.10.3
+PEBBLE_DIR="$ROOT/.berth-tools/pebble-$PEBBLE_VERSION"
+if { [ "$TEST_TOOLS" = 1 ] || [ "$BENCH" = 1 ]; } && [ ! -x "$PEBBLE_DIR/bin/pebble" ]; then
+  if command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ]; then
+    GO="$(command -v go || echo /usr/local/go/bin/go)"
+    say "Building pebble $PEBBLE_VERSION (the ACME test server) into $PEBBLE_DIR"
+    mkdir -p "$PEBBLE_DIR.tmp/bin"
+    GOBIN="$PEBBLE_DIR.tmp/bin" GOFLAGS=-mod=mod timeout 900 "$GO" install "github.com/letsencrypt/pebble/v2/cmd/pebble@$PEBBLE_VERSION"
+    src="$("$GO" env GOMODCACHE)/github.com/letsencrypt/pebble/v2@$PEBBLE_VERSION/test/certs"
+    cp "$src/pebble.minica.pem" "$src/localhost/cert.pem" "$src/localhost/key.pem" "$PEBBLE_DIR.tmp/"
+    rm -rf "$PEBBLE_DIR" && mv "$PEBBLE_DIR.tmp" "$PEBBLE_DIR"
+  else
+    echo "The ACME tests need pebble, built with Go (https://go.dev/dl/); install Go and run scripts/install.sh --test." >&2
+  fi
 fi

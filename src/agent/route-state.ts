@@ -14,6 +14,10 @@ export interface AppRouteConfig {
    * absent: never. Agents from before idling ignore it.
    */
   idleAfterMs?: number;
+  forceHttps?: boolean;
+  hsts?: boolean;
+  /** Pending ACME HTTP-01 challenges: token → key authorization (see AppRoute). */
+  acmeChallenges?: Record<string, string>;
 }
 
 /**
@@ -114,6 +118,10 @@ export class RouteState {
         ...(wakeFailures > 0 ? { wakeFailures } : {}),
         errorPageUrl: config.errorPageUrl,
         maintenancePageUrl: config.maintenancePageUrl,
+        // Only when set, so routes of apps without them compare equal to an older agent's.
+        ...(config.forceHttps ? { forceHttps: true } : {}),
+        ...(config.hsts ? { hsts: true } : {}),
+        ...(config.acmeChallenges && Object.keys(config.acmeChallenges).length > 0 ? { acmeChallenges: config.acmeChallenges } : {}),
       });
     }
     return { domain: this.domain, apps };

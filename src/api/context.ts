@@ -259,6 +259,11 @@ export interface DiskPort {
   repoSize(appId: string): Promise<number | null>;
 }
 
+/** The certificate manager as the API sees it: look at the apps again soon (ACM turned on or refreshed). */
+export interface AcmPort {
+  kick(): void;
+}
+
 /** Everything the API needs from the composition root. */
 export interface ApiDeps {
   store: Store;
@@ -298,6 +303,11 @@ export interface ApiDeps {
   data?: DataPort;
   /** Third-party providers (partner API): registration and their OAuth tokens. */
   partners: PartnerPort;
+  /**
+   * Automatic certificates (ACME); absent when this Berth has none (`up --acme off`, or a domain no
+   * public CA certifies): `acm` is false and `POST /apps/:app/acm` explains why.
+   */
+  acm?: AcmPort;
   /** The apps' git repositories (`pipelines:diff`); absent, the diff reports commits it cannot list as unknown. */
   commits?: CommitPort;
   /**

@@ -48,6 +48,7 @@ import { metricsRoutes } from './resources/metrics.js';
 import { domainRoutes } from './resources/domains.js';
 import { sniEndpointRoutes } from './resources/sni-endpoints.js';
 import { featureRoutes } from './resources/features.js';
+import { acmRoutes } from './resources/acm.js';
 import { pgDatabaseRoutes } from './resources/pg-databases.js';
 import { pgTransferRoutes } from './resources/pg-transfers.js';
 import { pgScheduleRoutes } from './resources/pg-schedules.js';
@@ -73,6 +74,7 @@ export const apiRoutes: Route[] = [
   ...oauthRoutes,
   ...oauthSessionRoutes,
   ...appRoutes,
+  ...acmRoutes,
   ...metaRoutes,
   ...configVarRoutes,
   ...releaseRoutes,

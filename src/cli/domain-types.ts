@@ -6,6 +6,16 @@ export interface DomainJson {
   cname: string | null;
   status: string;
   sni_endpoint: { id: string; name: string } | null;
+  /** `cert issued`, `pending`, `failing`, `failed`; null without automatic certificates. */
+  acm_status: string | null;
+  acm_status_reason: string | null;
+  updated_at: string;
+}
+
+/** An ACM status as the official CLI shows it: `cert issued` → `Cert issued`, none → `Waiting`. */
+export function acmLabel(status: string | null): string {
+  if (status === null) return 'Waiting';
+  return status.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
 }
 
 export interface SniEndpointJson {

@@ -24,6 +24,10 @@ export interface AppFeatureDefinition {
 export const RUNTIME_METRICS_FEATURE = 'log-runtime-metrics';
 /** `berth ps:autoidle on`: the app's web dynos idle after a quiet spell, as eco dynos always do. */
 export const AUTOIDLE_FEATURE = 'autoidle';
+/** The router redirects the app's plain-HTTP requests to HTTPS. */
+export const FORCE_HTTPS_FEATURE = 'force-https';
+/** The router adds Strict-Transport-Security to the app's HTTPS responses. */
+export const HSTS_FEATURE = 'hsts';
 
 export const APP_FEATURES: readonly AppFeatureDefinition[] = [
   {
@@ -43,6 +47,26 @@ export const APP_FEATURES: readonly AppFeatureDefinition[] = [
     description: 'Stop the web dynos after 30 minutes without requests (as eco dynos sleep); the next request wakes them',
     docUrl: 'https://devcenter.heroku.com/articles/eco-dyno-hours#dyno-sleeping',
     state: 'beta',
+    feedbackEmail: 'feedback@berth.invalid',
+    restartsDynos: false,
+  },
+  {
+    id: '5f4e3f3a-7f7e-4f5a-9c1b-2a6d0c1e8b04',
+    name: FORCE_HTTPS_FEATURE,
+    displayName: 'Force HTTPS',
+    description: 'Redirect every plain-HTTP request to HTTPS at the router (301 for GET and HEAD, 308 for other methods)',
+    docUrl: 'https://devcenter.heroku.com/articles/preparing-a-codebase-for-heroku-deployment#force-https',
+    state: 'general',
+    feedbackEmail: 'feedback@berth.invalid',
+    restartsDynos: false,
+  },
+  {
+    id: '5f4e3f3a-7f7e-4f5a-9c1b-2a6d0c1e8b03',
+    name: HSTS_FEATURE,
+    displayName: 'HTTP Strict Transport Security',
+    description: 'Add Strict-Transport-Security: max-age=31536000 to HTTPS responses that do not set it (browsers then use HTTPS only for a year)',
+    docUrl: 'https://developer.mozilla.org/docs/Web/HTTP/Headers/Strict-Transport-Security',
+    state: 'general',
     feedbackEmail: 'feedback@berth.invalid',
     restartsDynos: false,
   },

@@ -32,6 +32,15 @@ export interface AppRoute {
   /** The app's ERROR_PAGE_URL / MAINTENANCE_PAGE_URL config vars. */
   errorPageUrl?: string | undefined;
   maintenancePageUrl?: string | undefined;
+  /** Plain-HTTP requests are redirected to HTTPS (the app's `force-https` feature). */
+  forceHttps?: boolean;
+  /** HTTPS responses carry Strict-Transport-Security (the app's `hsts` feature). */
+  hsts?: boolean;
+  /**
+   * Pending ACME HTTP-01 challenges of the app's hostnames: token → key authorization, answered
+   * on plain HTTP at `/.well-known/acme-challenge/TOKEN` before anything else (force-https too).
+   */
+  acmeChallenges?: Record<string, string>;
 }
 
 export interface RouteSnapshot {

@@ -3,7 +3,7 @@ import type { AgentConnection } from '../agent/agent-connection.js';
 import type { CertificateEntry } from '../agent/certificate-book.js';
 import { RpcError } from '../agent/json-rpc.js';
 import type { AppRouteConfig } from '../agent/route-state.js';
-import { AUTOIDLE_FEATURE, idles } from '../core/app-features.js';
+import { AUTOIDLE_FEATURE, FORCE_HTTPS_FEATURE, HSTS_FEATURE, idles } from '../core/app-features.js';
 import type { App } from '../core/model.js';
 import type { Store } from '../store/port.js';
 
@@ -21,18 +21,33 @@ export type RouteAgent = Pick<AgentConnection, 'connected' | 'setRoutes' | 'upse
 export class RouteSync {
   /** The last push of each app still running; the next one waits for it. */
   private readonly pushing = new Map<string, Promise<void>>();
+  /** The app's pending ACME HTTP-01 answers (the certificate manager's challenge board, when ACME is on). */
+  private challenges: (appId: string) => Record<string, string> | undefined = () => undefined;
+  private readonly listeners: Array<(appId: string) => void> = [];
 
   /** @param idleAfterMs how long an idling app (eco web dynos or `ps:autoidle`) may go without a request (default 30 min). */
   constructor(private readonly store: Store, private readonly agent: RouteAgent, private readonly idleAfterMs = 30 * 60_000) {}
 
+  /** Where the ACME challenges of each app come from (wired by main when ACME is on). */
+  useChallenges(source: (appId: string) => Record<string, string> | undefined): void {
+    this.challenges = source;
+  }
+
+  /** Called with the app's id on every push (the certificate manager looks at the app again). */
+  onPush(listener: (appId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
   async config(app: App): Promise<AppRouteConfig> {
-    const [config, domains, web, autoidle] = await Promise.all([
+    const [config, domains, web, features] = await Promise.all([
       this.store.configVars.get(app.id),
       this.store.domains.list(app.id),
       this.store.formations.find(app.id, 'web'),
-      this.store.appFeatures.find(app.id, AUTOIDLE_FEATURE),
+      this.store.appFeatures.list(app.id),
     ]);
-    const idle = idles({ webSize: web?.size, autoidle: autoidle?.enabled === true });
+    const on = (name: string) => features.some((f) => f.name === name && f.enabled);
+    const idle = idles({ webSize: web?.size, autoidle: on(AUTOIDLE_FEATURE) });
+    const challenges = this.challenges(app.id);
     return {
       appId: app.id,
       name: app.name,
@@ -41,15 +56,28 @@ export class RouteSync {
       ...(idle ? { idleAfterMs: this.idleAfterMs } : {}),
       ...(config.ERROR_PAGE_URL ? { errorPageUrl: config.ERROR_PAGE_URL } : {}),
       ...(config.MAINTENANCE_PAGE_URL ? { maintenancePageUrl: config.MAINTENANCE_PAGE_URL } : {}),
+      ...(on(FORCE_HTTPS_FEATURE) ? { forceHttps: true } : {}),
+      ...(on(HSTS_FEATURE) ? { hsts: true } : {}),
+      ...(challenges ? { acmeChallenges: challenges } : {}),
     };
   }
 
-  /** The app's SNI endpoints that serve at least one of its domains, with those domains. */
+  /**
+   * The app's SNI endpoints that serve at least one of its domains, with those domains; then its
+   * unexpired automatic (ACME) certificates for hostnames no uploaded certificate serves (uploaded
+   * ones win).
+   */
   async certificates(appId: string): Promise<CertificateEntry[]> {
-    const [endpoints, domains] = await Promise.all([this.store.sniEndpoints.list(appId), this.store.domains.list(appId)]);
-    return endpoints
+    const [endpoints, domains, automatic] = await Promise.all([this.store.sniEndpoints.list(appId), this.store.domains.list(appId), this.store.acmeCertificates.list(appId)]);
+    const uploaded = endpoints
       .map((e) => ({ hostnames: domains.filter((d) => d.sniEndpointId === e.id).map((d) => d.hostname), cert: e.certificateChain, key: e.privateKey }))
       .filter((entry) => entry.hostnames.length > 0);
+    const covered = new Set(uploaded.flatMap((entry) => entry.hostnames));
+    const now = new Date().toISOString();
+    const auto = automatic
+      .filter((c) => c.certificate !== null && c.privateKey !== null && c.expiresAt !== null && c.expiresAt > now && !covered.has(c.hostname))
+      .map((c) => ({ hostnames: [c.hostname], cert: c.certificate as string, key: c.privateKey as string }));
+    return [...uploaded, ...auto];
   }
 
   async pushAll(): Promise<void> {
@@ -73,6 +101,7 @@ export class RouteSync {
 
   /** The app changed (created, renamed, maintenance, config, domains, certificates) or is gone. */
   push(appId: string): Promise<void> {
+    for (const listener of this.listeners) listener(appId);
     const next = (this.pushing.get(appId) ?? Promise.resolve()).catch(() => undefined).then(() => this.pushNow(appId));
     this.pushing.set(appId, next);
     const forget = () => {

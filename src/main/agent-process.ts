@@ -5,6 +5,7 @@ import { AgentClient } from '../agent/agent-client.js';
 import type { AgentContract } from '../agent/agent-contract.js';
 import { connectRpc } from '../agent/json-rpc.js';
 import { agentPaths, instancePrefix } from './agent-paths.js';
+import { checkPortFree } from './port-holder.js';
 
 export interface AgentSettings {
   dataDir: string;
@@ -49,7 +50,12 @@ export async function ensureAgent(settings: AgentSettings, log: (message: string
     log('the running host agent has other router, --allow-private-urls or --dyno-root settings; replacing it');
     await client.shutdown(true);
     await client.closed;
+    // Its router must have let go of the ports before the new agent (and the check below) binds them.
+    await waitForExit(Number(hello.pid), 20_000);
   }
+  // A port another process holds fails here, naming it, rather than as an agent that died starting.
+  await checkPortFree(settings.routerPort, settings.bind, '--router-port');
+  await checkPortFree(settings.routerTlsPort, settings.bind, '--router-tls-port');
   await mkdir(paths.run, { recursive: true, mode: 0o700 });
   const logFile = await open(paths.agentLog, 'a', 0o600);
   const env = { ...process.env };

@@ -4,6 +4,7 @@ import { runBackupCommand } from './admin-backup.js';
 import { runStackBuildCommand } from './stack-images.js';
 import { parseUpOptions, UP_HELP } from './options.js';
 import { startBerth } from './up.js';
+import { canBindLowPorts } from './port-holder.js';
 
 /** Process entry for bin/berth: `up` starts the platform, every other command is the CLI. */
 async function main(argv: string[]): Promise<number> {
@@ -20,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let options;
   try {
-    options = parseUpOptions(argv.slice(1), process.env);
+    options = parseUpOptions(argv.slice(1), process.env, { canBindLowPorts: await canBindLowPorts() });
   } catch (err) {
     process.stderr.write(`Error: ${(err as Error).message}\n\n${UP_HELP}`);
     return 2;

@@ -3,7 +3,21 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllowedRanges } from '../core/address-policy.js';
 import { DEFAULT_KEEP_RELEASES, parseByteSize } from '../core/disk-policy.js';
+import { isCertifiableName, LETS_ENCRYPT_DIRECTORY } from '../core/acme-plan.js';
 
+/** Automatic certificates (ACME) for `<app>.<domain>` and custom domains. */
+export interface AcmeOptions {
+  directoryUrl: string;
+  email?: string;
+  /** PEM file of a CA trusted for the ACME directory's own TLS only (hidden flag: pebble in tests). */
+  directoryCaFile?: string;
+  /** host:port of a DNS server for the reachability check instead of the system resolver (hidden flag for tests). */
+  dnsServer?: string;
+  /** First wait after a failed attempt, doubling (default 5 minutes; hidden flag for tests). */
+  retryBaseMs?: number;
+  /** How often every hostname is looked at (default 1 hour; hidden flag for tests). */
+  intervalMs?: number;
+}
 export interface UpOptions {
   dataDir: string;
   bind: string;
@@ -57,6 +71,14 @@ export interface UpOptions {
   idleAfterMs: number;
   /** Daily backups of Berth itself into this directory (`--backup-dir`), keeping the newest `keep`. */
   backups?: { dir: string; keep: number; everyMs?: number };
+  /** Automatic certificates; undefined: off. */
+  acme?: AcmeOptions;
+}
+
+/** What of this host the option defaults depend on. */
+export interface UpHost {
+  /** Root, or CAP_NET_BIND_SERVICE: ports below 1024 can be bound. */
+  canBindLowPorts: boolean;
 }
 
 export const UP_HELP = `Usage: bin/berth up [options]
@@ -72,8 +94,10 @@ Options:
   --data-dir DIR        state, blobs, TLS files and admin.key (default ~/.berth, or BERTH_DATA_DIR)
   --api-port N          Platform API over HTTP (default 5000; 0 picks a free port)
   --api-tls-port N      Platform API and git over HTTPS (default 5443; 0 picks a free port)
-  --router-port N       HTTP router for apps (default 8080; 0 picks a free port)
-  --router-tls-port N   HTTPS router for apps (default 8443; 0 picks a free port)
+  --router-port N       HTTP router for apps (default 8080, or 80 with a public --domain when run as
+                        root or with CAP_NET_BIND_SERVICE; 0 picks a free port)
+  --router-tls-port N   HTTPS router for apps (default 8443, or 443 like --router-port; 0 picks a
+                        free port)
   --rendezvous-port N   TLS port where berth run and heroku run attach to one-off dynos
                         (default 5001; 0 picks a free port)
   --outbound on|off     let build dynos reach the internet through NAT, for npm installs
@@ -84,8 +108,15 @@ Options:
   --stack-cache DIR     per-host stack images (default /var/cache/berth/stacks, or BERTH_STACK_CACHE)
   --npm-registry URL    npm registry (or mirror) for Node.js runtimes and packages in builds
                         (default $BERTH_NPM_REGISTRY, else https://registry.npmjs.org/)
-  --domain D            apps are served at <app>.<D> (default localhost)
+  --domain D            apps are served at <app>.<D> (default localhost); point a wildcard DNS
+                        record *.<D> at this host
   --bind ADDR           address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --acme on|off         automatic certificates (ACME, HTTP-01 through the router on port 80) for
+                        <app>.<domain> and every custom domain (default on with a public --domain
+                        and a --bind that is not loopback, else off)
+  --acme-directory URL  the ACME CA's directory (default Let's Encrypt:
+                        ${LETS_ENCRYPT_DIRECTORY})
+  --acme-email EMAIL    contact address of the ACME account (expiry notices; optional)
   --database-url URL    postgres://user:pass@host:port/db instead of SQLite (or DATABASE_URL)
   --addons-postgres-url URL
                         heroku-postgresql add-ons on this existing server (a superuser URL whose
@@ -121,6 +152,7 @@ Examples:
   bin/berth up
   bin/berth up --data-dir /tmp/b2 --api-port 5100 --api-tls-port 5543 --router-port 8180 --router-tls-port 8543
   bin/berth up --domain apps.example.com --bind 0.0.0.0 --database-url postgres://berth@db/berth
+  sudo bin/berth up --domain example.com --bind 0.0.0.0 --acme-email ops@example.com
 `;
 
 function port(name: string, value: string | undefined, fallback: number): number {
@@ -156,7 +188,7 @@ function npmRegistry(url: string | undefined): { npmRegistry?: string } {
 }
 
 /** Parses `bin/berth up` flags; env is consulted only for defaults. Throws on bad input. */
-export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOptions | 'help' {
+export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv, host: UpHost = { canBindLowPorts: false }): UpOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -189,6 +221,14 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
       'backup-dir': { type: 'string' },
       'backup-keep': { type: 'string' },
       'backup-every-ms': { type: 'string' },
+      acme: { type: 'string' },
+      'acme-directory': { type: 'string' },
+      'acme-email': { type: 'string' },
+      // Hidden flags for tests: --acme-ca-cert FILE, --acme-dns-server HOST:PORT, --acme-retry-ms, --acme-interval-ms.
+      'acme-ca-cert': { type: 'string' },
+      'acme-dns-server': { type: 'string' },
+      'acme-retry-ms': { type: 'string' },
+      'acme-interval-ms': { type: 'string' },
       // Hidden flags for tests, not in UP_HELP: --boot-timeout-ms, --metrics-interval-ms, --stop-grace-ms, --crash-cool-off-ms, --webhook-retry-delays-ms (comma-separated), --idle-after-ms, --backup-every-ms.
       'idle-after-ms': { type: 'string' },
       'boot-timeout-ms': { type: 'string' },
@@ -244,13 +284,16 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
   const maxHours = wholeNumber('session-max-hours', values['session-max-hours'], 1, 90 * 24);
   const sshText = values['ssh-port'] ?? '2222';
   const sshPort = sshText === 'off' ? undefined : port('ssh-port', sshText, 2222);
+  const bind = values.bind ?? '127.0.0.1';
+  // A public domain, run where ports 80 and 443 can be bound: the router takes them (ACME's HTTP-01 needs 80).
+  const lowPorts = values.domain !== undefined && isCertifiableName(domain) && host.canBindLowPorts;
   return {
     dataDir: resolve(values['data-dir'] ?? env.BERTH_DATA_DIR ?? join(homedir(), '.berth')),
-    bind: values.bind ?? '127.0.0.1',
+    bind,
     apiPort: port('api-port', values['api-port'], 5000),
     apiTlsPort: port('api-tls-port', values['api-tls-port'], 5443),
-    routerPort: port('router-port', values['router-port'], 8080),
-    routerTlsPort: port('router-tls-port', values['router-tls-port'], 8443),
+    routerPort: port('router-port', values['router-port'], lowPorts ? 80 : 8080),
+    routerTlsPort: port('router-tls-port', values['router-tls-port'], lowPorts ? 443 : 8443),
     rendezvousPort: port('rendezvous-port', values['rendezvous-port'], 5001),
     outbound: outbound === 'on',
     dynoRoot,
@@ -275,5 +318,36 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv): UpOption
     ...(maxHours !== undefined ? { sessionMaxMs: maxHours * 3_600_000 } : {}),
     idleAfterMs,
     ...(backups ? { backups } : {}),
+    ...acmeOptions(values, domain, bind),
+  };
+}
+
+const LOOPBACK_BIND = /^(127\.|localhost$|::1$|\[::1\]$)/;
+
+/** `--acme*`: on by default for a public domain served beyond loopback; checks each value. */
+function acmeOptions(values: Record<string, string | boolean | string[] | undefined>, domain: string, bind: string): { acme?: AcmeOptions } {
+  const text = values.acme as string | undefined;
+  if (text !== undefined && text !== 'on' && text !== 'off') throw new Error(`--acme must be on or off, not ${JSON.stringify(text)}.`);
+  const on = text === undefined ? isCertifiableName(domain) && !LOOPBACK_BIND.test(bind) : text === 'on';
+  if (!on) return {};
+  if (!isCertifiableName(domain)) throw new Error(`--acme on needs a --domain a public CA can certify (a DNS name such as apps.example.com), not ${JSON.stringify(domain)}.`);
+  const directoryUrl = (values['acme-directory'] as string | undefined) ?? LETS_ENCRYPT_DIRECTORY;
+  if (!/^https?:\/\/[^\s]+$/.test(directoryUrl)) throw new Error(`--acme-directory must be the http(s) URL of an ACME directory, not ${JSON.stringify(directoryUrl)}.`);
+  const email = values['acme-email'] as string | undefined;
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error(`--acme-email must be an email address, not ${JSON.stringify(email)}.`);
+  const dnsServer = values['acme-dns-server'] as string | undefined;
+  if (dnsServer !== undefined && !/^[0-9a-f.:[\]]+$/i.test(dnsServer)) throw new Error(`--acme-dns-server must be an address such as 127.0.0.1:5353, not ${JSON.stringify(dnsServer)}.`);
+  const retry = milliseconds('acme-retry-ms', values['acme-retry-ms'] as string | undefined, 10, 86_400_000);
+  const interval = milliseconds('acme-interval-ms', values['acme-interval-ms'] as string | undefined, 10, 86_400_000);
+  const caFile = values['acme-ca-cert'] as string | undefined;
+  return {
+    acme: {
+      directoryUrl,
+      ...(email !== undefined ? { email } : {}),
+      ...(caFile !== undefined ? { directoryCaFile: resolve(caFile) } : {}),
+      ...(dnsServer !== undefined ? { dnsServer } : {}),
+      ...(retry !== undefined ? { retryBaseMs: retry } : {}),
+      ...(interval !== undefined ? { intervalMs: interval } : {}),
+    },
   };
 }

@@ -42,6 +42,7 @@ import { openStore, storeLocationFromUrl, type StoreLocation } from '../store/op
 import type { Store } from '../store/port.js';
 import { agentPaths, instancePrefix } from './agent-paths.js';
 import { ensureAgent, stopAgent, type AgentSettings } from './agent-process.js';
+import { createCertificateManager } from './acme-wiring.js';
 import { builtinAddonProviders } from './addon-providers.js';
 import { createApiServers } from './api-servers.js';
 import { banner } from './banner.js';
@@ -119,7 +120,9 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     const host = options.domain;
     const gitHost = apiTlsPort === 443 ? host : `${host}:${apiTlsPort}`;
     const apiUrl = withPort('http', host, apiPort);
-    const webUrl = (app: string) => `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
+    // With automatic certificates an app's URL is HTTPS (as Heroku's web_url is); else plain HTTP.
+    const webUrl = (app: string) =>
+      options.acme && routerPorts.https ? `${withPort('https', `${app}.${host}`, routerPorts.https)}/` : `${withPort('http', `${app}.${host}`, routerPorts.http)}/`;
     const gitUrl = (app: string) => `https://${gitHost}/${app}.git`;
 
     const diskBudgetBytes = options.diskBudgetBytes ?? (await defaultDiskBudget(paths.root));
@@ -158,6 +161,10 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       ...(options.appDiskCapBytes !== undefined ? { appDiskCapBytes: options.appDiskCapBytes } : {}),
       idleAfterMs: options.idleAfterMs,
     });
+    // Automatic certificates (ACME): started once the agent is connected (challenges go through it).
+    const acme = options.acme
+      ? await createCertificateManager(options.acme, { store, routes, domain: options.domain, routerHttpPort: routerPorts.http, log: logLine })
+      : undefined;
     // Garbage collection: hourly, after every release, and once now.
     disk.start(3_600_000);
     disk.soon(0);
@@ -204,6 +211,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
       addonTimeoutMs: 30_000,
       data: dataServices.data,
       partners,
+      ...(acme ? { acm: acme.manager } : {}),
       urlSigningKey: await signingKey(join(paths.root, 'url-signing.key')),
       blobLimits: { slugBytes: 500 * 1024 * 1024, sourceBytes: 500 * 1024 * 1024 },
       rateLimitPerHour: 4500,
@@ -313,6 +321,11 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     // Registered after the agent's stop, so it runs before it: the last minutes reach the store.
     metrics.start(15_000);
     cleanups.defer(() => metrics.stop());
+    // Stopped before the agent (cleanups unwind newest first).
+    if (acme) {
+      acme.manager.start(acme.intervalMs);
+      cleanups.defer(() => acme.manager.stop());
+    }
 
     const runtime = {
       pid: process.pid,

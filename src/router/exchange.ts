@@ -65,7 +65,7 @@ export class Exchange implements BackendUser, Waiter, RelayOwner {
     this.#phaseAt = engine.clock;
     this.#lastActivity = engine.clock;
     this.#requestComplete = !hasBody;
-    this.#relay = new ResponseRelay(this, client, req, engine.options.via, engine.options.maxResponseHeaderBytes, engine.options.cookieDomain);
+    this.#relay = new ResponseRelay(this, client, req, engine.options.via, engine.options.maxResponseHeaderBytes, engine.options.cookieDomain, client.proto === 'https' && dispatcher.route.hsts === true);
   }
 
   get app(): string {

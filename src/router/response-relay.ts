@@ -1,3 +1,4 @@
+import { HSTS_HEADER } from './plain-http.js';
 import { ChunkedFramer, FRAMER_ERROR } from './chunked-framer.js';
 import { latin1 } from './latin1.js';
 import type { RequestHead } from './request-head.js';
@@ -48,6 +49,8 @@ export class ResponseRelay {
     private readonly via: string,
     private readonly maxHeadBytes: number,
     private readonly cookieDomain: string = '',
+    /** Add Strict-Transport-Security unless the dyno sent its own (an HTTPS request to an app with `hsts`). */
+    private readonly hsts = false,
   ) {}
 
   /** The response head went to the client: a failure now can only close the connection. */
@@ -169,7 +172,8 @@ export class ResponseRelay {
     this.#keepAliveMs = h.keepAliveMs;
     const connection = this.#closeClient ? 'Connection: close\r\n' : r.http10 ? 'Connection: keep-alive\r\n' : '';
     const via = h.via === null ? this.via : `${h.via}, ${this.via}`;
-    const head = `HTTP/1.1 ${h.status} ${h.reason}\r\n${h.forward}${framing}${connection}Via: ${via}\r\n\r\n`;
+    const sts = this.hsts && !/^strict-transport-security:/im.test(h.forward) ? HSTS_HEADER : '';
+    const head = `HTTP/1.1 ${h.status} ${h.reason}\r\n${h.forward}${sts}${framing}${connection}Via: ${via}\r\n\r\n`;
     this.#started = true;
     this.#status = h.status;
     this.owner.responseStarted();

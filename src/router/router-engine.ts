@@ -10,6 +10,7 @@ import { CustomPages, type PageFetcher, pageFetcher } from './custom-pages.js';
 import type { PageTarget } from './engine-context.js';
 import { errorPage, noSuchAppPage, routerResponse } from './error-page.js';
 import { Exchange } from './exchange.js';
+import { plainHttpAnswer } from './plain-http.js';
 import { routerLogLine } from './router-log-line.js';
 import type { RequestHead } from './request-head.js';
 import { routerOptions, sweepIntervalMs, type RouterOptions } from './router-options.js';
@@ -59,6 +60,8 @@ class RequestIds {
  */
 export class RouterEngine implements ConnectionEngine {
   readonly options: RouterOptions;
+  /** Where this router answers HTTPS (the target of force-https redirects); undefined: no HTTPS listener. */
+  httpsPort: number | undefined;
   clock = Date.now();
   requests = 0;
   readonly #table: RouteTable;
@@ -153,6 +156,18 @@ export class RouterEngine implements ConnectionEngine {
         status: 404, bytes, protocol: conn.proto,
       }));
       return null;
+    }
+    if (conn.proto === 'http') {
+      const close = hasBody || !req.keepAlive;
+      const own = plainHttpAnswer(dispatcher.route, req, this.httpsPort, this.options.via, close);
+      if (own !== null) {
+        const bytes = conn.respond(own.raw, close);
+        this.log(dispatcher.route.app, routerLogLine({
+          code: null, method: req.method, path: req.target, host: req.hostKey, requestId, fwd, dyno: '', connectMs: -1, serviceMs: -1,
+          status: own.status, bytes, protocol: 'http',
+        }));
+        return null;
+      }
     }
     const ex = new Exchange(this, conn, req, dispatcher, requestId, fwd, now, hasBody);
     conn.exchange = ex;

@@ -79,6 +79,7 @@ export async function startRouter(o: StartRouterOptions): Promise<RunningRouter>
       });
       servers.push(https);
       ports.https = await listen(https, o.tlsPort, o.host);
+      engine.httpsPort = ports.https;
     }
   } catch (err) {
     await Promise.all(servers.filter((s) => s.listening).map(closeServer));

@@ -1,3 +1,4 @@
+import { KyselyAcmeCertificates } from './acme-certificates-repository.js';
 import { Kysely, Migrator, sql } from 'kysely';
 import type { Store } from './port.js';
 import type { Database } from './schema.js';
@@ -52,6 +53,7 @@ export class KyselyStore implements Store {
   readonly buildpackInstallations: KyselyBuildpackInstallations;
   readonly domains: KyselyDomains;
   readonly sniEndpoints: KyselySniEndpoints;
+  readonly acmeCertificates: KyselyAcmeCertificates;
   readonly appFeatures: KyselyAppFeatures;
   readonly accountQuotas: KyselyAccountQuotas;
   readonly sshKeys: KyselySshKeys;
@@ -91,6 +93,7 @@ export class KyselyStore implements Store {
     this.buildpackInstallations = new KyselyBuildpackInstallations(db);
     this.domains = new KyselyDomains(db, clock);
     this.sniEndpoints = new KyselySniEndpoints(db, clock);
+    this.acmeCertificates = new KyselyAcmeCertificates(db, clock);
     this.appFeatures = new KyselyAppFeatures(db, clock);
     this.accountQuotas = new KyselyAccountQuotas(db, clock);
     this.sshKeys = new KyselySshKeys(db, clock);

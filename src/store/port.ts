@@ -12,6 +12,7 @@ import type { DashboardSessionRepository } from './dashboard-session-records.js'
 import type { AppTransfer, AppTransferState, Collaborator, Team, TeamInvitation, TeamMember, TeamRole } from './access-records.js';
 import type { AddonProviderRecord, PartnerToken, PartnerTokenKind } from './addon-provider-records.js';
 import type { Domain, SniEndpoint } from './domain-records.js';
+import type { AcmeCertificateRepository } from './acme-certificate-records.js';
 import type { AppWebhookRepository } from './webhook-records.js';
 import type { PgBackupScheduleRepository, PgTransferRepository } from './pg-transfer-records.js';
 import type { PipelineCouplingRepository, PipelinePromotionRepository, PipelineRepository } from './pipeline-records.js';
@@ -21,6 +22,7 @@ import type { AppFeatureSetting, Build, BuildpackInstallation, BuildpackRef, Cur
 
 export type * from './records.js';
 export type * from './domain-records.js';
+export type * from './acme-certificate-records.js';
 export type * from './addon-records.js';
 export type * from './pg-transfer-records.js';
 export type * from './scheduler-job-records.js';
@@ -50,6 +52,8 @@ export interface Store {
   buildpackInstallations: BuildpackInstallationRepository;
   domains: DomainRepository;
   sniEndpoints: SniEndpointRepository;
+  /** Automatic certificates (ACME) by hostname. */
+  acmeCertificates: AcmeCertificateRepository;
   appFeatures: AppFeatureRepository;
   accountQuotas: AccountQuotaRepository;
   sshKeys: SshKeyRepository;

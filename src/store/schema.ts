@@ -186,6 +186,21 @@ export interface SniEndpointsTable {
   updated_at: string;
 }
 
+/** An automatic (ACME) certificate per hostname; `private_key` is a secret. */
+export interface AcmeCertificatesTable {
+  hostname: string;
+  app_id: string;
+  status: string;
+  reason: string | null;
+  certificate: string | null;
+  private_key: string | null;
+  expires_at: string | null;
+  failures: number;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** An add-on; `config` is a JSON object (suffix → value), a secret. */
 export interface AddonsTable {
   id: string;
@@ -514,6 +529,7 @@ export interface Database {
   buildpack_installations: BuildpackInstallationsTable;
   domains: DomainsTable;
   sni_endpoints: SniEndpointsTable;
+  acme_certificates: AcmeCertificatesTable;
   app_features: AppFeaturesTable;
   account_quotas: AccountQuotasTable;
   ssh_keys: SshKeysTable;

@@ -32,10 +32,10 @@ const patch = (app: string, feature: string, body: unknown, key = dev.key) =>
   api.request(`/apps/${app}/features/${feature}`, { key, method: 'PATCH', body: jsonBody(body) });
 
 describe('app features', () => {
-  it('lists log-runtime-metrics and autoidle, off, in the shape of Heroku’s app-feature', async () => {
+  it('lists log-runtime-metrics, autoidle, force-https and hsts, off, in the shape of Heroku’s app-feature', async () => {
     const app = await newApp(api, dev.key, 'labs-list');
     const list = await features(app.name);
-    assert.deepEqual(list.map((f) => [f.name, f.enabled]), [['log-runtime-metrics', false], ['autoidle', false]]);
+    assert.deepEqual(list.map((f) => [f.name, f.enabled]), [['log-runtime-metrics', false], ['autoidle', false], ['force-https', false], ['hsts', false]]);
     const [metrics] = list;
     assert.ok(metrics);
     assert.deepEqual(Object.keys(metrics).sort(), SCHEMA_FIELDS);
@@ -52,7 +52,7 @@ describe('app features', () => {
     const app = await newApp(api, dev.key, 'labs-on');
     const on = await expectJson<AppFeatureJson>(await patch(app.name, 'log-runtime-metrics', { enabled: true }), 200);
     assert.equal(on.enabled, true);
-    assert.deepEqual((await features(app.name)).map((f) => f.enabled), [true, false]);
+    assert.deepEqual((await features(app.name)).map((f) => f.enabled), [true, false, false, false]);
     assert.equal((await api.store.appFeatures.find(app.id, 'log-runtime-metrics'))?.enabled, true);
     assert.deepEqual(dynos.restarts.filter((r) => r.appId === app.id), [{ appId: app.id }]);
     await waitFor('the platform to hear of the change (a fire-and-forget notification)', () => api.platform.of('appChanged', app.id).length === 1);
@@ -66,6 +66,18 @@ describe('app features', () => {
     assert.equal(dynos.restarts.filter((r) => r.appId === app.id).length, 2, 'turning it off rolls the dynos too');
   });
 
+  it('force-https and hsts change the app’s routing (the platform hears of it) without rolling its dynos', async () => {
+    const app = await newApp(api, dev.key, 'labs-https');
+    for (const name of ['force-https', 'hsts']) {
+      const on = await expectJson<AppFeatureJson>(await patch(app.name, name, { enabled: true }), 200);
+      assert.equal(on.enabled, true);
+      assert.equal(on.state, 'general');
+    }
+    await waitFor('the platform to hear of both changes', () => api.platform.of('appChanged', app.id).length === 2);
+    assert.deepEqual((await features(app.name)).map((f) => [f.name, f.enabled]), [['log-runtime-metrics', false], ['autoidle', false], ['force-https', true], ['hsts', true]]);
+    assert.equal(dynos.restarts.filter((r) => r.appId === app.id).length, 0, 'routing features need no dyno restart');
+  });
+
   it('refuses an unknown feature with 404 naming the known ones, and a body without a boolean enabled with 422', async () => {
     const app = await newApp(api, dev.key, 'labs-bad');
     const unknown = await expectError(await patch(app.name, 'no-such-feature', { enabled: true }), 404, 'not_found');
@@ -76,7 +88,7 @@ describe('app features', () => {
       assert.match(bad.message, /enabled must be true or false/);
     }
     await expectError(await api.request(`/apps/${app.name}/features/log-runtime-metrics`, { key: dev.key, method: 'PATCH', body: 'nope' }), 400, 'bad_request');
-    assert.deepEqual(await features(app.name).then((l) => l.map((f) => f.enabled)), [false, false]);
+    assert.deepEqual(await features(app.name).then((l) => l.map((f) => f.enabled)), [false, false, false, false]);
   });
 
   it('hides another user’s app behind the same 404 as a missing one', async () => {
@@ -84,7 +96,7 @@ describe('app features', () => {
     await expectError(await api.request(`/apps/${app.name}/features`, { key: other.key }), 404, 'not_found');
     await expectError(await patch(app.name, 'log-runtime-metrics', { enabled: true }, other.key), 404, 'not_found');
     await expectError(await api.request('/apps/no-such-app/features', { key: dev.key }), 404, 'not_found');
-    assert.deepEqual((await features(app.name)).map((f) => f.enabled), [false, false]);
+    assert.deepEqual((await features(app.name)).map((f) => f.enabled), [false, false, false, false]);
   });
 
   it('turning autoidle on tells the platform (the idle period reaches the agent) and restarts no dyno', async () => {

@@ -36,7 +36,7 @@ export const LAYERS: LayerRules = {
 
   // Composition roots: wire everything together; the only place reading env and options.
   main: {
-    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'dashboard', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh', 'backup', 'stacks'],
+    mayImport: ['core', 'store', 'accounts', 'pki', 'api', 'cli', 'dashboard', 'git', 'builder', 'blobs', 'runtime', 'router', 'logplex', 'scheduler', 'agent', 'addons', 'deploy', 'egress', 'webhooks', 'ssh', 'backup', 'stacks', 'acme'],
     node: true,
     packages: true,
   },
@@ -79,6 +79,9 @@ export const LAYERS: LayerRules = {
   // Backups of Berth itself (admin:backup / admin:restore): archive format, SQLite online
   // backup, pg_dump/pg_restore and tar, run by main on the data dir.
   backup: { mayImport: ['core'], node: true, packages: ['better-sqlite3'] },
+  // Automatic certificates (ACME): the certificate manager, the acme-client issuer, the
+  // reachability check and the challenges the router answers (through the route sync main wires).
+  acme: { mayImport: ['core', 'store'], node: true, packages: ['acme-client'] },
   // The app webhook sender: deliveries from the store's queue, posted through the egress guard.
   webhooks: { mayImport: ['core', 'store', 'egress'], node: true, packages: false },
 };

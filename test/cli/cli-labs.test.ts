@@ -75,10 +75,25 @@ test('an unknown feature fails with the API’s message naming the known ones, a
   for (const command of ['labs:enable', 'labs:disable', 'labs:info']) {
     const unknown = await berth([command, 'no-such-feature']);
     assert.equal(unknown.code, 1, command);
-    assert.match(unknown.stderr, /no-such-feature \(known: log-runtime-metrics, autoidle\)/, command);
+    assert.match(unknown.stderr, /no-such-feature \(known: log-runtime-metrics, autoidle, force-https, hsts\)/, command);
     const missing = await berth([command]);
     assert.equal(missing.code, 2, command);
     assert.match(missing.stderr, /FEATURE/, command);
   }
   assert.equal(dynos.restarts.length, 2, 'nothing restarted');
+});
+
+test('features lists every app feature and features:enable force-https turns it on without restarting dynos', async () => {
+  const before = dynos.restarts.length;
+  const listed = await berth(['features']);
+  assert.equal(listed.code, 0);
+  assert.match(listed.stdout, /^=== App Features labs-app\n/);
+  assert.match(listed.stdout, /\[ \] force-https +Redirect every plain-HTTP request to HTTPS/);
+  assert.match(listed.stdout, /\[ \] hsts +Add Strict-Transport-Security/);
+  assert.deepEqual(await berth(['features:enable', 'force-https']), { code: 0, stdout: 'Enabling force-https for labs-app... done\n', stderr: '' });
+  assert.equal((await api.store.appFeatures.find(app.id, 'force-https'))?.enabled, true);
+  assert.match((await berth(['features'])).stdout, /\[\+\] force-https/);
+  assert.doesNotMatch((await berth(['labs'])).stdout, /force-https/, 'labs lists the experimental ones only');
+  assert.deepEqual(await berth(['features:disable', 'force-https']), { code: 0, stdout: 'Disabling force-https for labs-app... done\n', stderr: '' });
+  assert.equal(dynos.restarts.length, before);
 });

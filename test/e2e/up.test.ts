@@ -7,6 +7,7 @@ import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createServer, type AddressInfo } from 'node:net';
 import { api, startBerth, testEnv, type BerthProcess } from '../support/berth-process.js';
 import { shutDown } from '../support/e2e-harness.js';
 import { repoRoot } from '../support/repo-root.js';
@@ -100,6 +101,22 @@ describe('bin/berth up on the embedded default', () => {
       startBerth({ dataDir, timeoutMs: 30_000 }),
       (err: Error) => /Another Berth \(pid \d+\) is running with this data dir/.test(err.message),
     );
+  });
+
+  it('refuses to start when another process holds the router port, naming that process', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    const otherDir = await mkdtemp(join(tmpdir(), 'berth-up-port-'));
+    try {
+      await assert.rejects(
+        startBerth({ dataDir: otherDir, args: ['--router-port', String(port)], timeoutMs: 60_000 }),
+        (err: Error) => err.message.includes(`Port ${port} is already in use by node (pid ${process.pid}): stop it, or choose another port with --router-port.`),
+      );
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+      await rm(otherDir, { recursive: true, force: true });
+    }
   });
 
   it('stops cleanly on SIGTERM and a second start reuses the data and the key', async () => {

@@ -117,4 +117,35 @@ describe('bin/berth up options', () => {
     assert.deepEqual(parse('--backup-dir', '/b', '--backup-keep', '3').backups, { dir: '/b', keep: 3 });
     assert.throws(() => parse('--backup-dir', '/b', '--backup-keep', 'all'), /--backup-keep must be a whole number of backups from 1 to 1000/);
   });
+
+  it('keep the router on 8080 and 8443 unless a public domain is served where ports 80 and 443 can be bound', () => {
+    const lowPorts = (...argv: string[]) => parseUpOptions(argv, {}, { canBindLowPorts: true }) as Exclude<ReturnType<typeof parseUpOptions>, 'help'>;
+    assert.deepEqual([parse('--domain', 'example.com').routerPort, parse('--domain', 'example.com').routerTlsPort], [8080, 8443], 'without the capability');
+    assert.deepEqual([lowPorts('--domain', 'example.com').routerPort, lowPorts('--domain', 'example.com').routerTlsPort], [80, 443]);
+    assert.deepEqual([lowPorts().routerPort, lowPorts('--domain', 'localhost').routerPort], [8080, 8080], 'localhost is no public domain');
+    const chosen = lowPorts('--domain', 'example.com', '--router-port', '0', '--router-tls-port', '9443');
+    assert.deepEqual([chosen.routerPort, chosen.routerTlsPort], [0, 9443], 'the flags still win');
+  });
+
+  it('turn ACME on by default only for a public domain bound beyond loopback, with Let\'s Encrypt as the CA', () => {
+    assert.equal(parse().acme, undefined);
+    assert.equal(parse('--domain', 'example.com').acme, undefined, 'loopback: nobody outside could validate');
+    assert.deepEqual(parse('--domain', 'example.com', '--bind', '0.0.0.0').acme, { directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory' });
+    assert.equal(parse('--domain', 'example.com', '--bind', '0.0.0.0', '--acme', 'off').acme, undefined);
+    const test = parse('--domain', 'acme.test', '--acme', 'on', '--acme-directory', 'https://127.0.0.1:14000/dir', '--acme-email', 'ops@example.com', '--acme-retry-ms', '200');
+    assert.deepEqual(test.acme, { directoryUrl: 'https://127.0.0.1:14000/dir', email: 'ops@example.com', retryBaseMs: 200 });
+    assert.match(UP_HELP, /--acme on\|off/);
+    assert.match(UP_HELP, /--acme-directory URL/);
+  });
+
+  for (const [argv, message] of [
+    [['--acme', 'yes'], /--acme must be on or off, not "yes"/],
+    [['--acme', 'on'], /--acme on needs a --domain a public CA can certify .* not "localhost"/],
+    [['--domain', 'example.com', '--acme', 'on', '--acme-directory', 'letsencrypt'], /--acme-directory must be the http\(s\) URL of an ACME directory/],
+    [['--domain', 'example.com', '--acme', 'on', '--acme-email', 'ops'], /--acme-email must be an email address, not "ops"/],
+  ] as const) {
+    it(`refuse ${argv.join(' ')} with a message naming the flag`, () => {
+      assert.throws(() => parse(...argv), message);
+    });
+  }
 });

@@ -21,6 +21,7 @@ import { accountsContract, authorizationsContract } from './accounts-contract.js
 import { addonsContract } from './addons-contract.js';
 import { addonProvidersContract } from './addon-providers-contract.js';
 import { appFeaturesContract } from './app-features-contract.js';
+import { acmeCertificatesContract } from './acme-certificates-contract.js';
 import { accountQuotasContract } from './account-quotas-contract.js';
 import { appSetupsContract } from './app-setups-contract.js';
 import { reviewAppsContract } from './review-apps-contract.js';
@@ -162,6 +163,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     buildpackInstallationsContract({ open });
     cascadeContract({ open });
     domainsContract({ open });
+    acmeCertificatesContract({ open });
     appFeaturesContract({ open });
     accountQuotasContract({ open });
     appSetupsContract({ open });

@@ -13,6 +13,7 @@ import { ownerOf, requireOnApp, routeApp } from '../app-access.js';
 import { pageReply, pageRequest } from '../page-reply.js';
 import { announceRelease, notifyPlatform } from '../releasing.js';
 import { serializeApp } from '../serialize.js';
+import { appAcm } from '../acm-setting.js';
 import { teamOwnerEmail } from '../serialize-team.js';
 
 const APP_RANGE_FIELDS = ['id', 'name'] as const;
@@ -22,7 +23,7 @@ export async function appJson(ctx: RequestContext, app: App, current?: CurrentRe
   const team = app.teamId === null ? undefined : await ctx.deps.store.teams.findById(app.teamId);
   // A team app's owner is the team, as Heroku shows it (`TEAM@herokumanager.com`).
   const owner = team ? { id: team.id, email: teamOwnerEmail(team) } : await ownerOf(ctx, app);
-  return serializeApp(app, owner, ctx.deps.urls, summary, await ctx.deps.disk.repoSize(app.id), team);
+  return { ...serializeApp(app, owner, ctx.deps.urls, summary, await ctx.deps.disk.repoSize(app.id), team), acm: await appAcm(ctx, app) };
 }
 
 /** Creates the app and its v1 "Initial release" together, as Heroku does. */

@@ -1,7 +1,7 @@
 import { validateCustomHostname } from '../../core/custom-domain.js';
 import { notFound, PlatformError } from '../../core/errors.js';
 import type { App } from '../../core/model.js';
-import type { Domain, SniEndpoint } from '../../store/port.js';
+import type { AcmeCertificate, Domain, SniEndpoint } from '../../store/port.js';
 import { isUuid, routeApp } from '../app-access.js';
 import { stableId } from '../certificate-bundle.js';
 import type { RequestContext, Route } from '../context.js';
@@ -16,8 +16,9 @@ const RANGE_FIELDS = ['id', 'hostname'] as const;
 
 /** The domain resource of the Platform API schema. */
 interface DomainJson {
-  acm_status: null;
-  acm_status_reason: null;
+  /** Heroku's ACM status (`cert issued`, `pending`, `failing`, `failed`), null without automatic certificates. */
+  acm_status: string | null;
+  acm_status_reason: string | null;
   app: { id: string; name: string };
   /** Where to point a CNAME (ALIAS for an apex); null for the default domain. */
   cname: string | null;
@@ -31,10 +32,24 @@ interface DomainJson {
   updated_at: string;
 }
 
-function customJson(ctx: RequestContext, app: App, domain: Domain, endpoint: Pick<SniEndpoint, 'id' | 'name'> | undefined): DomainJson {
+/** A hostname's automatic certificate as the domain shows it (`acm_status`, `acm_status_reason`). */
+type AcmView = Pick<AcmeCertificate, 'status' | 'reason'> | undefined;
+
+const ACM_STATUS: Record<AcmeCertificate['status'], string> = { ok: 'cert issued', pending: 'pending', failing: 'failing', failed: 'failed' };
+
+function acmFields(acm: AcmView): Pick<DomainJson, 'acm_status' | 'acm_status_reason'> {
+  return { acm_status: acm ? ACM_STATUS[acm.status] : null, acm_status_reason: acm?.reason ?? null };
+}
+
+/** The app's automatic certificates by hostname (none when ACME is off). */
+async function acmViews(ctx: RequestContext, app: App): Promise<Map<string, AcmeCertificate>> {
+  if (!ctx.deps.acm) return new Map();
+  return new Map((await ctx.deps.store.acmeCertificates.list(app.id)).map((c) => [c.hostname, c]));
+}
+
+function customJson(ctx: RequestContext, app: App, domain: Domain, endpoint: Pick<SniEndpoint, 'id' | 'name'> | undefined, acm?: AcmView): DomainJson {
   return {
-    acm_status: null,
-    acm_status_reason: null,
+    ...acmFields(acm),
     app: { id: app.id, name: app.name },
     cname: appHostname(ctx, app),
     created_at: domain.createdAt,
@@ -48,10 +63,9 @@ function customJson(ctx: RequestContext, app: App, domain: Domain, endpoint: Pic
 }
 
 /** `<app>.<domain>`, listed first by Heroku as kind `heroku`; not stored, its id derives from the app's. */
-function defaultJson(ctx: RequestContext, app: App): DomainJson {
+function defaultJson(ctx: RequestContext, app: App, acm?: AcmView): DomainJson {
   return {
-    acm_status: null,
-    acm_status_reason: null,
+    ...acmFields(acm),
     app: { id: app.id, name: app.name },
     cname: null,
     created_at: app.createdAt,
@@ -66,7 +80,7 @@ function defaultJson(ctx: RequestContext, app: App): DomainJson {
 
 async function domainJson(ctx: RequestContext, app: App, domain: Domain): Promise<DomainJson> {
   const endpoint = domain.sniEndpointId ? await ctx.deps.store.sniEndpoints.findById(app.id, domain.sniEndpointId) : undefined;
-  return customJson(ctx, app, domain, endpoint);
+  return customJson(ctx, app, domain, endpoint, (await acmViews(ctx, app)).get(domain.hostname));
 }
 
 /** The `:domain` of a path (id or hostname): a custom domain, or 'default' for `<app>.<domain>`. */
@@ -99,9 +113,12 @@ export const domainRoutes: Route[] = [
     async handler(ctx) {
       const app = routeApp(ctx);
       const page = pageRequest(ctx, RANGE_FIELDS);
-      const [domains, endpoints] = await Promise.all([ctx.deps.store.domains.list(app.id), ctx.deps.store.sniEndpoints.list(app.id)]);
+      const [domains, endpoints, acm] = await Promise.all([ctx.deps.store.domains.list(app.id), ctx.deps.store.sniEndpoints.list(app.id), acmViews(ctx, app)]);
       const byId = new Map(endpoints.map((e) => [e.id, e]));
-      const all = [defaultJson(ctx, app), ...domains.map((d) => customJson(ctx, app, d, d.sniEndpointId ? byId.get(d.sniEndpointId) : undefined))];
+      const all = [
+        defaultJson(ctx, app, acm.get(appHostname(ctx, app))),
+        ...domains.map((d) => customJson(ctx, app, d, d.sniEndpointId ? byId.get(d.sniEndpointId) : undefined, acm.get(d.hostname))),
+      ];
       const result = pageItems(all, page, (d) => (page.field === 'hostname' ? d.hostname : d.id));
       return pageReply(page, result, result.items);
     },
@@ -130,7 +147,7 @@ export const domainRoutes: Route[] = [
     async handler(ctx) {
       const app = routeApp(ctx);
       const domain = await findDomain(ctx, app, ctx.params.domain as string);
-      return { status: 200, body: domain === 'default' ? defaultJson(ctx, app) : await domainJson(ctx, app, domain) };
+      return { status: 200, body: domain === 'default' ? defaultJson(ctx, app, (await acmViews(ctx, app)).get(appHostname(ctx, app))) : await domainJson(ctx, app, domain) };
     },
   },
   {

@@ -100,6 +100,13 @@ import { login } from './login.js';
 import { local } from './local.js';
 import { logout } from './logout.js';
 import { open } from './open.js';
+import { certsAuto } from './certs-auto.js';
+import { certsAutoDisable } from './certs-auto-disable.js';
+import { certsAutoEnable } from './certs-auto-enable.js';
+import { certsAutoRefresh } from './certs-auto-refresh.js';
+import { features } from './features.js';
+import { featuresDisable } from './features-disable.js';
+import { featuresEnable } from './features-enable.js';
 import { labs } from './labs.js';
 import { labsDisable } from './labs-disable.js';
 import { labsEnable } from './labs-enable.js';
@@ -253,6 +260,13 @@ export const COMMANDS: readonly Command[] = [
   certsAdd,
   certsRemove,
   labs,
+  certsAuto,
+  certsAutoEnable,
+  certsAutoDisable,
+  certsAutoRefresh,
+  features,
+  featuresEnable,
+  featuresDisable,
   labsInfo,
   labsEnable,
   labsDisable,

@@ -1,7 +1,5 @@
-import { findAppFeature } from '../../core/app-features.js';
-import { appPath } from '../api-client.js';
-import type { AppFeatureJson } from '../api-types.js';
 import type { Command } from '../command.js';
+import { toggleFeature } from '../feature-toggle.js';
 
 export const labsDisable: Command = {
   name: 'labs:disable',
@@ -11,14 +9,5 @@ export const labsDisable: Command = {
   flags: {},
   needsApp: true,
   examples: ['berth labs:disable log-runtime-metrics', 'berth labs:disable log-runtime-metrics -a my-app'],
-  async run(ctx) {
-    const app = ctx.app();
-    const name = ctx.args[0] as string;
-    const path = appPath(app, `/features/${encodeURIComponent(name)}`);
-    const current = await ctx.api.get<AppFeatureJson>(path);
-    if (current.enabled === false) return void ctx.print(`${current.name} is already disabled for ${app}.`);
-    const feature = await ctx.api.patch<AppFeatureJson>(path, { enabled: false });
-    ctx.print(`Disabling ${feature.name} for ${app}... done`);
-    if (findAppFeature(feature.name)?.restartsDynos) ctx.note(`Restarting ${app}'s dynos so they pick it up.`);
-  },
+  run: (ctx) => toggleFeature(ctx, false),
 };

@@ -11,7 +11,8 @@ export const labs: Command = {
   examples: ['berth labs', 'berth labs --json -a my-app'],
   async run(ctx) {
     const app = ctx.app();
-    const features = await ctx.api.get<AppFeatureJson[]>(appPath(app, '/features'));
+    // Like the official CLI: labs are the experimental features; `berth features` lists every one.
+    const features = (await ctx.api.get<AppFeatureJson[]>(appPath(app, '/features'))).filter((f) => f.state !== 'general');
     if (ctx.bool('json')) return void ctx.printJson(features);
     ctx.print(ctx.colours.out.bold(`=== App Features ${app}`));
     const sorted = [...features].sort((a, b) => a.name.localeCompare(b.name));

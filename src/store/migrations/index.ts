@@ -19,6 +19,7 @@ import * as m0018 from './0018-review-apps.js';
 import * as m0019 from './0019-dashboard-sessions.js';
 import * as m0020 from './0020-app-metrics.js';
 import * as m0021 from './0021-stacks.js';
+import * as m0022 from './0022-acme-certificates.js';
 
 /**
  * Versioned migrations, applied in name order by Kysely's Migrator on both dialects. Never edit
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
   '0019-dashboard-sessions': m0019,
   '0020-app-metrics': m0020,
   '0021-stacks': m0021,
+  '0022-acme-certificates': m0022,
 };
 
 export const migrationProvider: MigrationProvider = {
