@@ -51,9 +51,10 @@ const RULES = [
   [/^(2fa|2fa:.*|auth:2fa.*|twofactor.*)$/, 'no', 'two-factor auth is not part of Berth'],
   [/^(ci|ci:.*)$/, 'no', 'Heroku CI is not part of Berth'],
   [/^container:.*$/, 'no', 'container builds need a registry; Berth builds with buildpacks'],
-  [/^(spaces|spaces:.*|ps:socks|ps:exec|ps:forward|ps:copy)$/, 'no', 'Private Spaces and Heroku Exec are not part of Berth'],
+  [/^(spaces|spaces:.*|drains:get|drains:set|ps:socks|ps:exec|ps:forward|ps:copy)$/, 'no', 'Private Spaces and Heroku Exec are not part of Berth'],
   [/^(telemetry|telemetry:.*|data:.*|pg:upgrade.*|pg:links.*|pg:promote|pg:unfollow|pg:connection-pooling:attach|redis:promote|redis:upgrade|pg:settings.*|pg:credentials:(create|destroy|repair-default)|pg:fork)$/, 'no', "a Heroku Data feature Berth's PostgreSQL/Redis do not offer yet"],
   [/^(orgs|orgs:open|apps:favorites.*|ps:autoscale:.*|ps:type|dyno:.*)$/, 'no', 'not implemented'],
+  [/^releases:retry$/, 'no', "the CLI first looks for a `release` entry in the formation, which Berth leaves out (the release phase is not a formation entry); POST /apps/:app/releases {\"slug\"} re-runs the release phase"],
   [/^(certs:auto.*|certs:generate)$/, 'no', 'automatic certificates (ACME) are not implemented yet'],
   [/^(pipelines:connect|pipelines:setup|pipelines:transfer|pipelines:open|reviewapps:.*)$/, 'no', "needs Heroku's GitHub integration; use `berth reviewapps*`"],
 ];
