@@ -17,8 +17,23 @@ export function cliCommands() {
   delete env.NODE_EXTRA_CA_CERTS;
   const out = execFileSync(join(root, 'node_modules', '.bin', 'heroku'), ['commands', '--json'], { env, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
   const seen = new Map();
-  for (const c of JSON.parse(out)) if (!c.hidden && !seen.has(c.id)) seen.set(c.id, (c.summary ?? c.description ?? '').split('\n')[0]);
-  return [...seen].map(([id, summary]) => ({ id, summary })).sort((a, b) => a.id.localeCompare(b.id));
+  for (const c of JSON.parse(out)) if (!c.hidden && !seen.has(c.id)) seen.set(c.id, { summary: (c.summary ?? c.description ?? '').split('\n')[0], aliases: c.aliases ?? [] });
+  return [...seen].map(([id, { summary, aliases }]) => ({ id, summary, aliases })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Each command id with the ids that run the same command (`logout` and `auth:logout`, `ps:kill` and `ps:stop`). */
+function aliasGroups(commands) {
+  const group = new Map(commands.map((c) => [c.id, new Set([c.id])]));
+  for (const c of commands) {
+    for (const alias of c.aliases ?? []) {
+      const a = group.get(c.id);
+      const b = group.get(alias) ?? new Set([alias]);
+      if (a === b) continue;
+      for (const id of b) a.add(id);
+      for (const id of a) group.set(id, a);
+    }
+  }
+  return group;
 }
 
 function testFiles(dir) {
@@ -62,8 +77,12 @@ const RULES = [
 ];
 
 export function tableFor(commands, tested) {
+  const groups = aliasGroups(commands);
   const rows = commands.map(({ id, summary }) => {
     if (tested.has(id)) return { id, status: 'tested', note: `exercised by ${tested.get(id)}`, summary };
+    // An alias runs the same command: tested when the command or another alias is.
+    const twin = [...(groups.get(id) ?? [])].sort().find((other) => tested.has(other));
+    if (twin) return { id, status: 'tested', note: `exercised by ${tested.get(twin)} (as \`heroku ${twin}\`)`, summary };
     const rule = RULES.find(([re]) => re.test(id));
     return rule ? { id, status: rule[1], note: rule[2], summary } : { id, status: 'untested', note: 'not run by any test; may work', summary };
   });
