@@ -59,6 +59,14 @@ export function testedCommands(ids) {
   return tested;
 }
 
+/**
+ * Commands that send the key to a Heroku host whatever the environment says: they are listed as
+ * `heroku` even when a test runs them (a test here has no network, so it only sees them fail).
+ */
+const LEAKS = [
+  [/^(pipelines:diff|pipelines:connect|pipelines:setup|reviewapps:enable|reviewapps:disable|ci:run|ci:rerun|ci:debug)$/, 'heroku', "sends your key to Heroku's GitHub-link service (kolkrabbi.heroku.com) whatever you set: do not run it with a Berth key (berth pipelines:diff, berth reviewapps:*)"],
+];
+
 /** What a command that no test runs does against Berth, by rule (first match wins). */
 const RULES = [
   [/^(help|commands|version|which|update|autocomplete|search|repl|plugins|plugins:.*|local|local:.*|mcp:start)$/, 'local', 'runs on your machine; no API calls'],
@@ -67,6 +75,7 @@ const RULES = [
   [/^(ci|ci:.*)$/, 'no', 'Heroku CI is not part of Berth'],
   [/^container:.*$/, 'no', 'container builds need a registry; Berth builds with buildpacks'],
   [/^(spaces|spaces:.*|drains:get|drains:set|ps:socks|ps:exec|ps:forward|ps:copy)$/, 'no', 'Private Spaces and Heroku Exec are not part of Berth'],
+  [/^pg:diagnose$/, 'no', "needs Heroku's pgdiagnose service: with berth heroku-env's PGDIAGNOSE_URL it asks Berth, which has none, and fails (without it the CLI sends the database URL and your key to pgdiagnose.herokai.com)"],
   [/^(telemetry|telemetry:.*|data:.*|pg:upgrade.*|pg:links.*|pg:promote|pg:unfollow|pg:connection-pooling:attach|redis:promote|redis:upgrade|pg:settings.*|pg:credentials:(create|destroy|repair-default)|pg:fork)$/, 'no', "a Heroku Data feature Berth's PostgreSQL/Redis do not offer yet"],
   [/^(orgs|orgs:open|apps:favorites.*|ps:autoscale:.*|ps:type|dyno:.*)$/, 'no', 'not implemented'],
   [/^(pg:locks|pg:blocking|pg:ps|pg:long-running-queries)$/, 'no', "runs, but lists no other session's query: Berth's database logins act as the database's group role (SET role), and PostgreSQL shows a session's query only to its own login role"],
@@ -79,6 +88,8 @@ const RULES = [
 export function tableFor(commands, tested) {
   const groups = aliasGroups(commands);
   const rows = commands.map(({ id, summary }) => {
+    const leak = LEAKS.find(([re]) => re.test(id));
+    if (leak) return { id, status: leak[1], note: leak[2], summary };
     if (tested.has(id)) return { id, status: 'tested', note: `exercised by ${tested.get(id)}`, summary };
     // An alias runs the same command: tested when the command or another alias is.
     const twin = [...(groups.get(id) ?? [])].sort().find((other) => tested.has(other));
@@ -100,7 +111,7 @@ export function tableFor(commands, tested) {
     `| tested | a test runs this command of the real CLI against a real Berth and checks the result | ${count('tested')} |`,
     `| untested | Berth may serve it; no test runs it yet | ${count('untested')} |`,
     `| local | runs on your machine, no API call | ${count('local')} |`,
-    `| heroku | talks to Heroku's own services, never to Berth | ${count('heroku')} |`,
+    `| heroku | talks to Heroku's own services (sending your key there): never run it with a Berth key | ${count('heroku')} |`,
     `| no | needs a feature Berth does not have (the note says which) | ${count('no')} |`,
     '',
     '| command | status | note | what it does |',
