@@ -89,6 +89,15 @@ describe('the official heroku CLI: domains, certificates, drains, labs and more'
     const feature = await state<{ enabled: boolean }>(`/apps/${APP}/features/log-runtime-metrics`);
     assert.equal(feature.enabled, true);
     assert.match((await ok(['features', '-a', APP])).out, new RegExp(`App Features ${APP}`));
+    assert.match((await ok(['labs:disable', 'log-runtime-metrics', '-a', APP])).all, new RegExp(`Disabling log-runtime-metrics for ${APP}\\.\\.\\. done`));
+    assert.equal((await state<{ enabled: boolean }>(`/apps/${APP}/features/log-runtime-metrics`)).enabled, false);
+  });
+
+  it('features:enable, features:info and features:disable change an app feature the same way', async () => {
+    assert.match((await ok(['features:enable', 'log-runtime-metrics', '-a', APP])).all, new RegExp(`Enabling log-runtime-metrics for ${APP}\\.\\.\\. done`));
+    assert.match((await ok(['features:info', 'log-runtime-metrics', '-a', APP])).all, /Enabled: true/);
+    assert.match((await ok(['features:disable', 'log-runtime-metrics', '-a', APP])).all, new RegExp(`Disabling log-runtime-metrics for ${APP}\\.\\.\\. done`));
+    assert.equal((await state<{ enabled: boolean }>(`/apps/${APP}/features/log-runtime-metrics`)).enabled, false);
   });
 
   it('regions, apps:stacks, whoami and auth:token describe the install and the caller', async () => {
@@ -133,5 +142,13 @@ describe('the official heroku CLI: domains, certificates, drains, labs and more'
     assert.notEqual(refused.code, 0, describeResult(refused));
     assert.match(flat(refused.stderr), /no-such-cert/);
     assert.deepEqual((await state<{ sni_endpoint: unknown }>(`/apps/${APP}/domains/${DOMAIN}`)).sni_endpoint, before);
+  });
+
+  it('domains:wait returns once the domain is set up, and domains:clear removes every custom domain', async () => {
+    await expectJson(await api.request(`/apps/${APP}/domains`, { method: 'POST', key: dev.key, body: jsonBody({ hostname: 'api.ops-shop.test', sni_endpoint: null }) }), 201);
+    assert.match((await ok(['domains:wait', 'api.ops-shop.test', '-a', APP])).all, /Waiting for api\.ops-shop\.test\.\.\. done/);
+    assert.match((await ok(['domains:clear', '-a', APP])).all, new RegExp(`Removing all domains from ${APP}\\.\\.\\. done`));
+    const left = await state<Array<{ kind: string }>>(`/apps/${APP}/domains`);
+    assert.deepEqual(left.map((d) => d.kind), ['heroku'], 'only the default domain stays');
   });
 });
