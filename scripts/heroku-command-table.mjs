@@ -80,6 +80,7 @@ const RULES = [
   [/^(orgs|orgs:open|apps:favorites.*|ps:autoscale:.*|ps:type|dyno:.*)$/, 'no', 'not implemented'],
   [/^(pg:locks|pg:blocking|pg:ps|pg:long-running-queries)$/, 'no', "runs, but lists no other session's query: Berth's database logins act as the database's group role (SET role), and PostgreSQL shows a session's query only to its own login role"],
   [/^(pg:outliers|pg:calls)$/, 'no', 'needs the pg_stat_statements extension, which Berth\'s PostgreSQL does not install yet'],
+  [/^(apps:join|join|apps:lock|lock|apps:unlock|unlock)$/, 'no', 'app locking and joining are not part of Berth: every team member sees every team app (view) and a team admin grants more (access:update)'],
   [/^releases:retry$/, 'no', "the CLI first looks for a `release` entry in the formation, which Berth leaves out (the release phase is not a formation entry); POST /apps/:app/releases {\"slug\"} re-runs the release phase"],
   [/^(certs:auto.*|certs:generate)$/, 'no', 'automatic certificates (ACME) are not implemented yet'],
   [/^(pipelines:connect|pipelines:setup|pipelines:transfer|pipelines:open|reviewapps:.*)$/, 'no', "needs Heroku's GitHub integration; use `berth reviewapps*`"],

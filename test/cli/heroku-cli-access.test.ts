@@ -142,6 +142,15 @@ describe('the official heroku CLI with a team', () => {
     assert.equal((await api.request(`/teams/${team}`, { key: fourth.key })).status, 404);
   });
 
+  it('heroku apps:leave takes a collaborator off a team app, who then sees it only as a team member', async () => {
+    const leaver = await heroku(third.key, ['apps:leave', '-a', teamApp]);
+    assert.equal(leaver.code, 0, show(leaver));
+    assert.match(flat(leaver.stderr), new RegExp(`Leaving ${teamApp}\\.\\.\\. done`));
+    const rows = (await (await api.request(`/teams/apps/${teamApp}/collaborators`, { key: owner.key })).json()) as Array<{ user: { email: string } }>;
+    assert.ok(!rows.some((r) => r.user.email === third.email));
+    assert.equal((await api.request(`/apps/${teamApp}`, { key: third.key })).status, 404, 'an outside collaborator who left is a stranger again');
+  });
+
   it('a team member who is not an admin is refused heroku members:add, and the team stays as it was', async () => {
     const refused = await heroku(mate.key, ['members:add', fourth.email, '--role', 'admin', '-t', team]);
     assert.notEqual(refused.code, 0, show(refused));
