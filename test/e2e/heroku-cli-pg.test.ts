@@ -182,6 +182,17 @@ describe('the official heroku CLI: pg:* against Berth', () => {
     assert.match(flat(none.stderr + none.stdout), /No backup schedules found/);
   });
 
+  it('pg:backups:info, pg:credentials:url and pg:wait describe the backup, the credential and the database', async (t) => {
+    const info = await heroku(t, 'pg:backups:info', 'b001', '-a', APP);
+    assert.equal(info.code, 0, describeResult(info));
+    assert.match(flat(info.stdout), /=== Backup b001 Database: DATABASE Started at: .* Status: Completed/);
+    const credential = await heroku(t, 'pg:credentials:url', '-a', APP);
+    assert.equal(credential.code, 0, describeResult(credential));
+    assert.ok(credential.stdout.includes(await databaseUrl()), describeResult(credential));
+    const waited = await heroku(t, 'pg:wait', '-a', APP);
+    assert.equal(waited.code, 0, describeResult(waited));
+  });
+
   it('pg:records-rank, pg:table-size and pg:cache-hit run their diagnostic queries through psql against the add-on', async (t) => {
     const rank = await heroku(t, 'pg:records-rank', '-a', APP);
     assert.equal(rank.code, 0, describeResult(rank));
