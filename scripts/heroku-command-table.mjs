@@ -17,8 +17,23 @@ export function cliCommands() {
   delete env.NODE_EXTRA_CA_CERTS;
   const out = execFileSync(join(root, 'node_modules', '.bin', 'heroku'), ['commands', '--json'], { env, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
   const seen = new Map();
-  for (const c of JSON.parse(out)) if (!c.hidden && !seen.has(c.id)) seen.set(c.id, (c.summary ?? c.description ?? '').split('\n')[0]);
-  return [...seen].map(([id, summary]) => ({ id, summary })).sort((a, b) => a.id.localeCompare(b.id));
+  for (const c of JSON.parse(out)) if (!c.hidden && !seen.has(c.id)) seen.set(c.id, { summary: (c.summary ?? c.description ?? '').split('\n')[0], aliases: c.aliases ?? [] });
+  return [...seen].map(([id, { summary, aliases }]) => ({ id, summary, aliases })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Each command id with the ids that run the same command (`logout` and `auth:logout`, `ps:kill` and `ps:stop`). */
+function aliasGroups(commands) {
+  const group = new Map(commands.map((c) => [c.id, new Set([c.id])]));
+  for (const c of commands) {
+    for (const alias of c.aliases ?? []) {
+      const a = group.get(c.id);
+      const b = group.get(alias) ?? new Set([alias]);
+      if (a === b) continue;
+      for (const id of b) a.add(id);
+      for (const id of a) group.set(id, a);
+    }
+  }
+  return group;
 }
 
 function testFiles(dir) {
@@ -44,6 +59,14 @@ export function testedCommands(ids) {
   return tested;
 }
 
+/**
+ * Commands that send the key to a Heroku host whatever the environment says: they are listed as
+ * `heroku` even when a test runs them (a test here has no network, so it only sees them fail).
+ */
+const LEAKS = [
+  [/^(pipelines:diff|pipelines:connect|pipelines:setup|reviewapps:enable|reviewapps:disable|ci:run|ci:rerun|ci:debug)$/, 'heroku', "sends your key to Heroku's GitHub-link service (kolkrabbi.heroku.com) whatever you set: do not run it with a Berth key (berth pipelines:diff, berth reviewapps:*)"],
+];
+
 /** What a command that no test runs does against Berth, by rule (first match wins). */
 const RULES = [
   [/^(help|commands|version|which|update|autocomplete|search|repl|plugins|plugins:.*|local|local:.*|mcp:start)$/, 'local', 'runs on your machine; no API calls'],
@@ -51,16 +74,27 @@ const RULES = [
   [/^(2fa|2fa:.*|auth:2fa.*|twofactor.*)$/, 'no', 'two-factor auth is not part of Berth'],
   [/^(ci|ci:.*)$/, 'no', 'Heroku CI is not part of Berth'],
   [/^container:.*$/, 'no', 'container builds need a registry; Berth builds with buildpacks'],
-  [/^(spaces|spaces:.*|ps:socks|ps:exec|ps:forward|ps:copy)$/, 'no', 'Private Spaces and Heroku Exec are not part of Berth'],
+  [/^(spaces|spaces:.*|drains:get|drains:set|ps:socks|ps:exec|ps:forward|ps:copy)$/, 'no', 'Private Spaces and Heroku Exec are not part of Berth'],
+  [/^pg:diagnose$/, 'no', "needs Heroku's pgdiagnose service: with berth heroku-env's PGDIAGNOSE_URL it asks Berth, which has none, and fails (without it the CLI sends the database URL and your key to pgdiagnose.herokai.com)"],
   [/^(telemetry|telemetry:.*|data:.*|pg:upgrade.*|pg:links.*|pg:promote|pg:unfollow|pg:connection-pooling:attach|redis:promote|redis:upgrade|pg:settings.*|pg:credentials:(create|destroy|repair-default)|pg:fork)$/, 'no', "a Heroku Data feature Berth's PostgreSQL/Redis do not offer yet"],
   [/^(orgs|orgs:open|apps:favorites.*|ps:autoscale:.*|ps:type|dyno:.*)$/, 'no', 'not implemented'],
   [/^certs:generate$/, 'no', 'certificate signing requests are not implemented; automatic certificates (certs:auto) are'],
+  [/^(pg:locks|pg:blocking|pg:ps|pg:long-running-queries)$/, 'no', "runs, but lists no other session's query: Berth's database logins act as the database's group role (SET role), and PostgreSQL shows a session's query only to its own login role"],
+  [/^(pg:outliers|pg:calls)$/, 'no', 'needs the pg_stat_statements extension, which Berth\'s PostgreSQL does not install yet'],
+  [/^(apps:join|join|apps:lock|lock|apps:unlock|unlock)$/, 'no', 'app locking and joining are not part of Berth: every team member sees every team app (view) and a team admin grants more (access:update)'],
+  [/^releases:retry$/, 'no', "the CLI first looks for a `release` entry in the formation, which Berth leaves out (the release phase is not a formation entry); POST /apps/:app/releases {\"slug\"} re-runs the release phase"],
   [/^(pipelines:connect|pipelines:setup|pipelines:transfer|pipelines:open|reviewapps:.*)$/, 'no', "needs Heroku's GitHub integration; use `berth reviewapps*`"],
 ];
 
 export function tableFor(commands, tested) {
+  const groups = aliasGroups(commands);
   const rows = commands.map(({ id, summary }) => {
+    const leak = LEAKS.find(([re]) => re.test(id));
+    if (leak) return { id, status: leak[1], note: leak[2], summary };
     if (tested.has(id)) return { id, status: 'tested', note: `exercised by ${tested.get(id)}`, summary };
+    // An alias runs the same command: tested when the command or another alias is.
+    const twin = [...(groups.get(id) ?? [])].sort().find((other) => tested.has(other));
+    if (twin) return { id, status: 'tested', note: `exercised by ${tested.get(twin)} (as \`heroku ${twin}\`)`, summary };
     const rule = RULES.find(([re]) => re.test(id));
     return rule ? { id, status: rule[1], note: rule[2], summary } : { id, status: 'untested', note: 'not run by any test; may work', summary };
   });
@@ -78,7 +112,7 @@ export function tableFor(commands, tested) {
     `| tested | a test runs this command of the real CLI against a real Berth and checks the result | ${count('tested')} |`,
     `| untested | Berth may serve it; no test runs it yet | ${count('untested')} |`,
     `| local | runs on your machine, no API call | ${count('local')} |`,
-    `| heroku | talks to Heroku's own services, never to Berth | ${count('heroku')} |`,
+    `| heroku | talks to Heroku's own services (sending your key there): never run it with a Berth key | ${count('heroku')} |`,
     `| no | needs a feature Berth does not have (the note says which) | ${count('no')} |`,
     '',
     '| command | status | note | what it does |',

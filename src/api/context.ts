@@ -327,6 +327,8 @@ export interface ApiDeps {
   loginFailureLimit?: { perClient: number; perEmail: number };
   /** Dashboard sessions' idle and absolute expiry (default 2 h and 24 h). */
   sessionLimits?: SessionLimits;
+  /** Attempts per hour on sign-up and invitation routes (defaults: api/route-throttles.ts). */
+  throttleLimits?: Partial<Record<ThrottleKind, { perClient: number; perEmail?: number }>>;
   /** What happened (app created, scaled, add-on provisioned…), published after commit for app webhooks. */
   events: PlatformEvents;
   log(event: Record<string, unknown>): void;
@@ -383,5 +385,16 @@ export interface Route {
   auth?: AuthMode;
   /** Who may call it: the route's row in the policy table (core/access-policy.ts). */
   access: Access;
+  /** Attempts counted per client and per email before the handler (api/route-throttles.ts). */
+  throttle?: RouteThrottle;
   handler(ctx: RequestContext): Promise<Reply>;
+}
+
+/** The routes that create accounts or let someone in without a key, each with its own limits. */
+export type ThrottleKind = 'signup' | 'invitation' | 'invitation-link';
+
+export interface RouteThrottle {
+  kind: ThrottleKind;
+  /** The body field holding the email the attempt is about (counted per email too). */
+  emailField?: string;
 }

@@ -3,15 +3,53 @@ import { notFound, PlatformError } from '../core/errors.js';
 import type { AppPermission } from '../core/access-policy.js';
 import type { App } from '../core/model.js';
 import type { Pipeline, PipelineCoupling } from '../store/port.js';
-import { findAccessibleApp, isUuid } from './app-access.js';
+import { canSee, findAccessibleApp, isUuid } from './app-access.js';
 import type { RequestContext } from './context.js';
 
-/** A pipeline is its owner's (or an admin's); anyone else gets the same 404 as for a missing one. */
-export async function findPipeline(ctx: RequestContext, identity: string): Promise<Pipeline> {
+/**
+ * What a caller may do with a pipeline (Heroku's rule, with Berth's users as owners):
+ * - `view` (see it, its couplings and promotions, promote within it): its owner, an admin, and
+ *   anyone who can see one of its apps (a collaborator, a member of the app's team).
+ * - `manage` (rename, delete, review-app settings): its owner and admins.
+ * Anyone else gets the same 404 as for a missing pipeline; a viewer asking to manage gets 403.
+ */
+export type PipelineNeed = 'view' | 'manage';
+
+/** True when the caller owns the pipeline or is an admin (every right on it). */
+export const ownsPipeline = (ctx: Pick<RequestContext, 'account'>, pipeline: Pipeline): boolean => ctx.account.isAdmin || pipeline.ownerId === ctx.account.id;
+
+/** True when the caller sees one of the pipeline's apps. */
+async function seesAnApp(ctx: RequestContext, pipeline: Pipeline): Promise<boolean> {
+  for (const coupling of await ctx.deps.store.pipelineCouplings.listForPipeline(pipeline.id)) {
+    const app = await ctx.deps.store.apps.findById(coupling.appId);
+    if (app && (await canSee(ctx, app))) return true;
+  }
+  return false;
+}
+
+/** A pipeline by id or name on which the caller holds `need` (see PipelineNeed). */
+export async function findPipeline(ctx: RequestContext, identity: string, need: PipelineNeed = 'view'): Promise<Pipeline> {
   const { pipelines } = ctx.deps.store;
   const pipeline = isUuid(identity) ? await pipelines.findById(identity.toLowerCase()) : await pipelines.findByName(identity);
-  if (!pipeline || !(ctx.account.isAdmin || pipeline.ownerId === ctx.account.id)) throw notFound('pipeline', identity);
+  if (!pipeline) throw notFound('pipeline', identity);
+  if (ownsPipeline(ctx, pipeline)) return pipeline;
+  if (!(await seesAnApp(ctx, pipeline))) throw notFound('pipeline', identity);
+  if (need === 'manage') {
+    throw new PlatformError('forbidden', `Only the owner of pipeline ${pipeline.name} can change or delete it; you see it through its apps. Ask its owner.`);
+  }
   return pipeline;
+}
+
+/** The couplings of a pipeline the caller may see: all of them for its owner, else those of apps they can see. */
+export async function visibleCouplings(ctx: RequestContext, pipeline: Pipeline): Promise<Array<{ coupling: PipelineCoupling; app: App | undefined }>> {
+  const all = await ctx.deps.store.pipelineCouplings.listForPipeline(pipeline.id);
+  const owner = ownsPipeline(ctx, pipeline);
+  const shown = [];
+  for (const coupling of all) {
+    const app = await ctx.deps.store.apps.findById(coupling.appId);
+    if (owner || (app && (await canSee(ctx, app)))) shown.push({ coupling, app });
+  }
+  return shown;
 }
 
 /** The id or name in a body reference: `"name"`, `{"id": …}` or `{"name": …}`. */
@@ -30,12 +68,17 @@ export function referencedApp(ctx: RequestContext, value: unknown, field: string
   return findAccessibleApp(ctx, referenceOf(value, field), need);
 }
 
-/** A coupling by id, if the caller may see its pipeline. */
-export async function findCoupling(ctx: RequestContext, id: string): Promise<PipelineCoupling> {
+/** A coupling by id, if the caller may see its pipeline and its app (`change`: and may change it). */
+export async function findCoupling(ctx: RequestContext, id: string, change = false): Promise<PipelineCoupling> {
   const coupling = isUuid(id) ? await ctx.deps.store.pipelineCouplings.findById(id.toLowerCase()) : undefined;
   if (!coupling) throw notFound('pipeline coupling', id);
-  await findPipeline(ctx, coupling.pipelineId).catch(() => {
+  const pipeline = await findPipeline(ctx, coupling.pipelineId).catch(() => {
     throw notFound('pipeline coupling', id);
   });
+  if (ownsPipeline(ctx, pipeline)) return coupling;
+  const app = await ctx.deps.store.apps.findById(coupling.appId);
+  if (!app || !(await canSee(ctx, app))) throw notFound('pipeline coupling', id);
+  // Moving or removing an app in someone else's pipeline: the app's manage permission, as coupling it.
+  if (change) await ctx.access.policy.require(ctx.account, app, 'manage', notFound('pipeline coupling', id));
   return coupling;
 }

@@ -12,6 +12,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { DashboardSessions, DEFAULT_SESSION_LIMITS } from '../accounts/dashboard-sessions.js';
 import { clearSessionCookie, sessionCookie } from './session-cookie.js';
 import { dashboardSessionRoutes } from './resources/dashboard-session.js';
+import { RouteThrottles } from './route-throttles.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteMatcher } from './route-matcher.js';
 import { createInternalApi } from './internal-api.js';
@@ -141,6 +142,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
   const internal = createInternalApi(table, deps, policy);
   const logins = new LoginThrottle(deps.loginFailureLimit ?? { perClient: 30, perEmail: 10 }, () => deps.now().getTime());
   const sessions = new DashboardSessions(deps.store, deps.now, deps.sessionLimits ?? DEFAULT_SESSION_LIMITS);
+  const throttles = new RouteThrottles(deps.throttleLimits ?? {}, () => deps.now().getTime());
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = parseTarget(req.url ?? '/');
@@ -176,6 +178,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
       access,
       body: () => (bodyPromise ??= readJsonBody(req, deps.maxBodyBytes, deps.bodyDeadlineMs)),
     };
+    if (found.route.throttle) await throttles.admit(found.route.throttle, req.socket.remoteAddress ?? 'unknown', ctx.body);
     const reply = await found.route.handler(ctx);
     assertChecked(found.route, access, reply);
     send(res, reply);

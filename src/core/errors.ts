@@ -22,7 +22,7 @@ export const errorRegistry = {
   stack_mismatch: { status: 422, summary: "The slug was built for another stack than the app's (stack or build stack): rebuild it, or move the app with stack:set first." },
   invalid_cron: { status: 422, summary: "A scheduler job's cron expression does not parse; the message names the field and the character position." },
   confirmation_required: { status: 422, summary: 'The action needs confirming (e.g. destroying an add-on other apps use): resend with `confirm` set to the app name.' },
-  rate_limit: { status: 429, summary: "Too many requests: over an account's hourly API limit, or too many failed logins." },
+  rate_limit: { status: 429, summary: "Too many requests: over an account's hourly API limit, too many failed logins, or too many sign-ups or invitations from one address or for one email (Retry-After says when to try again)." },
   service_unavailable: { status: 503, summary: "An add-on's server (PostgreSQL, Redis) or provider did not answer; nothing was changed." },
   internal_server_error: { status: 500, summary: 'A bug in Berth. Logged with the Request-Id.' },
   acm_unavailable: { status: 422, summary: 'Automatic certificates (ACME) are off on this Berth (`up --acme off`, or a domain such as localhost that no public CA certifies); upload a certificate with certs:add instead.' },

@@ -29,6 +29,10 @@ export function herokuEnvironment(o: HerokuEnvInput): Array<[name: string, value
     ['HEROKU_BUILDPACK_REGISTRY_URL', `${api}${BUILDPACK_REGISTRY_PATH}`],
     // `heroku login` (browser) would start at cli-auth.heroku.com; Berth answers 404 there: use `heroku login -i`.
     ['HEROKU_LOGIN_HOST', api],
+    // pg:diagnose posts the database URL and the key to Heroku's pgdiagnose service, ps:exec to its
+    // exec manager: aimed at Berth, which has neither, they fail there instead.
+    ['PGDIAGNOSE_URL', host],
+    ['HEROKU_EXEC_URL', `${api}/`],
     ['DISABLE_TELEMETRY', 'true'],
     ['HEROKU_SKIP_NEW_VERSION_CHECK', 'true'],
     ['HEROKU_DISABLE_AUTOUPDATE', 'true'],

@@ -66,8 +66,11 @@ export interface PipelineRepository {
   create(input: { name: string; ownerId: string; generation: string }): Promise<Pipeline>;
   findById(id: string): Promise<Pipeline | undefined>;
   findByName(name: string): Promise<Pipeline | undefined>;
-  /** Every pipeline, or those of one owner, by name. */
-  list(filter: { ownerId?: string; name?: string }): Promise<Pipeline[]>;
+  /**
+   * Every pipeline by name, or those of one owner, or those an account sees (`visibleTo`: it owns
+   * them or sees one of their apps, as src/store/accessible-apps.ts says).
+   */
+  list(filter: { ownerId?: string; visibleTo?: string; name?: string }): Promise<Pipeline[]>;
   /** conflict when the new name is taken. */
   rename(id: string, name: string): Promise<Pipeline | undefined>;
   /** Deletes the pipeline with its couplings and promotions (the apps stay). */

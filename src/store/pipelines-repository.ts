@@ -6,6 +6,7 @@ import type { Pipeline, PipelineCoupling, PipelineCouplingRepository, PipelineRe
 import type { Database, PipelineCouplingsTable, PipelinesTable } from './schema.js';
 import type { StoreClock } from './kysely-store.js';
 import { isForeignKeyViolation, isUniqueViolation } from './unique-violation.js';
+import { accessibleAppIds } from './accessible-apps.js';
 
 const toPipeline = (row: Selectable<PipelinesTable>): Pipeline => ({
   id: row.id,
@@ -52,9 +53,18 @@ export class KyselyPipelines implements PipelineRepository {
     return row && toPipeline(row);
   }
 
-  async list(filter: { ownerId?: string; name?: string }): Promise<Pipeline[]> {
+  async list(filter: { ownerId?: string; visibleTo?: string; name?: string }): Promise<Pipeline[]> {
     let query = this.db.selectFrom('pipelines').selectAll();
     if (filter.ownerId !== undefined) query = query.where('owner_id', '=', filter.ownerId);
+    const viewer = filter.visibleTo;
+    if (viewer !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('pipelines.owner_id', '=', viewer),
+          eb('pipelines.id', 'in', eb.selectFrom('pipeline_couplings').select('pipeline_couplings.pipeline_id').where('pipeline_couplings.app_id', 'in', accessibleAppIds(this.db, viewer))),
+        ]),
+      );
+    }
     if (filter.name !== undefined) query = query.where('name', '=', filter.name);
     return (await query.orderBy('name').execute()).map(toPipeline);
   }

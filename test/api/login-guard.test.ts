@@ -30,10 +30,13 @@ describe('login against account enumeration', () => {
 });
 
 describe('failed logins are rate-limited', () => {
-  it('answers 429 after three failures for one email, even for the right password, and other emails still log in', async () => {
+  it('answers 429 with Retry-After after three failures for one email, even for the right password, and other emails still log in', async () => {
     const { password } = await api.createUser('guarded@example.test');
     for (let i = 0; i < 3; i++) await expectError(await login('guarded@example.test', `wrong ${i}`), 401, 'unauthorized');
-    const limited = await expectError(await login('Guarded@example.test', password), 429, 'rate_limit');
+    const refused = await login('Guarded@example.test', password);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= LOGIN_WINDOW_MS / 1000, `Retry-After ${refused.headers.get('retry-after')}`);
+    const limited = await expectError(refused, 429, 'rate_limit');
     assert.match(limited.message, /Too many failed logins .* Try again in \d+ minutes?/);
     const other = await api.createUser('unguarded@example.test');
     await expectJson(await login('unguarded@example.test', other.password), 201);

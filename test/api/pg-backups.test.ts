@@ -182,6 +182,17 @@ describe('Heroku PGBackups on Berth (/client/v11)', () => {
     await expectError(await api.request(`/client/v11/apps/${app.name}/transfers`, { key: stranger.key }), 404, 'not_found');
   });
 
+  it('GET …/credentials/default gives the user and password of the database URL; another name is a 404, another account gets the database\'s 404', async () => {
+    const cred = await expectJson<{ name: string; database: string; host: string; port: number; credentials: Array<{ user: string; password: string; state: string }> }>(await api.request(`/postgres/v0/databases/${MAIN}/credentials/default`, { key: dev.key }), 200);
+    const url = new URL(mainUrl);
+    assert.deepEqual(
+      [cred.name, cred.database, cred.host, cred.port, cred.credentials[0]?.user, cred.credentials[0]?.password, cred.credentials[0]?.state],
+      ['default', url.pathname.slice(1), url.hostname, Number(url.port), decodeURIComponent(url.username), decodeURIComponent(url.password), 'active'],
+    );
+    await expectError(await api.request(`/postgres/v0/databases/${MAIN}/credentials/readonly`, { key: dev.key }), 404, 'not_found');
+    await expectError(await api.request(`/postgres/v0/databases/${MAIN}/credentials/default`, { key: stranger.key }), 404, 'not_found');
+  });
+
   it('says credential rotation is unavailable when no provider does it, and changes nothing', async () => {
     const err = await expectError(await post(`/postgres/v0/databases/${MAIN}/credentials/default/credentials_rotation`), 503, 'service_unavailable');
     assert.match(err.message, /Credential rotation is not available/);

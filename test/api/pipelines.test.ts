@@ -8,6 +8,8 @@ import { expectError, expectJson, jsonBody, uniqueName } from './helpers.js';
 const api = useApi();
 const dev = api.user('dev@example.com');
 const other = api.user('other@example.com');
+const mate = api.user('mate@example.com');
+const member = api.user('member@example.com');
 
 interface PipelineJson { id: string; name: string; owner: { id: string; type: string }; generation: { name: string } }
 interface CouplingJson { id: string; stage: string; app: { id: string; name: string }; pipeline: { id: string; name: string } }
@@ -188,6 +190,82 @@ describe('pipeline promotions', () => {
     await finished(promotion.id);
     await expectError(await call(`/pipeline-promotions/${promotion.id}`, 'GET', undefined, other.key), 404, 'not_found');
     await expectError(await promote(p, staging, [production], other.key), 404, 'not_found');
+  });
+});
+
+describe('pipelines shared through their apps', () => {
+  const share = async (app: string, email: string) => expectJson(await call(`/apps/${app}/collaborators`, 'POST', { user: email, silent: true }), 201);
+  const listed = async (key: string) => (await expectJson<PipelineJson[]>(await call('/pipelines', 'GET', undefined, key), 200)).map((p) => p.id);
+
+  it('a collaborator on every app sees the pipeline and its couplings, and promotes staging to production', async () => {
+    const { p, staging, production, released } = await twoStages();
+    await share(staging.name, mate.email);
+    await share(production.name, mate.email);
+    assert.ok((await listed(mate.key)).includes(p.id));
+    assert.equal((await expectJson<PipelineJson>(await call(`/pipelines/${p.name}`, 'GET', undefined, mate.key), 200)).id, p.id);
+    const couplings = await expectJson<CouplingJson[]>(await call(`/pipelines/${p.id}/pipeline-couplings`, 'GET', undefined, mate.key), 200);
+    assert.deepEqual(couplings.map((c) => [c.app.name, c.stage]).sort(), [[production.name, 'production'], [staging.name, 'staging']]);
+
+    const promotion = await expectJson<PromotionJson>(await promote(p, staging, [production], mate.key), 201);
+    const [target] = await finished(promotion.id);
+    assert.equal(target?.status, 'succeeded');
+    const [live] = await releases(production.name).then((all) => all.slice(-1));
+    assert.deepEqual([live?.slug?.id, live?.user.email], [released.slug?.id, mate.email]);
+    assert.equal((await expectJson<PromotionJson>(await call(`/pipeline-promotions/${promotion.id}`, 'GET', undefined, mate.key), 200)).id, promotion.id);
+  });
+
+  it('a collaborator cannot rename or delete the pipeline (403 naming its owner), and it stays as it was', async () => {
+    const { p, staging } = await twoStages();
+    await share(staging.name, mate.email);
+    const rename = await expectError(await call(`/pipelines/${p.id}`, 'PATCH', { name: `${p.name}-x` }, mate.key), 403, 'forbidden');
+    assert.match(rename.message, new RegExp(`Only the owner of pipeline ${p.name}`));
+    await expectError(await call(`/pipelines/${p.id}`, 'DELETE', undefined, mate.key), 403, 'forbidden');
+    assert.equal((await expectJson<PipelineJson>(await call(`/pipelines/${p.id}`), 200)).name, p.name);
+  });
+
+  it('a collaborator on staging only sees just the staging coupling, and promoting onto production is the 404 of a missing app', async () => {
+    const { p, staging, production } = await twoStages();
+    await share(staging.name, mate.email);
+    const couplings = await expectJson<CouplingJson[]>(await call(`/pipelines/${p.id}/pipeline-couplings`, 'GET', undefined, mate.key), 200);
+    assert.deepEqual(couplings.map((c) => c.app.name), [staging.name]);
+    const before = (await releases(production.name)).length;
+    await expectError(await promote(p, staging, [production], mate.key), 404, 'not_found');
+    assert.equal((await releases(production.name)).length, before);
+  });
+
+  it('a team member sees a pipeline of a team app through the team; promoting onto it needs deploy, which a plain member lacks', async () => {
+    const team = uniqueName('crew').slice(0, 25);
+    await expectJson(await call('/teams', 'POST', { name: team }), 201);
+    await expectJson(await api.request(`/teams/${team}/members`, { method: 'PUT', key: dev.key, body: jsonBody({ email: member.email, role: 'member' }) }), 201);
+    const p = await pipeline();
+    const staging = await expectJson<{ id: string; name: string }>(await call('/teams/apps', 'POST', { name: uniqueName('crew-stg').slice(0, 30), team }), 201);
+    const production = await expectJson<{ id: string; name: string }>(await call('/teams/apps', 'POST', { name: uniqueName('crew-prd').slice(0, 30), team }), 201);
+    await couple(p.id, staging.name, 'staging');
+    await couple(p.id, production.name, 'production');
+    await deploy(api, dev.key, staging.name);
+    assert.ok((await listed(member.key)).includes(p.id));
+    const before = (await releases(production.name)).length;
+    const refused = await expectError(await promote(p, staging, [production], member.key), 403, 'forbidden');
+    assert.match(refused.message, new RegExp(`needs the deploy permission on ${production.name}`));
+    assert.equal((await releases(production.name)).length, before);
+
+    await expectJson(await call(`/teams/apps/${production.name}/collaborators/${member.email}`, 'PATCH', { permissions: ['view', 'deploy'] }), 200);
+    const promotion = await expectJson<PromotionJson>(await promote(p, staging, [production], member.key), 201);
+    assert.equal((await finished(promotion.id))[0]?.status, 'succeeded');
+  });
+
+  it('a stranger gets the 404 of a missing pipeline for it, its couplings and its promotions, and does not list it', async () => {
+    const { p, staging, production } = await twoStages();
+    const promotion = await expectJson<PromotionJson>(await promote(p, staging, [production]), 201);
+    await finished(promotion.id);
+    const missing = await expectError(await call('/pipelines/00000000-0000-4000-8000-000000000000', 'GET', undefined, other.key), 404, 'not_found');
+    const hidden = await expectError(await call(`/pipelines/${p.id}`, 'GET', undefined, other.key), 404, 'not_found');
+    assert.equal(hidden.message, missing.message.replace('00000000-0000-4000-8000-000000000000', p.id));
+    await expectError(await call(`/pipelines/${p.id}/pipeline-couplings`, 'GET', undefined, other.key), 404, 'not_found');
+    await expectError(await call(`/pipeline-promotions/${promotion.id}`, 'GET', undefined, other.key), 404, 'not_found');
+    assert.ok(!(await listed(other.key)).includes(p.id));
+    const mine = await expectJson<Array<{ pipeline: { id: string } }>>(await call('/pipeline-couplings', 'GET', undefined, other.key), 200);
+    assert.ok(!mine.some((c) => c.pipeline.id === p.id));
   });
 });
 

@@ -13,6 +13,7 @@ const api = useApi();
 const owner = api.user('hk-access-owner@example.test');
 const mate = api.user('hk-access-mate@example.test');
 const third = api.user('hk-access-third@example.test');
+const fourth = api.user('hk-access-fourth@example.test');
 const APP = `hk-access-${process.pid.toString(36)}`;
 let home: string;
 
@@ -120,5 +121,41 @@ describe('the official heroku CLI with a team', () => {
     assert.match(flat(moved.stderr), new RegExp(`Transferring ${personal} to ${team}\\.\\.\\. done`));
     const info = await (await api.request(`/apps/${personal}`, { key: mate.key })).json() as { owner: { email: string } };
     assert.equal(info.owner.email, `${team}@herokumanager.com`);
+  });
+
+  it('heroku members:add, members:set and members:remove change who is in the team and with which role', async () => {
+    const role = async () => ((await (await api.request(`/teams/${team}/members`, { key: owner.key })).json()) as Array<{ email: string; role: string }>).find((m) => m.email === fourth.email)?.role;
+    const added = await heroku(owner.key, ['members:add', fourth.email, '--role', 'member', '-t', team]);
+    assert.equal(added.code, 0, show(added));
+    assert.match(flat(added.stderr), new RegExp(`Adding ${fourth.email} to ${team} as member\\.\\.\\. done`));
+    assert.equal(await role(), 'member');
+    assert.equal((await api.request(`/teams/${team}`, { key: fourth.key })).status, 200);
+
+    const promoted = await heroku(owner.key, ['members:set', fourth.email, '--role', 'admin', '-t', team]);
+    assert.equal(promoted.code, 0, show(promoted));
+    assert.equal(await role(), 'admin');
+
+    const removed = await heroku(owner.key, ['members:remove', fourth.email, '-t', team]);
+    assert.equal(removed.code, 0, show(removed));
+    assert.match(flat(removed.stderr), new RegExp(`Removing ${fourth.email} from ${team}\\.\\.\\. done`));
+    assert.equal(await role(), undefined);
+    assert.equal((await api.request(`/teams/${team}`, { key: fourth.key })).status, 404);
+  });
+
+  it('heroku apps:leave takes a collaborator off a team app, who then sees it only as a team member', async () => {
+    const leaver = await heroku(third.key, ['apps:leave', '-a', teamApp]);
+    assert.equal(leaver.code, 0, show(leaver));
+    assert.match(flat(leaver.stderr), new RegExp(`Leaving ${teamApp}\\.\\.\\. done`));
+    const rows = (await (await api.request(`/teams/apps/${teamApp}/collaborators`, { key: owner.key })).json()) as Array<{ user: { email: string } }>;
+    assert.ok(!rows.some((r) => r.user.email === third.email));
+    assert.equal((await api.request(`/apps/${teamApp}`, { key: third.key })).status, 404, 'an outside collaborator who left is a stranger again');
+  });
+
+  it('a team member who is not an admin is refused heroku members:add, and the team stays as it was', async () => {
+    const refused = await heroku(mate.key, ['members:add', fourth.email, '--role', 'admin', '-t', team]);
+    assert.notEqual(refused.code, 0, show(refused));
+    assert.match(flat(refused.stderr), /admin/);
+    const members = (await (await api.request(`/teams/${team}/members`, { key: owner.key })).json()) as Array<{ email: string }>;
+    assert.ok(!members.some((m) => m.email === fourth.email));
   });
 });

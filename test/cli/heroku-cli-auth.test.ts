@@ -94,6 +94,21 @@ describe('heroku authorizations, sessions and clients', () => {
     assert.equal((await api.request('/account', { key: created.access_token.token })).status, 401);
   });
 
+  it('heroku authorizations lists the keys, and authorizations:revoke ends one at once', async () => {
+    const made = await runHeroku(as(), ['authorizations:create', '-d', 'to revoke', '--json']);
+    assert.equal(made.code, 0, describeResult(made));
+    const created = JSON.parse(made.stdout) as { id: string; access_token: { token: string } };
+    const listed = await runHeroku(as(), ['authorizations']);
+    assert.equal(listed.code, 0, describeResult(listed));
+    assert.match(flat(listed.stdout), new RegExp(`to revoke ${created.id}`));
+    const revoked = await runHeroku(as(), ['authorizations:revoke', created.id]);
+    assert.equal(revoked.code, 0, describeResult(revoked));
+    assert.match(flat(revoked.stderr), /Revoking OAuth Authorization\.\.\. done, revoked authorization from to revoke/);
+    assert.equal((await api.request('/account', { key: created.access_token.token })).status, 401);
+    assert.equal(await api.store.authorizations.findById(created.id), undefined);
+    assert.equal((await api.request('/account', { key: user.key })).status, 200, 'the caller\'s own key still works');
+  });
+
   it('heroku clients and heroku sessions say there are none for a key made for a script', async () => {
     const clients = await runHeroku(as(), ['clients']);
     assert.equal(clients.code, 0, describeResult(clients));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,8 +13,8 @@ import { expectJson, jsonBody } from '../api/helpers.js';
 /**
  * The official `heroku` CLI's day-to-day commands beyond the spine's push/config/ps/logs, against
  * the real API handler: custom domains, SNI certificates, log drains, labs, regions, stacks,
- * whoami and auth:token, buildpacks through Berth's buildpack registry, and resizing a process
- * type. Each asserts on what the CLI printed and on Berth's state.
+ * whoami and auth:token, buildpacks through Berth's buildpack registry, resizing a process type
+ * and pointing a domain at a certificate. Each asserts on what the CLI printed and on Berth's state.
  */
 
 const run = promisify(execFile);
@@ -89,6 +89,15 @@ describe('the official heroku CLI: domains, certificates, drains, labs and more'
     const feature = await state<{ enabled: boolean }>(`/apps/${APP}/features/log-runtime-metrics`);
     assert.equal(feature.enabled, true);
     assert.match((await ok(['features', '-a', APP])).out, new RegExp(`App Features ${APP}`));
+    assert.match((await ok(['labs:disable', 'log-runtime-metrics', '-a', APP])).all, new RegExp(`Disabling log-runtime-metrics for ${APP}\\.\\.\\. done`));
+    assert.equal((await state<{ enabled: boolean }>(`/apps/${APP}/features/log-runtime-metrics`)).enabled, false);
+  });
+
+  it('features:enable, features:info and features:disable change an app feature the same way', async () => {
+    assert.match((await ok(['features:enable', 'log-runtime-metrics', '-a', APP])).all, new RegExp(`Enabling log-runtime-metrics for ${APP}\\.\\.\\. done`));
+    assert.match((await ok(['features:info', 'log-runtime-metrics', '-a', APP])).all, /Enabled: true/);
+    assert.match((await ok(['features:disable', 'log-runtime-metrics', '-a', APP])).all, new RegExp(`Disabling log-runtime-metrics for ${APP}\\.\\.\\. done`));
+    assert.equal((await state<{ enabled: boolean }>(`/apps/${APP}/features/log-runtime-metrics`)).enabled, false);
   });
 
   it('regions, apps:stacks, whoami and auth:token describe the install and the caller', async () => {
@@ -115,5 +124,31 @@ describe('the official heroku CLI: domains, certificates, drains, labs and more'
     assert.match((await ok(['ps:resize', 'web=standard-2x', '-a', APP])).all, /web\s+Standard-2X/i);
     const web = await state<{ size: string }>(`/apps/${APP}/formation/web`);
     assert.equal(web.size, 'Standard-2X');
+  });
+
+  it('domains:update points a custom domain at an uploaded certificate', async () => {
+    const [certificate_chain, private_key] = await Promise.all([readFile(join(home, 'cert.pem'), 'utf8'), readFile(join(home, 'key.pem'), 'utf8')]);
+    const endpoint = await expectJson<{ id: string; name: string }>(await api.request(`/apps/${APP}/sni-endpoints`, { method: 'POST', key: dev.key, body: jsonBody({ certificate_chain, private_key }) }), 201);
+    await expectJson(await api.request(`/apps/${APP}/domains`, { method: 'POST', key: dev.key, body: jsonBody({ hostname: DOMAIN, sni_endpoint: null }) }), 201);
+    assert.equal((await state<{ sni_endpoint: unknown }>(`/apps/${APP}/domains/${DOMAIN}`)).sni_endpoint, null);
+    const updated = await ok(['domains:update', DOMAIN, '--cert', endpoint.name, '-a', APP]);
+    assert.match(updated.all, new RegExp(`Updating ${DOMAIN.replace(/\./g, '\\.')} to use ${endpoint.name} certificate\\.\\.\\. done`));
+    assert.deepEqual((await state<{ sni_endpoint: unknown }>(`/apps/${APP}/domains/${DOMAIN}`)).sni_endpoint, { id: endpoint.id, name: endpoint.name });
+  });
+
+  it('domains:update with a certificate the app does not have fails and leaves the domain as it was', async () => {
+    const before = (await state<{ sni_endpoint: unknown }>(`/apps/${APP}/domains/${DOMAIN}`)).sni_endpoint;
+    const refused = await runHeroku(cli(), ['domains:update', DOMAIN, '--cert', 'no-such-cert', '-a', APP]);
+    assert.notEqual(refused.code, 0, describeResult(refused));
+    assert.match(flat(refused.stderr), /no-such-cert/);
+    assert.deepEqual((await state<{ sni_endpoint: unknown }>(`/apps/${APP}/domains/${DOMAIN}`)).sni_endpoint, before);
+  });
+
+  it('domains:wait returns once the domain is set up, and domains:clear removes every custom domain', async () => {
+    await expectJson(await api.request(`/apps/${APP}/domains`, { method: 'POST', key: dev.key, body: jsonBody({ hostname: 'api.ops-shop.test', sni_endpoint: null }) }), 201);
+    assert.match((await ok(['domains:wait', 'api.ops-shop.test', '-a', APP])).all, /Waiting for api\.ops-shop\.test\.\.\. done/);
+    assert.match((await ok(['domains:clear', '-a', APP])).all, new RegExp(`Removing all domains from ${APP}\\.\\.\\. done`));
+    const left = await state<Array<{ kind: string }>>(`/apps/${APP}/domains`);
+    assert.deepEqual(left.map((d) => d.kind), ['heroku'], 'only the default domain stays');
   });
 });

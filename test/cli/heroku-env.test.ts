@@ -31,6 +31,8 @@ const expected = (apiUrl: string, gitHost: string, key: string) => ({
   HEROKU_REDIS_HOST: new URL(apiUrl).hostname,
   HEROKU_BUILDPACK_REGISTRY_URL: `${apiUrl}/buildpack-registry`,
   HEROKU_LOGIN_HOST: apiUrl,
+  PGDIAGNOSE_URL: new URL(apiUrl).hostname,
+  HEROKU_EXEC_URL: `${apiUrl}/`,
   DISABLE_TELEMETRY: 'true',
   HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
   HEROKU_DISABLE_AUTOUPDATE: 'true',

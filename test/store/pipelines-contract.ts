@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { platformError, steppingClock, type ContractContext } from './contract-support.js';
+import { account, app, platformError, steppingClock, type ContractContext } from './contract-support.js';
 import { appWithOwner, uploadedSlug } from './release-support.js';
 
 export function pipelinesContract({ open }: ContractContext): void {
@@ -17,6 +17,29 @@ export function pipelinesContract({ open }: ContractContext): void {
       await assert.rejects(store.pipelines.rename(blog.id, 'shop'), platformError('conflict'));
       assert.deepEqual((await store.pipelines.list({ ownerId: user.id })).map((p) => p.name), ['blog', 'shop']);
       assert.deepEqual(await store.pipelines.findByName('shop'), shop);
+    });
+
+    it('an account sees the pipelines it owns and those holding an app it collaborates on or its team owns, and no others', async () => {
+      const store = await open(steppingClock());
+      const ada = await account(store, 'ada@example.com');
+      const bob = await account(store, 'bob@example.com');
+      const eve = await account(store, 'eve@example.com');
+      const shared = await app(store, 'ada-shared', ada.id);
+      const team = await store.teams.create('crew', ada.id);
+      const crewApp = await store.apps.create({ name: 'crew-app', ownerId: ada.id, region: 'local', stack: 'heroku-24', teamId: team.id });
+      const shop = await store.pipelines.create({ name: 'shop', ownerId: ada.id, generation: 'cedar' });
+      const crew = await store.pipelines.create({ name: 'crew-line', ownerId: ada.id, generation: 'cedar' });
+      await store.pipelines.create({ name: 'empty', ownerId: ada.id, generation: 'cedar' });
+      await store.pipelineCouplings.create({ pipelineId: shop.id, appId: shared.id, stage: 'staging' });
+      await store.pipelineCouplings.create({ pipelineId: crew.id, appId: crewApp.id, stage: 'production' });
+      const names = async (visibleTo: string) => (await store.pipelines.list({ visibleTo })).map((p) => p.name);
+      assert.deepEqual(await names(ada.id), ['crew-line', 'empty', 'shop']);
+      assert.deepEqual(await names(bob.id), []);
+      await store.collaborators.add({ appId: shared.id, accountId: bob.id, permissions: ['view'] });
+      assert.deepEqual(await names(bob.id), ['shop']);
+      await store.teams.putMember(team.id, eve.id, 'member');
+      assert.deepEqual(await names(eve.id), ['crew-line']);
+      assert.deepEqual((await store.pipelines.list({ visibleTo: eve.id, name: 'shop' })).map((p) => p.name), []);
     });
 
     it('an app is coupled to one pipeline; deleting the pipeline removes its couplings, not its apps', async () => {

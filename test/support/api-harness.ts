@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { responseDrift } from './schema-conformance.js';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,11 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // The API's TLS port, as `berth up` has one: the same handler, and capability URLs that ask for TLS use it.
+  const tlsServer = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }) : undefined;
+  if (tlsServer) await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+  const tlsAddress = tlsServer?.address();
+  const tlsUrl = tlsAddress && typeof tlsAddress === 'object' ? `https://localhost:${tlsAddress.port}` : undefined;
   /** Responses that departed from Heroku's schema (test/support/schema-conformance.ts). */
   const drift: string[] = [];
   const deps: ApiDeps = {
@@ -99,6 +105,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
       webUrl: (app) => `http://${app}.example.test:8080/`,
       gitUrl: (app) => `https://git.example.test:5443/${app}.git`,
       apiUrl: (path) => `${url}${path}`,
+      ...(tlsUrl ? { apiTlsUrl: (path: string) => `${tlsUrl}${path}` } : {}),
     },
     platform,
     blobs,
@@ -138,9 +145,11 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
   const handler = createApiHandler(deps);
   // As in bin/berth up: log sessions, then the dashboard's files (when a test gives a dir), then the API.
   const dashboard = options.dashboardDir === undefined ? undefined : dashboardHandler({ dir: options.dashboardDir });
-  server.on('request', (req, res) => {
-    if (!sessions.handle(req, res) && !dashboard?.(req, res)) handler(req, res);
-  });
+  for (const listener of tlsServer ? [server, tlsServer] : [server]) {
+    listener.on('request', (req, res) => {
+      if (!sessions.handle(req, res) && !dashboard?.(req, res)) handler(req, res);
+    });
+  }
   return {
     url,
     deps,
@@ -175,8 +184,10 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiHarness> {
       });
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const listener of tlsServer ? [server, tlsServer] : [server]) {
+        listener.closeAllConnections();
+        await new Promise<void>((resolve) => listener.close(() => resolve()));
+      }
       sessions.close();
       await dataServices?.stop();
       await drains.close();
@@ -193,6 +204,8 @@ export interface ApiOptions {
   /** Serve the dashboard's built files from this directory too (as bin/berth up does). */
   dashboardDir?: string;
   overrides?: Partial<ApiDeps>;
+  /** A certificate for `localhost`: the API also listens with TLS (capability URLs that need https use it). */
+  tls?: { cert: string; key: string };
   /** How long partner-provider calls may take (default 8 s). */
   partnerTimeoutMs?: number;
   /** Builds the data services (pg:*, redis:*) over the harness's store and blobs. */

@@ -5,7 +5,7 @@ import type { App } from '../../core/model.js';
 import type { Pipeline, PipelineCoupling } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
 import { routeApp } from '../app-access.js';
-import { findCoupling, findPipeline, referencedApp, referenceOf } from '../pipeline-access.js';
+import { findCoupling, findPipeline, referencedApp, referenceOf, visibleCouplings } from '../pipeline-access.js';
 import { serializeCoupling } from '../serialize-pipelines.js';
 
 async function couplingJson(ctx: RequestContext, coupling: PipelineCoupling, pipeline?: Pipeline, app?: App) {
@@ -14,16 +14,17 @@ async function couplingJson(ctx: RequestContext, coupling: PipelineCoupling, pip
   return serializeCoupling(coupling, owner ?? { id: coupling.pipelineId, name: '' }, named);
 }
 
+/** The couplings of the pipelines the caller sees (only those of apps they see, unless they own the pipeline). */
 async function listForPipelines(ctx: RequestContext, pipelines: Pipeline[]) {
   const body = [];
   for (const pipeline of pipelines) {
-    for (const coupling of await ctx.deps.store.pipelineCouplings.listForPipeline(pipeline.id)) body.push(await couplingJson(ctx, coupling, pipeline));
+    for (const { coupling, app } of await visibleCouplings(ctx, pipeline)) body.push(await couplingJson(ctx, coupling, pipeline, app));
   }
   return { status: 200, body };
 }
 
 async function listMine(ctx: RequestContext) {
-  return listForPipelines(ctx, await ctx.deps.store.pipelines.list(ctx.account.isAdmin ? {} : { ownerId: ctx.account.id }));
+  return listForPipelines(ctx, await ctx.deps.store.pipelines.list(ctx.account.isAdmin ? {} : { visibleTo: ctx.account.id }));
 }
 
 export const pipelineCouplingRoutes: Route[] = [
@@ -49,7 +50,7 @@ export const pipelineCouplingRoutes: Route[] = [
   {
     method: 'POST',
     path: '/pipeline-couplings',
-    // Coupling an app lets the pipeline's owner promote onto it: the app's manage permission.
+    // Coupling an app lets the pipeline's viewers promote onto it (with deploy on it): the app's manage permission.
     access: { app: 'manage', via: 'handler' },
     async handler(ctx) {
       const body = await ctx.body();
@@ -74,7 +75,7 @@ export const pipelineCouplingRoutes: Route[] = [
     access: 'account',
     async handler(ctx) {
       const body = await ctx.body();
-      const coupling = await findCoupling(ctx, ctx.params.coupling as string);
+      const coupling = await findCoupling(ctx, ctx.params.coupling as string, true);
       if (body.stage === undefined) return { status: 200, body: await couplingJson(ctx, coupling) };
       const updated = await ctx.deps.store.pipelineCouplings.setStage(coupling.id, parseStage(body.stage));
       return { status: 200, body: await couplingJson(ctx, updated ?? coupling) };
@@ -85,7 +86,7 @@ export const pipelineCouplingRoutes: Route[] = [
     path: '/pipeline-couplings/:coupling',
     access: 'account',
     async handler(ctx) {
-      const coupling = await findCoupling(ctx, ctx.params.coupling as string);
+      const coupling = await findCoupling(ctx, ctx.params.coupling as string, true);
       const body = await couplingJson(ctx, coupling);
       await ctx.deps.store.pipelineCouplings.delete(coupling.id);
       return { status: 200, body };

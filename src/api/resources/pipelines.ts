@@ -1,4 +1,5 @@
-// Pipelines: POST/GET/PATCH/DELETE /pipelines[/:pipeline] (id or name).
+// Pipelines: POST/GET/PATCH/DELETE /pipelines[/:pipeline] (id or name). Who sees and changes
+// one: src/api/pipeline-access.ts.
 import { PlatformError } from '../../core/errors.js';
 import { parsePipelineName } from '../../core/pipeline-stage.js';
 import type { RequestContext, Route } from '../context.js';
@@ -44,7 +45,7 @@ export const pipelineRoutes: Route[] = [
     path: '/pipelines',
     access: 'account',
     async handler(ctx) {
-      const filter = { name: nameFilter(ctx), ...(ctx.account.isAdmin ? {} : { ownerId: ctx.account.id }) };
+      const filter = { name: nameFilter(ctx), ...(ctx.account.isAdmin ? {} : { visibleTo: ctx.account.id }) };
       const pipelines = await ctx.deps.store.pipelines.list(filter);
       return { status: 200, body: pipelines.map(serializePipeline) };
     },
@@ -63,7 +64,7 @@ export const pipelineRoutes: Route[] = [
     access: 'account',
     async handler(ctx) {
       const body = await ctx.body();
-      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string);
+      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string, 'manage');
       if (body.name === undefined) return { status: 200, body: serializePipeline(pipeline) };
       const renamed = await ctx.deps.store.pipelines.rename(pipeline.id, parsePipelineName(body.name));
       return { status: 200, body: serializePipeline(renamed ?? pipeline) };
@@ -74,7 +75,7 @@ export const pipelineRoutes: Route[] = [
     path: '/pipelines/:pipeline',
     access: 'account',
     async handler(ctx) {
-      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string);
+      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string, 'manage');
       await ctx.deps.store.pipelines.delete(pipeline.id);
       return { status: 200, body: serializePipeline(pipeline) };
     },

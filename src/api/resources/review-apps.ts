@@ -2,7 +2,7 @@ import { notFound, PlatformError } from '../../core/errors.js';
 import type { ReviewApp, ReviewAppConfig } from '../../store/port.js';
 import type { RequestContext, Route } from '../context.js';
 import { isUuid } from '../app-access.js';
-import { findPipeline } from '../pipeline-access.js';
+import { findPipeline, type PipelineNeed } from '../pipeline-access.js';
 import { ReviewApps } from '../review-apps.js';
 
 /** Heroku's default: a review app without a push for 5 days is destroyed. */
@@ -63,11 +63,11 @@ async function enabledConfig(ctx: RequestContext, pipelineId: string, identity: 
   return config;
 }
 
-async function findReviewApp(ctx: RequestContext, id: string): Promise<ReviewApp> {
+async function findReviewApp(ctx: RequestContext, id: string, need: PipelineNeed = 'view'): Promise<ReviewApp> {
   const review = isUuid(id) ? await ctx.deps.store.reviewApps.findById(id.toLowerCase()) : undefined;
   if (!review) throw notFound('review app', id);
-  await findPipeline(ctx, review.pipelineId).catch(() => {
-    throw notFound('review app', id);
+  await findPipeline(ctx, review.pipelineId, need).catch((err: unknown) => {
+    throw err instanceof PlatformError && err.id === 'forbidden' ? err : notFound('review app', id);
   });
   return review;
 }
@@ -83,7 +83,7 @@ export const reviewAppRoutes: Route[] = [
     path: '/pipelines/:pipeline/review-app-config',
     access: 'account',
     async handler(ctx) {
-      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string);
+      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string, 'manage');
       const config = await ctx.deps.store.reviewApps.setConfig(pipeline.id, staleDays(await ctx.body(), DEFAULT_STALE_DAYS));
       return { status: 201, body: configJson(config) };
     },
@@ -102,7 +102,7 @@ export const reviewAppRoutes: Route[] = [
     path: '/pipelines/:pipeline/review-app-config',
     access: 'account',
     async handler(ctx) {
-      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string);
+      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string, 'manage');
       const current = await enabledConfig(ctx, pipeline.id, ctx.params.pipeline as string);
       const config = await ctx.deps.store.reviewApps.setConfig(pipeline.id, staleDays(await ctx.body(), current.staleDays));
       return { status: 200, body: configJson(config) };
@@ -113,7 +113,7 @@ export const reviewAppRoutes: Route[] = [
     path: '/pipelines/:pipeline/review-app-config',
     access: 'account',
     async handler(ctx) {
-      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string);
+      const pipeline = await findPipeline(ctx, ctx.params.pipeline as string, 'manage');
       const config = await enabledConfig(ctx, pipeline.id, ctx.params.pipeline as string);
       await ctx.deps.store.reviewApps.removeConfig(pipeline.id);
       return { status: 200, body: configJson(config) };
@@ -142,7 +142,7 @@ export const reviewAppRoutes: Route[] = [
     path: '/review-apps/:review',
     access: 'account',
     async handler(ctx) {
-      const review = await findReviewApp(ctx, ctx.params.review as string);
+      const review = await findReviewApp(ctx, ctx.params.review as string, 'manage');
       const body = await reviewAppJson(ctx, review);
       await new ReviewApps(ctx.deps, ctx.internal).destroy(review);
       return { status: 200, body: { ...body, status: 'deleted' } };

@@ -42,6 +42,7 @@ export const signupRoutes: Route[] = [
     path: '/signup',
     auth: 'none',
     access: 'public',
+    throttle: { kind: 'signup', emailField: 'email' },
     async handler(ctx) {
       if (!(await signupAllowed(ctx))) {
         throw new PlatformError('forbidden', 'Self-service sign-up is off on this Berth: ask an admin for an account (berth accounts:create) or a team admin for an invitation link.');

@@ -173,6 +173,7 @@ export const teamRoutes: Route[] = [
     method: 'PUT',
     path: '/teams/:team/invitations',
     access: { team: 'admin' },
+    throttle: { kind: 'invitation', emailField: 'email' },
     async handler(ctx) {
       const team = routeTeam(ctx);
       const body = await ctx.body();
@@ -209,6 +210,7 @@ export const teamRoutes: Route[] = [
     path: '/teams/invitations/:token',
     auth: 'none',
     access: 'public',
+    throttle: { kind: 'invitation-link' },
     async handler(ctx) {
       const { invitation, team } = await invitationByToken(ctx);
       return { status: 200, body: await invitationJson(ctx, invitation, team) };
@@ -220,6 +222,7 @@ export const teamRoutes: Route[] = [
     path: '/teams/invitations/:token/accept',
     auth: 'none',
     access: 'public',
+    throttle: { kind: 'invitation-link' },
     async handler(ctx) {
       const { invitation, team } = await invitationByToken(ctx);
       const body = await ctx.body();
