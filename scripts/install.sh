@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Berth needs, idempotently and quickly when nothing is missing:
-# Debian packages, npm dependencies (npm ci when package-lock.json changed), and the TypeScript
-# build (when a source file is newer than the last build).
+# Debian packages, npm dependencies (npm ci when package-lock.json changed), the TypeScript
+# build (when a source file is newer than the last build) and the dashboard's build (web/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
@@ -25,9 +25,10 @@ fi
 #    python3-venv: the Python buildpack's virtualenvs; default-jdk-headless, maven: the Java
 #    buildpack; ruby, ruby-dev (native gems), ruby-bundler: the Ruby buildpack; php-cli, composer:
 #    the PHP buildpack (each buildpack's lib/toolchain.sh says where it finds them); mmdebstrap:
-#    the berth-24 stack images (berth stacks:build).
+#    the berth-24 stack images (berth stacks:build); chromium: the dashboard's browser tests and
+#    bench (headless, driven by playwright-core; never a downloaded browser).
 PACKAGES=(git openssl ca-certificates postgresql redis-server bubblewrap iproute2 util-linux tar gzip iptables rsyslog g++ make python3 openssh-server python3-venv
-  default-jdk-headless maven ruby ruby-dev ruby-bundler php-cli composer mmdebstrap)
+  default-jdk-headless maven ruby ruby-dev ruby-bundler php-cli composer mmdebstrap chromium)
 # `scripts/install.sh --bench`: also what bench/ compares against (wrk, nginx). Not for `up`:
 # a system nginx has no place on a Berth host.
 # `--test`: also the tools only tests use (pebble, Let's Encrypt's ACME test server; step 6).
@@ -110,4 +111,15 @@ if { [ "$TEST_TOOLS" = 1 ] || [ "$BENCH" = 1 ]; } && [ ! -x "$PEBBLE_DIR/bin/peb
   else
     echo "The ACME tests need pebble, built with Go (https://go.dev/dl/); install Go and run scripts/install.sh --test." >&2
   fi
+fi
+
+# 7. The dashboard (web/ → dist/web: Vite, with a .gz and .br beside each asset), type-checked
+#    first, when anything under web/ or the npm lock is newer than its last build.
+web_stamp=dist/.web-build-stamp
+if [ ! -f "$web_stamp" ] || [ ! -f dist/web/index.html ] || [ -n "$(find web package-lock.json -newer "$web_stamp" -print -quit 2>/dev/null)" ]; then
+  say "Building the dashboard (vite)"
+  node_modules/.bin/tsc -p web/tsconfig.json
+  node_modules/.bin/tsc -p web/tsconfig.node.json
+  node_modules/.bin/vite build --config web/vite.config.ts
+  touch "$web_stamp"
 fi

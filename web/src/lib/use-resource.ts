@@ -1,0 +1,63 @@
+// Loading API data into a component: the latest value, the error, a reload, and polling that
+// survives a control plane restart (the last value stays on screen; the error says we retry).
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError } from '../api/client.js';
+
+export interface Resource<T> {
+  data: T | undefined;
+  error: ApiError | Error | undefined;
+  loading: boolean;
+  /** The endpoint answered 404 (missing app, or a Berth without that endpoint). */
+  missing: boolean;
+  reload(): Promise<void>;
+}
+
+export function useResource<T>(path: string | undefined, options: { pollMs?: number; headers?: Record<string, string> } = {}): Resource<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<ApiError | Error | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [missing, setMissing] = useState(false);
+  const current = useRef(path);
+  current.current = path;
+  const headers = JSON.stringify(options.headers ?? {});
+
+  const load = useCallback(async () => {
+    if (!path) return;
+    try {
+      const value = await api.get<T>(path, { headers: JSON.parse(headers) as Record<string, string> });
+      if (current.current !== path) return;
+      setData(value);
+      setError(undefined);
+      setMissing(false);
+    } catch (e) {
+      if (current.current !== path) return;
+      if (e instanceof ApiError && e.status === 404) setMissing(true);
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      if (current.current === path) setLoading(false);
+    }
+  }, [path, headers]);
+
+  useEffect(() => {
+    setData(undefined);
+    setLoading(true);
+    setMissing(false);
+    setError(undefined);
+    void load();
+    if (!options.pollMs) return undefined;
+    const timer = setInterval(() => void load(), options.pollMs);
+    return () => clearInterval(timer);
+  }, [load, options.pollMs]);
+
+  return { data, error, loading, missing, reload: load };
+}
+
+/** Re-renders every `ms` (ages like "12s" keep counting). */
+export function useTick(ms: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
