@@ -61,12 +61,14 @@ describe('the dashboard, driven in Chromium', () => {
     await checkPage('login');
   });
 
-  it('logs in with email and password and lists no apps yet', async () => {
+  it('logs in with email and password, stays logged in across a reload, and lists no apps yet', async () => {
     await page.getByLabel('Password').fill(password);
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByText('You have no apps yet').waitFor();
     assert.equal(await page.locator('.who').textContent(), email);
+    await page.reload();
+    await page.getByText('You have no apps yet').waitFor();
     await checkPage('apps-empty');
   });
 

@@ -1,36 +1,19 @@
 // Driving the dashboard in Debian's Chromium (headless, through playwright-core; no downloaded
-// browser): one browser per test file, a page on the API's origin, an axe-core check and a
+// browser): one browser per test file, a page on the API's origin (Berth serves dist/web at /), an axe-core check and a
 // screenshot per page (test-output/screenshots/, git-ignored), and the CSP refusals and page
 // errors the page met (a test asserts there are none).
 import { readFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
-import { chromium, type Browser, type Page, type Route } from 'playwright-core';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from './repo-root.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const SCREENSHOTS = join(repoRoot(), 'test-output', 'screenshots');
-const CSP = "default-src 'self'";
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
-
-/**
- * Serves `/` and `/assets/*` from dist/web when the API server answers them with 404 (a Berth
- * without the dashboard's static serving): everything else, the API included, is the real server.
- */
-async function serveBuiltWhenMissing(route: Route): Promise<void> {
-  const response = await route.fetch();
-  if (response.status() !== 404) return route.fulfill({ response });
-  const path = new URL(route.request().url()).pathname;
-  const file = join(repoRoot(), 'dist', 'web', path === '/' ? 'index.html' : path);
-  const body = await readFile(file).catch(() => undefined);
-  if (!body) return route.fulfill({ response });
-  return route.fulfill({ status: 200, body, headers: { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP } });
 }
 
 export interface DashboardPage {
@@ -44,8 +27,6 @@ export async function openDashboard(browser: Browser, origin: string, viewport =
   const context = await browser.newContext({ viewport, baseURL: origin });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  await page.route(`${origin}/`, serveBuiltWhenMissing);
-  await page.route(`${origin}/assets/**`, serveBuiltWhenMissing);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {

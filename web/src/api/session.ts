@@ -65,14 +65,16 @@ async function logInWithPassword(email: string, password: string): Promise<Signe
 }
 
 async function loginError(response: Response): Promise<ApiError> {
-  if (response.status === 401 || response.status === 403) return new ApiError(response.status, 'unauthorized', 'Wrong email or password, or an invalid API key.');
-  if (response.status === 429) return new ApiError(429, 'rate_limit', 'Too many attempts: wait a minute and try again.');
   const text = await response.text();
+  let message: string | undefined;
   try {
-    return new ApiError(response.status, 'error', String((JSON.parse(text) as { message?: string }).message ?? text));
+    message = (JSON.parse(text) as { message?: string }).message;
   } catch {
-    return new ApiError(response.status, 'error', text || `Logging in failed with HTTP ${response.status}.`);
+    message = text.trim() || undefined;
   }
+  if (response.status === 401 || response.status === 403) return new ApiError(response.status, 'unauthorized', message ?? 'Wrong email or password, or an invalid API key.');
+  if (response.status === 429) return new ApiError(429, 'rate_limit', message ?? 'Too many attempts: wait a minute and try again.');
+  return new ApiError(response.status, 'error', message ?? `Logging in failed with HTTP ${response.status}.`);
 }
 
 export async function logOut(): Promise<void> {

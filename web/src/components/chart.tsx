@@ -47,6 +47,8 @@ export function Chart({ title, unit, timestamps, series }: ChartProps) {
           width: 2,
           ...(DASHES[i % DASHES.length] ? { dash: DASHES[i % DASHES.length] } : {}),
           spanGaps: false,
+          // A lone minute draws no line: sparse series get their points drawn as dots.
+          points: { show: (u: uPlot, si: number) => (u.data[si] ?? []).filter((v) => v !== null && v !== undefined).length < 15, size: 6 },
           value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : `${round(v)} ${unit}`),
         })),
       ],
