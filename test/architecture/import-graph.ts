@@ -80,7 +80,7 @@ function listTsFiles(dir: string): string[] {
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       out.push(...listTsFiles(abs));
-    } else if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+    } else if (entry.isFile() && (entry.name.endsWith('.ts') || entry.name.endsWith('.tsx')) && !entry.name.endsWith('.d.ts')) {
       out.push(abs);
     }
   }
@@ -110,7 +110,7 @@ function resolveLocal(fromFile: string, specifier: string): string | undefined {
     base = path.resolve(path.dirname(fromFile), specifier);
   }
   const candidates: string[] = [];
-  if (base.endsWith('.js')) candidates.push(base.slice(0, -3) + '.ts');
+  if (base.endsWith('.js')) candidates.push(base.slice(0, -3) + '.ts', base.slice(0, -3) + '.tsx');
   else if (base.endsWith('.mjs')) candidates.push(base.slice(0, -4) + '.mts');
   else if (base.endsWith('.cjs')) candidates.push(base.slice(0, -4) + '.cts');
   candidates.push(base);
