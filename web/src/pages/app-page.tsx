@@ -1,4 +1,5 @@
 // One app: its name, web URL and the tabs (overview, resources, activity, logs, metrics, settings).
+import { useEffect, useState } from 'preact/hooks';
 import type { AppJson } from '../api/types.js';
 import { ErrorText } from '../components/notice.js';
 import { APP_TABS, appHref, type AppTab } from '../lib/route.js';
@@ -7,8 +8,20 @@ import { OverviewTab } from './app-overview.js';
 import { ResourcesTab } from './app-resources.js';
 import { ActivityTab } from './app-activity.js';
 import { LogsTab } from './app-logs.js';
-import { MetricsTab } from './app-metrics.js';
 import { SettingsTab } from './app-settings.js';
+
+type MetricsModule = typeof import('./app-metrics.js');
+
+/** The metrics tab and uPlot load on first use: the first load of the other pages stays small. */
+function LazyMetrics({ app }: { app: AppJson }) {
+  const [mod, setMod] = useState<MetricsModule | undefined>();
+  const [error, setError] = useState<Error | undefined>();
+  useEffect(() => {
+    import('./app-metrics.js').then((m) => setMod(() => m), (e: Error) => setError(e));
+  }, []);
+  if (error) return <ErrorText error={error} />;
+  return mod ? <mod.MetricsTab app={app} /> : <p class="muted">Loading…</p>;
+}
 
 export function AppPage({ app, tab }: { app: string; tab: AppTab }) {
   const resource = useResource<AppJson>(`/apps/${encodeURIComponent(app)}`, { pollMs: 15_000 });
@@ -58,7 +71,7 @@ export function AppPage({ app, tab }: { app: string; tab: AppTab }) {
       {data && tab === 'resources' && <ResourcesTab app={data} />}
       {data && tab === 'activity' && <ActivityTab app={data} />}
       {data && tab === 'logs' && <LogsTab app={data} />}
-      {data && tab === 'metrics' && <MetricsTab app={data} />}
+      {data && tab === 'metrics' && <LazyMetrics app={data} />}
       {data && tab === 'settings' && <SettingsTab app={data} onChanged={() => void resource.reload()} />}
     </>
   );
