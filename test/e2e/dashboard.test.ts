@@ -3,6 +3,8 @@
 // dyno turn red and green again, and reads the metrics. Every page gets an axe-core check (no
 // serious violations) and a screenshot under test-output/screenshots/.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openDashboard, screenshot, seriousViolations, type DashboardPage } from '../support/dashboard-browser.js';
@@ -10,6 +12,8 @@ import { useBerth, suffix } from '../support/e2e-harness.js';
 import { api } from '../support/berth-process.js';
 import { routerGet, waitForDynos, type DynoJson } from '../support/spine.js';
 import type { AppRepo } from '../support/git-push.js';
+
+const run = promisify(execFile);
 
 describe('the dashboard, driven in Chromium', () => {
   // A 6 s crash cool-off: the second crash in a row leaves the dyno crashed long enough to see.
@@ -85,12 +89,12 @@ describe('the dashboard, driven in Chromium', () => {
     await page.getByText('No builds yet').waitFor();
     repo = await berth.repo(app, 'greeting');
     const pushed = repo.push();
-    // The running build opens by itself; its output streams into the page.
-    const output = page.locator('pre[data-build]');
-    await output.filter({ hasText: '-----> ' }).waitFor({ timeout: 60_000 });
+    // A build the page sees running opens by itself and streams; one that finished first opens on a click.
+    await page.locator('li[data-build]').first().waitFor({ timeout: 60_000 });
     const push = await pushed;
     assert.equal(push.code, 0, push.stderr);
     await page.locator('li[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    const output = page.locator('pre[data-build]');
     if ((await output.count()) === 0) await page.getByRole('button', { name: 'Show output' }).first().click();
     await page.getByText('End of build output.').waitFor();
     assert.match((await output.textContent()) ?? '', /-----> /);
@@ -153,6 +157,48 @@ describe('the dashboard, driven in Chromium', () => {
     await page.getByLabel('Text').fill(path);
     assert.equal(await page.locator('.logs .line').count(), 1, 'the text filter keeps only the probe line');
     await screenshot(page, 'logs-filtered');
+  });
+
+  it('reconnects the log tail after a dropped connection without showing a line twice', async () => {
+    await page.getByLabel('Text').fill('');
+    let streams = 0;
+    const onRequest = (request: { url(): string }) => void (request.url().includes('/log-sessions/') && streams++);
+    page.on('request', onRequest);
+    try {
+      // Drop every TCP connection to the API port (the tail's included) as a network fault would.
+      await run('ss', ['-K', 'dst', '127.0.0.1', 'dport', '=', `:${berth.runtime.api_port}`], { timeout: 10_000 });
+      const missed = `/after-the-drop-${suffix()}`;
+      assert.equal((await routerGet(berth, app, missed)).status, 200);
+      await page.locator('.logs .line.src-router').filter({ hasText: `path="${missed}"` }).waitFor();
+      assert.ok(streams >= 1, 'the tail opened its stream again');
+    } finally {
+      page.off('request', onRequest);
+    }
+    const seqs = (await page.locator('.logs .line').evaluateAll((lines) => lines.map((l) => Number((l as unknown as { dataset: { seq: string } }).dataset.seq)))) as number[];
+    assert.equal(new Set(seqs).size, seqs.length, 'no line twice');
+    assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, 'lines in order');
+  });
+
+  it('shows that Berth is not answering while offline, and recovers by itself', async () => {
+    await tab('Overview').click();
+    await page.locator('section.model[data-type="web"]').waitFor();
+    await page.context().setOffline(true);
+    try {
+      await page.getByText('Berth is not answering').first().waitFor();
+      await screenshot(page, 'overview-offline');
+    } finally {
+      await page.context().setOffline(false);
+    }
+    await page.getByText('Berth is not answering').first().waitFor({ state: 'detached' });
+  });
+
+  it("shows another user's app and a missing app as the same not found", async () => {
+    const theirs = await berth.createApp('dash-theirs');
+    await page.goto(`/#/apps/${theirs}`);
+    await page.getByRole('heading', { name: 'App not found' }).waitFor();
+    await page.goto(`/#/apps/dash-missing-${suffix()}`);
+    await page.getByRole('heading', { name: 'App not found' }).waitFor();
+    await page.goto(`/#/apps/${app}`);
   });
 
   it('shows a crashed dyno red, then green again once it restarts', async () => {

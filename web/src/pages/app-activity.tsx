@@ -1,6 +1,6 @@
 // Activity: builds (output streamed live while running) and releases with a one-click rollback
 // (after a confirmation), each saying who did it and when.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client.js';
 import type { AppJson, BuildJson, ReleaseJson } from '../api/types.js';
 import { BuildOutput } from '../components/build-output.js';
@@ -18,12 +18,17 @@ const BUILD_STATE: Record<string, { icon: string; cls: string }> = {
 function Builds({ app, now }: { app: string; now: number }) {
   const builds = useResource<BuildJson[]>(`/apps/${encodeURIComponent(app)}/builds`, { pollMs: 2000, headers: { Range: 'created_at ..; max=10, order=desc' } });
   const [open, setOpen] = useState<string | undefined>();
+  // A running build opens by itself (its output streams) and stays open once it finished.
+  const running = builds.data?.find((b) => b.status === 'pending')?.id;
+  useEffect(() => {
+    if (running && open === undefined) setOpen(running);
+  }, [running]);
   return (
     <Loaded resource={builds}>
       {(list) => {
         const sorted = [...list].sort((a, b) => b.created_at.localeCompare(a.created_at));
         if (sorted.length === 0) return <p class="empty">No builds yet: push with <code>git push berth main</code>.</p>;
-        const shown = open ?? sorted.find((b) => b.status === 'pending')?.id;
+        const shown = open ?? running;
         return (
           <ul class="rows builds">
             {sorted.map((b) => {
