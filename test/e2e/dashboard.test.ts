@@ -16,8 +16,8 @@ import type { AppRepo } from '../support/git-push.js';
 const run = promisify(execFile);
 
 describe('the dashboard, driven in Chromium', () => {
-  // A 6 s crash cool-off: the second crash in a row leaves the dyno crashed long enough to see.
-  const berth = useBerth({ args: ['--crash-cool-off-ms', '6000'] });
+  // An 8 s crash cool-off: the second crash in a row leaves the dyno crashed long enough to see.
+  const berth = useBerth({ args: ['--crash-cool-off-ms', '8000'] });
   const email = `dash-${suffix()}@example.com`;
   const password = 'correct horse battery';
   const app = `dash-${suffix()}`;
@@ -208,13 +208,17 @@ describe('the dashboard, driven in Chromium', () => {
     // A dyno's first crash restarts at once; its second in a row waits out the cool-off, crashed.
     // The router picks the dyno, so crash until one of the two has crashed twice.
     const webs = (l: DynoJson[]) => l.filter((d) => d.type === 'web');
-    for (let i = 0; i < 8; i++) {
+    const seen: string[] = [];
+    let crashed = false;
+    for (let i = 0; i < 8 && !crashed; i++) {
       const before = await waitForDynos(berth, app, 'both web dynos up', (l) => webs(l).filter((d) => d.state === 'up').length === 2);
       const ids = before.map((d) => d.id).sort().join();
       await routerGet(berth, app, '/crash');
       const list = await waitForDynos(berth, app, 'a crashed web dyno, or one replaced', (l) => webs(l).some((d) => d.state === 'crashed') || webs(l).map((d) => d.id).sort().join() !== ids);
-      if (webs(list).some((d) => d.state === 'crashed')) break;
+      seen.push(webs(list).map((d) => `${d.name}:${d.state}`).join(' '));
+      crashed = webs(list).some((d) => d.state === 'crashed');
     }
+    assert.ok(crashed, `a web dyno stayed crashed after crashing twice in a row; seen: ${seen.join(' | ')}`);
     await page.locator('section.model[data-type="web"][data-health="failing"]').waitFor({ timeout: 30_000 });
     await web.locator('[data-state="crashed"]').first().waitFor();
     await screenshot(page, 'overview-crashed');

@@ -19,12 +19,15 @@ function useRoute(): Route {
   return route;
 }
 
+/** Asked once, as soon as the script runs (not after the first paint). */
+const restoring = restoreSession();
+
 export function Shell() {
   const route = useRoute();
   const [user, setUser] = useState<SignedIn | null | undefined>(undefined);
   useEffect(() => {
     api.onUnauthorized(() => setUser(null));
-    void restoreSession().then((u) => setUser(u ?? null));
+    void restoring.then((u) => setUser(u ?? null));
   }, []);
   useEffect(() => {
     const main = document.getElementById('main');

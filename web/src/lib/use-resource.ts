@@ -1,6 +1,6 @@
 // Loading API data into a component: the latest value, the error, a reload, and polling that
 // survives a control plane restart (the last value stays on screen; the error says we retry).
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api/client.js';
 
 export interface Resource<T> {
@@ -38,7 +38,8 @@ export function useResource<T>(path: string | undefined, options: { pollMs?: num
     }
   }, [path, headers]);
 
-  useEffect(() => {
+  // A layout effect: the request leaves right after the first render, not after a paint.
+  useLayoutEffect(() => {
     setData(undefined);
     setLoading(true);
     setMissing(false);
