@@ -4,6 +4,7 @@
 // serious violations) and a screenshot under test-output/screenshots/.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -11,13 +12,15 @@ import { launchChromium, openDashboard, screenshot, seriousViolations, type Dash
 import { useBerth, suffix } from '../support/e2e-harness.js';
 import { api } from '../support/berth-process.js';
 import { routerGet, waitForDynos, type DynoJson } from '../support/spine.js';
+import { startGitDaemon } from '../support/git-daemon.js';
+import { repoRoot } from '../support/repo-root.js';
 import type { AppRepo } from '../support/git-push.js';
 
 const run = promisify(execFile);
 
 describe('the dashboard, driven in Chromium', () => {
   // An 8 s crash cool-off: the second crash in a row leaves the dyno crashed long enough to see.
-  const berth = useBerth({ args: ['--crash-cool-off-ms', '8000'] });
+  const berth = useBerth({ args: ['--crash-cool-off-ms', '8000', '--allow-private-urls', '127.0.0.0/8'] });
   const email = `dash-${suffix()}@example.com`;
   const password = 'correct horse battery';
   const app = `dash-${suffix()}`;
@@ -25,6 +28,7 @@ describe('the dashboard, driven in Chromium', () => {
   let dash: DashboardPage;
   let page: Page;
   let repo: AppRepo;
+  let userKey: string;
 
   /** Goes to a hash route, waits for `ready`, checks it with axe and saves a screenshot. */
   async function visit(hash: string, ready: string, name: string): Promise<void> {
@@ -41,7 +45,7 @@ describe('the dashboard, driven in Chromium', () => {
   }
 
   before(async () => {
-    await berth.createAccount(email, password);
+    ({ key: userKey } = await berth.createAccount(email, password));
     browser = await launchChromium();
     dash = await openDashboard(browser, berth.apiUrl);
     page = dash.page;
@@ -100,6 +104,25 @@ describe('the dashboard, driven in Chromium', () => {
     assert.match((await output.textContent()) ?? '', /-----> /);
     await page.locator('li[data-version="2"]').waitFor();
     await checkPage('activity');
+  });
+
+  it('shows a 10,000-line build log whole, as text', async () => {
+    const daemon = await startGitDaemon({ 'loud-buildpack': join(repoRoot(), 'test', 'fixtures', 'apps', 'loud-build', 'buildpack') });
+    berth.onShutDown(() => daemon.stop());
+    const loud = await berth.createApp('dash-loud', userKey);
+    const set = await api(berth, `/apps/${loud}/buildpack-installations`, { method: 'PUT', key: userKey, body: JSON.stringify({ updates: [{ buildpack: daemon.url('loud-buildpack') }] }) });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const pushed = await (await berth.repo(loud, 'procfile-web')).push();
+    assert.equal(pushed.code, 0, pushed.stderr.slice(-2000));
+    await page.goto(`/#/apps/${loud}/activity`);
+    await page.getByRole('button', { name: 'Show output' }).click();
+    await page.getByText('End of build output.').waitFor();
+    const output = page.locator('pre[data-build]');
+    const text = (await output.textContent()) ?? '';
+    assert.equal(text.match(/build line \d+ of 10000/g)?.length, 10_000, 'every line is there');
+    assert.match(text, /build line 10000 of 10000 <b>not bold<\/b>/);
+    assert.equal(await output.locator('b').count(), 0, 'HTML in the log is text');
+    await screenshot(page, 'activity-long-build');
   });
 
   it('scales web to 2 and the overview shows desired and live agreeing in green', async () => {
