@@ -23,6 +23,7 @@ describe('the dashboard, driven in Chromium', () => {
   const berth = useBerth({ args: ['--crash-cool-off-ms', '8000', '--allow-private-urls', '127.0.0.0/8'] });
   const email = `dash-${suffix()}@example.com`;
   const password = 'correct horse battery';
+  const newPassword = 'staple battery horse correct';
   const app = `dash-${suffix()}`;
   let browser: Browser;
   let dash: DashboardPage;
@@ -263,7 +264,7 @@ describe('the dashboard, driven in Chromium', () => {
     assert.ok(await throughput.locator('canvas').count() > 0, 'it drew on a canvas');
   });
 
-  it('creates and revokes an API key on the account page', async () => {
+  it('creates and revokes an API key and changes the password on the account page', async () => {
     await visit('#/account', 'h2#api-keys', 'account');
     await page.getByLabel('Description').fill('e2e key');
     await page.getByRole('button', { name: 'Create API key' }).click();
@@ -273,6 +274,10 @@ describe('the dashboard, driven in Chromium', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('button', { name: 'Revoke e2e key', exact: true }).waitFor({ state: 'detached' });
     assert.equal((await api(berth, '/account', { key: token })).status, 401, 'the revoked key is refused');
+    await page.getByLabel('Current password').fill(password);
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.').waitFor();
   });
 
   it('is readable at 320 px wide and in dark mode, and the apps page lists the app', async () => {
@@ -287,7 +292,7 @@ describe('the dashboard, driven in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('deletes the app only once its name is typed, and logs out', async () => {
+  it('deletes the app only once its name is typed, logs out, and logs in with the new password', async () => {
     await visit(`#/apps/${app}/settings`, 'h3#config-vars', 'settings-before-delete');
     await page.getByRole('button', { name: `Delete ${app}…` }).click();
     const confirm = page.getByRole('dialog').getByRole('button', { name: 'Delete app' });
@@ -296,6 +301,12 @@ describe('the dashboard, driven in Chromium', () => {
     await confirm.click();
     await page.waitForURL('**/#/apps');
     assert.equal((await api(berth, `/apps/${app}`)).status, 404);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in to Berth' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(newPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Apps' }).waitFor();
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in to Berth' }).waitFor();
     assert.deepEqual(dash.problems, [], 'no page errors or CSP refusals');
