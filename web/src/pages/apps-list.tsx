@@ -86,7 +86,7 @@ function CreateApp() {
     <form class="inline" onSubmit={create} aria-label="Create an app">
       <label class="field">
         New app name
-        <input name="new-app" value={name} placeholder="(leave empty for a generated name)" onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <input name="new-app" value={name} placeholder="optional: Berth picks one" onInput={(e) => setName((e.target as HTMLInputElement).value)} />
       </label>
       <button type="submit" class="primary">
         Create app
