@@ -216,6 +216,23 @@ describe('the dashboard, driven in Chromium', () => {
     await page.getByText('Berth is not answering').first().waitFor({ state: 'detached' });
   });
 
+  it('recovers by itself when the control plane restarts while the page is open', async () => {
+    await tab('Overview').click();
+    const desired = page.locator('section.model[data-type="web"] [data-desired]');
+    await desired.filter({ hasText: /^2$/ }).waitFor();
+    await berth.restartControlPlane();
+    // The page was never reloaded: a change made through the new control plane shows up.
+    const scale = async (quantity: number) => {
+      const reply = await api(berth, `/apps/${app}/formation/web`, { method: 'PATCH', body: JSON.stringify({ quantity }) });
+      assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    };
+    await scale(3);
+    await desired.filter({ hasText: /^3$/ }).waitFor({ timeout: 30_000 });
+    await scale(2);
+    await desired.filter({ hasText: /^2$/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByText('Log out').count(), 1, 'the session outlived the control plane: still logged in');
+  });
+
   it("shows another user's app and a missing app as the same not found", async () => {
     const theirs = await berth.createApp('dash-theirs');
     await page.goto(`/#/apps/${theirs}`);

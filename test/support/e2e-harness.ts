@@ -38,6 +38,11 @@ export interface BerthSuite extends BerthProcess {
   tempDir(prefix: string): Promise<string>;
   /** Runs at shut down, once Berth stopped (daemons, files). */
   onShutDown(cleanup: () => Promise<unknown>): void;
+  /**
+   * Stops the control plane only (SIGHUP, as `systemctl reload berth` does) and starts a new one
+   * on the same data dir and API port; it adopts the running agent, router and dynos.
+   */
+  restartControlPlane(): Promise<void>;
 }
 
 /**
@@ -93,6 +98,13 @@ export function useBerth(options: { args?: string[]; env?: Record<string, string
     },
     onShutDown(cleanup) {
       cleanups.push(cleanup);
+    },
+    async restartControlPlane() {
+      const old = running();
+      const port = new URL(old.apiUrl).port;
+      assert.equal(await old.stop('SIGHUP'), 0, 'the control plane exits cleanly on SIGHUP');
+      berth = undefined;
+      berth = await startBerth({ dataDir: old.dataDir, args: [...(options.args ?? []), '--api-port', port], ...(options.env ? { env: options.env } : {}) });
     },
   };
   before(async () => {
