@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Berth needs, idempotently and quickly when nothing is missing:
 # Debian packages, npm dependencies (npm ci when package-lock.json changed), the TypeScript
-# build (when a source file is newer than the last build) and the dashboard's build (web/).
+# build (when a source file is newer than the last build), the berth-24 stack images (built
+# once per host, then checked) and the dashboard's build (web/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$ROOT"
@@ -85,11 +86,18 @@ if [ ! -f "$build_stamp" ] || [ -n "$(find src test bench tsconfig.json package.
   touch "$build_stamp"
 fi
 
-# 5. The berth-24 stack images (stacks/berth-24/*.packages), once per host into the per-host cache
-#    (BERTH_STACK_CACHE, default /var/cache/berth/stacks), when dynos run on them
-#    (BERTH_DYNO_ROOT=stack) or when asked (BERTH_BUILD_STACK=1): minutes on a new host, with
-#    progress; afterwards a quick check of the cached images (their content hash when they changed).
-if [ "${BERTH_DYNO_ROOT:-}" = "stack" ] || [ "${BERTH_BUILD_STACK:-}" = "1" ]; then
+# 5. The berth-24 stack images (stacks/berth-24/*.packages), what dynos see as / by default:
+#    built once per host into the per-host cache (BERTH_STACK_CACHE, default
+#    /var/cache/berth/stacks), about 5 minutes on a new host, with progress; afterwards a quick
+#    check of the cached images (their content hash only when their files changed). Skipped when
+#    dynos run on the host's /usr (BERTH_DYNO_ROOT=host) unless --test (`bin/berth test`: tests
+#    run dynos on the images whichever root `up` defaults to) or BERTH_BUILD_STACK=1 asks for them;
+#    BERTH_BUILD_STACK=0 skips them.
+build_stack="${BERTH_BUILD_STACK:-}"
+if [ -z "$build_stack" ]; then
+  if [ "${BERTH_DYNO_ROOT:-}" = "host" ] && [ "$TEST_TOOLS" != 1 ]; then build_stack=0; else build_stack=1; fi
+fi
+if [ "$build_stack" = "1" ]; then
   say "Stack images (berth-24)"
   node dist/src/main/berth.js stacks:build
 fi

@@ -81,6 +81,11 @@ export interface UpHost {
   canBindLowPorts: boolean;
 }
 
+/** What dynos see as / when `up` has no --dyno-root: BERTH_DYNO_ROOT, else the stack image. */
+export function defaultDynoRoot(env: NodeJS.ProcessEnv): string {
+  return env.BERTH_DYNO_ROOT || 'stack';
+}
+
 export const UP_HELP = `Usage: bin/berth up [options]
 
 Installs what is missing (apt packages, npm dependencies), builds, and runs Berth in the
@@ -104,7 +109,7 @@ Options:
                         (default on; turns on IPv4 forwarding on this host)
   --dyno-root stack|host  what dynos see as /: the berth-24 stack image, built once per host into
                         --stack-cache (minutes, with progress), or the host's own /usr
-                        (default host, or BERTH_DYNO_ROOT)
+                        (default stack, or BERTH_DYNO_ROOT)
   --stack-cache DIR     per-host stack images (default /var/cache/berth/stacks, or BERTH_STACK_CACHE)
   --npm-registry URL    npm registry (or mirror) for Node.js runtimes and packages in builds
                         (default $BERTH_NPM_REGISTRY, else https://registry.npmjs.org/)
@@ -244,7 +249,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv, host: UpH
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(domain)) {
     throw new Error(`--domain must be a DNS name such as apps.example.com, not ${JSON.stringify(values.domain)}.`);
   }
-  const dynoRoot = values['dyno-root'] ?? (env.BERTH_DYNO_ROOT || 'host');
+  const dynoRoot = values['dyno-root'] ?? defaultDynoRoot(env);
   if (dynoRoot !== 'stack' && dynoRoot !== 'host') throw new Error(`--dyno-root (or BERTH_DYNO_ROOT) must be stack or host, not ${JSON.stringify(dynoRoot)}.`);
   const outbound = values.outbound ?? 'on';
   if (outbound !== 'on' && outbound !== 'off') throw new Error(`--outbound must be on or off, not ${JSON.stringify(outbound)}.`);

@@ -122,6 +122,15 @@ export class StackCache {
         const wanted = this.options.builder.inputs?.();
         const manifest = await this.readManifest(current);
         if (wanted !== undefined && manifest !== undefined && manifest.inputs !== wanted) {
+          // Checkouts with other package lists share this host: a version built from these lists
+          // before is made current again instead of being built a second time.
+          const earlier = (await this.versions()).find((m) => m.inputs === wanted);
+          if (earlier !== undefined && (await this.problem(earlier.version, progress)) === undefined) {
+            progress(`the package lists of ${this.options.stack.name} are those version ${earlier.version} was built from: making it current again`);
+            await writeFile(join(this.root, earlier.version, '.checked'), `${new Date().toISOString()}\n`);
+            await this.makeCurrent(earlier.version);
+            return this.load(earlier.version);
+          }
           progress(`the package lists of ${this.options.stack.name} changed since version ${current} was built: building a new version`);
           return this.buildVersion(progress);
         }
@@ -267,8 +276,7 @@ export class StackCache {
       const buildSeconds = Math.round((Date.now() - started) / 100) / 10;
       await this.writeManifest(version, { stack: name, version, base: this.options.stack.base, builtAt: builtAt.toISOString(), builder: this.options.builder.describe(), buildSeconds, ...(this.options.builder.inputs ? { inputs: this.options.builder.inputs() } : {}), packages, images });
       await writeFile(join(dir, '.checked'), `${builtAt.toISOString()}\n`);
-      await writeFile(join(this.root, 'current.tmp'), `${version}\n`);
-      await rename(join(this.root, 'current.tmp'), join(this.root, 'current'));
+      await this.makeCurrent(version);
       progress(`${name} ${version} ready: run image ${mb(images.run.bytes)}, build image ${mb(images.build.bytes)}, built in ${buildSeconds} s`);
       await this.prune(version);
       return this.load(version);
@@ -276,6 +284,11 @@ export class StackCache {
       await rm(work, { recursive: true, force: true });
       throw err instanceof StackCacheError ? err : new StackCacheError(`Building the ${name} stack failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  private async makeCurrent(version: string): Promise<void> {
+    await writeFile(join(this.root, 'current.tmp'), `${version}\n`);
+    await rename(join(this.root, 'current.tmp'), join(this.root, 'current'));
   }
 
   private async prune(current: string): Promise<void> {

@@ -4,12 +4,15 @@
  * dependency, a plain Maven jar, a Rack app with vendored gems and a Composer app all serve through
  * the router with their buildpack's web default or Procfile; a dependency that does not exist and
  * a Python version the stack lacks reject the push with pip's own error and the available version.
+ * The versions asserted are those of the dyno root this Berth uses (the berth-24 images by
+ * default, the host's /usr with BERTH_DYNO_ROOT=host), read from its files.
  */
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git, pushRepo } from '../support/git-push.js';
+import { dynoRoots, javaFeatureVersion, pythonVersion } from '../support/dyno-root.js';
 import { useBerth } from '../support/e2e-harness.js';
 import { routerGet } from '../support/spine.js';
 import { waitFor } from '../support/wait.js';
@@ -19,6 +22,18 @@ const PUSH_TIMEOUT_MS = 600_000;
 
 describe('apps in each language pushed to one Berth', () => {
   const berth = useBerth({ args: ['--outbound', 'on'] });
+  /** The root's Python ("3.N"), JDK in build dynos and java in run dynos. */
+  let python = '';
+  let jdk = 0;
+  let jre = 0;
+  before(async () => {
+    const roots = await dynoRoots();
+    python = await pythonVersion(roots.build);
+    assert.equal(await pythonVersion(roots.run), python, 'build and run dynos have one Python');
+    jdk = await javaFeatureVersion(roots.build, 'javac');
+    jre = await javaFeatureVersion(roots.run, 'java');
+  });
+  const escaped = (version: string) => version.replace(/\./g, '\\.');
 
   /** Creates an app, commits the fixture (changed by `files`) and pushes it; returns the push. */
   async function push(prefix: string, fixture: string, files: Record<string, string> = {}): Promise<{ app: string; code: number | null; output: string }> {
@@ -38,15 +53,15 @@ describe('apps in each language pushed to one Berth', () => {
     }, 60_000, 200);
 
   it('builds a Flask app with pip from PyPI into a virtualenv and serves it with gunicorn from its Procfile', async () => {
-    const { app, code, output } = await push('flask', 'python-flask');
+    const { app, code, output } = await push('flask', 'python-flask', { '.python-version': `${python}\n` });
     assert.equal(code, 0, output);
     assert.match(output, /remote: -----> Python app detected/);
-    assert.match(output, /remote: -----> Using Python 3\.11\.\d+ \(the stack's; \.python-version asks for 3\.11\)/);
+    assert.match(output, new RegExp(`remote: -----> Using Python ${escaped(python)}\\.\\d+ \\(the stack's; \\.python-version asks for ${escaped(python)}\\)`));
     assert.match(output, /remote: -----> Installing requirements with pip/);
     assert.match(output, /remote: {8}Successfully installed .*flask-3\.0\.3.*gunicorn-22\.0\.0/i);
     assert.match(output, /remote: {8}Procfile declares types {5}-> web/);
     const reply = await serves(app, /python-flask ok/);
-    assert.equal(reply.body, 'python-flask ok: Flask 3.0.3 on Python 3.11\n');
+    assert.equal(reply.body, `python-flask ok: Flask 3.0.3 on Python ${python}\n`);
   });
 
   it('builds a Go module with a dependency from the module proxy and serves the binary named after the module', async () => {
@@ -73,7 +88,8 @@ describe('apps in each language pushed to one Berth', () => {
     const { code, output } = await push('oldpy', 'python-flask', { '.python-version': '3.8\n' });
     assert.notEqual(code, 0, output);
     assert.match(output, /remote: {2}! {5}\.python-version asks for Python 3\.8, which this stack does not have\./);
-    assert.match(output, /remote: {2}! {5}This stack has Python 3\.11\.\d+ only/);
+    assert.notEqual(python, '3.8', 'the version asked for is one this root lacks');
+    assert.match(output, new RegExp(`remote: {2}! {5}This stack has Python ${escaped(python)}\\.\\d+ only`));
     assert.doesNotMatch(output, /Installing requirements/);
   });
 
@@ -81,11 +97,12 @@ describe('apps in each language pushed to one Berth', () => {
     const { app, code, output } = await push('java', 'java-maven');
     assert.equal(code, 0, output);
     assert.match(output, /remote: -----> Java app detected/);
-    assert.match(output, /remote: -----> Using OpenJDK 17\.\d+\.\d+ \(the stack's default;/);
+    assert.match(output, new RegExp(`remote: -----> Using OpenJDK ${jdk}\\.\\d+\\.\\d+ \\(the stack's default;`));
     assert.match(output, /remote: {8}\[INFO\] BUILD SUCCESS/);
     assert.match(output, /remote: {8}Default types for buildpack -> web/);
     const reply = await serves(app, /java-maven ok/);
-    assert.equal(reply.body, 'java-maven ok: Java 17\n');
+    assert.equal(jre, jdk, 'run dynos have the JDK the build used');
+    assert.equal(reply.body, `java-maven ok: Java ${jdk}\n`);
   });
 
   it('builds a Rack app from its vendored gems in deployment mode and serves it with rackup', async () => {

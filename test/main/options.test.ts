@@ -35,12 +35,14 @@ describe('bin/berth up options', () => {
     assert.throws(() => parse('--npm-registry', 'registry.npmjs.org'), /--npm-registry \(or BERTH_NPM_REGISTRY\) must be an http\(s\) URL, not "registry\.npmjs\.org"/);
   });
 
-  it('run dynos on the host root unless --dyno-root stack (or BERTH_DYNO_ROOT) asks for the stack image, from the per-host cache', () => {
-    assert.deepEqual([parse().dynoRoot, parse().stackCacheDir], ['host', '/var/cache/berth/stacks']);
-    assert.equal(parse('--dyno-root', 'stack').dynoRoot, 'stack');
-    const fromEnv = parseUpOptions([], { BERTH_DYNO_ROOT: 'stack', BERTH_STACK_CACHE: '/srv/stacks' });
+  it('run dynos on the stack image from the per-host cache unless --dyno-root host (or BERTH_DYNO_ROOT) asks for the host root', () => {
+    assert.deepEqual([parse().dynoRoot, parse().stackCacheDir], ['stack', '/var/cache/berth/stacks']);
+    assert.equal(parse('--dyno-root', 'host').dynoRoot, 'host');
+    const fromEnv = parseUpOptions([], { BERTH_DYNO_ROOT: 'host', BERTH_STACK_CACHE: '/srv/stacks' });
     assert.notEqual(fromEnv, 'help');
-    assert.deepEqual([(fromEnv as Exclude<typeof fromEnv, 'help'>).dynoRoot, (fromEnv as Exclude<typeof fromEnv, 'help'>).stackCacheDir], ['stack', '/srv/stacks']);
+    assert.deepEqual([(fromEnv as Exclude<typeof fromEnv, 'help'>).dynoRoot, (fromEnv as Exclude<typeof fromEnv, 'help'>).stackCacheDir], ['host', '/srv/stacks']);
+    const flagOverEnv = parseUpOptions(['--dyno-root', 'stack'], { BERTH_DYNO_ROOT: 'host' });
+    assert.equal((flagOverEnv as Exclude<typeof flagOverEnv, 'help'>).dynoRoot, 'stack');
     assert.equal(parse('--stack-cache', '/tmp/s').stackCacheDir, '/tmp/s');
     assert.throws(() => parse('--dyno-root', 'docker'), /--dyno-root \(or BERTH_DYNO_ROOT\) must be stack or host, not "docker"/);
     assert.match(UP_HELP, /--dyno-root stack\|host/);

@@ -104,6 +104,22 @@ describe('the stack image cache', () => {
     assert.ok(lines.some((l) => l === `the package lists of berth-24 changed since version ${old.version} was built: building a new version`), lines.join('\n'));
   });
 
+  it('makes a version built from the same package lists current again instead of building it twice (checkouts with other lists on one host)', async () => {
+    const { builder, cache } = await fresh();
+    builder.lists = 'bash curl';
+    const first = await cache().ensure();
+    builder.lists = 'bash curl redis-tools';
+    const second = await cache().ensure();
+    assert.notEqual(second.version, first.version);
+    builder.lists = 'bash curl';
+    const lines: string[] = [];
+    const again = await cache().ensure((l) => lines.push(l));
+    assert.equal(again.version, first.version);
+    assert.equal(builder.builds, 2);
+    assert.ok(lines.includes(`the package lists of berth-24 are those version ${first.version} was built from: making it current again`), lines.join('\n'));
+    assert.equal((await cache().ensure()).version, first.version);
+  });
+
   it('makes a new current version on update and keeps the previous one for running dynos', async () => {
     const { builder, cache } = await fresh();
     const old = await cache().ensure();
