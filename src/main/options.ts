@@ -88,8 +88,8 @@ export function defaultDynoRoot(env: NodeJS.ProcessEnv): string {
 
 export const UP_HELP = `Usage: bin/berth up [options]
 
-Installs what is missing (apt packages, npm dependencies), builds, and runs Berth in the
-foreground: the Platform API (HTTP and HTTPS), the git service and the router. State lives in
+Installs what is missing (apt packages, npm dependencies, the berth-24 stack images dynos run
+on: minutes once per host), builds, and runs Berth in the foreground: the Platform API (HTTP and HTTPS), the git service and the router. State lives in
 SQLite under --data-dir unless --database-url (or DATABASE_URL) names a PostgreSQL database.
 Running it again reuses the data. Ctrl-C or SIGTERM stops it cleanly; SIGHUP (an upgrade,
 \`systemctl reload berth\`) stops only the control plane: apps keep serving and the next
