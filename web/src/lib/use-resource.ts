@@ -46,8 +46,19 @@ export function useResource<T>(path: string | undefined, options: { pollMs?: num
     setError(undefined);
     void load();
     if (!options.pollMs) return undefined;
-    const timer = setInterval(() => void load(), options.pollMs);
-    return () => clearInterval(timer);
+    // A hidden tab does not poll (every request counts against the account's hourly API limit);
+    // it loads at once when it is shown again.
+    const timer = setInterval(() => {
+      if (!document.hidden) void load();
+    }, options.pollMs);
+    const onVisible = () => {
+      if (!document.hidden) void load();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
   }, [load, options.pollMs]);
 
   return { data, error, loading, missing, reload: load };

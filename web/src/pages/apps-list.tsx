@@ -22,22 +22,30 @@ function useAppStatus(app: string): RowStatus | undefined {
   const [status, setStatus] = useState<RowStatus | undefined>();
   useEffect(() => {
     let live = true;
-    const load = () =>
-      queue(async () => {
-        if (!live) return;
-        const base = `/apps/${encodeURIComponent(app)}`;
-        const [formation, dynos, releases] = await Promise.all([
-          api.get<FormationJson[]>(`${base}/formation`),
-          api.get<DynoJson[]>(`${base}/dynos`),
-          api.get<ReleaseJson[]>(`${base}/releases`, { headers: { Range: 'version ..; max=1, order=desc' } }),
-        ]);
-        if (live) setStatus({ health: appHealth(formationModel(formation, dynos)), ...(releases[0] ? { release: releases[0] } : {}) });
-      }).catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Every 30 s while shown; a failed load (Berth restarting, a slow answer) tries again in 3 s.
+    const load = async (): Promise<void> => {
+      let ok = false;
+      if (!document.hidden) {
+        ok = await queue(async () => {
+          if (!live) return true;
+          const base = `/apps/${encodeURIComponent(app)}`;
+          const signal = AbortSignal.timeout(15_000);
+          const [formation, dynos, releases] = await Promise.all([
+            api.get<FormationJson[]>(`${base}/formation`, { signal }),
+            api.get<DynoJson[]>(`${base}/dynos`, { signal }),
+            api.get<ReleaseJson[]>(`${base}/releases`, { headers: { Range: 'version ..; max=1, order=desc' }, signal }),
+          ]);
+          if (live) setStatus({ health: appHealth(formationModel(formation, dynos)), ...(releases[0] ? { release: releases[0] } : {}) });
+          return true;
+        }).catch(() => false);
+      }
+      if (live) timer = setTimeout(() => void load(), ok ? 30_000 : 3_000);
+    };
     void load();
-    const timer = setInterval(load, 30_000);
     return () => {
       live = false;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
   }, [app]);
   return status;
