@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { useApi } from '../support/api-harness.js';
+import { describeResult, flat, runHeroku, runHerokuPrompted, type HerokuCliOptions } from '../support/heroku-cli.js';
+import { makeKeyPair } from '../support/ssh-keys.js';
+import { deploy } from '../api/deploy-helpers.js';
+import { expectJson, jsonBody } from '../api/helpers.js';
+
+/**
+ * More of the official `heroku` CLI's commands against the real API handler: clearing SSH keys,
+ * ending a login session, replacing a certificate, comparing two apps, setting a stack, reading a
+ * webhook event, listing a buildpack's versions, opening an app (with a BROWSER that records the
+ * URL) and editing config in $EDITOR. Each asserts on what the CLI printed and on Berth's state.
+ */
+
+const run = promisify(execFile);
+const api = useApi();
+const dev = api.user('heroku-more@example.test');
+const APP = `hk-more-${process.pid.toString(36)}`;
+const OTHER = `hk-more-o-${process.pid.toString(36)}`;
+const DOMAIN = 'www.more-shop.test';
+let home: string;
+
+before(async () => {
+  home = await mkdtemp(join(tmpdir(), 'berth-heroku-more-'));
+  for (const name of ['a', 'b']) {
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(home, `${name}-key.pem`), '-out', join(home, `${name}-cert.pem`), '-days', '30', '-subj', `/CN=${DOMAIN}`, '-addext', `subjectAltName=DNS:${DOMAIN}`], { timeout: 30_000 });
+  }
+});
+after(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+const cli = (o: Partial<HerokuCliOptions> = {}): HerokuCliOptions => {
+  const apiUrl = api.url.replace('127.0.0.1', 'localhost');
+  return { apiUrl, home, apiKey: dev.key, env: { HEROKU_BUILDPACK_REGISTRY_URL: `${apiUrl}/buildpack-registry` }, ...o };
+};
+const ok = async (args: string[], o: Partial<HerokuCliOptions> = {}) => {
+  const result = await runHeroku(cli(o), args);
+  assert.equal(result.code, 0, `heroku ${args.join(' ')}: ${describeResult(result)}`);
+  return { out: result.stdout, all: flat(result.stdout + result.stderr) };
+};
+const state = async <T>(path: string, key = dev.key) => expectJson<T>(await api.request(path, { key }), 200);
+
+describe('the official heroku CLI: keys, sessions, certificates, diffs, stacks and more', () => {
+  before(async () => {
+    for (const name of [APP, OTHER]) await expectJson(await api.request('/apps', { method: 'POST', key: dev.key, body: jsonBody({ name }) }), 201);
+    await deploy(api, dev.key, APP);
+  });
+
+  it('keys:clear removes every SSH key of the account', async () => {
+    for (const comment of ['dev@laptop', 'dev@work']) {
+      const pair = await makeKeyPair(home, 'ed25519', comment);
+      await expectJson(await api.request('/account/keys', { method: 'POST', key: dev.key, body: jsonBody({ public_key: (await readFile(pair.publicPath, 'utf8')).trim() }) }), 201);
+    }
+    assert.equal((await state<unknown[]>('/account/keys')).length, 2);
+    assert.match((await ok(['keys:clear'])).all, /Removing all SSH keys\.\.\. done/);
+    assert.deepEqual(await state('/account/keys'), []);
+  });
+
+  it('sessions:destroy ends a login session: its key stops working', async () => {
+    const loginHome = await mkdtemp(join(tmpdir(), 'berth-heroku-more-login-'));
+    try {
+      const asLogin = cli({ home: loginHome, apiKey: undefined });
+      const login = await runHerokuPrompted(asLogin, ['login', '-i'], [{ prompt: /Email/, answer: dev.email }, { prompt: /Password/, answer: dev.password }]);
+      assert.equal(login.code, 0, describeResult(login));
+      const sessionKey = /password\s+(\S+)/.exec(await readFile(join(loginHome, '.netrc'), 'utf8'))?.[1];
+      assert.ok(sessionKey);
+      const [session] = await state<Array<{ id: string }>>('/oauth/sessions');
+      assert.ok(session);
+      assert.match((await ok(['sessions:destroy', session.id])).all, new RegExp(`Destroying ${session.id}\\.\\.\\. done`));
+      assert.equal((await api.request('/account', { key: sessionKey })).status, 401);
+      assert.deepEqual(await state('/oauth/sessions'), []);
+    } finally {
+      await rm(loginHome, { recursive: true, force: true });
+    }
+  });
+
+  it('certs:update replaces the certificate of an SNI endpoint', async () => {
+    await ok(['certs:add', join(home, 'a-cert.pem'), join(home, 'a-key.pem'), '-a', APP]);
+    const [before] = await state<Array<{ name: string; certificate_chain: string }>>(`/apps/${APP}/sni-endpoints`);
+    assert.ok(before);
+    const updated = await ok(['certs:update', join(home, 'b-cert.pem'), join(home, 'b-key.pem'), '-a', APP, '--confirm', APP]);
+    assert.match(updated.all, new RegExp(`Updating SSL certificate ${before.name} for ${APP}\\.\\.\\. done`));
+    const [after] = await state<Array<{ name: string; certificate_chain: string }>>(`/apps/${APP}/sni-endpoints`);
+    assert.equal(after?.name, before.name);
+    assert.equal(after?.certificate_chain.trim(), (await readFile(join(home, 'b-cert.pem'), 'utf8')).trim());
+  });
+
+  it('apps:diff lists the config, slug and feature differences between two apps', async () => {
+    await expectJson(await api.request(`/apps/${OTHER}/config-vars`, { method: 'PATCH', key: dev.key, body: jsonBody({ GREETING: 'hello' }) }), 200);
+    const diff = await ok(['apps:diff', APP, OTHER]);
+    assert.match(diff.out, /config \(GREETING\)\s+hello/);
+    assert.match(diff.out, /slug \(checksum\)/);
+  });
+
+  it('apps:stacks:set sets the stack, and refuses a stack Berth does not have', async () => {
+    const set = await ok(['apps:stacks:set', 'berth-24', '-a', OTHER]);
+    assert.match(set.all, /Setting stack to berth-24\.\.\. done/);
+    const unknown = await runHeroku(cli(), ['apps:stacks:set', 'cedar-14', '-a', OTHER]);
+    assert.notEqual(unknown.code, 0);
+    assert.match(flat(unknown.stderr), /cedar-14/);
+    const app = await state<{ stack: { name: string }; build_stack: { name: string } }>(`/apps/${OTHER}`);
+    assert.equal(app.build_stack.name, 'berth-24');
+  });
+
+  it('buildpacks:versions lists the versions Berth\'s registry has of a buildpack', async () => {
+    const versions = await ok(['buildpacks:versions', 'heroku/nodejs']);
+    assert.match(versions.out, /Version/);
+    assert.match(versions.out, /^\s*1\s.*published/m);
+    const unknown = await runHeroku(cli(), ['buildpacks:versions', 'heroku/no-such-pack']);
+    assert.notEqual(unknown.code, 0);
+    assert.match(flat(unknown.stderr), /Could not find 'heroku\/no-such-pack'/);
+  });
+
+  it('apps:open hands the app\'s web URL to the browser', async () => {
+    const opened = join(home, 'opened');
+    const browser = join(home, 'browser');
+    await writeFile(browser, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
+    await chmod(browser, 0o755);
+    const app = await state<{ web_url: string }>(`/apps/${APP}`);
+    const result = await ok(['apps:open', '-a', APP, '/status'], { env: { BROWSER: browser, DISPLAY: '' } });
+    assert.match(result.all, /Opening/);
+    let text = '';
+    for (let i = 0; i < 200 && !text; i++) {
+      text = await readFile(opened, 'utf8').catch(() => '');
+      if (!text) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(text.trim(), new URL('/status', app.web_url).toString());
+  });
+
+  it('config:edit applies what $EDITOR wrote to the config vars', async () => {
+    await expectJson(await api.request(`/apps/${APP}/config-vars`, { method: 'PATCH', key: dev.key, body: jsonBody({ COLOUR: 'blue' }) }), 200);
+    const editor = join(home, 'editor');
+    await writeFile(editor, `#!/bin/sh\nsed -i -e 's/^COLOUR=.*/COLOUR=green/' -e '\$a SIZE=large' "\$1"\n`);
+    await chmod(editor, 0o755);
+    const result = await runHerokuPrompted(cli({ env: { EDITOR: editor, VISUAL: editor } }), ['config:edit', '-a', APP], [{ prompt: /Update config on/, answer: 'y' }]);
+    assert.equal(result.code, 0, describeResult(result));
+    const vars = await state<Record<string, string>>(`/apps/${APP}/config-vars`);
+    assert.equal(vars.COLOUR, 'green');
+    assert.equal(vars.SIZE, 'large');
+  });
+});
