@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { useApi } from '../support/api-harness.js';
-import { describeResult, flat, runHeroku, runHerokuPrompted, type HerokuCliOptions } from '../support/heroku-cli.js';
+import { AddonLifecycle } from '../../src/api/addon-lifecycle.js';
+import { describeResult, flat, HEROKU, herokuEnv, runHeroku, runHerokuPrompted, type CliResult, type HerokuCliOptions } from '../support/heroku-cli.js';
 import { makeKeyPair } from '../support/ssh-keys.js';
 import { deploy } from '../api/deploy-helpers.js';
 import { expectJson, jsonBody } from '../api/helpers.js';
+import { createAddon, startAddonApi, type AddonJson, type AddonTestbed } from '../api/addon-helpers.js';
 
 /**
  * More of the official `heroku` CLI's commands against the real API handler: clearing SSH keys,
@@ -94,9 +96,12 @@ describe('the official heroku CLI: keys, sessions, certificates, diffs, stacks a
 
   it('apps:diff lists the config, slug and feature differences between two apps', async () => {
     await expectJson(await api.request(`/apps/${OTHER}/config-vars`, { method: 'PATCH', key: dev.key, body: jsonBody({ GREETING: 'hello' }) }), 200);
+    await expectJson(await api.request(`/apps/${APP}/features/log-runtime-metrics`, { method: 'PATCH', key: dev.key, body: jsonBody({ enabled: true }) }), 200);
     const diff = await ok(['apps:diff', APP, OTHER]);
+    // Columns: the first app's value, the property, the second app's value.
+    assert.match(diff.out, /enabled\s+feature \(log-runtime-metrics\)\s+disabled/);
     assert.match(diff.out, /config \(GREETING\)\s+hello/);
-    assert.match(diff.out, /slug \(checksum\)/);
+    assert.match(diff.out, /SHA256:\S+\s+slug \(checksum\)/);
   });
 
   it('apps:stacks:set sets the stack, and refuses a stack Berth does not have', async () => {
@@ -144,5 +149,81 @@ describe('the official heroku CLI: keys, sessions, certificates, diffs, stacks a
     const vars = await state<Record<string, string>>(`/apps/${APP}/config-vars`);
     assert.equal(vars.COLOUR, 'green');
     assert.equal(vars.SIZE, 'large');
+  });
+});
+
+/** Runs `heroku ARGS` and calls `onOutput` once what it printed matches `when`. */
+function runHerokuUntil(o: HerokuCliOptions, args: string[], when: RegExp, onOutput: () => Promise<void>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(HEROKU, args, { env: herokuEnv(o), cwd: o.home, timeout: 60_000 });
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    let fired = false;
+    const check = () => {
+      if (fired || !when.test(stdout + stderr)) return;
+      fired = true;
+      onOutput().catch((error: unknown) => {
+        child.kill();
+        reject(error);
+      });
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; check(); });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; check(); });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === null) return reject(new Error(`heroku ${args.join(' ')} ended by ${signal}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('the official heroku CLI: waiting for an add-on and its documentation', () => {
+  let bed: AddonTestbed;
+  let key: string;
+  let addonHome: string;
+  const ADDON_APP = `hk-more-a-${process.pid.toString(36)}`;
+  const as = (): HerokuCliOptions => ({ apiUrl: bed.api.url.replace('127.0.0.1', 'localhost'), home: addonHome, apiKey: key });
+
+  before(async () => {
+    bed = await startAddonApi();
+    addonHome = await mkdtemp(join(tmpdir(), 'berth-heroku-more-addons-'));
+    key = (await bed.api.createUser('heroku-more-addons@example.test')).key;
+    await expectJson(await bed.api.request('/apps', { method: 'POST', key, body: jsonBody({ name: ADDON_APP }) }), 201);
+  });
+  after(async () => {
+    await bed?.api.close();
+    if (addonHome) await rm(addonHome, { recursive: true, force: true });
+  });
+
+  it('addons:wait waits while an add-on provisions and prints the config vars it set', async () => {
+    bed.redis.mode = 'async';
+    let addon: AddonJson;
+    try {
+      addon = await expectJson<AddonJson>(await createAddon(bed.api, key, ADDON_APP, { plan: 'redis' }), 201);
+    } finally {
+      bed.redis.mode = 'ok';
+    }
+    assert.equal(addon.state, 'provisioning');
+    const waited = await runHerokuUntil(as(), ['addons:wait', '-a', ADDON_APP, '--wait-interval', '1'], new RegExp(`Creating ${addon.name}`), async () => {
+      await new AddonLifecycle(bed.api.deps).provisioned(addon.id, { URL: 'redis://late' }, 'Done.');
+    });
+    assert.equal(waited.code, 0, describeResult(waited));
+    assert.match(flat(waited.stdout), new RegExp(`Created ${addon.name} as REDIS_URL`));
+    const after = await expectJson<AddonJson>(await bed.api.request(`/addons/${addon.id}`, { key }), 200);
+    assert.equal(after.state, 'provisioned');
+    // Nothing left provisioning: it returns at once and prints nothing.
+    const idle = await runHeroku(as(), ['addons:wait', '-a', ADDON_APP]);
+    assert.equal(idle.code, 0, describeResult(idle));
+    assert.equal(idle.stdout, '');
+  });
+
+  it('addons:docs --show-url prints the documentation address of an add-on service Berth knows', async () => {
+    const docs = await runHeroku(as(), ['addons:docs', 'heroku-redis', '--show-url']);
+    assert.equal(docs.code, 0, describeResult(docs));
+    assert.equal(docs.stdout.trim(), 'https://devcenter.heroku.com/articles/heroku-redis');
+    const unknown = await runHeroku(as(), ['addons:docs', 'no-such-service', '--show-url']);
+    assert.notEqual(unknown.code, 0);
+    assert.equal(unknown.stdout, '');
   });
 });
