@@ -85,6 +85,7 @@ const RULES = [
   [/^clients:(create|destroy|info|rotate|update)$/, 'no', 'OAuth clients (third-party apps that ask users to authorize them) are not part of Berth: `heroku clients` lists none; scripts use `heroku authorizations:create` keys'],
   [/^addons:open$/, 'no', "Berth's add-ons have no dashboard of their own (web_url is null), so there is nothing to open; `heroku addons:info` shows what a dashboard would"],
   [/^accounts:set$/, 'no', "writes the cached key into .netrc for api.heroku.com and git.heroku.com whatever HEROKU_HOST says, so it does not switch the account Berth sees (log in again with `heroku login -i`)"],
+  [/^accounts:current$/, 'no', "reads the login .netrc holds for api.heroku.com whatever HEROKU_HOST says, so it never names the account Berth sees (`heroku whoami` does)"],
   [/^releases:retry$/, 'no', "the CLI first looks for a `release` entry in the formation, which Berth leaves out (the release phase is not a formation entry); POST /apps/:app/releases {\"slug\"} re-runs the release phase"],
   [/^(pipelines:connect|pipelines:setup|pipelines:transfer|pipelines:open|reviewapps:.*)$/, 'no', "needs Heroku's GitHub integration; use `berth reviewapps*`"],
 ];

@@ -139,6 +139,23 @@ describe('the official heroku CLI: keys, sessions, certificates, diffs, stacks a
     assert.equal(text.trim(), new URL('/status', app.web_url).toString());
   });
 
+  it('accounts:add caches the account Berth names for the key, accounts lists it, accounts:remove drops it', async () => {
+    const cached = join(home, '.config', 'heroku', 'accounts', 'work');
+    await ok(['accounts:add', 'work']);
+    const file = await readFile(cached, 'utf8');
+    assert.match(file, new RegExp(`username: ${dev.email.replace(/\./g, '\\.')}`));
+    assert.match(file, new RegExp(`password: ${dev.key}`));
+    assert.equal((await ok(['accounts'])).out, '  work\n');
+    const twice = await runHeroku(cli(), ['accounts:add', 'work']);
+    assert.notEqual(twice.code, 0);
+    assert.match(flat(twice.stderr), /work already exists/);
+    await ok(['accounts:remove', 'work']);
+    await assert.rejects(readFile(cached, 'utf8'), { code: 'ENOENT' });
+    const none = await runHeroku(cli(), ['accounts']);
+    assert.notEqual(none.code, 0);
+    assert.match(flat(none.stderr), /You don't have any accounts in your cache/);
+  });
+
   it('config:edit applies what $EDITOR wrote to the config vars', async () => {
     await expectJson(await api.request(`/apps/${APP}/config-vars`, { method: 'PATCH', key: dev.key, body: jsonBody({ COLOUR: 'blue' }) }), 200);
     const editor = join(home, 'editor');
