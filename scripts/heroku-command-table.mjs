@@ -69,7 +69,7 @@ const LEAKS = [
 
 /** What a command that no test runs does against Berth, by rule (first match wins). */
 const RULES = [
-  [/^(help|commands|version|which|update|autocomplete|search|repl|plugins|plugins:.*|local|local:.*|mcp:start)$/, 'local', 'runs on your machine; no API calls'],
+  [/^(help|commands|version|version:info|which|update|autocomplete|search|repl|plugins|plugins:.*|local|local:.*|mcp:start)$/, 'local', 'runs on your machine; no API calls'],
   [/^(notifications|status|apps:errors|usage:addons)$/, 'heroku', "talks to Heroku's own services (not Berth): do not run it with a Berth key"],
   [/^(2fa|2fa:.*|auth:2fa.*|twofactor.*)$/, 'no', 'two-factor auth is not part of Berth'],
   [/^(ci|ci:.*)$/, 'no', 'Heroku CI is not part of Berth'],
@@ -82,6 +82,10 @@ const RULES = [
   [/^(pg:locks|pg:blocking|pg:ps|pg:long-running-queries)$/, 'no', "runs, but lists no other session's query: Berth's database logins act as the database's group role (SET role), and PostgreSQL shows a session's query only to its own login role"],
   [/^(pg:outliers|pg:calls)$/, 'no', 'needs the pg_stat_statements extension, which Berth\'s PostgreSQL does not install yet'],
   [/^(apps:join|join|apps:lock|lock|apps:unlock|unlock)$/, 'no', 'app locking and joining are not part of Berth: every team member sees every team app (view) and a team admin grants more (access:update)'],
+  [/^clients:(create|destroy|info|rotate|update)$/, 'no', 'OAuth clients (third-party apps that ask users to authorize them) are not part of Berth: `heroku clients` lists none; scripts use `heroku authorizations:create` keys'],
+  [/^addons:open$/, 'no', "Berth's add-ons have no dashboard of their own (web_url is null), so there is nothing to open; `heroku addons:info` shows what a dashboard would"],
+  [/^accounts:set$/, 'no', "writes the cached key into .netrc for api.heroku.com and git.heroku.com whatever HEROKU_HOST says, so it does not switch the account Berth sees (log in again with `heroku login -i`)"],
+  [/^accounts:current$/, 'no', "reads the login .netrc holds for api.heroku.com whatever HEROKU_HOST says, so it never names the account Berth sees (`heroku whoami` does)"],
   [/^releases:retry$/, 'no', "the CLI first looks for a `release` entry in the formation, which Berth leaves out (the release phase is not a formation entry); POST /apps/:app/releases {\"slug\"} re-runs the release phase"],
   [/^(pipelines:connect|pipelines:setup|pipelines:transfer|pipelines:open|reviewapps:.*)$/, 'no', "needs Heroku's GitHub integration; use `berth reviewapps*`"],
 ];

@@ -106,7 +106,7 @@ describe('the official heroku CLI drives the spine: push, config, releases, ps, 
     await createApp(berth, app, userKey);
   });
 
-  it('git push heroku main, through the remote and credential helper the CLI set up, builds, releases v2 and serves the app', async (t) => {
+  it('git push heroku main, through the remote and credential helper the CLI set up, builds, releases v2 and serves the app; git:clone fetches it back', async (t) => {
     for (const args of [['init', '--quiet', '--initial-branch', 'main'], ['add', '--all'], ['commit', '--quiet', '-m', 'procfile-web']]) {
       const step = await git(t, args);
       assert.equal(step.code, 0, show(step));
@@ -132,6 +132,14 @@ describe('the official heroku CLI drives the spine: push, config, releases, ps, 
     const reply = await routerGet(berth, app, '/pushed');
     assert.equal(reply.status, 200, reply.body);
     assert.equal(reply.body, 'procfile-web ok /pushed\n');
+
+    // heroku git:clone fetches what was pushed, with the remote named heroku.
+    const clone = join(home, 'clone');
+    const cloned = await heroku(t, ['git:clone', '-a', app, clone]);
+    assert.equal(cloned.code, 0, show(cloned));
+    const head = (await git(t, ['rev-parse', 'HEAD'])).stdout.trim();
+    assert.equal((await git(t, ['-C', clone, 'rev-parse', 'HEAD'])).stdout.trim(), head);
+    assert.equal((await git(t, ['-C', clone, 'remote', 'get-url', 'heroku'])).stdout.trim(), gitUrl);
   });
 
   it('heroku config:set, config:get, config and config:unset set, read, list and remove GREETING, each a new release', async (t) => {

@@ -108,6 +108,11 @@ describe('the official heroku CLI: webhooks against Berth', () => {
     const events = await heroku(t, 'webhooks:events', '-a', APP);
     assert.equal(events.code, 0, describeResult(events));
     assert.match(flat(events.stdout), new RegExp(`${delivery!.eventId} app update`));
+    const event = await heroku(t, 'webhooks:events:info', delivery!.eventId, '-a', APP);
+    assert.equal(event.code, 0, describeResult(event));
+    assert.match(event.stdout, new RegExp(`=== ${delivery!.eventId}`));
+    assert.match(event.stdout, /"resource": "app"/);
+    assert.match(event.stdout, new RegExp(`"name": "${APP}"`));
   });
 
   it('webhooks:remove removes it', async (t) => {
