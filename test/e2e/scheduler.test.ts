@@ -63,6 +63,8 @@ describe('scheduled jobs run every minute against a real Berth, across a control
         /app\[scheduler\.\d+\]: scheduled-tick scheduler\.\d+/,
         /app\[scheduler\.(\d+)\]: .*no-such-command-xyz: (command )?not found[\s\S]*heroku\[scheduler\.\1\]: Process exited with status 127/,
         /app\[scheduler\.\d+\]: slow-start/,
+        // Written once the dyno has started, so it can come after the dyno's own first lines.
+        /heroku\[scheduler\]: Job [0-9a-f]{8} \(cron "\* \* \* \* \*" \(UTC\)\): starting scheduler\.\d+ on release v\d+ with command `echo "scheduled-tick \$DYNO"`/,
       ],
       A_MINUTE_AND_SLACK,
     );
