@@ -20,17 +20,25 @@ export function useResource<T>(path: string | undefined, options: { pollMs?: num
   const current = useRef(path);
   current.current = path;
   const headers = JSON.stringify(options.headers ?? {});
+  // Polls overlap when the server is slower than the interval: only the newest answer counts, so a
+  // late answer to an older request never puts stale data back on screen.
+  const sent = useRef(0);
+  const shown = useRef(0);
 
   const load = useCallback(async () => {
     if (!path) return;
+    const seq = ++sent.current;
+    const stale = () => current.current !== path || seq < shown.current;
     try {
       const value = await api.get<T>(path, { headers: JSON.parse(headers) as Record<string, string> });
-      if (current.current !== path) return;
+      if (stale()) return;
+      shown.current = seq;
       setData(value);
       setError(undefined);
       setMissing(false);
     } catch (e) {
-      if (current.current !== path) return;
+      if (stale()) return;
+      shown.current = seq;
       if (e instanceof ApiError && e.status === 404) setMissing(true);
       setError(e instanceof Error ? e : new Error(String(e)));
     } finally {
