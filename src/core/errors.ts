@@ -26,6 +26,7 @@ export const errorRegistry = {
   service_unavailable: { status: 503, summary: "An add-on's server (PostgreSQL, Redis) or provider did not answer; nothing was changed." },
   internal_server_error: { status: 500, summary: 'A bug in Berth. Logged with the Request-Id.' },
   acm_unavailable: { status: 422, summary: 'Automatic certificates (ACME) are off on this Berth (`up --acme off`, or a domain such as localhost that no public CA certifies); upload a certificate with certs:add instead.' },
+  stack_build_failed: { status: 502, summary: 'The stack images could not be rebuilt (an edited package list that does not parse, or mmdebstrap failed: the message has its last lines); the current stack version and every dyno are unchanged.' },
   addon_provider_failed: { status: 502, summary: "An add-on's provider failed, answered garbage or timed out; the add-on is failed or unchanged, the app untouched." },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

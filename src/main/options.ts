@@ -67,6 +67,8 @@ export interface UpOptions {
   dynoRoot: 'stack' | 'host';
   /** The per-host stack image cache (default /var/cache/berth/stacks, or BERTH_STACK_CACHE). */
   stackCacheDir: string;
+  /** The stack package lists (BERTH_STACK_LISTS; default the checkout's stacks/). */
+  stackListsDir?: string;
   /** Idling apps' web dynos idle after this long without a request (default 30 min; `--idle-after`, hidden `--idle-after-ms`). */
   idleAfterMs: number;
   /** Daily backups of Berth itself into this directory (`--backup-dir`), keeping the newest `keep`. */
@@ -110,7 +112,9 @@ Options:
   --dyno-root stack|host  what dynos see as /: the berth-24 stack image, built once per host into
                         --stack-cache (minutes, with progress), or the host's own /usr
                         (default stack, or BERTH_DYNO_ROOT)
-  --stack-cache DIR     per-host stack images (default /var/cache/berth/stacks, or BERTH_STACK_CACHE)
+  --stack-cache DIR     per-host stack images (default /var/cache/berth/stacks, or BERTH_STACK_CACHE);
+                        BERTH_STACK_LISTS=DIR builds them from DIR/berth-24/{run,build}.packages
+                        instead of this checkout's stacks/ (your own packages, e.g. a library)
   --npm-registry URL    npm registry (or mirror) for Node.js runtimes and packages in builds
                         (default $BERTH_NPM_REGISTRY, else https://registry.npmjs.org/)
   --domain D            apps are served at <app>.<D> (default localhost); point a wildcard DNS
@@ -303,6 +307,7 @@ export function parseUpOptions(argv: string[], env: NodeJS.ProcessEnv, host: UpH
     outbound: outbound === 'on',
     dynoRoot,
     stackCacheDir: resolve(values['stack-cache'] ?? (env.BERTH_STACK_CACHE || '/var/cache/berth/stacks')),
+    ...(env.BERTH_STACK_LISTS ? { stackListsDir: resolve(env.BERTH_STACK_LISTS) } : {}),
     ...npmRegistry(values['npm-registry'] ?? (env.BERTH_NPM_REGISTRY || undefined)),
     domain,
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),

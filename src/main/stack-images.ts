@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BERTH_24, type StackInfo } from '../core/stacks.js';
 import { MmdebstrapBuilder } from '../stacks/mmdebstrap-builder.js';
@@ -33,15 +33,17 @@ export function stackCacheDir(env: NodeJS.ProcessEnv): string {
   return env.BERTH_STACK_CACHE || DEFAULT_STACK_CACHE;
 }
 
-export async function openStackCache(dir: string, stack: StackInfo = BERTH_24, mirror = DEBIAN_MIRROR): Promise<StackCache> {
-  const list = async (file: string) => parsePackageList(await readFile(join(stacksDir, stack.name, file), 'utf8'), `stacks/${stack.name}/${file}`);
-  const builder = new MmdebstrapBuilder({
-    suite: stack.suite,
-    mirror,
-    runPackages: await list('run.packages'),
-    buildPackages: await list('build.packages'),
-    debCacheDir: join(dir, '.debs'),
-  });
+/** Where the package lists are: BERTH_STACK_LISTS (an operator's own <stack>/run.packages and
+ *  build.packages, e.g. with a library their apps load) or the repo's stacks/ directory. */
+export function stackListsDir(env: NodeJS.ProcessEnv): string {
+  return env.BERTH_STACK_LISTS ? resolve(env.BERTH_STACK_LISTS) : stacksDir;
+}
+
+export async function openStackCache(dir: string, options: { stack?: StackInfo; mirror?: string; listsDir?: string } = {}): Promise<StackCache> {
+  const { stack = BERTH_24, mirror = DEBIAN_MIRROR, listsDir = stacksDir } = options;
+  const list = async (file: string, allowEmpty = false) => parsePackageList(await readFile(join(listsDir, stack.name, file), 'utf8'), join(listsDir, stack.name, file), { allowEmpty });
+  const loadLists = async () => ({ runPackages: await list('run.packages'), buildPackages: await list('build.packages', true) });
+  const builder = new MmdebstrapBuilder({ suite: stack.suite, mirror, ...(await loadLists()), loadLists, debCacheDir: join(dir, '.debs') });
   return new StackCache({ dir, stack, builder });
 }
 
@@ -52,7 +54,7 @@ export async function runStackBuildCommand(args: readonly string[], env: NodeJS.
     print(`Unknown argument ${unknown[0]}. Usage: berth stacks:build [--update]`);
     return 2;
   }
-  const cache = await openStackCache(stackCacheDir(env));
+  const cache = await openStackCache(stackCacheDir(env), { listsDir: stackListsDir(env) });
   const started = Date.now();
   const say = (line: string) => print(`stack: ${line}`);
   const version = args.includes('--update') ? await cache.update(say) : await cache.ensure(say);

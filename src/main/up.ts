@@ -132,7 +132,7 @@ export async function startBerth(options: UpOptions, print: (text: string) => vo
     // The berth-24 images: verified (or built, on a new host) in the background; builds wait for them.
     let rollApps: (version: StackVersion, previous: string | null) => Promise<number> = async () => 0;
     const stacks = options.dynoRoot === 'stack'
-      ? new HostStacks(await openStackCache(options.stackCacheDir), { log: (line) => logLine({ at: 'info', component: 'stack', msg: line }), rollApps: (v, p) => rollApps(v, p) })
+      ? new HostStacks(await openStackCache(options.stackCacheDir, options.stackListsDir ? { listsDir: options.stackListsDir } : {}), { log: (line) => logLine({ at: 'info', component: 'stack', msg: line }), rollApps: (v, p) => rollApps(v, p) })
       : undefined;
     stacks?.start();
     const { manager, routes, builds, platform, dynos, disk, scheduler } = createDeployPipeline({

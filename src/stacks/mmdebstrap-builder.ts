@@ -17,6 +17,8 @@ export interface MmdebstrapOptions {
   /** Package names (or name=version) of each image; build = run + these. */
   runPackages: readonly string[];
   buildPackages: readonly string[];
+  /** Reads the package lists again (stacks:update after an operator edited them). */
+  loadLists?: () => Promise<{ runPackages: string[]; buildPackages: string[] }>;
   /** Kept .debs (shared by rebuilds). */
   debCacheDir: string;
   /** Per image; default 20 minutes. */
@@ -32,9 +34,16 @@ const DPKG_OPTIONS = [
 ];
 
 export class MmdebstrapBuilder implements ImageBuilder {
-  constructor(private readonly options: MmdebstrapOptions) {
+  private options: MmdebstrapOptions;
+
+  constructor(options: MmdebstrapOptions) {
+    this.options = options;
     // The cache path goes into mmdebstrap's hook strings: only plain path characters.
     if (!SAFE_PATH.test(options.debCacheDir)) throw new Error(`The .deb cache path ${JSON.stringify(options.debCacheDir)} may hold only letters, digits and _ . / -`);
+  }
+
+  async reload(): Promise<void> {
+    if (this.options.loadLists) this.options = { ...this.options, ...(await this.options.loadLists()) };
   }
 
   inputs(): string {
@@ -50,8 +59,14 @@ export class MmdebstrapBuilder implements ImageBuilder {
     await mkdir(this.options.debCacheDir, { recursive: true, mode: 0o755 });
     progress(`run image: ${this.options.runPackages.length} packages`);
     await this.debootstrap(targets.run, this.options.runPackages, (l) => progress(`run image: ${l}`), signal);
-    progress(`build image: run image + ${this.options.buildPackages.length} packages`);
-    await this.debootstrap(targets.build, [...this.options.runPackages, ...this.options.buildPackages], (l) => progress(`build image: ${l}`), signal);
+    if (this.options.buildPackages.length === 0) {
+      // Nothing to add: the build image is a copy of the run image (one install, not two).
+      progress('build image: the run image (build.packages adds nothing)');
+      await runTool(['cp', '-a', '--', targets.run, targets.build], { timeoutMs: 10 * 60_000, ...(signal ? { signal } : {}) });
+    } else {
+      progress(`build image: run image + ${this.options.buildPackages.length} packages`);
+      await this.debootstrap(targets.build, [...this.options.runPackages, ...this.options.buildPackages], (l) => progress(`build image: ${l}`), signal);
+    }
     return { run: await installed(targets.run), build: await installed(targets.build) };
   }
 

@@ -12,7 +12,8 @@ export class PackageListError extends Error {
 
 const PACKAGE = /^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+~:-]+)?$/;
 
-export function parsePackageList(text: string, file: string): string[] {
+/** `allowEmpty`: a build image may add nothing to its run image (it is then a copy of it). */
+export function parsePackageList(text: string, file: string, options: { allowEmpty?: boolean } = {}): string[] {
   const out: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
@@ -21,6 +22,6 @@ export function parsePackageList(text: string, file: string): string[] {
     if (out.includes(line)) throw new PackageListError(`${file}:${i + 1}: ${line} is listed twice`);
     out.push(line);
   });
-  if (out.length === 0) throw new PackageListError(`${file} lists no packages`);
+  if (out.length === 0 && !options.allowEmpty) throw new PackageListError(`${file} lists no packages`);
   return out;
 }

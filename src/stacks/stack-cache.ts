@@ -38,6 +38,8 @@ export interface ImageBuilder {
   /** What the images are built from (suite, package lists): a version built from other inputs is
    *  replaced by a new build. Absent: any version will do. */
   inputs?(): string;
+  /** Reads its inputs again (a stack update picks up edited package lists). */
+  reload?(): Promise<void>;
   build(targets: ImageTargets, progress: (line: string) => void, signal?: AbortSignal): Promise<BuiltPackages>;
 }
 
@@ -148,7 +150,10 @@ export class StackCache {
 
   /** Builds a new version from the package lists as Debian has them now and makes it current. */
   update(progress: (line: string) => void = () => undefined): Promise<StackVersion> {
-    return this.serial('update', progress, () => this.buildVersion(progress));
+    return this.serial('update', progress, async () => {
+      await this.options.builder.reload?.();
+      return this.buildVersion(progress);
+    });
   }
 
   /** Every version on this host with a manifest, newest first (not verified). */
@@ -263,11 +268,23 @@ export class StackCache {
       const packages = await this.options.builder.build(targets, progress);
       progress(`hashing the images of ${name}`);
       const [runHash, buildHash] = await Promise.all([contentDigest(targets.run), contentDigest(targets.build)]);
+      // The same content as a version this host has (Debian changed nothing): keep that one, whose
+      // files running dynos may be using, and drop the new build.
+      const same = (await this.versions()).find((m) => m.images.run.contentHash === runHash && m.images.build.contentHash === buildHash);
+      if (same !== undefined && (await this.problem(same.version, progress)) === undefined) {
+        await rm(work, { recursive: true, force: true });
+        progress(`the rebuilt images of ${name} are the same as version ${same.version}: keeping it`);
+        const inputs = this.options.builder.inputs?.();
+        if (inputs !== undefined && same.inputs !== inputs) await this.writeManifest(same.version, { ...same, inputs });
+        await writeFile(join(this.root, same.version, '.checked'), `${new Date().toISOString()}\n`);
+        await this.makeCurrent(same.version);
+        return this.load(same.version);
+      }
       const builtAt = clock();
       const day = builtAt.toISOString().slice(0, 10).replace(/-/g, '');
       const version = `${day}.${createHash('sha256').update(`${runHash} ${buildHash}`).digest('hex').slice(0, 8)}`;
       const dir = join(this.root, version);
-      await rm(dir, { recursive: true, force: true }); // the same content built again: replace it
+      await rm(dir, { recursive: true, force: true }); // a broken copy of this content (verified above): replace it
       await rename(work, dir);
       const images = {
         run: { contentHash: runHash, stamp: await metadataStamp(join(dir, 'run')), bytes: await treeBytes(join(dir, 'run')) },

@@ -3,7 +3,7 @@
 // host) does not depend on what the images hold, and a real berth-24 build takes minutes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BERTH_24 } from '../../src/core/stacks.js';
@@ -128,6 +128,21 @@ describe('the stack image cache', () => {
     assert.equal(builder.builds, 2);
     assert.equal((await cache().ensure()).version, next.version);
     assert.deepEqual((await cache().versions()).map((m) => m.version), [next.version, old.version]);
+  });
+
+  it('keeps the version, and the files dynos run on, when an update builds the same content again', async () => {
+    const { builder, cache } = await fresh();
+    builder.sameContent = true;
+    const old = await cache().ensure();
+    const inode = (await stat(join(old.run, 'etc', 'os-release'))).ino;
+    const lines: string[] = [];
+    const next = await cache().update((l) => lines.push(l));
+    assert.equal(builder.builds, 2, 'it did build again');
+    assert.equal(next.version, old.version);
+    assert.ok(lines.includes(`the rebuilt images of berth-24 are the same as version ${old.version}: keeping it`), lines.join('\n'));
+    assert.equal((await stat(join(next.run, 'etc', 'os-release'))).ino, inode, 'the running version was not replaced under its dynos');
+    assert.deepEqual((await cache().versions()).map((m) => m.version), [old.version]);
+    assert.deepEqual((await readdir(join(old.run, '..', '..'))).filter((n) => n.startsWith('.building-')), [], 'the new build was removed');
   });
 });
 

@@ -10,6 +10,9 @@ export class TinyRootfsBuilder implements ImageBuilder {
   hold: Promise<void> | undefined;
   started: (() => void) | undefined;
 
+  /** Every build writes the same files (Debian changed nothing since the last build). */
+  sameContent = false;
+
   /** What it builds from (like the package lists); undefined: no inputs() at all. */
   lists: string | undefined;
 
@@ -28,7 +31,7 @@ export class TinyRootfsBuilder implements ImageBuilder {
     for (const image of ['run', 'build'] as const) {
       await mkdir(join(targets[image], 'usr', 'bin'), { recursive: true });
       await mkdir(join(targets[image], 'etc'), { recursive: true });
-      await writeFile(join(targets[image], 'etc', 'os-release'), `ID=tiny\nBUILD=${this.builds}\n`);
+      await writeFile(join(targets[image], 'etc', 'os-release'), `ID=tiny\nBUILD=${this.sameContent ? 'same' : this.builds}\n`);
       await writeFile(join(targets[image], 'usr', 'bin', 'tool'), `#!/bin/sh\necho ${image}\n`, { mode: 0o755 });
     }
     progress('tiny images written');

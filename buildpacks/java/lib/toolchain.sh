@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the Java buildpack's toolchain comes from: the ONE place to change when the stack moves
-# (today build and run dynos see the host's /usr, which scripts/install.sh fills from Debian:
-# openjdk-17-jdk-headless, maven). Sourced by bin/compile; never downloads a JDK.
+# (the berth-24 stack image's JDK and Maven, or the host's /usr with `up --dyno-root host`).
+# Sourced by bin/compile; never downloads a JDK.
 #   JAVA_JDK_ROOTS   directories holding JDKs (each a directory with bin/javac and a `release` file)
 #   JAVA_DEFAULT_JDK the JDK used when system.properties names none (the stack's javac)
 #   JAVA_MAVEN       the stack's Maven, used when the app has no ./mvnw

@@ -51,7 +51,9 @@ export const metaRoutes: Route[] = [
       const resolved = resolveStack(id);
       if (!resolved) throw notFound('stack', id);
       if (!ctx.deps.stacks) throw new PlatformError('invalid_params', 'This Berth runs dynos on the host root (--dyno-root host): there is no stack image to update.');
-      const result = await ctx.deps.stacks.update(resolved.stack.name, () => undefined);
+      const result = await ctx.deps.stacks.update(resolved.stack.name, () => undefined).catch((err: unknown) => {
+        throw new PlatformError('stack_build_failed', `${err instanceof Error ? err.message : String(err)}. ${resolved.stack.name} stays on its current version; no dyno was restarted.`);
+      });
       return { status: 200, body: { stack: resolved.stack.name, version: result.version, previous_version: result.previous, apps_rolled: result.apps } };
     },
   },
