@@ -60,6 +60,11 @@ describe('the Ruby buildpack compiles', () => {
     assert.ok(first.lines.includes('       Installing webrick 1.8.1'), first.output);
     assert.equal(first.result?.processTypes.web, 'bundle exec rackup config.ru -p ${PORT:-5000}');
     assert.match(await readFile(join(first.sourceDir, '.bundle', 'config'), 'utf8'), /BUNDLE_DEPLOYMENT: "true"\nBUNDLE_PATH: "vendor\/bundle"/);
+    // Its Rakefile defines assets:precompile: run, as on Heroku, in production.
+    for (const line of ['-----> Detecting rake tasks', '-----> Precompiling assets', '       Running: rake assets:precompile', '       Asset precompilation completed']) {
+      assert.ok(first.lines.includes(line), `${line}\n---\n${first.output}`);
+    }
+    assert.equal(await readFile(join(first.sourceDir, 'public', 'assets', 'app.css'), 'utf8'), 'body { color: #123456; } /* compiled for production */\n');
 
     const second = await h.build('ruby-rack');
     assert.equal(second.error, undefined, second.output);
@@ -102,6 +107,22 @@ describe('the Ruby buildpack compiles', () => {
       /Gem::Ext::BuildError: ERROR: Failed to build gem native extension\./,
       /broken\.c:2:\d+: error: /,
       ' !     Failed to install gems via Bundler (bundler\'s error is above).',
+    ]);
+  });
+
+  it('no app whose assets:precompile task fails, showing rake\'s error', async () => {
+    await rejects((dir) => appendFile(join(dir, 'Rakefile'), 'Rake::Task["assets:precompile"].enhance { raise "the stylesheet has a syntax error" }\n'), [
+      '       Running: rake assets:precompile',
+      /the stylesheet has a syntax error/,
+      ' !     Precompiling assets failed (rake\'s error is above).',
+    ]);
+  });
+
+  it('no app whose Rakefile does not load, showing rake -P\'s error', async () => {
+    await rejects((dir) => appendFile(join(dir, 'Rakefile'), 'require "berth_missing_library"\n'), [
+      '-----> Detecting rake tasks',
+      /cannot load such file -- berth_missing_library/,
+      ' !     Could not detect rake tasks: `bundle exec rake -P` failed (its output is above). Make sure it runs against your app.',
     ]);
   });
 
