@@ -1,5 +1,5 @@
 // Per language, a small web app with one or two dependencies (the e2e fixtures: node-dep,
-// python-flask, go-web, java-maven, ruby-rack, php-composer) pushed to a new app twice: cold
+// python-flask, go-web, java-maven, ruby-sinatra, php-composer) pushed to a new app twice: cold
 // (empty build cache) and warm (a changed commit, cache filled). Prints JSON on stdout, progress on
 // stderr: per push the build (bin/compile) time, push start → `Released vN`, and boot (`Released`
 // → the new dyno up, `Verifying deploy... done.`); for the cold push also released → first 200
@@ -19,7 +19,7 @@ import { waitForRelease } from '../deploy/router-probe.js';
 import { summarize } from '../deploy/stats.js';
 import { gitEnv, timedPush } from '../deploy/timed-push.js';
 
-const FIXTURES = { node: 'node-dep', python: 'python-flask', go: 'go-web', java: 'java-maven', ruby: 'ruby-rack', php: 'php-composer' } as const;
+const FIXTURES = { node: 'node-dep', python: 'python-flask', go: 'go-web', java: 'java-maven', ruby: 'ruby-sinatra', php: 'php-composer' } as const;
 type Language = keyof typeof FIXTURES;
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { languages: { type: 'string' } } });

@@ -15,7 +15,7 @@ describe('an app with a Gemfile and composer.json', () => {
   let app: { dir: string; remove(): Promise<void> };
   before(async () => {
     h = await BuildHarness.create();
-    app = await appDir({}, 'ruby-rack');
+    app = await appDir({}, 'ruby-sinatra');
     await cp(fixtureDir('php-composer'), app.dir, { recursive: true });
   });
   after(async () => {

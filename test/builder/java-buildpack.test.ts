@@ -34,7 +34,7 @@ describe('the Java buildpack detects', () => {
     } finally {
       await gradle.remove();
     }
-    for (const fixture of ['node-web', 'python-flask', 'go-web', 'ruby-rack', 'php-composer']) {
+    for (const fixture of ['node-web', 'python-flask', 'go-web', 'ruby-sinatra', 'php-composer']) {
       assert.deepEqual(await detect('java', fixtureDir(fixture)), { code: 1, stdout: '' }, fixture);
     }
   });

@@ -24,7 +24,7 @@ describe('the PHP buildpack detects', () => {
     } finally {
       await bare.remove();
     }
-    for (const fixture of ['node-web', 'python-flask', 'go-web', 'java-maven', 'ruby-rack', 'static-site']) {
+    for (const fixture of ['node-web', 'python-flask', 'go-web', 'java-maven', 'ruby-sinatra', 'static-site']) {
       assert.deepEqual(await detect('php', fixtureDir(fixture)), { code: 1, stdout: '' }, fixture);
     }
   });

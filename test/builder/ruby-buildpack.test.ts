@@ -36,7 +36,7 @@ async function brokenNativeGem(dir: string): Promise<void> {
 
 describe('the Ruby buildpack detects', () => {
   it('a Gemfile as "Ruby", and declines other languages', async () => {
-    assert.deepEqual(await detect('ruby', fixtureDir('ruby-rack')), { code: 0, stdout: 'Ruby\n' });
+    assert.deepEqual(await detect('ruby', fixtureDir('ruby-sinatra')), { code: 0, stdout: 'Ruby\n' });
     for (const fixture of ['node-web', 'python-flask', 'go-web', 'java-maven', 'php-composer']) {
       assert.deepEqual(await detect('ruby', fixtureDir(fixture)), { code: 1, stdout: '' }, fixture);
     }
@@ -50,14 +50,15 @@ describe('the Ruby buildpack compiles', () => {
   });
   after(() => h.cleanup());
 
-  it('a Rack app from vendor/cache into vendor/bundle with rackup as the web process, and restores vendor/bundle next time', async () => {
-    const first = await h.build('ruby-rack');
+  it('a Sinatra app from vendor/cache into vendor/bundle with rackup as the web process, and restores vendor/bundle next time', async () => {
+    const first = await h.build('ruby-sinatra');
     assert.equal(first.error, undefined, first.output);
     assert.ok(first.lines.includes('-----> Ruby app detected'), first.output);
     assert.ok(first.lines.includes(`-----> Using Ruby version: ruby-${rubyVersion} (the stack's; add \`ruby "${rubyVersion}"\` to the Gemfile to pin it)`), first.output);
     assert.ok(first.lines.includes('       Using the gems in vendor/cache'), first.output);
     assert.ok(first.lines.includes('       Installing rack 2.2.22'), first.output);
     assert.ok(first.lines.includes('       Installing webrick 1.8.1'), first.output);
+    assert.ok(first.lines.includes('       Installing sinatra 3.0.5'), first.output);
     assert.equal(first.result?.processTypes.web, 'bundle exec rackup config.ru -p ${PORT:-5000}');
     assert.match(await readFile(join(first.sourceDir, '.bundle', 'config'), 'utf8'), /BUNDLE_DEPLOYMENT: "true"\nBUNDLE_PATH: "vendor\/bundle"/);
     // Its Rakefile defines assets:precompile: run, as on Heroku, in production.
@@ -66,15 +67,15 @@ describe('the Ruby buildpack compiles', () => {
     }
     assert.equal(await readFile(join(first.sourceDir, 'public', 'assets', 'app.css'), 'utf8'), 'body { color: #123456; } /* compiled for production */\n');
 
-    const second = await h.build('ruby-rack');
+    const second = await h.build('ruby-sinatra');
     assert.equal(second.error, undefined, second.output);
     assert.ok(second.lines.includes('       Restoring vendor/bundle from the build cache'), second.output);
     assert.ok(second.lines.includes('       Using rack 2.2.22'), second.output);
   });
 
-  /** Builds the ruby-rack fixture changed by `change`; the build must fail with `lines` in its output. */
+  /** Builds the ruby-sinatra fixture changed by `change`; the build must fail with `lines` in its output. */
   async function rejects(change: (dir: string) => Promise<void>, lines: Array<string | RegExp>): Promise<string> {
-    const app = await appDir({}, 'ruby-rack');
+    const app = await appDir({}, 'ruby-sinatra');
     try {
       await change(app.dir);
       const run = await h.build(app.dir);

@@ -105,15 +105,16 @@ describe('apps in each language pushed to one Berth', () => {
     assert.equal(reply.body, `java-maven ok: Java ${jdk}\n`);
   });
 
-  it('builds a Rack app from its vendored gems in deployment mode, runs its assets:precompile, and serves it with rackup', async () => {
-    const { app, code, output } = await push('ruby', 'ruby-rack');
+  it('builds a Sinatra app from its vendored gems in deployment mode, runs its assets:precompile, and serves it with rackup', async () => {
+    const { app, code, output } = await push('ruby', 'ruby-sinatra');
     assert.equal(code, 0, output);
     assert.match(output, /remote: -----> Ruby app detected/);
     assert.match(output, /remote: {8}Installing rack 2\.2\.22/);
+    assert.match(output, /remote: {8}Installing sinatra 3\.0\.5/);
     assert.match(output, /remote: {8}Default types for buildpack -> web, rake, console/);
     assert.match(output, /remote: {8}Running: rake assets:precompile/);
-    const reply = await serves(app, /ruby-rack ok/);
-    assert.match(reply.body, /^ruby-rack ok: Ruby 3\.\d+\.\d+, Rack 2\.2\.22\n$/);
+    const reply = await serves(app, /ruby-sinatra ok/);
+    assert.match(reply.body, /^ruby-sinatra ok: Ruby 3\.\d+\.\d+, Rack 2\.2\.22, Sinatra 3\.0\.5\n$/);
     const css = await routerGet(berth, app, '/assets/app.css');
     assert.equal(css.body, 'body { color: #123456; } /* compiled for production */\n', 'the asset compiled at build time is in the slug');
   });
