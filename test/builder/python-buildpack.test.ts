@@ -1,7 +1,8 @@
 /**
  * The Python buildpack offline: bin/detect on each marker file, and bin/compile's checks and
  * virtualenv (the stack's Python, relocated to /app) for an app with nothing to download.
- * Installs from PyPI are covered end to end in test/e2e/languages.test.ts.
+ * Installs from PyPI are covered in test/builder/python-installers.test.ts (uv, Poetry, Pipfile.lock,
+ * Django collectstatic) and end to end in test/e2e/languages.test.ts (pip, Flask).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
