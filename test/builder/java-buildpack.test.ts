@@ -120,4 +120,62 @@ describe('the Java buildpack compiles', () => {
       await app.remove();
     }
   });
+  // Gradle itself is not reachable here (the wrapper downloads it from services.gradle.org), so the
+  // app's gradlew is a stand-in script: what is tested is the buildpack around it (the wrapper is
+  // required, the task chosen, its failure shown, the jar it built made the web process).
+  const gradleApp = (gradlew: string, build = 'plugins { id "java" }\ntasks.register("stage") { dependsOn "build" }\n') => appDir({
+    'build.gradle': build,
+    'gradlew': gradlew,
+    'Main.java': 'public class Main { public static void main(String[] a) { System.out.println("gradle ok"); } }\n',
+  });
+
+  it('a Gradle project with ./gradlew stage when the build defines stage, making the jar it built the web process', async () => {
+    const app = await gradleApp([
+      '#!/bin/sh',
+      '# Stand-in for the Gradle wrapper: records its arguments and builds build/libs/app.jar.',
+      'echo "$@" > gradlew.args',
+      'mkdir -p build/classes build/libs',
+      '"$JAVA_HOME/bin/javac" -d build/classes Main.java || exit 1',
+      'printf "Main-Class: Main\\n" > build/manifest.txt',
+      '"$JAVA_HOME/bin/jar" cfm build/libs/app.jar build/manifest.txt -C build/classes . || exit 1',
+      'echo "BUILD SUCCESSFUL"',
+      '',
+    ].join('\n'));
+    try {
+      const run = await h.build(app.dir);
+      assert.equal(run.error, undefined, run.output);
+      assert.ok(run.lines.includes('-----> Gradle app detected'), run.output);
+      assert.ok(run.lines.includes('-----> Executing Gradle'), run.output);
+      assert.ok(run.lines.includes('       $ ./gradlew stage'), run.output);
+      assert.ok(run.lines.includes('       BUILD SUCCESSFUL'), run.output);
+      assert.equal(await readFile(join(run.sourceDir, 'gradlew.args'), 'utf8'), '--no-daemon --console=plain stage\n');
+      assert.deepEqual(run.result?.processTypes, { web: 'java -Dserver.port=$PORT $JAVA_OPTS -jar build/libs/app.jar' });
+    } finally {
+      await app.remove();
+    }
+  });
+
+  it('no Gradle project without the wrapper, saying what to commit', async () => {
+    const app = await appDir({ 'build.gradle': 'plugins { id "java" }\n' });
+    try {
+      const run = await h.build(app.dir);
+      assert.equal(run.error?.failure, 'compile_failed', run.output);
+      assert.ok(run.lines.includes(' !     No Gradle wrapper (gradlew) found: run `gradle wrapper` and commit gradlew and gradle/wrapper/.'), run.output);
+    } finally {
+      await app.remove();
+    }
+  });
+
+  it('no Gradle project whose build fails, showing its error', async () => {
+    const app = await gradleApp('#!/bin/sh\necho "Could not resolve org.example:missing:1.0."\nexit 1\n', 'plugins { id "java" }\n');
+    try {
+      const run = await h.build(app.dir);
+      assert.equal(run.error?.failure, 'compile_failed', run.output);
+      assert.ok(run.lines.includes('       $ ./gradlew build -x check'), run.output);
+      assert.ok(run.lines.includes('       Could not resolve org.example:missing:1.0.'), run.output);
+      assert.ok(run.lines.includes(' !     Failed to build app with Gradle (its error is above).'), run.output);
+    } finally {
+      await app.remove();
+    }
+  });
 });
