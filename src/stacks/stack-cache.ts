@@ -87,6 +87,15 @@ export interface StackCacheOptions {
 }
 
 const KEEP_VERSIONS = 3;
+
+/**
+ * Files install scripts generate with the build's time in them (the JVM's keystore, fontconfig's
+ * caches): two builds of the same packages differ only there. They count by path, not content,
+ * so an update that Debian changed nothing for keeps the version (and restarts no dyno). Dynos
+ * never read the image's keystore (StackEtc lays the host's over it); fontconfig rebuilds a bad
+ * cache by itself.
+ */
+export const regeneratedFile = (path: string): boolean => path === 'etc/ssl/certs/java/cacerts' || path.startsWith('var/cache/fontconfig/');
 const VERSION = /^\d{8}\.[0-9a-f]{8}$/;
 
 async function treeBytes(root: string): Promise<number> {
@@ -226,7 +235,7 @@ export class StackCache {
       if (stamp === undefined) return `is half-built (no ${image} image)`;
       if (stamp === manifest.images[image].stamp) continue;
       progress(`verifying the ${image} image of ${this.options.stack.name} ${version} (it changed since it was verified)`);
-      const content = await contentDigest(dir);
+      const content = await contentDigest(dir, undefined, regeneratedFile);
       if (content !== manifest.images[image].contentHash) return `is corrupted (the ${image} image's content hash is ${content.slice(0, 12)}…, its manifest says ${manifest.images[image].contentHash.slice(0, 12)}…)`;
       manifest.images[image].stamp = stamp; // same content, other metadata (e.g. copied): take the new stamp
       restamped = true;
@@ -255,6 +264,7 @@ export class StackCache {
   private async buildVersion(progress: (line: string) => void): Promise<StackVersion> {
     const clock = this.options.clock ?? (() => new Date());
     const name = this.options.stack.name;
+    const previous = await this.currentName(); // dynos run on it until the roll ends: never pruned here
     for (const leftover of (await readdir(this.root)).filter((n) => n.startsWith('.building-'))) {
       progress(`removing ${leftover}, a build of ${name} that did not finish`);
       await rm(join(this.root, leftover), { recursive: true, force: true });
@@ -267,7 +277,7 @@ export class StackCache {
     try {
       const packages = await this.options.builder.build(targets, progress);
       progress(`hashing the images of ${name}`);
-      const [runHash, buildHash] = await Promise.all([contentDigest(targets.run), contentDigest(targets.build)]);
+      const [runHash, buildHash] = await Promise.all([contentDigest(targets.run, undefined, regeneratedFile), contentDigest(targets.build, undefined, regeneratedFile)]);
       // The same content as a version this host has (Debian changed nothing): keep that one, whose
       // files running dynos may be using, and drop the new build.
       const same = (await this.versions()).find((m) => m.images.run.contentHash === runHash && m.images.build.contentHash === buildHash);
@@ -295,7 +305,7 @@ export class StackCache {
       await writeFile(join(dir, '.checked'), `${builtAt.toISOString()}\n`);
       await this.makeCurrent(version);
       progress(`${name} ${version} ready: run image ${mb(images.run.bytes)}, build image ${mb(images.build.bytes)}, built in ${buildSeconds} s`);
-      await this.prune(version);
+      await this.prune(version, previous);
       return this.load(version);
     } catch (err) {
       await rm(work, { recursive: true, force: true });
@@ -304,14 +314,28 @@ export class StackCache {
   }
 
   private async makeCurrent(version: string): Promise<void> {
+    // When each version was last current: pruning keeps the ones dynos may still run on.
+    await writeFile(join(this.root, version, '.current-since'), `${new Date().toISOString()}\n`);
     await writeFile(join(this.root, 'current.tmp'), `${version}\n`);
     await rename(join(this.root, 'current.tmp'), join(this.root, 'current'));
   }
 
-  private async prune(current: string): Promise<void> {
-    const old = (await this.versions()).filter((m) => m.version !== current).slice(KEEP_VERSIONS - 1);
-    for (const m of old) await rm(join(this.root, m.version), { recursive: true, force: true });
+  /** Removes all but the newest KEEP_VERSIONS, newest by when they were last current (a version
+   *  made current again is new), never the current one or the one current before it. */
+  private async prune(current: string, previous: string | undefined): Promise<void> {
+    const lastCurrent = async (m: StackManifest) => {
+      const since = (await readFile(join(this.root, m.version, '.current-since'), 'utf8').catch(() => '')).trim();
+      return since > m.builtAt ? since : m.builtAt;
+    };
+    const others = (await this.versions()).filter((m) => m.version !== current);
+    const dated = await Promise.all(others.map(async (m) => ({ m, at: await lastCurrent(m) })));
+    dated.sort((a, b) => b.at.localeCompare(a.at));
+    for (const { m } of dated.slice(KEEP_VERSIONS - 1)) {
+      if (m.version === previous) continue;
+      await rm(join(this.root, m.version), { recursive: true, force: true });
+    }
   }
+
 }
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1e6)} MB`;

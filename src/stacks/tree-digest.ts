@@ -54,8 +54,10 @@ function fileHash(path: string): Promise<string> {
   });
 }
 
-/** sha256 of the whole tree's content; `progress` gets the fraction of bytes read so far. */
-export async function contentDigest(root: string, progress?: (fraction: number) => void): Promise<string> {
+/** sha256 of the whole tree's content; `progress` gets the fraction of bytes read so far.
+ *  Files `regenerated(path)` names count by path, type, mode and owner only: caches a package's
+ *  install script writes with the time in them, so two builds of the same packages differ there. */
+export async function contentDigest(root: string, progress?: (fraction: number) => void, regenerated: (path: string) => boolean = () => false): Promise<string> {
   const entries = await walk(root);
   const total = entries.reduce((n, e) => n + (e.stats.isFile() ? e.stats.size : 0), 0);
   const parts: string[] = new Array<string>(entries.length);
@@ -66,10 +68,11 @@ export async function contentDigest(root: string, progress?: (fraction: number) 
     for (let i = next++; i < entries.length; i = next++) {
       const { path, stats } = entries[i] as Entry;
       let body = '';
-      if (stats.isFile()) body = await fileHash(join(root, path));
+      const derived = stats.isFile() && regenerated(path);
+      if (stats.isFile() && !derived) body = await fileHash(join(root, path));
       else if (stats.isSymbolicLink()) body = await readlink(join(root, path));
       else if (stats.isCharacterDevice() || stats.isBlockDevice()) body = String(stats.rdev);
-      parts[i] = `${kind(stats)} ${(stats.mode & 0o7777).toString(8)} ${stats.uid}:${stats.gid} ${stats.isFile() ? stats.size : 0} ${JSON.stringify(path)} ${body}\n`;
+      parts[i] = `${kind(stats)} ${(stats.mode & 0o7777).toString(8)} ${stats.uid}:${stats.gid} ${stats.isFile() && !derived ? stats.size : 0} ${JSON.stringify(path)} ${derived ? 'regenerated' : body}\n`;
       if (stats.isFile()) {
         done += stats.size;
         if (progress && total > 0 && done - reported > total / 20) {

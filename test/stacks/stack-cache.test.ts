@@ -120,6 +120,24 @@ describe('the stack image cache', () => {
     assert.equal((await cache().ensure()).version, first.version);
   });
 
+  it('never prunes the version that was current before an update, even when it was built long ago and made current again', async () => {
+    const { builder, cache } = await fresh();
+    builder.lists = 'a';
+    const old = await cache().ensure();
+    for (const lists of ['b', 'c']) {
+      builder.lists = lists;
+      await cache().ensure();
+    }
+    builder.lists = 'a';
+    assert.equal((await cache().ensure()).version, old.version, 'the oldest build is current again');
+    const next = await cache().update();
+    assert.notEqual(next.version, old.version);
+    const kept = (await cache().versions()).map((m) => m.version);
+    assert.ok(kept.includes(old.version), `the previous current version stays for the dynos rolling off it (kept: ${kept.join(', ')})`);
+    assert.equal(await readFile(join(old.run, 'etc', 'os-release'), 'utf8'), 'ID=tiny\nBUILD=1\n');
+    assert.equal(kept.length, 3, 'three versions kept, as before');
+  });
+
   it('makes a new current version on update and keeps the previous one for running dynos', async () => {
     const { builder, cache } = await fresh();
     const old = await cache().ensure();
