@@ -181,7 +181,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
     if (found.route.throttle) await throttles.admit(found.route.throttle, req.socket.remoteAddress ?? 'unknown', ctx.body);
     const reply = await found.route.handler(ctx);
     assertChecked(found.route, access, reply);
-    send(res, reply);
+    send(res, reply, req.headers['accept-encoding']);
   }
 
   return (req, res) => {
@@ -196,7 +196,7 @@ export function createApiHandler(deps: ApiDeps, routes: Route[] = apiRoutes): Ap
       if (reply.status === 413 || reply.status === 408) res.setHeader('Connection', 'close');
       // A dead session cookie is cleared, so the browser stops sending it.
       if (reply.status === 401 && req.headers.authorization === undefined && sessionCookie(req) !== undefined && !res.headersSent) res.setHeader('Set-Cookie', clearSessionCookie(req));
-      send(res, reply);
+      send(res, reply, req.headers['accept-encoding']);
     });
   };
 }

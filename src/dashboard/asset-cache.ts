@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { assetType } from './asset-types.js';
-import type { Encoding } from './content-encoding.js';
+import type { Encoding } from '../core/content-encoding.js';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);

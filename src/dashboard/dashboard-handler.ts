@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { AssetCache, type Asset } from './asset-cache.js';
-import { chooseEncoding, type Encoding } from './content-encoding.js';
+import { chooseEncoding, type Encoding } from '../core/content-encoding.js';
 import { NOT_BUILT_PAGE, pageHeaders } from './page-policy.js';
 
 export interface DashboardOptions {
