@@ -1,6 +1,6 @@
 import { appPath } from '../api-client.js';
 import type { AppFeatureJson } from '../api-types.js';
-import { jsonFlag, type Command } from '../command.js';
+import { jsonFlag, type Command, type CommandContext } from '../command.js';
 
 export const features: Command = {
   name: 'features',
@@ -12,13 +12,18 @@ export const features: Command = {
   async run(ctx) {
     const app = ctx.app();
     const features = await ctx.api.get<AppFeatureJson[]>(appPath(app, '/features'));
-    if (ctx.bool('json')) return void ctx.printJson(features);
-    ctx.print(ctx.colours.out.bold(`=== App Features ${app}`));
-    const sorted = [...features].sort((a, b) => a.name.localeCompare(b.name));
-    const width = Math.max(0, ...sorted.map((f) => f.name.length));
-    for (const feature of sorted) {
-      const flag = `${feature.enabled ? '[+]' : '[ ]'} ${feature.name.padEnd(width)}`;
-      ctx.print(`${feature.enabled ? ctx.colours.out.green(flag) : flag}  ${feature.description}`);
-    }
+    printFeatures(ctx, app, features);
   },
 };
+
+/** `features` and `labs`: the list as JSON, or as the official CLI prints it ([+] on, [ ] off). */
+export function printFeatures(ctx: CommandContext, app: string, features: readonly AppFeatureJson[]): void {
+  if (ctx.bool('json')) return void ctx.printJson(features);
+  ctx.print(ctx.colours.out.bold(`=== App Features ${app}`));
+  const sorted = [...features].sort((a, b) => a.name.localeCompare(b.name));
+  const width = Math.max(0, ...sorted.map((f) => f.name.length));
+  for (const feature of sorted) {
+    const flag = `${feature.enabled ? '[+]' : '[ ]'} ${feature.name.padEnd(width)}`;
+    ctx.print(`${feature.enabled ? ctx.colours.out.green(flag) : flag}  ${feature.description}`);
+  }
+}

@@ -1,6 +1,7 @@
 import { appPath } from '../api-client.js';
 import type { AppFeatureJson } from '../api-types.js';
 import { jsonFlag, type Command } from '../command.js';
+import { printFeatures } from './features.js';
 
 export const labs: Command = {
   name: 'labs',
@@ -13,13 +14,6 @@ export const labs: Command = {
     const app = ctx.app();
     // Like the official CLI: labs are the experimental features; `berth features` lists every one.
     const features = (await ctx.api.get<AppFeatureJson[]>(appPath(app, '/features'))).filter((f) => f.state !== 'general');
-    if (ctx.bool('json')) return void ctx.printJson(features);
-    ctx.print(ctx.colours.out.bold(`=== App Features ${app}`));
-    const sorted = [...features].sort((a, b) => a.name.localeCompare(b.name));
-    const width = Math.max(0, ...sorted.map((f) => f.name.length));
-    for (const feature of sorted) {
-      const flag = `${feature.enabled ? '[+]' : '[ ]'} ${feature.name.padEnd(width)}`;
-      ctx.print(`${feature.enabled ? ctx.colours.out.green(flag) : flag}  ${feature.description}`);
-    }
+    printFeatures(ctx, app, features);
   },
 };
