@@ -6,21 +6,14 @@ import type { AppJson, BuildpackInstallationJson, CollaboratorJson } from '../ap
 import { Confirm } from '../components/confirm.js';
 import { ErrorText, Loaded } from '../components/notice.js';
 import { appHref, navigate } from '../lib/route.js';
+import { useAction } from '../lib/use-action.js';
 import { useResource } from '../lib/use-resource.js';
 
 const appPath = (app: string) => `/apps/${encodeURIComponent(app)}`;
 
 export function Maintenance({ app, onChanged }: { app: AppJson; onChanged(): void }) {
-  const [error, setError] = useState<Error | undefined>();
-  const toggle = async () => {
-    setError(undefined);
-    try {
-      await api.request('PATCH', appPath(app.name), { body: { maintenance: !app.maintenance } });
-      onChanged();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const { run, error } = useAction(async () => onChanged());
+  const toggle = () => run(() => api.request('PATCH', appPath(app.name), { body: { maintenance: !app.maintenance } }));
   return (
     <section aria-labelledby="maintenance">
       <h3 id="maintenance">Maintenance mode</h3>
@@ -39,16 +32,8 @@ export function Buildpacks({ app }: { app: string }) {
   const path = `${appPath(app)}/buildpack-installations`;
   const list = useResource<BuildpackInstallationJson[]>(path);
   const [url, setUrl] = useState('');
-  const [error, setError] = useState<Error | undefined>();
-  const put = async (urls: string[]) => {
-    setError(undefined);
-    try {
-      await api.request('PUT', path, { body: { updates: urls.map((buildpack) => ({ buildpack })) } });
-      await list.reload();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const { run, error } = useAction(list.reload);
+  const put = (urls: string[]) => run(() => api.request('PUT', path, { body: { updates: urls.map((buildpack) => ({ buildpack })) } }));
   return (
     <section aria-labelledby="buildpacks">
       <h3 id="buildpacks">Buildpacks</h3>
@@ -98,16 +83,7 @@ export function Collaborators({ app }: { app: string }) {
   const path = `${appPath(app)}/collaborators`;
   const list = useResource<CollaboratorJson[]>(path);
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<Error | undefined>();
-  const run = async (task: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await task();
-      await list.reload();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const { run, error } = useAction(list.reload);
   return (
     <section aria-labelledby="collaborators">
       <h3 id="collaborators">Collaborators</h3>

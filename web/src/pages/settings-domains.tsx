@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api/client.js';
 import type { DomainJson, SniEndpointJson } from '../api/types.js';
 import { ErrorText, Loaded } from '../components/notice.js';
+import { useAction } from '../lib/use-action.js';
 import { useResource } from '../lib/use-resource.js';
 
 export function Domains({ app }: { app: string }) {
@@ -13,16 +14,7 @@ export function Domains({ app }: { app: string }) {
   const [hostname, setHostname] = useState('');
   const [chain, setChain] = useState('');
   const [key, setKey] = useState('');
-  const [error, setError] = useState<Error | undefined>();
-  const run = async (task: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await task();
-      await Promise.all([domains.reload(), certs.reload()]);
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const { run, error } = useAction(() => Promise.all([domains.reload(), certs.reload()]));
   return (
     <section aria-labelledby="domains">
       <h3 id="domains">Domains</h3>
